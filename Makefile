@@ -1,0 +1,83 @@
+# dangvien — two commands: `make run` and `make test`. Everything else is what they call.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3.11
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+PY := .venv/bin/python
+PYTEST_WORKERS ?= 2
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test env uv chromium lint typecheck djangocheck test-sqlite test-postgres bench demo worker clean
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
+	  echo "→ Cài uv (trình quản lý môi trường Python)…"; \
+	  python3 -m pip install --quiet uv 2>/dev/null \
+	  || python3 -m pip install --quiet --break-system-packages uv 2>/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq python3-pip >/dev/null && python3 -m pip install --quiet --break-system-packages uv; }; }
+
+env: uv
+	@$(UV) sync --frozen --quiet
+
+# --- make run: install, migrate the embedded SQLite database, load the demo, serve ---
+run: env
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@$(PY) manage.py seed_demo
+	@echo "→ Hàng đợi công việc nền (nhập Excel lớn) chạy cùng máy chủ."
+	@trap 'kill 0' EXIT; \
+	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	  echo "→ Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+demo: env
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo
+
+# --- make test: gates, then the whole suite on SQLite and on PostgreSQL ---
+test: env chromium lint typecheck djangocheck test-sqlite test-postgres
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "→ Cài Chromium của Debian cho kiểm thử trình duyệt…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint:
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+typecheck:
+	@$(PY) -m mypy dangvien config
+
+djangocheck:
+	@$(PY) manage.py check --fail-level WARNING
+	@$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }
+
+test-sqlite:
+	@echo "→ pytest on SQLite"
+	@env -u DATABASE_URL $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres:
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then \
+	  if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	    url="postgres://postgres@127.0.0.1:5432/dangvien_$$$$"; \
+	  elif [ -n "$${DANGVIEN_REQUIRE_POSTGRES:-}" ]; then \
+	    echo "PostgreSQL is required (DANGVIEN_REQUIRE_POSTGRES) but 127.0.0.1:5432 does not answer"; exit 1; \
+	  else \
+	    echo "→ PostgreSQL does not answer on 127.0.0.1:5432 and DATABASE_URL is unset: skipping the PostgreSQL run"; exit 0; \
+	  fi; \
+	fi; \
+	echo "→ pytest on PostgreSQL"; \
+	DATABASE_URL="$$url" $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+bench: env
+	@$(PY) -m bench.run
+
+worker: env
+	@$(PY) manage.py db_worker
+
+clean:
+	rm -rf .venv var/staticfiles .mypy_cache .ruff_cache

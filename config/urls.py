@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangvien.api.api import api
+
+urlpatterns = [
+    path("", include("dangvien.core.urls")),
+    path("accounts/", include("dangvien.accounts.urls")),
+    path("organisations/", include("dangvien.organisations.urls")),
+    path("people/", include("dangvien.people.urls")),
+    path("audit/", include("dangvien.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

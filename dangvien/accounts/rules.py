@@ -1,0 +1,107 @@
+"""Who may do what: one table of actions per role, checked against role-assignment subtrees.
+
+Actions are ``<noun>.<verb>`` strings. ``view`` actions are implied for every role that holds
+an assignment (scope alone decides reading); the table lists what each role may change.
+Later capabilities add their actions here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dangvien.accounts.choices import Role
+
+READ_ACTIONS = frozenset(
+    {
+        "organisation.view",
+        "person.view",
+        "dossier.view",
+        "member.view",
+        "training.view",
+        "target.view",
+        "report.view",
+        "audit.view",
+    }
+)
+
+ALL_WRITE_ACTIONS = frozenset(
+    {
+        "organisation.change",
+        "person.change",
+        "person.reveal_sensitive",
+        "dossier.change",
+        "dossier.decide",
+        "member.change",
+        "member.decide",
+        "training.change",
+        "target.change",
+        "import.run",
+        "export.run",
+        "rules.change",
+        "calendar.change",
+        "user.unlock",
+    }
+)
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: READ_ACTIONS | ALL_WRITE_ACTIONS,
+    Role.ORG_BOARD: READ_ACTIONS
+    | {
+        "organisation.change",
+        "person.change",
+        "person.reveal_sensitive",
+        "dossier.change",
+        "dossier.decide",
+        "member.change",
+        "member.decide",
+        "training.change",
+        "target.change",
+        "import.run",
+        "export.run",
+    },
+    Role.GRASSROOTS_OFFICE: READ_ACTIONS
+    | {
+        "person.change",
+        "person.reveal_sensitive",
+        "dossier.change",
+        "member.change",
+        "training.change",
+        "import.run",
+        "export.run",
+    },
+    Role.CELL_SECRETARY: READ_ACTIONS
+    | {"person.change", "dossier.change", "member.change", "import.run", "export.run"},
+    Role.TRAINING_CENTRE: READ_ACTIONS | {"training.change", "person.change", "export.run"},
+    Role.AREA_COMMITTEE: READ_ACTIONS | {"export.run"},
+    Role.VIEWER: READ_ACTIONS,
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def can(user: Any, action: str, organisation: Any) -> bool:
+    """True when one of the user's assignments covers ``organisation`` and allows ``action``."""
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return False
+    if user.is_superuser:
+        return True
+    from dangvien.accounts.scope import assignments
+
+    path = organisation.path
+    return any(
+        path.startswith(assignment_path) and role_allows(role, action)
+        for role, assignment_path in assignments(user)
+    )
+
+
+def can_anywhere(user: Any, action: str) -> bool:
+    """True when some assignment of the user allows ``action`` (to show or hide a menu entry)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    from dangvien.accounts.scope import assignments
+
+    return any(role_allows(role, action) for role, _path in assignments(user))

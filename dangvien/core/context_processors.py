@@ -1,0 +1,35 @@
+"""Navigation entries and worklist counts for the base layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+NAV_COUNTERS: list[str] = []
+"""Dotted paths of callables ``(user) -> int`` whose sum is shown beside 'Việc cần làm'.
+Apps with due work register here (see ``register_nav_counter``)."""
+
+
+def register_nav_counter(path: str) -> None:
+    if path not in NAV_COUNTERS:
+        NAV_COUNTERS.append(path)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from dangvien.accounts.rules import can_anywhere
+    from dangvien.accounts.scope import assignments
+
+    roles = sorted({role for role, _path in assignments(user)})
+    return {
+        "nav_can": {
+            "audit": can_anywhere(user, "audit.view"),
+            "targets": can_anywhere(user, "target.view"),
+            "reports": can_anywhere(user, "report.view"),
+            "import": can_anywhere(user, "import.run"),
+        },
+        "nav_roles": roles,
+    }

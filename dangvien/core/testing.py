@@ -1,0 +1,114 @@
+"""Test helpers shared by every app: the persona tree and the scope matrix.
+
+The tree (codes in brackets)::
+
+    Trung ương [TW]
+    ├── Tỉnh ủy miền Bắc [T01]                ← region_officer (org board)
+    │   └── Đảng bộ xã Bắc Một [X01]
+    │       ├── Chi bộ thôn 1 [CB01]           ← branch_secretary (cell secretary)
+    │       └── Chi bộ thôn 2 [CB02]
+    └── Tỉnh ủy miền Nam [T02]                 ← outsider (org board of another region)
+        └── Đảng bộ xã Nam Một [X02]
+            └── Chi bộ thôn 3 [CB03]
+
+``national_admin`` is a system administrator on TW. ``viewer`` reads T01 only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+PERSONAS = (
+    "anonymous",
+    "national_admin",
+    "region_officer",
+    "branch_secretary",
+    "viewer",
+    "outsider",
+)
+
+
+@dataclass
+class PersonaTree:
+    root: Any
+    region_north: Any
+    commune_north: Any
+    branch: Any
+    branch_two: Any
+    region_south: Any
+    commune_south: Any
+    branch_south: Any
+    users: dict[str, Any] = field(default_factory=dict)
+
+
+def build_persona_tree() -> PersonaTree:
+    from dangvien.accounts.choices import Role
+    from dangvien.accounts.models import RoleAssignment, User
+    from dangvien.organisations.choices import AreaKind
+    from dangvien.organisations.choices import OrganisationKind as K
+    from dangvien.organisations.tests.factories import make_organisation
+
+    root = make_organisation(
+        None, code="TW", name="Trung ương", kind=K.CENTRAL, area_kind=AreaKind.OTHER
+    )
+    north = make_organisation(
+        root, code="T01", name="Tỉnh ủy miền Bắc", kind=K.PROVINCE, area_kind=AreaKind.OTHER
+    )
+    commune_n = make_organisation(
+        north,
+        code="X01",
+        name="Đảng bộ xã Bắc Một",
+        kind=K.COMMUNE,
+        area_kind=AreaKind.RURAL_COMMUNE,
+        disadvantaged_area=True,
+    )
+    branch = make_organisation(
+        commune_n, code="CB01", name="Chi bộ thôn 1", kind=K.CELL, area_kind=AreaKind.VILLAGE
+    )
+    branch_two = make_organisation(
+        commune_n, code="CB02", name="Chi bộ thôn 2", kind=K.CELL, area_kind=AreaKind.VILLAGE
+    )
+    south = make_organisation(
+        root, code="T02", name="Tỉnh ủy miền Nam", kind=K.PROVINCE, area_kind=AreaKind.OTHER
+    )
+    commune_s = make_organisation(
+        south,
+        code="X02",
+        name="Đảng bộ xã Nam Một",
+        kind=K.COMMUNE,
+        area_kind=AreaKind.RURAL_COMMUNE,
+    )
+    branch_s = make_organisation(
+        commune_s, code="CB03", name="Chi bộ thôn 3", kind=K.CELL, area_kind=AreaKind.VILLAGE
+    )
+    tree = PersonaTree(root, north, commune_n, branch, branch_two, south, commune_s, branch_s)
+    grants = {
+        "national_admin": (Role.SYSTEM_ADMIN, root),
+        "region_officer": (Role.ORG_BOARD, north),
+        "branch_secretary": (Role.CELL_SECRETARY, branch),
+        "viewer": (Role.VIEWER, north),
+        "outsider": (Role.ORG_BOARD, south),
+    }
+    for name, (role, organisation) in grants.items():
+        user = User.objects.create_user(
+            username=name, password="mat-khau-thu-nghiem-1", full_name=name
+        )
+        RoleAssignment.objects.create(user=user, role=role, organisation=organisation)
+        tree.users[name] = user
+    return tree
+
+
+def scope_matrix(expected: dict[str, Any]) -> Any:
+    """Parametrize a test over every persona; ``expected`` must name each one exactly once.
+
+    >>> @scope_matrix({"anonymous": 302, "national_admin": 200, ..., "outsider": 404})
+    ... def test_detail(persona, expected, client_for, persona_tree): ...
+    """
+    missing = set(PERSONAS) - set(expected)
+    extra = set(expected) - set(PERSONAS)
+    if missing or extra:
+        raise ValueError(f"scope_matrix must cover every persona; missing={missing} extra={extra}")
+    return pytest.mark.parametrize(("persona", "expected"), [(p, expected[p]) for p in PERSONAS])

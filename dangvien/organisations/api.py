@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.organisations import services
+from dangvien.organisations.access import get_organisation_for_user
+from dangvien.organisations.choices import AreaKind, OrganisationKind
+from dangvien.organisations.models import Organisation
+
+router = Router(tags=["Tổ chức đảng"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    area_kind: str
+    disadvantaged_area: bool
+    depth: int
+    parent_id: int | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    @staticmethod
+    def resolve_parent_id(obj: Organisation) -> int | None:
+        parent = obj.get_parent()
+        return parent.pk if parent else None
+
+
+class OrganisationIn(Schema):
+    parent_id: int
+    code: str = Field(..., min_length=1, max_length=32)
+    name: str = Field(..., min_length=1, max_length=255)
+    kind: OrganisationKind
+    area_kind: AreaKind = AreaKind.OTHER
+    disadvantaged_area: bool = False
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=255)
+    kind: OrganisationKind | None = None
+    area_kind: AreaKind | None = None
+    disadvantaged_area: bool | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+@router.get("/", response=list[OrganisationOut])
+def list_organisations(
+    request: HttpRequest, parent: int | None = None, q: str = "", limit: int = 100, offset: int = 0
+) -> list[Organisation]:
+    queryset = Organisation.objects.visible_to(request.user)
+    if parent is not None:
+        queryset = queryset.children_of(get_organisation_for_user(request.user, parent))
+    if q:
+        from dangvien.core.text import fold
+
+        queryset = queryset.filter(name_folded__contains=fold(q))
+    limit = max(1, min(limit, 500))
+    return list(queryset[max(offset, 0) : max(offset, 0) + limit])
+
+
+@router.get("/{int:organisation_id}", response={200: OrganisationOut, **ERROR_RESPONSES})
+def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    return get_organisation_for_user(request.user, organisation_id)
+
+
+@router.post("/", response={201: OrganisationOut, **ERROR_RESPONSES})
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
+    parent = get_organisation_for_user(
+        request.user, payload.parent_id, action="organisation.change"
+    )
+    data = payload.dict(exclude={"parent_id"})
+    data["kind"] = str(payload.kind.value)
+    data["area_kind"] = str(payload.area_kind.value)
+    return 201, services.create_organisation(parent=parent, actor=request.user, **data)
+
+
+@router.patch("/{int:organisation_id}", response={200: OrganisationOut, **ERROR_RESPONSES})
+def update_organisation(
+    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+) -> Organisation:
+    organisation = get_organisation_for_user(
+        request.user, organisation_id, action="organisation.change"
+    )
+    changes = payload.dict(exclude_unset=True)
+    for key in ("kind", "area_kind"):
+        if changes.get(key) is not None:
+            changes[key] = str(
+                changes[key].value if hasattr(changes[key], "value") else changes[key]
+            )
+    return services.update_organisation(organisation, actor=request.user, **changes)

@@ -1,0 +1,59 @@
+"""The only place that knows how the organisation tree is stored (treebeard materialized path).
+
+Everything else asks for ``subtree(org)``, ``ancestors_of(org)``, ``children_of(org)`` or
+``valid_on(date)``, and never walks parents in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from treebeard.mp_tree import MP_NodeQuerySet
+
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
+
+
+def path_prefix_q(paths: list[str] | tuple[str, ...], field: str = "path") -> Q:
+    """Q matching rows whose ``field`` starts with any of ``paths``; matches nothing when empty."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+class OrganisationQuerySet(MP_NodeQuerySet):
+    def subtree(self, organisation: Organisation, *, include_self: bool = True) -> Any:
+        qs = self.filter(path__startswith=organisation.path)
+        if not include_self:
+            qs = qs.exclude(pk=organisation.pk)
+        return qs
+
+    def ancestors_of(self, organisation: Organisation, *, include_self: bool = False) -> Any:
+        steplen = organisation.steplen
+        paths = [organisation.path[: steplen * depth] for depth in range(1, organisation.depth)]
+        if include_self:
+            paths.append(organisation.path)
+        return self.filter(path__in=paths).order_by("depth")
+
+    def children_of(self, organisation: Organisation) -> Any:
+        return self.filter(
+            path__startswith=organisation.path, depth=organisation.depth + 1
+        ).order_by("path")
+
+    def valid_on(self, day: dt.date) -> Any:
+        return self.filter(Q(valid_from__lte=day) | Q(valid_from__isnull=True)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def cells(self) -> Any:
+        from dangvien.organisations.choices import CELL_KINDS
+
+        return self.filter(kind__in=CELL_KINDS)
+
+    def visible_to(self, user: Any) -> Any:
+        from dangvien.accounts.scope import subtree_paths
+
+        return self.filter(path_prefix_q(subtree_paths(user)))

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import factory
+
+from dangvien.organisations.choices import AreaKind, OrganisationKind
+from dangvien.organisations.models import Organisation
+
+
+def make_organisation(
+    parent: Organisation | None = None,
+    *,
+    code: str,
+    name: str | None = None,
+    kind: str = OrganisationKind.CELL,
+    area_kind: str = AreaKind.RURAL_COMMUNE,
+    **extra: object,
+) -> Organisation:
+    """Add a node directly (tests of other apps need a tree, not the service's audit rows)."""
+    from dangvien.core.text import fold
+
+    name = name or f"Tổ chức {code}"
+    fields = {
+        "code": code,
+        "name": name,
+        "name_folded": fold(name),
+        "kind": kind,
+        "area_kind": area_kind,
+        **extra,
+    }
+    if parent is None:
+        return Organisation.add_root(**fields)
+    parent.refresh_from_db()
+    return parent.add_child(**fields)
+
+
+class OrganisationFactory(factory.Factory):
+    """``OrganisationFactory(parent=...)`` adds a cell under ``parent`` (a root when None)."""
+
+    class Meta:
+        model = Organisation
+
+    code = factory.Sequence(lambda n: f"ORG{n:05d}")
+    kind = OrganisationKind.CELL
+    parent = None
+
+    @classmethod
+    def _create(
+        cls, model_class: type, *args: object, parent: Organisation | None = None, **kwargs: object
+    ) -> Organisation:
+        return make_organisation(parent, **kwargs)  # type: ignore[arg-type]

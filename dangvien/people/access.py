@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from dangvien.accounts.rules import can
+from dangvien.people.models import Person
+
+
+def get_person_for_user(user: Any, pk: int, *, action: str = "person.view") -> Person:
+    person = (
+        Person.objects.visible_to(user)
+        .select_related("organisation", "ethnic_group", "religion", "occupation")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404("person")
+    if not can(user, action, person.organisation):
+        raise PermissionDenied(action)
+    return person

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.errors import DomainError
+from dangvien.organisations.models import Organisation
+from dangvien.people import selectors, services
+from dangvien.people.access import get_person_for_user
+from dangvien.people.choices import (
+    GeneralEducation,
+    PoliticalTheory,
+    ProfessionalLevel,
+    ResidenceArea,
+    Sex,
+)
+from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
+
+router = Router(tags=["Người"])
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    date_of_birth: dt.date
+    sex: str
+    ethnic_group: str = Field(..., alias="ethnic_group.code")
+    religion: str = Field(..., alias="religion.code")
+    occupation: str = Field(..., alias="occupation.code")
+    citizen_id: str = Field(..., alias="citizen_id_masked")
+    hometown: str
+    residence: str
+    residence_area: str
+    general_education: str
+    professional_level: str
+    political_theory: str
+    youth_union_member: bool
+    trade_union_member: bool
+    is_village_head: bool
+    is_front_group_head: bool
+    is_mass_org_head: bool
+    organisation_id: int
+
+
+class PersonIn(Schema):
+    full_name: str = Field(..., min_length=1, max_length=150)
+    date_of_birth: dt.date
+    sex: Sex
+    ethnic_group: str = Field(..., description="Mã dân tộc, ví dụ 01 (Kinh), 03 (Thái)")
+    religion: str = Field("none", description="Mã tôn giáo, ví dụ none, buddhism")
+    occupation: str = Field(..., description="Mã nghề nghiệp, ví dụ farmer")
+    citizen_id: str | None = Field(None, max_length=20)
+    phone: str = Field("", max_length=20)
+    hometown: str = Field("", max_length=255)
+    residence: str = Field("", max_length=255)
+    residence_area: ResidenceArea = ResidenceArea.RURAL
+    general_education: GeneralEducation = GeneralEducation.UPPER_SECONDARY
+    professional_level: ProfessionalLevel = ProfessionalLevel.NONE
+    political_theory: PoliticalTheory = PoliticalTheory.NONE
+    youth_union_member: bool = False
+    trade_union_member: bool = False
+    is_village_head: bool = False
+    is_front_group_head: bool = False
+    is_mass_org_head: bool = False
+    organisation_id: int
+
+
+class PersonPatch(Schema):
+    full_name: str | None = Field(None, min_length=1, max_length=150)
+    date_of_birth: dt.date | None = None
+    sex: Sex | None = None
+    ethnic_group: str | None = None
+    religion: str | None = None
+    occupation: str | None = None
+    citizen_id: str | None = Field(None, max_length=20)
+    phone: str | None = Field(None, max_length=20)
+    hometown: str | None = Field(None, max_length=255)
+    residence: str | None = Field(None, max_length=255)
+    residence_area: ResidenceArea | None = None
+    general_education: GeneralEducation | None = None
+    professional_level: ProfessionalLevel | None = None
+    political_theory: PoliticalTheory | None = None
+    youth_union_member: bool | None = None
+    trade_union_member: bool | None = None
+    organisation_id: int | None = None
+
+
+_REFERENCE: dict[str, Any] = {
+    "ethnic_group": EthnicGroup,
+    "religion": Religion,
+    "occupation": Occupation,
+}
+_LABELS = {"ethnic_group": "Dân tộc", "religion": "Tôn giáo", "occupation": "Nghề nghiệp"}
+
+
+def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn codes into rows; unknown codes and out-of-scope organisations are refused."""
+    resolved: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None and key != "citizen_id":
+            continue
+        if key in _REFERENCE:
+            row = _REFERENCE[key].objects.filter(code=value).first()
+            if row is None:
+                raise DomainError(
+                    f"{_LABELS[key]}: mã «{value}» không có trong danh mục.", field=key
+                )
+            resolved[key] = row
+        elif key == "organisation_id":
+            organisation = Organisation.objects.visible_to(request.user).filter(pk=value).first()
+            if organisation is None:
+                raise DomainError(
+                    "Tổ chức quản lý không tồn tại hoặc nằm ngoài phạm vi của bạn.",
+                    field="organisation_id",
+                )
+            resolved["organisation"] = organisation
+        else:
+            resolved[key] = value.value if hasattr(value, "value") else value
+    return resolved
+
+
+@router.get("/", response=list[PersonOut])
+def list_people(
+    request: HttpRequest,
+    q: str = "",
+    organisation: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Person]:
+    filters: dict[str, Any] = {"q": q}
+    if organisation is not None:
+        found = Organisation.objects.visible_to(request.user).filter(pk=organisation).first()
+        if found is None:
+            raise Http404("organisation")
+        filters["organisation"] = found
+    queryset = selectors.list_people(user=request.user, filters=filters).select_related("religion")
+    limit = max(1, min(limit, 500))
+    return list(queryset[max(offset, 0) : max(offset, 0) + limit])
+
+
+@router.get("/{int:person_id}", response={200: PersonOut, **ERROR_RESPONSES})
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    return get_person_for_user(request.user, person_id)
+
+
+@router.post("/", response={201: PersonOut, **ERROR_RESPONSES})
+def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+    data = _resolve(request, payload.dict())
+    return 201, services.create_person(actor=request.user, **data)
+
+
+@router.patch("/{int:person_id}", response={200: PersonOut, **ERROR_RESPONSES})
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+    person = get_person_for_user(request.user, person_id, action="person.change")
+    data = _resolve(request, payload.dict(exclude_unset=True))
+    return services.update_person(person, actor=request.user, **data)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvien.core.forms import set_queryset
+from dangvien.organisations.models import Organisation
+from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
+
+
+class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+    """Input validation only; the service decides and saves."""
+
+    citizen_id = forms.CharField(label=_("Số CCCD"), required=False, max_length=20)
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "ethnic_group",
+            "religion",
+            "citizen_id",
+            "phone",
+            "hometown",
+            "residence",
+            "residence_area",
+            "general_education",
+            "professional_level",
+            "political_theory",
+            "occupation",
+            "youth_union_member",
+            "trade_union_member",
+            "is_village_head",
+            "is_front_group_head",
+            "is_mass_org_head",
+            "organisation",
+        ]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))
+        set_queryset(self.fields["ethnic_group"], EthnicGroup.objects.all())
+        set_queryset(self.fields["religion"], Religion.objects.all())
+        set_queryset(self.fields["occupation"], Occupation.objects.all())
+
+    def _post_clean(self) -> None:
+        # Model validation (unique citizen ID…) is the service's job, with its own messages.
+        pass
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc số CCCD"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Tổ chức"), queryset=Organisation.objects.none(), required=False
+    )
+    sex = forms.ChoiceField(label=_("Giới tính"), required=False)
+    ethnic_group = forms.ModelChoiceField(
+        label=_("Dân tộc"), queryset=EthnicGroup.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from dangvien.people.choices import Sex
+
+        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))
+        self.fields["sex"].choices = [("", _("Tất cả")), *Sex.choices]  # type: ignore[attr-defined]

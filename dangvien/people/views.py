@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvien.accounts.rules import can
+from dangvien.audit.models import AuditEvent
+from dangvien.core.errors import DomainError
+from dangvien.people import selectors, services
+from dangvien.people.access import get_person_for_user
+from dangvien.people.forms import PersonFilterForm, PersonForm
+
+PAGE_SIZE = 50
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = selectors.list_people(user=request.user, filters=filters)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "people/partials/_person_rows.html"
+        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "person-rows"
+        else "people/person_list.html"
+    )
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk)
+    events = AuditEvent.objects.about(person)[:20]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "events": events,
+            "can_change": can(request.user, "person.change", person.organisation),
+            "can_reveal": can(request.user, "person.reveal_sensitive", person.organisation),
+        },
+    )
+
+
+def _apply_service_error(form: PersonForm, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm «%s».") % person.full_name)
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": _("Thêm người")})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk, action="person.change")
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+        }
+        try:
+            services.update_person(person, actor=request.user, **changes)
+        except DomainError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Sửa thông tin")},
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk, action="person.reveal_sensitive")
+    values = services.reveal_sensitive(person, actor=request.user, fields=("citizen_id", "phone"))
+    return render(request, "people/partials/_sensitive.html", {"values": values})

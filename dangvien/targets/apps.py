@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TargetsConfig(AppConfig):
+    name = "dangvien.targets"
+    label = "targets"
+    default_auto_field = "django.db.models.BigAutoField"
