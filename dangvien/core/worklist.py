@@ -1,0 +1,47 @@
+"""The 'Việc cần làm' worklist is assembled from sources that apps register.
+
+A source is a callable ``(user, today) -> list[WorkItem]`` returning the user's in-scope items
+that are overdue or due within the horizon. The worklist page and the navigation counter call
+``collect``. Register in the app's ``AppConfig.ready``::
+
+    from dangvien.core.worklist import register_source
+    register_source("admissions.deadlines", list_dossier_work)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+HORIZON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # a short code, e.g. "admissions.decision_due"
+    label: str  # Vietnamese, what is due: "Quyết định kết nạp"
+    subject: str  # whom or what it is about: the person's name
+    organisation: Any
+    due: dt.date
+    url: str
+    detail: str = ""
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.due < today
+
+
+WorkSource = Callable[[Any, dt.date], list[WorkItem]]
+_SOURCES: dict[str, WorkSource] = {}
+
+
+def register_source(name: str, source: WorkSource) -> None:
+    _SOURCES[name] = source
+
+
+def collect(user: Any, today: dt.date) -> list[WorkItem]:
+    items: list[WorkItem] = []
+    for source in _SOURCES.values():
+        items.extend(source(user, today))
+    return sorted(items, key=lambda item: (item.due, item.subject))
