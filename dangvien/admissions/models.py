@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
+from dangvien.admissions.querysets import DossierQuerySet
 
 
 class Dossier(models.Model):
@@ -27,7 +28,29 @@ class Dossier(models.Model):
     stop_note = models.TextField(_("ghi chú khi dừng"), blank=True)
     opened_on = models.DateField(_("ngày lập"))
     closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    enrolment = models.ForeignKey(
+        "training.Enrolment",
+        verbose_name=_("giấy chứng nhận lớp nhận thức"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    escalated = models.BooleanField(
+        _("đã báo cáo cấp trên (3 lần biểu quyết không đạt)"), default=False
+    )
+    extension_working_days = models.PositiveSmallIntegerField(
+        _("số ngày làm việc gia hạn quyết định"), null=True, blank=True
+    )
+    extension_document = models.CharField(_("văn bản gia hạn"), max_length=64, blank=True)
+    extension_date = models.DateField(_("ngày gia hạn"), null=True, blank=True)
+    # A cache of the next legal deadline, rebuilt by services.refresh_deadline from the steps,
+    # so lists can filter and sort by it in SQL.
+    next_deadline = models.DateField(_("hạn tiếp theo"), null=True, blank=True, db_index=True)
+    next_deadline_kind = models.CharField(_("việc đến hạn"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hồ sơ kết nạp")
@@ -57,6 +80,11 @@ class Step(models.Model):
     votes_for = models.PositiveIntegerField(_("số tán thành"), null=True)
     votes_against = models.PositiveIntegerField(_("số không tán thành"), null=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    received_on = models.DateField(_("ngày nhận quyết định"), null=True, blank=True)
+    rule_set = models.ForeignKey(
+        "rules.RuleSet", on_delete=models.PROTECT, null=True, blank=True, related_name="steps"
+    )
+    details = models.JSONField(_("chi tiết"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,3 +97,90 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.date:%d/%m/%Y}"
+
+
+class FailedVote(models.Model):
+    """A vote (cell or grassroots committee) that did not reach the required fraction. The
+    dossier stays at its stage; after the limit of failed rounds it goes up a level."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="failed_votes")
+    stage = models.CharField(_("bước"), max_length=32, choices=Stage.choices)
+    round = models.PositiveSmallIntegerField(_("lần biểu quyết"))
+    date = models.DateField(_("ngày"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    document_number = models.CharField(_("số văn bản"), max_length=64, blank=True)
+    votes_eligible = models.PositiveIntegerField(_("tổng số có quyền biểu quyết"))
+    votes_for = models.PositiveIntegerField(_("số tán thành"))
+    votes_against = models.PositiveIntegerField(_("số không tán thành"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần biểu quyết không đạt")
+        verbose_name_plural = _("lần biểu quyết không đạt")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "stage", "round"], name="unique_failed_vote_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} lần {self.round} {self.date:%d/%m/%Y}"
+
+
+class Approval(models.Model):
+    """A written approval that lets an exception pass (over 60, literacy-only education)."""
+
+    class Kind(models.TextChoices):
+        OVER_AGE = "over_age", _("Trên 60 tuổi")
+        LITERACY_ONLY = "literacy_only", _("Chỉ biết đọc, biết viết")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="approvals")
+    kind = models.CharField(_("loại ngoại lệ"), max_length=16, choices=Kind.choices)
+    issuing_body = models.CharField(_("cơ quan cho phép"), max_length=200)
+    document_number = models.CharField(_("số văn bản"), max_length=64)
+    date = models.DateField(_("ngày văn bản"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản đồng ý ngoại lệ")
+        verbose_name_plural = _("văn bản đồng ý ngoại lệ")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind"], name="unique_approval_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.document_number}"
+
+
+class Participant(models.Model):
+    """An official member who helps (đảng viên giúp đỡ) or introduces the candidate."""
+
+    class Role(models.TextChoices):
+        HELPER = "helper", _("Đảng viên giúp đỡ")
+        INTRODUCER = "introducer", _("Người giới thiệu")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    months_together = models.PositiveSmallIntegerField(
+        _("số tháng cùng công tác, học tập, cư trú"), null=True, blank=True
+    )
+    replacement = models.BooleanField(_("người giới thiệu thay thế"), default=False)
+    assigned_on = models.DateField(_("ngày phân công"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đảng viên giúp đỡ, giới thiệu")
+        verbose_name_plural = _("đảng viên giúp đỡ, giới thiệu")
+        ordering = ["role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "role", "person"], name="unique_participant_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.person}"

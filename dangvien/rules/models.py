@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,25 @@ class RuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.effective_from:%d/%m/%Y})"
+
+    def value(self, key: str) -> Any:
+        """The value of ``key``; a DomainError (in Vietnamese) when this set lacks it."""
+        if key not in self.values:
+            from dangvien.core.errors import DomainError
+
+            raise DomainError(
+                f"Bộ quy định «{self.name}» không có giá trị «{key}».",
+                rule=key,
+                required=key,
+            )
+        return self.values[key]
+
+    def int_value(self, key: str) -> int:
+        return int(self.value(key))
+
+    def fraction(self, key: str) -> Fraction:
+        """A vote fraction stored as text, e.g. "2/3" → Fraction(2, 3)."""
+        return Fraction(str(self.value(key)))
 
 
 class CalendarDay(models.Model):

@@ -1,0 +1,108 @@
+"""Reads of the admission pipeline: the filtered dossier list (pages and the Excel export),
+one dossier with its timeline, a cell's outstanding list, and the worklist source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangvien.admissions.choices import DossierStatus, Stage
+from dangvien.admissions.models import Dossier, FailedVote, Step
+from dangvien.core.worklist import HORIZON_DAYS, WorkItem
+
+DEADLINE_LABELS = {
+    "certificate_expiry": _("Giấy chứng nhận lớp nhận thức hết hạn"),
+    "decision": _("Hạn ra quyết định kết nạp"),
+    "ceremony": _("Hạn tổ chức lễ kết nạp"),
+}
+
+
+def horizon_days(today: dt.date) -> int:
+    """The worklist horizon from the rule set in force today (14 days by default)."""
+    from dangvien.core.errors import DomainError
+    from dangvien.rules.selectors import get_rule_set
+
+    try:
+        return get_rule_set(on=today).int_value("worklist_horizon_days")
+    except DomainError:
+        return HORIZON_DAYS
+
+
+def list_dossiers(
+    *, user: Any, filters: dict[str, Any], today: dt.date | None = None
+) -> QuerySet[Dossier]:
+    """Dossiers visible to ``user``. Filters (all optional): ``stage`` (a Stage value),
+    ``organisation`` (an Organisation: its whole subtree), ``status`` (a DossierStatus value),
+    ``deadline`` ("overdue": open with the next deadline passed; "due_soon": open and due within
+    the worklist horizon), ``q`` (name, accent-insensitive)."""
+    today = today or dt.date.today()
+    queryset = Dossier.objects.visible_to(user).select_related("person", "organisation")
+    if filters.get("stage"):
+        queryset = queryset.filter(stage=filters["stage"])
+    if filters.get("organisation"):
+        queryset = queryset.in_subtree(filters["organisation"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    deadline = filters.get("deadline")
+    if deadline == "overdue":
+        queryset = queryset.overdue(today)
+    elif deadline == "due_soon":
+        queryset = queryset.due_within(today, horizon_days(today))
+    if filters.get("q"):
+        from dangvien.core.text import fold
+
+        queryset = queryset.filter(person__full_name_folded__contains=fold(filters["q"]))
+    return queryset.order_by("-opened_on", "-pk")
+
+
+def list_outstanding(*, user: Any, organisation: Any) -> QuerySet[Dossier]:
+    """A cell's outstanding list: its open dossiers not yet past the awareness class."""
+    return (
+        Dossier.objects.visible_to(user)
+        .filter(organisation=organisation, status=DossierStatus.OPEN)
+        .filter(stage__in=[Stage.OUTSTANDING, Stage.CLASS])
+        .select_related("person", "enrolment")
+        .prefetch_related("participants__person")
+        .order_by("person__full_name_folded", "pk")
+    )
+
+
+def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    """Steps and failed votes of a dossier, in date order, for the dossier page."""
+    entries: list[dict[str, Any]] = []
+    for step in Step.objects.filter(dossier=dossier).select_related("actor", "rule_set"):
+        entries.append({"kind": "step", "date": step.date, "pk": step.pk, "item": step})
+    for vote in FailedVote.objects.filter(dossier=dossier).select_related("actor"):
+        entries.append({"kind": "failed_vote", "date": vote.date, "pk": vote.pk, "item": vote})
+    entries.sort(key=lambda entry: (entry["date"], entry["kind"] == "step", entry["pk"]))
+    return entries
+
+
+def list_dossier_work(user: Any, today: dt.date) -> list[WorkItem]:
+    """Worklist source: open dossiers in scope whose next deadline is overdue or within the
+    horizon. One query."""
+    horizon = today + dt.timedelta(days=horizon_days(today))
+    rows = (
+        Dossier.objects.visible_to(user)
+        .open()
+        .filter(next_deadline__isnull=False, next_deadline__lte=horizon)
+        .select_related("person", "organisation")
+        .order_by("next_deadline", "pk")
+    )
+    return [
+        WorkItem(
+            kind=f"admissions.{dossier.next_deadline_kind}",
+            label=str(DEADLINE_LABELS.get(dossier.next_deadline_kind, dossier.next_deadline_kind)),
+            subject=dossier.person.full_name,
+            organisation=dossier.organisation,
+            due=dossier.next_deadline,
+            url=reverse("admissions:dossier-detail", args=[dossier.pk]),
+            detail=str(dossier.get_stage_display()),
+        )
+        for dossier in rows
+        if dossier.next_deadline is not None
+    ]

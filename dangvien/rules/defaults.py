@@ -1,0 +1,59 @@
+"""The rule values of the regulations, as loaded by migration 0002 (and by tests).
+
+Keys are stable names used by the code; values are numbers (months, working days) or fractions
+written as text ("2/3"). Sources: see docs/pipeline.md and the ``source`` of each rule set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+COMMON_VALUES: dict[str, Any] = {
+    "age_min_months": 216,
+    "age_max_months": 720,
+    "certificate_valid_months": 60,
+    "introducer_together_months": 12,
+    "introducer_count": 2,
+    "cell_vote_fraction": "2/3",
+    "grassroots_vote_fraction": "2/3",
+    "failed_votes_escalate_after": 3,
+    "education_min": "lower_secondary",
+    "education_min_disadvantaged": "primary",
+    "decision_working_days": 60,
+    "decision_extension_working_days": 30,
+    "ceremony_working_days": 30,
+    "probation_months": 12,
+    "recognition_cell_working_days": 30,
+    "recognition_decision_working_days": 30,
+    "recognition_vote_fraction": "2/3",
+    "transfer_start_working_days": 60,
+    "transfer_present_working_days": 30,
+    "readmission_wait_months": 36,
+    "readmission_wait_months_criminal": 60,
+    "worklist_horizon_days": 14,
+    "cell_min_official_members": 3,
+}
+
+RULE_SETS: list[dict[str, Any]] = [
+    {
+        "name": "Quy định 24-QĐ/TW và Hướng dẫn 01-HD/TW",
+        "effective_from": dt.date(2021, 7, 30),
+        "source": (
+            "Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương về thi hành Điều lệ"
+            " Đảng; Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư về một số vấn đề cụ thể"
+            " thi hành Điều lệ Đảng."
+        ),
+        "values": dict(COMMON_VALUES),
+    },
+    {
+        "name": "Quy định 294-QĐ/TW và Hướng dẫn 06-HD/TW",
+        "effective_from": dt.date(2025, 7, 1),
+        "source": (
+            "Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành Điều"
+            " lệ Đảng; Hướng dẫn số 06-HD/TW ngày 9/6/2025 của Ban Bí thư về một số vấn đề cụ thể"
+            " thi hành Điều lệ Đảng (áp dụng từ 01/7/2025, sau khi bỏ cấp huyện)."
+        ),
+        "values": dict(COMMON_VALUES),
+    },
+]

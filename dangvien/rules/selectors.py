@@ -1,0 +1,56 @@
+"""Reads of the rules app: the rule set in force on a date, the calendar overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from dangvien.core.errors import DomainError
+from dangvien.rules.models import CalendarDay, RuleSet
+
+
+def get_rule_set(*, on: dt.date) -> RuleSet:
+    """The rule set in force on ``on`` (the latest with effective_from ≤ on)."""
+    rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    if rule_set is None:
+        raise DomainError(
+            f"Không có bộ quy định nào có hiệu lực vào ngày {on:%d/%m/%Y}.",
+            rule="rule_set_in_force",
+            found=f"{on:%d/%m/%Y}",
+            required="một bộ quy định có hiệu lực",
+        )
+    return rule_set
+
+
+def is_rule_set_used(rule_set: RuleSet, *, today: dt.date | None = None) -> bool:
+    """A rule set is used once it has come into force (any decision since may rest on it) or a
+    recorded step refers to it. A used rule set is never edited."""
+    today = today or dt.date.today()
+    if rule_set.effective_from <= today:
+        return True
+    from dangvien.admissions.models import Step
+
+    return Step.objects.filter(rule_set=rule_set).exists()
+
+
+def list_rule_sets(*, today: dt.date | None = None) -> QuerySet[RuleSet]:
+    from dangvien.admissions.models import Step
+
+    return RuleSet.objects.annotate(
+        has_steps=Exists(Step.objects.filter(rule_set=OuterRef("pk")))
+    ).order_by("-effective_from")
+
+
+def calendar_overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """{date: kind} of administrator corrections between ``start`` and ``end`` inclusive."""
+    return dict(
+        CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
+    )
+
+
+def list_calendar_days(*, year: int | None = None) -> QuerySet[CalendarDay]:
+    qs = CalendarDay.objects.all()
+    if year:
+        qs = qs.filter(date__year=year)
+    return qs.order_by("date")
