@@ -1,7 +1,902 @@
-"""All writes of the admission pipeline."""
+"""All writes of the admission pipeline: open a dossier, record each step in order, stop it,
+record an extension or an approval. Every refusal is a DomainError in Vietnamese; the rule
+values come from the rule set in force on the step's date."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from dangvien.accounts.rules import can
+from dangvien.admissions import eligibility as el
+from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
+from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
+from dangvien.audit.services import record
+from dangvien.core.calendar import add_working_days
+from dangvien.core.errors import DomainError
+from dangvien.rules.selectors import get_rule_set
+
+VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
+DECIDE_STAGES = {Stage.DECISION}
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _require(actor: Any, action: str, organisation: Any) -> None:
+    if not can(actor, action, organisation):
+        raise PermissionDenied(action)
+
+
+def stage_label(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
+def next_stage(dossier: Dossier) -> str | None:
+    index = STAGE_ORDER.index(Stage(dossier.stage))
+    return STAGE_ORDER[index + 1].value if index + 1 < len(STAGE_ORDER) else None
+
+
+def action_for(stage: str) -> str:
+    return "dossier.decide" if stage in DECIDE_STAGES else "dossier.change"
+
+
+def official_on(person: Any, day: dt.date) -> bool:
+    """The person is an official member on ``day`` (status official; official since then)."""
+    membership = getattr(person, "membership", None)
+    if membership is None:
+        from dangvien.members.models import Membership
+
+        membership = Membership.objects.filter(person=person).first()
+    if membership is None or membership.status != "official":
+        return False
+    return membership.official_date is None or membership.official_date <= day
+
+
+def count_official_members(organisation: Any, day: dt.date) -> int:
+    """Official members whose cell is ``organisation`` on ``day`` (all of them, not those
+    present at the meeting)."""
+    from dangvien.members.models import Membership
+
+    return (
+        Membership.objects.filter(organisation=organisation, status="official")
+        .filter(Q(official_date__isnull=True) | Q(official_date__lte=day))
+        .count()
+    )
+
+
+def _check_member_official(person: Any, day: dt.date, role: str) -> None:
+    if not official_on(person, day):
+        membership = getattr(person, "membership", None)
+        found = membership.get_status_display() if membership else "chưa là đảng viên"
+        raise DomainError(
+            f"{role} {person} phải là đảng viên chính thức vào ngày {el.fmt(day)}; hiện"
+            f" tại: {str(found).lower()}.",
+            rule="official_member",
+            found=str(found),
+            required="đảng viên chính thức",
+            field="introducers" if role == "Người giới thiệu" else "helpers",
+        )
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+def compute_deadline(dossier: Dossier) -> tuple[dt.date | None, str]:
+    """The next legal deadline of an open dossier and what it is for."""
+    if dossier.status != DossierStatus.OPEN:
+        return None, ""
+    steps = {step.stage: step for step in Step.objects.filter(dossier=dossier)}
+    decision = steps.get(Stage.DECISION)
+    if decision is not None:
+        rule_set = decision.rule_set or get_rule_set(on=decision.date)
+        start = decision.received_on or decision.date
+        return add_working_days(start, rule_set.int_value("ceremony_working_days")), "ceremony"
+    cell_vote = steps.get(Stage.CELL_VOTE)
+    if cell_vote is not None:
+        rule_set = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
+        days = rule_set.int_value("decision_working_days") + (dossier.extension_working_days or 0)
+        return add_working_days(cell_vote.date, days), "decision"
+    if dossier.enrolment_id and dossier.enrolment and dossier.enrolment.certificate_date:
+        certificate_date = dossier.enrolment.certificate_date
+        rule_set = get_rule_set(on=max(certificate_date, dt.date(2021, 7, 30)))
+        months = rule_set.int_value("certificate_valid_months")
+        return el.add_months(certificate_date, months), "certificate_expiry"
+    return None, ""
+
+
+def refresh_deadline(dossier: Dossier) -> Dossier:
+    deadline, kind = compute_deadline(dossier)
+    if (dossier.next_deadline, dossier.next_deadline_kind) != (deadline, kind):
+        dossier.next_deadline, dossier.next_deadline_kind = deadline, kind
+        dossier.save(update_fields=["next_deadline", "next_deadline_kind"])
+    return dossier
+
 
 def refresh_all_deadlines() -> int:
-    return 0
+    """Recompute the cached deadline of every open dossier (after a calendar correction)."""
+    count = 0
+    for dossier in Dossier.objects.open().select_related("enrolment").iterator(chunk_size=500):
+        refresh_deadline(dossier)
+        count += 1
+    return count
+
+
+# --- opening and helpers ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_dossier(
+    *,
+    person: Any,
+    organisation: Any,
+    date: dt.date,
+    actor: Any,
+    document_number: str = "",
+    note: str = "",
+    helpers: Iterable[Any] = (),
+) -> Dossier:
+    """Put a person on a cell's outstanding list: a new dossier (one attempt) at stage 2."""
+    _require(actor, "dossier.change", organisation)
+    from dangvien.people.models import Person
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not organisation.is_cell:
+        raise DomainError(
+            f"«{organisation}» không phải là chi bộ; danh sách quần chúng ưu tú do chi bộ lập.",
+            rule="cell_only",
+            found=str(organisation.get_kind_display()),
+            required="chi bộ",
+            field="organisation",
+        )
+    if date > _today():
+        raise DomainError(f"Ngày {el.fmt(date)} chưa đến.", rule="date_not_future", field="date")
+    from dangvien.members.models import Membership
+
+    if Membership.objects.filter(person=person).exists():
+        raise DomainError(
+            f"{person} đã là đảng viên.",
+            rule="not_member",
+            found="đảng viên",
+            required="quần chúng",
+            field="person",
+        )
+    if Dossier.objects.filter(person=person, status=DossierStatus.OPEN).exists():
+        raise DomainError(
+            f"{person} đang có hồ sơ kết nạp chưa kết thúc.",
+            rule="one_open_dossier",
+            found="đang có hồ sơ",
+            required="không có hồ sơ đang xét",
+            field="person",
+        )
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                person=person,
+                organisation=organisation,
+                stage=Stage.OUTSTANDING,
+                opened_on=date,
+            )
+            Step.objects.create(
+                dossier=dossier,
+                stage=Stage.OUTSTANDING,
+                date=date,
+                actor=actor,
+                document_number=document_number,
+                note=note,
+                rule_set=get_rule_set(on=date),
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            f"{person} đang có hồ sơ kết nạp chưa kết thúc.", rule="one_open_dossier"
+        ) from exc
+    previous = (
+        Dossier.objects.filter(person=person).exclude(pk=dossier.pk).select_related("enrolment")
+    )
+    latest_certificate = _latest_certificate(person)
+    if latest_certificate is not None:
+        dossier.enrolment = latest_certificate
+        dossier.save(update_fields=["enrolment"])
+    for helper in helpers:
+        _add_participant(dossier, person=helper, role=Participant.Role.HELPER, day=date)
+    record(
+        actor=actor,
+        action="admissions.dossier.opened",
+        target=dossier,
+        organisation=organisation,
+        data={"date": date, "attempt": previous.count() + 1, "helpers": list(helpers)},
+    )
+    refresh_deadline(dossier)
+    return dossier
+
+
+def _latest_certificate(person: Any) -> Any:
+    from dangvien.training.models import Enrolment, TrainingClass
+
+    return (
+        Enrolment.objects.filter(
+            person=person,
+            completed=True,
+            certificate_date__isnull=False,
+            training_class__kind=TrainingClass.Kind.AWARENESS,
+        )
+        .order_by("-certificate_date", "-pk")
+        .first()
+    )
+
+
+def _add_participant(
+    dossier: Dossier,
+    *,
+    person: Any,
+    role: str,
+    day: dt.date,
+    months_together: int | None = None,
+    replacement: bool = False,
+) -> Participant:
+    label = "Người giới thiệu" if role == Participant.Role.INTRODUCER else "Đảng viên giúp đỡ"
+    if person.pk == dossier.person_id:
+        raise DomainError(
+            f"{label} không thể là chính người xin vào Đảng.", rule="participant_not_self"
+        )
+    _check_member_official(person, day, label)
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                dossier=dossier,
+                person=person,
+                role=role,
+                assigned_on=day,
+                months_together=months_together,
+                replacement=replacement,
+            )
+    except IntegrityError as exc:
+        raise DomainError(f"{person} đã được phân công {label.lower()}.") from exc
+
+
+@transaction.atomic
+def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: Any) -> Participant:
+    """The cell assigns an official member to help the candidate."""
+    _require(actor, "dossier.change", dossier.organisation)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_open(dossier)
+    participant = _add_participant(dossier, person=person, role=Participant.Role.HELPER, day=date)
+    record(
+        actor=actor,
+        action="admissions.dossier.helper_assigned",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"helper": person, "date": date},
+    )
+    return participant
+
+
+def _check_open(dossier: Dossier) -> None:
+    if dossier.status != DossierStatus.OPEN:
+        raise DomainError(
+            f"Hồ sơ đã kết thúc ({dossier.get_status_display()}); không ghi thêm được.",
+            rule="dossier_open",
+            found=str(dossier.get_status_display()),
+            required=str(DossierStatus.OPEN.label),
+        )
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
+    expected = next_stage(dossier)
+    if stage != expected:
+        if Step.objects.filter(dossier=dossier, stage=stage).exists():
+            message = f"Bước «{stage_label(stage)}» đã được ghi cho hồ sơ này."
+        else:
+            message = (
+                f"Chưa đến bước «{stage_label(stage)}»: hồ sơ đang ở bước"
+                f" «{stage_label(dossier.stage)}»"
+                + (f", bước tiếp theo là «{stage_label(expected)}»." if expected else ".")
+            )
+        raise DomainError(
+            message,
+            rule="stage_order",
+            found=stage_label(stage),
+            required=stage_label(expected) if expected else "—",
+            field="stage",
+        )
+    last = Step.objects.filter(dossier=dossier).order_by("-date", "-pk").first()
+    assert last is not None
+    if date < last.date:
+        raise DomainError(
+            f"Ngày {el.fmt(date)} trước ngày của bước trước «{stage_label(last.stage)}»"
+            f" ({el.fmt(last.date)}).",
+            rule="step_date_order",
+            found=el.fmt(date),
+            required=f"từ {el.fmt(last.date)} trở đi",
+            field="date",
+        )
+    if date > _today():
+        raise DomainError(
+            f"Ngày {el.fmt(date)} chưa đến; chỉ ghi việc đã diễn ra.",
+            rule="date_not_future",
+            found=el.fmt(date),
+            required=f"đến {el.fmt(_today())}",
+            field="date",
+        )
+    return last
+
+
+def _check_votes(eligible: int | None, votes_for: int | None, votes_against: int | None) -> None:
+    if eligible is None or votes_for is None:
+        raise DomainError(
+            "Phải nhập tổng số có quyền biểu quyết và số tán thành.",
+            rule="votes_required",
+            field="votes_for",
+        )
+    against = votes_against or 0
+    if votes_for < 0 or against < 0 or eligible <= 0:
+        raise DomainError("Số phiếu không hợp lệ.", rule="votes_valid", field="votes_for")
+    if votes_for + against > eligible:
+        raise DomainError(
+            f"Số tán thành ({votes_for}) cộng số không tán thành ({against}) vượt tổng số có"
+            f" quyền biểu quyết ({eligible}).",
+            rule="votes_not_more_than_eligible",
+            found=votes_for + against,
+            required=f"≤ {eligible}",
+            field="votes_for",
+        )
+
+
+def eligibility_checks(dossier: Dossier, *, on: dt.date, rule_set: Any = None) -> list[el.Check]:
+    """The checks that the cell vote requires, evaluated on ``on`` (for display and refusal)."""
+    rule_set = rule_set or get_rule_set(on=on)
+    approvals = {approval.kind: approval for approval in Approval.objects.filter(dossier=dossier)}
+    person = dossier.person
+    certificate_date = dossier.enrolment.certificate_date if dossier.enrolment else None
+    return [
+        el.check_age(
+            date_of_birth=person.date_of_birth,
+            on=on,
+            rule_set=rule_set,
+            approval=approvals.get(Approval.Kind.OVER_AGE),
+        ),
+        el.check_education(
+            person=person,
+            organisation=dossier.organisation,
+            rule_set=rule_set,
+            approval=approvals.get(Approval.Kind.LITERACY_ONLY),
+        ),
+        el.check_certificate(certificate_date=certificate_date, on=on, rule_set=rule_set),
+    ]
+
+
+@transaction.atomic
+def record_step(
+    dossier: Dossier,
+    *,
+    stage: str,
+    date: dt.date,
+    actor: Any,
+    document_number: str = "",
+    note: str = "",
+    votes_eligible: int | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    enrolment: Any = None,
+    introducers: Iterable[dict[str, Any]] = (),
+    union_committee: str = "",
+    received_on: dt.date | None = None,
+    helper: Any = None,
+) -> Step | FailedVote:
+    """Record the next step of an open dossier. Returns the Step, or a FailedVote when a vote
+    did not reach the required fraction (the dossier then stays at its stage)."""
+    _require(actor, action_for(stage), dossier.organisation)
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("person", "organisation", "enrolment")
+        .get(pk=dossier.pk)
+    )
+    _check_open(dossier)
+    if stage not in Stage.values:
+        raise DomainError(f"Bước «{stage}» không tồn tại.", rule="stage_order", field="stage")
+    _check_order_and_date(dossier, stage, date)
+    rule_set = get_rule_set(on=date)
+    details: dict[str, Any] = {}
+    steps = {step.stage: step for step in Step.objects.filter(dossier=dossier)}
+
+    if stage == Stage.CLASS:
+        enrolment = enrolment or _latest_certificate(dossier.person)
+        if enrolment is None or enrolment.person_id != dossier.person_id:
+            raise DomainError(
+                f"{dossier.person} chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.",
+                rule="certificate_valid_months",
+                found="không có giấy chứng nhận",
+                required="giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
+                field="enrolment",
+            )
+        check = el.check_certificate(
+            certificate_date=enrolment.certificate_date, on=date, rule_set=rule_set
+        )
+        if not check.passed:
+            raise check.error("enrolment")
+        document_number = document_number or enrolment.certificate_number
+        dossier.enrolment = enrolment
+        dossier.save(update_fields=["enrolment"])
+
+    elif stage == Stage.INTRODUCTION:
+        _check_introducers(dossier, introducers, union_committee, date, rule_set)
+        details["union_committee"] = union_committee
+
+    elif stage == Stage.CELL_VOTE:
+        if dossier.escalated:
+            _require(actor, "dossier.decide", dossier.organisation)
+        el.raise_first_failure(eligibility_checks(dossier, on=date, rule_set=rule_set))
+        official = count_official_members(dossier.organisation, date)
+        if votes_eligible is not None and votes_eligible != official:
+            raise DomainError(
+                f"Tổng số đảng viên chính thức của chi bộ ngày {el.fmt(date)} là {official},"
+                f" không phải {votes_eligible}; tỷ lệ tính trên tổng số đảng viên chính thức,"
+                " không phải số có mặt.",
+                rule="cell_vote_fraction",
+                found=votes_eligible,
+                required=official,
+                field="votes_eligible",
+            )
+        if official == 0:
+            raise DomainError(
+                "Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết.",
+                rule="cell_vote_fraction",
+                found=0,
+                required="≥ 1",
+                field="votes_eligible",
+            )
+        votes_eligible = official
+        _check_votes(votes_eligible, votes_for, votes_against)
+        check = el.check_vote(
+            rule="cell_vote_fraction",
+            label="Chi bộ biểu quyết đề nghị kết nạp",
+            eligible=votes_eligible,
+            votes_for=votes_for or 0,
+            fraction=rule_set.fraction("cell_vote_fraction"),
+        )
+        if not check.passed:
+            return _record_failed_vote(
+                dossier,
+                stage,
+                date,
+                actor,
+                document_number,
+                note,
+                votes_eligible,
+                votes_for or 0,
+                votes_against or 0,
+                rule_set,
+                check,
+            )
+
+    elif stage == Stage.GRASSROOTS_VOTE:
+        if dossier.escalated:
+            _require(actor, "dossier.decide", dossier.organisation)
+        _check_votes(votes_eligible, votes_for, votes_against)
+        assert votes_eligible is not None
+        check = el.check_vote(
+            rule="grassroots_vote_fraction",
+            label="Đảng ủy cơ sở xét, đề nghị kết nạp",
+            eligible=votes_eligible,
+            votes_for=votes_for or 0,
+            fraction=rule_set.fraction("grassroots_vote_fraction"),
+        )
+        if not check.passed:
+            return _record_failed_vote(
+                dossier,
+                stage,
+                date,
+                actor,
+                document_number,
+                note,
+                votes_eligible,
+                votes_for or 0,
+                votes_against or 0,
+                rule_set,
+                check,
+            )
+
+    elif stage == Stage.DECISION:
+        if not document_number.strip():
+            raise DomainError(
+                "Phải ghi số quyết định kết nạp.", rule="decision_number", field="document_number"
+            )
+        if received_on is not None and received_on < date:
+            raise DomainError(
+                f"Ngày chi bộ nhận quyết định ({el.fmt(received_on)}) không được trước ngày"
+                f" quyết định ({el.fmt(date)}).",
+                rule="step_date_order",
+                field="received_on",
+            )
+        cell_vote = steps[Stage.CELL_VOTE]
+        vote_rules = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
+        days = vote_rules.int_value("decision_working_days") + (dossier.extension_working_days or 0)
+        deadline = add_working_days(cell_vote.date, days)
+        details["deadline"] = deadline.isoformat()
+        if date > deadline:
+            details["late"] = True
+            if not note.strip():
+                raise DomainError(
+                    f"Quyết định ngày {el.fmt(date)} quá hạn {days} ngày làm việc kể từ nghị"
+                    f" quyết chi bộ ({el.fmt(cell_vote.date)}; hạn {el.fmt(deadline)}); phải ghi"
+                    " rõ lý do chậm vào ghi chú.",
+                    rule="decision_working_days",
+                    found=el.fmt(date),
+                    required=f"đến {el.fmt(deadline)}",
+                    field="note",
+                )
+
+    elif stage == Stage.CEREMONY:
+        decision = steps[Stage.DECISION]
+        decision_rules = decision.rule_set or get_rule_set(on=decision.date)
+        start = decision.received_on or decision.date
+        deadline = add_working_days(start, decision_rules.int_value("ceremony_working_days"))
+        details["deadline"] = deadline.isoformat()
+        if date > deadline:
+            details["late"] = True
+            if not note.strip():
+                raise DomainError(
+                    f"Lễ kết nạp ngày {el.fmt(date)} quá hạn"
+                    f" {decision_rules.int_value('ceremony_working_days')} ngày làm việc kể từ"
+                    f" ngày nhận quyết định ({el.fmt(start)}; hạn {el.fmt(deadline)}); phải ghi"
+                    " văn bản đồng ý của cấp ủy cấp trên vào ghi chú.",
+                    rule="ceremony_working_days",
+                    found=el.fmt(date),
+                    required=f"đến {el.fmt(deadline)}",
+                    field="note",
+                )
+        if helper is not None:
+            _check_member_official(helper, date, "Đảng viên giúp đỡ")
+
+    try:
+        with transaction.atomic():
+            step = Step.objects.create(
+                dossier=dossier,
+                stage=stage,
+                date=date,
+                actor=actor,
+                document_number=document_number,
+                votes_eligible=votes_eligible if stage in VOTE_STAGES else None,
+                votes_for=votes_for if stage in VOTE_STAGES else None,
+                votes_against=(votes_against or 0) if stage in VOTE_STAGES else None,
+                note=note,
+                received_on=received_on if stage == Stage.DECISION else None,
+                rule_set=rule_set,
+                details=details,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            f"Bước «{stage_label(stage)}» đã được ghi cho hồ sơ này.",
+            rule="stage_order",
+            found=stage_label(stage),
+            required=stage_label(next_stage(dossier) or stage),
+        ) from exc
+
+    if stage == Stage.INTRODUCTION:
+        for item in introducers:
+            _add_participant(
+                dossier,
+                person=item["person"],
+                role=Participant.Role.INTRODUCER,
+                day=date,
+                months_together=item.get("months_together"),
+                replacement=bool(item.get("replacement")),
+            )
+
+    fields = ["stage"]
+    dossier.stage = stage
+    if dossier.escalated and stage in VOTE_STAGES:
+        dossier.escalated = False
+        fields.append("escalated")
+    if stage == Stage.CEREMONY:
+        _admit(dossier, steps[Stage.DECISION], step, actor, rule_set, helper)
+        dossier.status = DossierStatus.ADMITTED
+        dossier.closed_on = date
+        fields += ["status", "closed_on"]
+    dossier.save(update_fields=fields)
+    record(
+        actor=actor,
+        action="admissions.step.recorded",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={
+            "stage": stage,
+            "date": date,
+            "document_number": document_number,
+            "votes": [votes_eligible, votes_for, votes_against] if stage in VOTE_STAGES else None,
+            "rule_set": rule_set.name,
+        },
+    )
+    refresh_deadline(dossier)
+    return step
+
+
+def _admit(
+    dossier: Dossier, decision: Step, ceremony: Step, actor: Any, rule_set: Any, helper: Any
+) -> None:
+    from dangvien.members.services import admit_member
+
+    admit_member(
+        person=dossier.person,
+        organisation=dossier.organisation,
+        decision_date=decision.date,
+        decision_number=decision.document_number,
+        ceremony_date=ceremony.date,
+        actor=actor,
+        dossier=dossier,
+        probation_months=rule_set.int_value("probation_months"),
+    )
+    if helper is not None:
+        Participant.objects.get_or_create(
+            dossier=dossier,
+            person=helper,
+            role=Participant.Role.HELPER,
+            defaults={"assigned_on": ceremony.date},
+        )
+
+
+def _check_introducers(
+    dossier: Dossier,
+    introducers: Iterable[dict[str, Any]],
+    union_committee: str,
+    date: dt.date,
+    rule_set: Any,
+) -> None:
+    items = list(introducers)
+    required = 1 if union_committee.strip() else rule_set.int_value("introducer_count")
+    if len(items) != required or len({item["person"].pk for item in items}) != len(items):
+        how = (
+            "ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và 1 đảng viên chính thức"
+            if union_committee.strip()
+            else f"{required} đảng viên chính thức"
+        )
+        raise DomainError(
+            f"Người giới thiệu phải là {how}; đã nhập {len(items)} người.",
+            rule="introducer_count",
+            found=len(items),
+            required=required,
+            field="introducers",
+        )
+    minimum = rule_set.int_value("introducer_together_months")
+    for item in items:
+        person = item["person"]
+        if person.pk == dossier.person_id:
+            raise DomainError(
+                "Người giới thiệu không thể là chính người xin vào Đảng.",
+                rule="participant_not_self",
+                field="introducers",
+            )
+        _check_member_official(person, date, "Người giới thiệu")
+        months = item.get("months_together")
+        if item.get("replacement"):
+            continue
+        if months is None or months < minimum:
+            raise DomainError(
+                f"Người giới thiệu {person} mới cùng công tác, học tập hoặc cư trú với người xin"
+                f" vào Đảng {months or 0} tháng; quy định ít nhất {minimum} tháng.",
+                rule="introducer_together_months",
+                found=f"{months or 0} tháng",
+                required=f"≥ {minimum} tháng",
+                field="introducers",
+            )
+
+
+def _record_failed_vote(
+    dossier: Dossier,
+    stage: str,
+    date: dt.date,
+    actor: Any,
+    document_number: str,
+    note: str,
+    eligible: int,
+    votes_for: int,
+    votes_against: int,
+    rule_set: Any,
+    check: el.Check,
+) -> FailedVote:
+    rounds = FailedVote.objects.filter(dossier=dossier, stage=stage).count()
+    try:
+        with transaction.atomic():
+            vote = FailedVote.objects.create(
+                dossier=dossier,
+                stage=stage,
+                round=rounds + 1,
+                date=date,
+                actor=actor,
+                document_number=document_number,
+                votes_eligible=eligible,
+                votes_for=votes_for,
+                votes_against=votes_against,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise DomainError("Lần biểu quyết này đã được ghi.", rule="stage_order") from exc
+    limit = rule_set.int_value("failed_votes_escalate_after")
+    if vote.round >= limit and not dossier.escalated:
+        dossier.escalated = True
+        dossier.save(update_fields=["escalated"])
+    record(
+        actor=actor,
+        action="admissions.vote.failed",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={
+            "stage": stage,
+            "round": vote.round,
+            "votes": [eligible, votes_for, votes_against],
+            "message": check.message,
+            "escalated": dossier.escalated,
+        },
+    )
+    return vote
+
+
+# --- stops, extensions, approvals ------------------------------------------------------------
+
+
+@transaction.atomic
+def stop_dossier(dossier: Dossier, *, reason: str, date: dt.date, note: str, actor: Any) -> Dossier:
+    """Stop an open dossier (withdrawn, rejected, moved away, certificate expired). Its history
+    stays; the person may start a new attempt with ``open_dossier``."""
+    _require(actor, "dossier.change", dossier.organisation)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_open(dossier)
+    if reason not in StopReason.values:
+        raise DomainError(
+            f"Lý do dừng «{reason}» không hợp lệ.",
+            rule="stop_reason",
+            found=reason,
+            required=", ".join(StopReason.values),
+            field="reason",
+        )
+    if not note.strip():
+        raise DomainError("Phải ghi rõ lý do dừng hồ sơ.", rule="stop_note", field="note")
+    last = Step.objects.filter(dossier=dossier).order_by("-date", "-pk").first()
+    if last is not None and date < last.date:
+        raise DomainError(
+            f"Ngày dừng {el.fmt(date)} trước ngày của bước trước ({el.fmt(last.date)}).",
+            rule="step_date_order",
+            found=el.fmt(date),
+            required=f"từ {el.fmt(last.date)} trở đi",
+            field="date",
+        )
+    dossier.status = DossierStatus.STOPPED
+    dossier.stop_reason = reason
+    dossier.stop_note = note
+    dossier.closed_on = date
+    dossier.next_deadline = None
+    dossier.next_deadline_kind = ""
+    dossier.save(
+        update_fields=[
+            "status",
+            "stop_reason",
+            "stop_note",
+            "closed_on",
+            "next_deadline",
+            "next_deadline_kind",
+        ]
+    )
+    record(
+        actor=actor,
+        action="admissions.dossier.stopped",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"reason": reason, "date": date, "note": note, "stage": dossier.stage},
+    )
+    return dossier
+
+
+@transaction.atomic
+def record_extension(
+    dossier: Dossier, *, working_days: int, document_number: str, date: dt.date, actor: Any
+) -> Dossier:
+    """Extend the decision deadline (special cases), at most the rule set's limit."""
+    _require(actor, "dossier.decide", dossier.organisation)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_open(dossier)
+    if dossier.stage not in (Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE):
+        raise DomainError(
+            "Chỉ gia hạn ra quyết định sau khi chi bộ đã biểu quyết và trước khi có quyết định.",
+            rule="decision_extension_working_days",
+            found=stage_label(dossier.stage),
+            required=f"{stage_label(Stage.CELL_VOTE)} hoặc {stage_label(Stage.GRASSROOTS_VOTE)}",
+        )
+    maximum = get_rule_set(on=date).int_value("decision_extension_working_days")
+    if not 1 <= working_days <= maximum:
+        raise DomainError(
+            f"Gia hạn {working_days} ngày làm việc; quy định tối đa {maximum} ngày làm việc.",
+            rule="decision_extension_working_days",
+            found=working_days,
+            required=f"1–{maximum}",
+            field="working_days",
+        )
+    if not document_number.strip():
+        raise DomainError(
+            "Phải ghi số văn bản gia hạn.", rule="extension_document", field="document_number"
+        )
+    old = dossier.extension_working_days
+    dossier.extension_working_days = working_days
+    dossier.extension_document = document_number
+    dossier.extension_date = date
+    dossier.save(update_fields=["extension_working_days", "extension_document", "extension_date"])
+    record(
+        actor=actor,
+        action="admissions.dossier.extended",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"from": old, "to": working_days, "document_number": document_number},
+    )
+    refresh_deadline(dossier)
+    return dossier
+
+
+@transaction.atomic
+def record_approval(
+    dossier: Dossier,
+    *,
+    kind: str,
+    issuing_body: str,
+    document_number: str,
+    date: dt.date,
+    actor: Any,
+) -> Approval:
+    """Record the written approval that lets an exception pass (over 60, literacy only)."""
+    _require(actor, "dossier.change", dossier.organisation)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_open(dossier)
+    if kind not in Approval.Kind.values:
+        raise DomainError(f"Loại ngoại lệ «{kind}» không hợp lệ.", rule="approval", field="kind")
+    if not issuing_body.strip() or not document_number.strip():
+        raise DomainError(
+            "Phải ghi cơ quan cho phép và số văn bản.", rule="approval", field="issuing_body"
+        )
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                dossier=dossier,
+                kind=kind,
+                issuing_body=issuing_body.strip(),
+                document_number=document_number.strip(),
+                date=date,
+                actor=actor,
+            )
+    except IntegrityError as exc:
+        raise DomainError("Văn bản đồng ý loại này đã được ghi.", rule="approval") from exc
+    record(
+        actor=actor,
+        action="admissions.approval.recorded",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"kind": kind, "issuing_body": issuing_body, "document_number": document_number},
+    )
+    return approval
+
+
+def mark_sympathiser(person: Any, *, enrolment: Any, actor: Any) -> Step | None:
+    """Called by training when a person finishes the awareness class: an open dossier at the
+    outstanding stage moves to the class stage (the person becomes a sympathiser)."""
+    dossier = Dossier.objects.filter(
+        person=person, status=DossierStatus.OPEN, stage=Stage.OUTSTANDING
+    ).first()
+    if dossier is None or not can(actor, "dossier.change", dossier.organisation):
+        return None
+    step = record_step(
+        dossier,
+        stage=Stage.CLASS,
+        date=max(enrolment.certificate_date, dossier.opened_on),
+        actor=actor,
+        enrolment=enrolment,
+    )
+    assert isinstance(step, Step)
+    return step

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.training.querysets import TrainingClassQuerySet
+
 
 class TrainingClass(models.Model):
     """An awareness class (for outstanding people) or a new-member class (for probationers)."""
@@ -22,6 +24,8 @@ class TrainingClass(models.Model):
     start_date = models.DateField(_("ngày khai giảng"))
     end_date = models.DateField(_("ngày bế giảng"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingClassQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lớp bồi dưỡng")

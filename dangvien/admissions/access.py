@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from dangvien.accounts.rules import can
+from dangvien.admissions.models import Dossier
+
+
+def get_dossier_for_user(user: Any, pk: int, *, action: str = "dossier.view") -> Dossier:
+    dossier = (
+        Dossier.objects.visible_to(user)
+        .select_related("person", "organisation", "enrolment__training_class")
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404("dossier")
+    if not can(user, action, dossier.organisation):
+        raise PermissionDenied(action)
+    return dossier

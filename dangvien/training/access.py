@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from dangvien.accounts.rules import can
+from dangvien.training.models import TrainingClass
+
+
+def get_class_for_user(user: Any, pk: int, *, action: str = "training.view") -> TrainingClass:
+    training_class = (
+        TrainingClass.objects.visible_to(user).select_related("organiser").filter(pk=pk).first()
+    )
+    if training_class is None:
+        raise Http404("training class")
+    if not can(user, action, training_class.organiser):
+        raise PermissionDenied(action)
+    return training_class

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dangvien.training.models import Enrolment, TrainingClass
+
+
+def list_classes(*, user: Any, kind: str = "") -> QuerySet[TrainingClass]:
+    queryset = (
+        TrainingClass.objects.visible_to(user)
+        .select_related("organiser")
+        .annotate(
+            participant_count=Count("enrolments"),
+            completed_count=Count("enrolments", filter=Q(enrolments__completed=True)),
+        )
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("-start_date", "pk")
+
+
+def list_enrolments(training_class: TrainingClass) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(training_class=training_class)
+        .select_related("person", "person__organisation")
+        .order_by("person__full_name_folded", "pk")
+    )
+
+
+def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
+    """When the certificate stops being valid (rule set in force on the certificate date)."""
+    if not enrolment.certificate_date:
+        return None
+    from dangvien.admissions.eligibility import add_months
+    from dangvien.rules.selectors import get_rule_set
+
+    day = max(enrolment.certificate_date, dt.date(2021, 7, 30))
+    months = get_rule_set(on=day).int_value("certificate_valid_months")
+    return add_months(enrolment.certificate_date, months)

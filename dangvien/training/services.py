@@ -1,0 +1,135 @@
+"""All writes of the training app: classes, enrolments, certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from dangvien.accounts.rules import can
+from dangvien.audit.services import record
+from dangvien.core.errors import DomainError
+from dangvien.training.models import Enrolment, TrainingClass
+
+
+def _require(actor: Any, organisation: Any) -> None:
+    if not can(actor, "training.change", organisation):
+        raise PermissionDenied("training.change")
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+@transaction.atomic
+def create_class(
+    *,
+    kind: str,
+    name: str,
+    organiser: Any,
+    start_date: dt.date,
+    end_date: dt.date,
+    actor: Any,
+) -> TrainingClass:
+    _require(actor, organiser)
+    if kind not in TrainingClass.Kind.values:
+        raise DomainError(f"Loại lớp «{kind}» không hợp lệ.", rule="class_kind", field="kind")
+    if not name.strip():
+        raise DomainError("Phải nhập tên lớp.", rule="class_name", field="name")
+    if end_date < start_date:
+        raise DomainError(
+            f"Ngày bế giảng ({_fmt(end_date)}) trước ngày khai giảng ({_fmt(start_date)}).",
+            rule="class_dates",
+            found=_fmt(end_date),
+            required=f"từ {_fmt(start_date)}",
+            field="end_date",
+        )
+    training_class = TrainingClass.objects.create(
+        kind=kind, name=name.strip(), organiser=organiser, start_date=start_date, end_date=end_date
+    )
+    record(
+        actor=actor,
+        action="training.training_class.created",
+        target=training_class,
+        organisation=organiser,
+        data={"kind": kind, "start_date": start_date, "end_date": end_date},
+    )
+    return training_class
+
+
+@transaction.atomic
+def enrol_person(training_class: TrainingClass, *, person: Any, actor: Any) -> Enrolment:
+    _require(actor, training_class.organiser)
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(training_class=training_class, person=person)
+    except IntegrityError as exc:
+        raise DomainError(
+            f"{person} đã có trong danh sách học viên của lớp.",
+            rule="unique_enrolment",
+            field="person",
+        ) from exc
+    record(
+        actor=actor,
+        action="training.enrolment.created",
+        target=enrolment,
+        organisation=training_class.organiser,
+        data={"person": person},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def complete_enrolment(
+    enrolment: Enrolment,
+    *,
+    certificate_number: str,
+    certificate_date: dt.date,
+    actor: Any,
+) -> Enrolment:
+    """Issue the certificate. Finishing an awareness class makes an outstanding person a
+    sympathiser: their open dossier moves to the class stage (when the actor may record it)."""
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("training_class__organiser", "person")
+        .get(pk=enrolment.pk)
+    )
+    training_class = enrolment.training_class
+    _require(actor, training_class.organiser)
+    if enrolment.completed:
+        raise DomainError(
+            f"{enrolment.person} đã được cấp giấy chứng nhận số {enrolment.certificate_number}.",
+            rule="certificate_once",
+            field="certificate_number",
+        )
+    if not certificate_number.strip():
+        raise DomainError(
+            "Phải nhập số giấy chứng nhận.", rule="certificate_number", field="certificate_number"
+        )
+    if certificate_date < training_class.end_date:
+        raise DomainError(
+            f"Ngày cấp giấy chứng nhận ({_fmt(certificate_date)}) trước ngày bế giảng"
+            f" ({_fmt(training_class.end_date)}).",
+            rule="certificate_date",
+            found=_fmt(certificate_date),
+            required=f"từ {_fmt(training_class.end_date)}",
+            field="certificate_date",
+        )
+    enrolment.completed = True
+    enrolment.certificate_number = certificate_number.strip()
+    enrolment.certificate_date = certificate_date
+    enrolment.save(update_fields=["completed", "certificate_number", "certificate_date"])
+    record(
+        actor=actor,
+        action="training.enrolment.completed",
+        target=enrolment,
+        organisation=training_class.organiser,
+        data={"certificate_number": certificate_number, "certificate_date": certificate_date},
+    )
+    if training_class.kind == TrainingClass.Kind.AWARENESS:
+        from dangvien.admissions.services import mark_sympathiser
+
+        mark_sympathiser(enrolment.person, enrolment=enrolment, actor=actor)
+    return enrolment
