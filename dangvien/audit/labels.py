@@ -11,6 +11,11 @@ ACTION_LABELS = {
     "people.person.sensitive_revealed": _("Xem số CCCD, số điện thoại"),
     "accounts.role_assignment.created": _("Phân quyền"),
     "accounts.role_assignment.deleted": _("Thu hồi quyền"),
+    "accounts.user.locked_out": _("Tạm khóa đăng nhập (nhập sai nhiều lần)"),
+    "accounts.user.unlocked": _("Mở khóa đăng nhập"),
+    "accounts.user.mfa_enabled": _("Bật xác thực hai lớp"),
+    "accounts.user.mfa_disabled": _("Tắt xác thực hai lớp"),
+    "audit.events.exported": _("Xuất nhật ký ra Excel"),
     "targets.target.assigned": _("Giao chỉ tiêu"),
     "targets.target.changed": _("Điều chỉnh chỉ tiêu"),
     "reports.report.exported": _("Xuất báo cáo"),
@@ -43,6 +48,8 @@ ACTION_LABELS = {
     "training.training_class.created": _("Mở lớp bồi dưỡng"),
     "training.enrolment.created": _("Thêm học viên"),
     "training.enrolment.completed": _("Cấp giấy chứng nhận lớp bồi dưỡng"),
+    "imports.import_job.committed": _("Nhập dữ liệu từ Excel"),
+    "imports.list.exported": _("Xuất danh sách ra Excel"),
 }
 
 
