@@ -9,6 +9,8 @@ urlpatterns = [
     path("organisations/", include("dangvien.organisations.urls")),
     path("people/", include("dangvien.people.urls")),
     path("audit/", include("dangvien.audit.urls")),
+    path("targets/", include("dangvien.targets.urls")),
+    path("reports/", include("dangvien.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

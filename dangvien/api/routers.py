@@ -3,6 +3,10 @@
 from dangvien.api.api import api
 from dangvien.organisations.api import router as organisations_router
 from dangvien.people.api import router as people_router
+from dangvien.reports.api import router as reports_router
+from dangvien.targets.api import router as targets_router
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/people", people_router)
+api.add_router("/reports", reports_router)
+api.add_router("/targets", targets_router)

@@ -4,12 +4,27 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.targets.querysets import TargetQuerySet
+
 
 class Target(models.Model):
-    """A yearly target of an organisation, assigned by the organisation above it."""
+    """A yearly target of an organisation, assigned by the organisation above it.
+
+    ``kind`` ADMISSIONS is a number of new members; the coverage kinds are percentages (0–100)
+    of village heads, Front working-group heads or mass-organisation heads who are members.
+    """
 
     class Kind(models.TextChoices):
         ADMISSIONS = "admissions", _("Kết nạp đảng viên")
+        VILLAGE_HEADS = "village_heads", _("Tỷ lệ trưởng thôn, tổ dân phố là đảng viên (%)")
+        FRONT_GROUP_HEADS = (
+            "front_group_heads",
+            _("Tỷ lệ trưởng ban công tác Mặt trận là đảng viên (%)"),
+        )
+        MASS_ORG_HEADS = (
+            "mass_org_heads",
+            _("Tỷ lệ người đứng đầu đoàn thể ở thôn là đảng viên (%)"),
+        )
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="targets"
@@ -24,6 +39,8 @@ class Target(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TargetQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
@@ -35,3 +52,27 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.value}"
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.kind != self.Kind.ADMISSIONS
+
+
+class TargetChange(models.Model):
+    """One assignment or change of a target: the history shown beside it (never edited)."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="changes")
+    old_value = models.PositiveIntegerField(_("giá trị cũ"), null=True, blank=True)
+    new_value = models.PositiveIntegerField(_("giá trị mới"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử chỉ tiêu")
+        verbose_name_plural = _("lịch sử chỉ tiêu")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.old_value} → {self.new_value}"

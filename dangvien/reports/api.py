@@ -1,0 +1,42 @@
+"""GET /api/v1/reports/admissions?org=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD — the report's figures
+with the keys documented in docs/reports.md (the same as ``manage.py report --format json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.reports.access import get_report_organisation, period_from_params
+from dangvien.reports.selectors import get_admission_report
+from dangvien.reports.serializers import report_to_dict
+
+router = Router(tags=["Báo cáo"])
+
+
+@router.get("/admissions", response={200: dict[str, Any], **ERROR_RESPONSES})
+def admissions_report(
+    request: HttpRequest,
+    org: str = "",
+    period: str = "",
+    year: int | None = None,
+    month: int | None = None,
+    quarter: int | None = None,
+) -> dict[str, Any]:
+    organisation = get_report_organisation(request.user, org or None)
+    params = {
+        key: str(value)
+        for key, value in {
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+            "period": period,
+            "year": year,
+            "month": month,
+            "quarter": quarter,
+        }.items()
+        if value not in (None, "")
+    }
+    report = get_admission_report(organisation=organisation, period=period_from_params(params))
+    return report_to_dict(report)

@@ -1,0 +1,254 @@
+"""Report files: xlsx (one sheet per table plus a Biểu 2-BTCTW sheet) and docx (the summary).
+
+Every file carries who produced it and when. Callers audit the export (see services).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from dangvien.core.formatting import format_datetime, format_percent
+from dangvien.reports.selectors import AdmissionReport
+from dangvien.reports.serializers import report_to_dict
+from dangvien.reports.summary import build_summary
+
+PERCENT_FORMAT = '#,##0.0"%"'
+
+
+def _pct(value: Decimal | None) -> float | str:
+    return float(value) if value is not None else "—"
+
+
+def _title(report: AdmissionReport) -> str:
+    return f"{report.organisation.name} — {report.period.label}"
+
+
+def _stamp(user: Any, when: dt.datetime) -> str:
+    who = user if user is not None else "hệ thống"
+    return f"Người lập: {who} · Thời điểm xuất: {format_datetime(when)}"
+
+
+def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    title = book.add_format({"bold": True, "font_size": 13})
+    head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
+    num = book.add_format({"num_format": "#,##0", "border": 1})
+    pct = book.add_format({"num_format": PERCENT_FORMAT, "border": 1})
+    cell = book.add_format({"border": 1, "text_wrap": True})
+    group = book.add_format({"border": 1, "bold": True, "italic": True})
+    small = book.add_format({"italic": True, "font_color": "#666666"})
+
+    def header(sheet: Any, heading: str, columns: list[tuple[str, int]]) -> int:
+        sheet.write(0, 0, heading, title)
+        sheet.write(1, 0, _title(report), bold)
+        sheet.write(2, 0, _stamp(user, when), small)
+        for col, (text, width) in enumerate(columns):
+            sheet.write(4, col, text, head)
+            sheet.set_column(col, col, width)
+        return 5
+
+    def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+        if value is None or value == "—":
+            sheet.write(row, col, "—", cell)
+        else:
+            sheet.write_number(row, col, float(value), fmt)
+
+    # 1. Summary figures
+    sheet = book.add_worksheet("Tổng hợp")
+    row = header(sheet, "KẾT QUẢ KẾT NẠP ĐẢNG VIÊN", [("Chỉ tiêu thống kê", 48), ("Giá trị", 16)])
+    lines: list[tuple[str, Any, Any]] = [
+        ("Số đảng viên kết nạp trong kỳ", report.admitted, num),
+        ("Chỉ tiêu năm", report.target, num),
+        ("Tỷ lệ so với chỉ tiêu (%)", report.percent_of_target, pct),
+        ("Cùng kỳ năm trước", report.previous, num),
+        ("So với cùng kỳ (%)", report.percent_vs_same_period, pct),
+        ("Kết nạp từ đầu năm", report.pacing.admitted_year_to_date, num),
+        ("Thời gian của năm đã qua (%)", report.pacing.share_of_year, pct),
+        ("Đảng viên cuối kỳ", report.membership["total"], num),
+        ("  trong đó dự bị", report.membership["probationary"], num),
+        ("Công nhận đảng viên chính thức trong kỳ", report.membership["recognised_official"], num),
+    ]
+    if report.forecast is not None:
+        lines.append(("Dự báo cả năm", report.forecast.value, num))
+    for label, value, fmt in lines:
+        sheet.write(row, 0, label, cell)
+        write_value(sheet, row, 1, value, fmt)
+        row += 1
+    sheet.write(row + 1, 0, build_summary(report))
+
+    # 2. Children
+    sheet = book.add_worksheet("Tổ chức trực thuộc")
+    row = header(
+        sheet,
+        "KẾT QUẢ KẾT NẠP THEO TỔ CHỨC TRỰC THUỘC",
+        [
+            ("Tổ chức", 40),
+            ("Kết nạp trong kỳ", 14),
+            ("Chỉ tiêu", 12),
+            ("% chỉ tiêu", 12),
+            ("Cùng kỳ năm trước", 14),
+            ("So với cùng kỳ (%)", 14),
+        ],
+    )
+    for child in report.children:
+        name = child.organisation.name if child.organisation else "Trực thuộc trực tiếp"
+        sheet.write(row, 0, name, cell)
+        write_value(sheet, row, 1, child.admitted, num)
+        write_value(sheet, row, 2, child.target, num)
+        write_value(sheet, row, 3, child.percent_of_target, pct)
+        write_value(sheet, row, 4, child.previous, num)
+        write_value(sheet, row, 5, child.ratio, pct)
+        row += 1
+
+    # 3. Pipeline
+    sheet = book.add_worksheet("Nguồn, hồ sơ")
+    row = header(
+        sheet,
+        "NGUỒN PHÁT TRIỂN ĐẢNG VIÊN",
+        [("Bước", 40), ("Hồ sơ đang ở bước này", 18), ("Đạt bước này trong kỳ", 18)],
+    )
+    for stage in report.pipeline["stages"]:
+        sheet.write(row, 0, stage["label"], cell)
+        write_value(sheet, row, 1, stage["open"], num)
+        write_value(sheet, row, 2, stage["reached_in_period"], num)
+        row += 1
+    for label, key in (
+        ("Học lớp nhận thức về Đảng trong kỳ", "awareness_attendees"),
+        ("Được cấp giấy chứng nhận (cảm tình Đảng) trong kỳ", "sympathisers"),
+        ("Đảng viên dự bị học lớp đảng viên mới trong kỳ", "new_member_attendees"),
+    ):
+        sheet.write(row, 0, label, cell)
+        write_value(sheet, row, 1, report.pipeline[key], num)
+        row += 1
+
+    # 4. Biểu 2-BTCTW layout
+    sheet = book.add_worksheet("Biểu 2-BTCTW")
+    sheet.write(0, 0, "Biểu 2-BTCTW", bold)
+    sheet.write(1, 0, "ĐẢNG VIÊN MỚI KẾT NẠP", title)
+    sheet.write(2, 0, _title(report), bold)
+    sheet.write(3, 0, _stamp(user, when), small)
+    columns = [
+        ("Tiêu chí", 50),
+        ("Kỳ này", 12),
+        ("Cùng kỳ năm trước", 14),
+        ("So sánh (%)", 12),
+    ]
+    for col, (text, width) in enumerate(columns):
+        sheet.write(5, col, text, head)
+        sheet.set_column(col, col, width)
+    for col, text in enumerate(["(1)", "(2)", "(3)", "(4) = (2)×100/(3)"]):
+        sheet.write(6, col, text, head)
+    row = 7
+    from dangvien.core.formatting import percent_value
+
+    sheet.write(row, 0, "I. Tổng số đảng viên mới kết nạp", group)
+    write_value(sheet, row, 1, report.admitted, num)
+    write_value(sheet, row, 2, report.previous, num)
+    write_value(sheet, row, 3, percent_value(report.admitted, report.previous), pct)
+    row += 1
+    roman = {
+        "main": "",
+        "occupation": "1. ",
+        "age": "2. ",
+        "education": "3. ",
+        "professional": "4. ",
+    }
+    for label, items in report.breakdown_groups:
+        key = items[0].group if items else ""
+        heading = label if key == "main" else f"{roman.get(key, '')}{label}"
+        if key == "occupation":
+            sheet.write(row, 0, "II. Phân tích", group)
+            row += 1
+        sheet.write(row, 0, heading, group)
+        row += 1
+        for item in items:
+            sheet.write(row, 0, f"  - {item.label}", cell)
+            write_value(sheet, row, 1, item.count, num)
+            write_value(sheet, row, 2, item.previous, num)
+            write_value(sheet, row, 3, item.ratio, pct)
+            row += 1
+        if key == "age":
+            sheet.write(row, 0, "  - Tuổi bình quân", cell)
+            write_value(
+                sheet,
+                row,
+                1,
+                report.average_age,
+                book.add_format({"num_format": "0.0", "border": 1}),
+            )
+            write_value(
+                sheet,
+                row,
+                2,
+                report.previous_average_age,
+                book.add_format({"num_format": "0.0", "border": 1}),
+            )
+            sheet.write(row, 3, "", cell)
+            row += 1
+    sheet.write(row + 1, 0, "Người lập biểu", bold)
+    sheet.write(row + 1, 2, "Trưởng ban", bold)
+
+    # 5. Machine-readable JSON keys (for checking against the API)
+    sheet = book.add_worksheet("Dữ liệu")
+    data = report_to_dict(report)
+    sheet.write(0, 0, "Khóa", head)
+    sheet.write(0, 1, "Giá trị", head)
+    for r, key in enumerate(
+        [
+            "admitted",
+            "target",
+            "percent_of_target",
+            "same_period_last_year",
+            "percent_vs_same_period",
+        ],
+        start=1,
+    ):
+        sheet.write(r, 0, key)
+        value = data[key]
+        if value is None:
+            sheet.write(r, 1, "—")
+        else:
+            sheet.write_number(r, 1, float(value))
+    book.close()
+    return buffer.getvalue()
+
+
+def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Báo cáo kết quả kết nạp đảng viên — {report.period.label}", level=1)
+    document.add_paragraph(report.organisation.name)
+    document.add_paragraph(build_summary(report))
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for col, text in enumerate(["Tiêu chí", "Kỳ này", "Cùng kỳ năm trước", "So sánh (%)"]):
+        table.rows[0].cells[col].text = text
+    from dangvien.core.formatting import format_number, percent_value
+
+    rows = [
+        (
+            "Tổng số kết nạp",
+            report.admitted,
+            report.previous,
+            percent_value(report.admitted, report.previous),
+        )
+    ]
+    rows += [(b.label, b.count, b.previous, b.ratio) for b in report.breakdown_group("main")]
+    for label, count, previous, ratio in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[1].text = format_number(count)
+        cells[2].text = format_number(previous)
+        cells[3].text = format_percent(ratio)
+    document.add_paragraph(_stamp(user, when))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,71 @@
+"""manage.py report --org CODE --from YYYY-MM-DD --to YYYY-MM-DD --format json|xlsx|text|docx
+
+Prints json/text to stdout (or writes --output); xlsx/docx need --output (or go to stdout as
+bytes when --output is "-"). Scope: ``--user USERNAME`` reports as that user (404 outside their
+subtrees); without it the command runs as the system operator. Every run is audited.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
+
+from dangvien.core.errors import DomainError
+
+FORMATS = ("json", "xlsx", "text", "docx")
+
+
+class Command(BaseCommand):
+    help = "Báo cáo kết quả kết nạp đảng viên của một tổ chức trong một kỳ."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", required=True, help="mã tổ chức (ví dụ T01)")
+        parser.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--format", dest="file_format", choices=FORMATS, default="json")
+        parser.add_argument("--output", "-o", default="", help="tệp ghi kết quả ('-' = stdout)")
+        parser.add_argument("--user", default="", help="báo cáo với phạm vi của người dùng này")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from dangvien.organisations.models import Organisation
+        from dangvien.reports.access import period_from_params
+        from dangvien.reports.selectors import get_admission_report
+        from dangvien.reports.services import export_report
+
+        actor = None
+        try:
+            period = period_from_params({"from": options["start"], "to": options["end"]})
+            if options["user"]:
+                from dangvien.accounts.models import User
+                from dangvien.reports.access import get_report_organisation
+
+                actor = User.objects.filter(username=options["user"]).first()
+                if actor is None:
+                    raise CommandError(f"Không có người dùng «{options['user']}».")
+                organisation = get_report_organisation(actor, options["org"])
+            else:
+                organisation = Organisation.objects.filter(code=options["org"]).first()
+                if organisation is None:
+                    raise CommandError(f"Không có tổ chức mã «{options['org']}».")
+            report = get_admission_report(organisation=organisation, period=period)
+            content, _when = export_report(report, actor=actor, file_format=options["file_format"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        except Http404 as exc:
+            raise CommandError(
+                f"Không tìm thấy tổ chức «{options['org']}» trong phạm vi của bạn."
+            ) from exc
+        output = options["output"]
+        if output and output != "-":
+            Path(output).write_bytes(content)
+            self.stderr.write(f"Đã ghi {output}")
+        elif options["file_format"] in ("json", "text"):
+            self.stdout.write(content.decode(), ending="")
+        elif output == "-":
+            sys.stdout.buffer.write(content)
+        else:
+            raise CommandError("Định dạng xlsx/docx cần --output TỆP (hoặc --output - ).")

@@ -1,0 +1,158 @@
+"""Reporting periods: month, quarter, 6/9 months, up to the end of month N, year, any range.
+
+A period is two dates (both inclusive). Its label is derived from the dates, the way the
+committees write it ("Đến hết tháng 11/2016", "Quý III/2016", "6 tháng đầu năm 2016").
+The same period last year shifts both ends by one year (29/02 becomes 28/02).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from dangvien.core.errors import DomainError
+from dangvien.core.formatting import format_date
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+PERIOD_KINDS = ("month", "quarter", "half", "nine", "ytd", "year", "range")
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise DomainError(
+                f"Kỳ báo cáo không hợp lệ: ngày kết thúc {format_date(self.end)} trước ngày "
+                f"bắt đầu {format_date(self.start)}.",
+                rule="period_order",
+                found=format_date(self.end),
+                required=f"≥ {format_date(self.start)}",
+                field="to",
+            )
+
+    def previous_year(self) -> Period:
+        """The same period last year: both ends shifted by one year."""
+        start = _shift_year(self.start, -1)
+        end = _shift_year(self.end, -1)
+        if self.end == _month_end(self.end.year, self.end.month):
+            end = _month_end(end.year, end.month)  # end of February stays end of February
+        return Period(start, end)
+
+    def year_to_date(self) -> Period:
+        """From 1 January of the end's year to the end (for pacing against the yearly target)."""
+        return Period(dt.date(self.end.year, 1, 1), self.end)
+
+    @property
+    def year(self) -> int:
+        return self.end.year
+
+    @property
+    def share_of_year(self) -> float:
+        """How much of the end's year has gone by at the period's end (0–1)."""
+        first = dt.date(self.end.year, 1, 1)
+        days = 366 if calendar.isleap(self.end.year) else 365
+        return ((self.end - first).days + 1) / days
+
+    def _is_month_end(self) -> bool:
+        return self.end == _month_end(self.end.year, self.end.month)
+
+    @property
+    def label(self) -> str:
+        """'Tháng 11/2016', 'Quý III/2016', '6 tháng đầu năm 2016', 'Đến hết tháng 11/2016',
+        'Năm 2016', or 'Từ 01/03/2016 đến 15/07/2016'."""
+        s, e = self.start, self.end
+        if s.day == 1 and self._is_month_end():
+            if s.year == e.year and s.month == e.month:
+                return f"Tháng {e.month}/{e.year}"
+            if s.year == e.year and s.month == 1:
+                if e.month == 12:
+                    return f"Năm {e.year}"
+                if e.month in (6, 9):
+                    return f"{e.month} tháng đầu năm {e.year}"
+                if e.month == 3:
+                    return f"Quý I/{e.year}"
+                return f"Đến hết tháng {e.month}/{e.year}"
+            if s.year == e.year and s.month in (4, 7, 10) and e.month == s.month + 2:
+                return f"Quý {ROMAN[(s.month - 1) // 3 + 1]}/{e.year}"
+        return f"Từ {format_date(s)} đến {format_date(e)}"
+
+    @property
+    def lead(self) -> str:
+        """How a summary sentence opens: 'Đến hết tháng 11/2016', 'Trong quý III/2016'…"""
+        label = self.label
+        if label.startswith(("Tháng", "Quý", "Năm")):
+            return "Trong " + label[0].lower() + label[1:]
+        return label
+
+    def as_params(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def build_period(
+    kind: str,
+    *,
+    year: int,
+    month: int | None = None,
+    quarter: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Period:
+    """A period from its kind: month (year, month), quarter (year, quarter), half, nine,
+    ytd (up to the end of month N), year, range (start, end)."""
+    if kind == "range":
+        if start is None or end is None:
+            raise DomainError(
+                "Cần nhập cả ngày bắt đầu và ngày kết thúc.", rule="period_range", field="from"
+            )
+        return Period(start, end)
+    if kind == "year":
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if kind == "half":
+        return Period(dt.date(year, 1, 1), dt.date(year, 6, 30))
+    if kind == "nine":
+        return Period(dt.date(year, 1, 1), dt.date(year, 9, 30))
+    if kind == "quarter":
+        q = quarter or 1
+        if not 1 <= q <= 4:
+            raise DomainError(
+                f"Quý {q} không hợp lệ; cần từ 1 đến 4.",
+                rule="period_quarter",
+                found=q,
+                required="1–4",
+                field="quarter",
+            )
+        return Period(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+    if kind in ("month", "ytd"):
+        m = month or 12
+        if not 1 <= m <= 12:
+            raise DomainError(
+                f"Tháng {m} không hợp lệ; cần từ 1 đến 12.",
+                rule="period_month",
+                found=m,
+                required="1–12",
+                field="month",
+            )
+        first = dt.date(year, m, 1) if kind == "month" else dt.date(year, 1, 1)
+        return Period(first, _month_end(year, m))
+    raise DomainError(
+        f"Loại kỳ báo cáo «{kind}» không hợp lệ.",
+        rule="period_kind",
+        found=kind,
+        required=", ".join(PERIOD_KINDS),
+        field="period",
+    )

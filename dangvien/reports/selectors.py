@@ -1,0 +1,508 @@
+"""The figures committees publish, for any subtree and any period, as a handful of aggregates.
+
+``get_admission_report`` runs a fixed number of queries whatever the size of the tree:
+
+1. the admitted (this period, same period last year, year to date, year to today) with every
+   breakdown as conditional counts;
+2. the same grouped by child (a ``Substr`` of the admitting cell's path);
+3. the children; 4. the targets of the organisation and its children;
+5. membership at the period's end (status and cell from the latest MembershipEvent);
+6. open dossiers by stage; 7. steps reached in the period by stage; 8. training enrolments;
+9. coverage (village / Front / mass-organisation heads who are members; villages without members).
+
+``get_monthly_admissions`` (dashboard) is one more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+
+from dangvien.core.formatting import format_number, format_percent, percent_value
+from dangvien.organisations.models import Organisation
+from dangvien.reports.breakdowns import CRITERIA, GROUP_LABELS, annotate_age
+from dangvien.reports.periods import Period
+
+# Forecast weights: the share of today's open dossiers at each stage expected to reach a
+# decision before 31/12. Stages from the cell vote on are within the 60-working-day limit of
+# the decision; earlier documentary stages usually finish within months; people still on the
+# outstanding list or in class are not counted. A heuristic, stated on the page, not a rule.
+FORECAST_WEIGHTS: dict[str, Decimal] = {
+    "outstanding": Decimal("0"),
+    "class": Decimal("0"),
+    "application": Decimal("0.5"),
+    "verification": Decimal("0.5"),
+    "introduction": Decimal("0.5"),
+    "opinions": Decimal("0.5"),
+    "cell_vote": Decimal("1"),
+    "grassroots_vote": Decimal("1"),
+    "decision": Decimal("1"),
+    "ceremony": Decimal("1"),
+}
+
+
+@dataclass
+class Breakdown:
+    key: str
+    label: str
+    group: str
+    count: int
+    previous: int
+    total: int
+    previous_total: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Share of the admitted this period."""
+        return percent_value(self.count, self.total)
+
+    @property
+    def previous_percent(self) -> Decimal | None:
+        return percent_value(self.previous, self.previous_total)
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """This period ÷ same period last year × 100 ('—' when last year had none)."""
+        return percent_value(self.count, self.previous)
+
+
+@dataclass
+class ChildRow:
+    organisation: Organisation | None  # None: admitted directly at the organisation's own level
+    admitted: int
+    previous: int
+    target: int | None
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        return percent_value(self.admitted, self.target) if self.target is not None else None
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return percent_value(self.admitted, self.previous)
+
+    @property
+    def meets_target(self) -> bool:
+        return self.target is not None and self.target > 0 and self.admitted >= self.target
+
+
+@dataclass
+class Pacing:
+    admitted_year_to_date: int
+    target: int | None
+    share_of_year: Decimal  # percent of the year gone at the period end
+    expected: Decimal | None  # target × share of year
+    percent_of_target: Decimal | None
+
+    @property
+    def status(self) -> str:
+        if self.target is None or self.expected is None:
+            return "no_target"
+        return "ahead" if self.admitted_year_to_date >= self.expected else "behind"
+
+    @property
+    def text(self) -> str:
+        if self.target is None:
+            return "Chưa được giao chỉ tiêu năm nên chưa so được tiến độ."
+        verdict = "đạt hoặc vượt tiến độ" if self.status == "ahead" else "chậm so với tiến độ"
+        return (
+            f"Đã kết nạp {format_number(self.admitted_year_to_date)}/"
+            f"{format_number(self.target)} đảng viên theo chỉ tiêu năm "
+            f"({format_percent(self.percent_of_target)}) khi đã qua "
+            f"{format_percent(self.share_of_year)} thời gian của năm "
+            f"(theo tiến độ cần khoảng {format_number(self.expected)}): {verdict}."
+        )
+
+
+@dataclass
+class Forecast:
+    admitted_so_far: int
+    as_of: dt.date
+    lines: list[tuple[str, int, Decimal, Decimal]]  # stage label, open dossiers, weight, expected
+    target: int | None
+
+    @property
+    def value(self) -> int:
+        extra = sum((line[3] for line in self.lines), Decimal(0))
+        return self.admitted_so_far + int(extra.to_integral_value(rounding="ROUND_HALF_UP"))
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        return percent_value(self.value, self.target) if self.target is not None else None
+
+    @property
+    def explanation(self) -> str:
+        parts = [f"{format_number(self.admitted_so_far)} đã kết nạp đến {self.as_of:%d/%m/%Y}"]
+        for label, count, weight, _expected in self.lines:
+            if count:
+                share = format_percent(weight * 100, 0)
+                parts.append(f"{format_number(count)} hồ sơ ở bước «{label}» × {share}")
+        text = f"Dự báo cả năm khoảng {format_number(self.value)} đảng viên = " + " + ".join(parts)
+        if self.target is not None:
+            text += (
+                f"; so với chỉ tiêu {format_number(self.target)}: "
+                f"{format_percent(self.percent_of_target)}"
+            )
+        return text + "."
+
+
+@dataclass
+class AdmissionReport:
+    organisation: Organisation
+    period: Period
+    previous_period: Period
+    admitted: int
+    previous: int
+    target: int | None
+    target_source: str  # "own", "children" or ""
+    breakdowns: list[Breakdown]
+    average_age: Decimal | None
+    previous_average_age: Decimal | None
+    children: list[ChildRow]
+    pipeline: dict[str, Any]
+    membership: dict[str, int]
+    coverage: dict[str, Any]
+    pacing: Pacing
+    forecast: Forecast | None
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        return percent_value(self.admitted, self.target) if self.target is not None else None
+
+    @property
+    def percent_vs_same_period(self) -> Decimal | None:
+        return percent_value(self.admitted, self.previous)
+
+    @property
+    def breakdown(self) -> dict[str, Breakdown]:
+        return {b.key: b for b in self.breakdowns}
+
+    def breakdown_group(self, group: str) -> list[Breakdown]:
+        return [b for b in self.breakdowns if b.group == group]
+
+    @property
+    def breakdown_groups(self) -> list[tuple[str, list[Breakdown]]]:
+        return [(label, self.breakdown_group(group)) for group, label in GROUP_LABELS.items()]
+
+    @property
+    def children_meeting_target(self) -> list[ChildRow]:
+        return [row for row in self.children if row.organisation is not None and row.meets_target]
+
+    @property
+    def children_with_target(self) -> int:
+        return sum(1 for row in self.children if row.target)
+
+
+def _period_q(period: Period, field_name: str = "decision_date") -> Q:
+    return Q(**{f"{field_name}__range": (period.start, period.end)})
+
+
+def _admission_aggregates(
+    organisation: Organisation, periods: dict[str, Period], detailed: set[str]
+) -> dict[str, Any]:
+    from dangvien.members.models import Membership
+
+    any_period = Q(pk__in=[])
+    for period in periods.values():
+        any_period |= _period_q(period)
+    queryset = annotate_age(
+        Membership.objects.filter(admitted_in__path__startswith=organisation.path).filter(
+            any_period
+        )
+    )
+    aggregates: dict[str, Any] = {}
+    for name, period in periods.items():
+        pq = _period_q(period)
+        aggregates[f"{name}_total"] = Count("pk", filter=pq)
+        if name in detailed:
+            aggregates[f"{name}_avg_age"] = Avg("age", filter=pq)
+            for criterion in CRITERIA:
+                aggregates[f"{name}_{criterion.key}"] = Count("pk", filter=pq & criterion.q)
+    return queryset.aggregate(**aggregates)
+
+
+def _children_rows(
+    organisation: Organisation, period: Period, previous: Period
+) -> tuple[list[Organisation], dict[str, tuple[int, int]]]:
+    from dangvien.members.models import Membership
+
+    children = list(Organisation.objects.children_of(organisation))
+    length = len(organisation.path) + organisation.steplen
+    rows = (
+        Membership.objects.filter(admitted_in__path__startswith=organisation.path)
+        .filter(_period_q(period) | _period_q(previous))
+        .annotate(prefix=Substr("admitted_in__path", 1, length))
+        .values("prefix")
+        .annotate(
+            current=Count("pk", filter=_period_q(period)),
+            previous=Count("pk", filter=_period_q(previous)),
+        )
+        .values_list("prefix", "current", "previous")
+    )
+    return children, {prefix: (cur, prev) for prefix, cur, prev in rows}
+
+
+def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, int]:
+    from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
+    from dangvien.members.models import Membership, MembershipEvent
+
+    end = period.end
+    latest = MembershipEvent.objects.filter(membership=OuterRef("pk"), date__lte=end).order_by(
+        "-date", "-pk"
+    )
+    active = Q(end_status__in=list(ACTIVE_STATUSES))
+    official = active & Q(official_date__isnull=False, official_date__lte=end)
+    return (
+        Membership.objects.filter(decision_date__lte=end)
+        .annotate(
+            # No event on or before the end: active then if later events exist (the change came
+            # after the end), else the current status (members entered without history).
+            end_status=Coalesce(
+                Subquery(latest.values("status")[:1]),
+                Case(
+                    When(
+                        Exists(MembershipEvent.objects.filter(membership=OuterRef("pk"))),
+                        then=Value(MemberStatus.PROBATIONARY.value),
+                    ),
+                    default=F("status"),
+                ),
+            ),
+            end_path=Coalesce(
+                Subquery(latest.values("organisation__path")[:1]), F("organisation__path")
+            ),
+        )
+        .filter(end_path__startswith=organisation.path)
+        .aggregate(
+            total=Count("pk", filter=active),
+            official=Count("pk", filter=official),
+            probationary=Count("pk", filter=active & ~Q(official_date__lte=end)),
+            women=Count("pk", filter=active & Q(person__sex="female")),
+            recognised_official=Count(
+                "pk", filter=Q(official_date__range=(period.start, period.end))
+            ),
+        )
+    )
+
+
+def _pipeline(organisation: Organisation, period: Period) -> dict[str, Any]:
+    from dangvien.admissions.choices import Stage
+    from dangvien.admissions.models import Dossier, Step
+    from dangvien.training.models import Enrolment, TrainingClass
+
+    prefix = organisation.path
+    open_by_stage = dict(
+        Dossier.objects.filter(organisation__path__startswith=prefix, status="open")
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    steps_by_stage = dict(
+        Step.objects.filter(
+            dossier__organisation__path__startswith=prefix,
+            date__range=(period.start, period.end),
+        )
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    in_period = Q(training_class__start_date__lte=period.end) & Q(
+        training_class__end_date__gte=period.start
+    )
+    awareness = Q(training_class__kind=TrainingClass.Kind.AWARENESS)
+    new_member = Q(training_class__kind=TrainingClass.Kind.NEW_MEMBER)
+    training = Enrolment.objects.filter(person__organisation__path__startswith=prefix).aggregate(
+        awareness_attendees=Count("pk", filter=awareness & in_period),
+        sympathisers=Count(
+            "pk",
+            filter=awareness
+            & Q(completed=True, certificate_date__range=(period.start, period.end)),
+        ),
+        new_member_attendees=Count("pk", filter=new_member & in_period),
+    )
+    stages = [
+        {
+            "stage": stage.value,
+            "label": str(stage.label),
+            "open": open_by_stage.get(stage.value, 0),
+            "reached_in_period": steps_by_stage.get(stage.value, 0),
+        }
+        for stage in Stage
+    ]
+    return {
+        "listed": steps_by_stage.get(Stage.OUTSTANDING.value, 0),
+        "open_dossiers": sum(open_by_stage.values()),
+        "stages": stages,
+        **training,
+    }
+
+
+def _coverage(organisation: Organisation, targets: dict[str, int]) -> dict[str, Any]:
+    from dangvien.members.choices import ACTIVE_STATUSES
+    from dangvien.organisations.choices import AreaKind
+    from dangvien.people.models import Person
+
+    member = Q(membership__status__in=list(ACTIVE_STATUSES))
+    counts = Person.objects.filter(organisation__path__startswith=organisation.path).aggregate(
+        village_heads=Count("pk", filter=Q(is_village_head=True)),
+        village_heads_members=Count("pk", filter=Q(is_village_head=True) & member),
+        front_group_heads=Count("pk", filter=Q(is_front_group_head=True)),
+        front_group_heads_members=Count("pk", filter=Q(is_front_group_head=True) & member),
+        mass_org_heads=Count("pk", filter=Q(is_mass_org_head=True)),
+        mass_org_heads_members=Count("pk", filter=Q(is_mass_org_head=True) & member),
+    )
+    villages_without_members = (
+        Organisation.objects.filter(path__startswith=organisation.path, area_kind=AreaKind.VILLAGE)
+        .annotate(n=Count("memberships", filter=Q(memberships__status__in=list(ACTIVE_STATUSES))))
+        .filter(n=0)
+        .count()
+    )
+    labels = {
+        "village_heads": "Trưởng thôn, bản, tổ dân phố",
+        "front_group_heads": "Trưởng ban công tác Mặt trận",
+        "mass_org_heads": "Người đứng đầu đoàn thể ở thôn",
+    }
+    rows = []
+    for key, label in labels.items():
+        total, members = counts[key], counts[f"{key}_members"]
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "total": total,
+                "members": members,
+                "percent": percent_value(members, total),
+                "target_percent": targets.get(key),
+            }
+        )
+    return {"rows": rows, "villages_without_members": villages_without_members}
+
+
+def get_admission_report(
+    *, organisation: Organisation, period: Period, today: dt.date | None = None
+) -> AdmissionReport:
+    """Every figure of DOMAIN.md for ``organisation``'s subtree and ``period``."""
+    from dangvien.admissions.choices import Stage
+    from dangvien.targets.models import Target
+
+    today = today or dt.date.today()
+    previous = period.previous_year()
+    ytd = period.year_to_date()
+    periods = {"cur": period, "prev": previous, "ytd": ytd}
+    forecasting = period.end.year == today.year
+    if forecasting:
+        periods["now"] = Period(dt.date(today.year, 1, 1), max(today, period.end))
+    agg = _admission_aggregates(organisation, periods, detailed={"cur", "prev"})
+    admitted, prev_admitted = agg["cur_total"], agg["prev_total"]
+    breakdowns = [
+        Breakdown(
+            key=c.key,
+            label=c.label,
+            group=c.group,
+            count=agg[f"cur_{c.key}"],
+            previous=agg[f"prev_{c.key}"],
+            total=admitted,
+            previous_total=prev_admitted,
+        )
+        for c in CRITERIA
+    ]
+    children, child_counts = _children_rows(organisation, period, previous)
+    target_rows = list(
+        Target.objects.filter(
+            Q(organisation=organisation) | Q(organisation__in=children), year=period.year
+        ).values_list("organisation_id", "kind", "value")
+    )
+    own_targets = {kind: value for org_id, kind, value in target_rows if org_id == organisation.pk}
+    child_targets = {
+        org_id: value
+        for org_id, kind, value in target_rows
+        if org_id != organisation.pk and kind == Target.Kind.ADMISSIONS
+    }
+    rows = [
+        ChildRow(
+            organisation=child,
+            admitted=child_counts.get(child.path, (0, 0))[0],
+            previous=child_counts.get(child.path, (0, 0))[1],
+            target=child_targets.get(child.pk),
+        )
+        for child in children
+    ]
+    direct = child_counts.get(organisation.path)
+    if direct and any(direct):
+        rows.append(
+            ChildRow(organisation=None, admitted=direct[0], previous=direct[1], target=None)
+        )
+    target = own_targets.get(Target.Kind.ADMISSIONS)
+    target_source = "own" if target is not None else ""
+    if target is None and child_targets:
+        target, target_source = sum(child_targets.values()), "children"
+    share = Decimal(str(period.share_of_year))
+    expected = (Decimal(target) * share) if target is not None else None
+    pacing = Pacing(
+        admitted_year_to_date=agg["ytd_total"],
+        target=target,
+        share_of_year=share * 100,
+        expected=expected.quantize(Decimal("0.1")) if expected is not None else None,
+        percent_of_target=percent_value(agg["ytd_total"], target) if target else None,
+    )
+    pipeline = _pipeline(organisation, period)
+    forecast = None
+    if forecasting:
+        lines = []
+        for stage in Stage:
+            count = next(s["open"] for s in pipeline["stages"] if s["stage"] == stage.value)
+            weight = FORECAST_WEIGHTS.get(stage.value, Decimal(0))
+            lines.append((str(stage.label), count, weight, weight * count))
+        forecast = Forecast(
+            admitted_so_far=agg["now_total"],
+            as_of=max(today, period.end),
+            lines=[line for line in lines if line[2] > 0],
+            target=target,
+        )
+
+    def _avg(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
+
+    return AdmissionReport(
+        organisation=organisation,
+        period=period,
+        previous_period=previous,
+        admitted=admitted,
+        previous=prev_admitted,
+        target=target,
+        target_source=target_source,
+        breakdowns=breakdowns,
+        average_age=_avg(agg["cur_avg_age"]),
+        previous_average_age=_avg(agg["prev_avg_age"]),
+        children=rows,
+        pipeline=pipeline,
+        membership=_membership_at_end(organisation, period),
+        coverage=_coverage(organisation, own_targets),
+        pacing=pacing,
+        forecast=forecast,
+    )
+
+
+def get_monthly_admissions(*, organisation: Organisation, year: int) -> dict[int, list[int]]:
+    """Admissions per month of ``year`` and of the year before: {year: [12 counts]}."""
+    from dangvien.members.models import Membership
+
+    series = {year - 1: [0] * 12, year: [0] * 12}
+    rows = (
+        Membership.objects.filter(
+            admitted_in__path__startswith=organisation.path,
+            decision_date__range=(dt.date(year - 1, 1, 1), dt.date(year, 12, 31)),
+        )
+        .annotate(y=ExtractYear("decision_date"), m=ExtractMonth("decision_date"))
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+        .values_list("y", "m", "n")
+    )
+    for y, m, n in rows:
+        series[int(y)][int(m) - 1] = n
+    return series

@@ -1,0 +1,61 @@
+"""The reports app never writes domain rows; its only write is the audit of an export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangvien.audit.services import record
+from dangvien.reports.selectors import AdmissionReport
+
+
+@transaction.atomic
+def export_report(
+    report: AdmissionReport, *, actor: Any, file_format: str
+) -> tuple[bytes, dt.datetime]:
+    """Render ``report`` as ``file_format`` (xlsx, docx, json, text) stamped with the actor and
+    time, and write the audit event ``reports.report.exported``."""
+    import json
+
+    from dangvien.reports.exporters import build_docx, build_xlsx
+    from dangvien.reports.serializers import report_to_dict
+    from dangvien.reports.summary import build_summary
+
+    when = timezone.now()
+    if file_format == "xlsx":
+        content = build_xlsx(report, user=actor, when=when)
+    elif file_format == "docx":
+        content = build_docx(report, user=actor, when=when)
+    elif file_format == "json":
+        data = report_to_dict(report)
+        data["generated_by"] = str(actor) if actor is not None else "hệ thống"
+        data["generated_at"] = when.isoformat()
+        content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    elif file_format == "text":
+        content = (build_summary(report) + "\n").encode()
+    else:
+        from dangvien.core.errors import DomainError
+
+        raise DomainError(
+            f"Định dạng «{file_format}» không được hỗ trợ.",
+            rule="export_format",
+            found=file_format,
+            required="xlsx, docx, json, text",
+            field="format",
+        )
+    record(
+        actor=actor,
+        action="reports.report.exported",
+        target=report.organisation,
+        organisation=report.organisation,
+        data={
+            "format": file_format,
+            "from": report.period.start,
+            "to": report.period.end,
+            "admitted": report.admitted,
+        },
+    )
+    return content, when

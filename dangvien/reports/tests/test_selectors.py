@@ -1,0 +1,115 @@
+import datetime as dt
+
+from dangvien.members.models import Membership, MembershipEvent
+from dangvien.organisations.tests.factories import make_organisation
+from dangvien.reports.periods import Period, build_period
+from dangvien.reports.selectors import get_admission_report
+from dangvien.reports.summary import build_summary
+from dangvien.reports.tests.builders import Traits, admit_people, build_district, months
+from dangvien.targets.models import Target
+
+
+def _report(org, period, today=dt.date(2030, 1, 1)):
+    return get_admission_report(organisation=org, period=period, today=today)
+
+
+def test_zero_base_shows_dash_not_an_error(persona_tree):
+    report = _report(persona_tree.region_north, build_period("year", year=2024))
+
+    assert report.percent_vs_same_period is None
+    assert report.percent_of_target is None
+    assert report.breakdown["women"].percent is None
+    assert "chưa kết nạp được đảng viên nào" in build_summary(report)
+
+
+def test_children_rows_targets_and_meeting(persona_tree, national_admin):
+    d = build_district(persona_tree.region_north, communes=3)
+    Target.objects.bulk_create(
+        [
+            Target(organisation=c, year=2024, value=v, assigned_by=national_admin)
+            for c, v in zip(d.communes, [2, 10, 3], strict=True)
+        ]
+    )
+    for commune_cells, n, tag in (
+        (d.cells[0:2], 4, "a"),
+        (d.cells[2:4], 5, "b"),
+        (d.cells[4:6], 3, "c"),
+    ):
+        admit_people(commune_cells, Traits(n), dates=months(2024, 1, 3), tag=tag)
+    admit_people(d.cells[0:1], Traits(2), dates=months(2023, 1, 2), tag="old")
+
+    report = _report(d.district, build_period("ytd", year=2024, month=6))
+
+    rows = {row.organisation.code: row for row in report.children}
+    assert [rows[c.code].admitted for c in d.communes] == [4, 5, 3]
+    assert rows[d.communes[0].code].previous == 2
+    assert str(rows[d.communes[0].code].ratio) == "200.0"
+    assert [r.organisation.code for r in report.children_meeting_target] == [
+        d.communes[0].code,
+        d.communes[2].code,
+    ]
+    # no target of its own: the children's sum stands in, and says so
+    assert (report.target, report.target_source) == (15, "children")
+
+
+def test_query_count_does_not_grow_with_the_tree(persona_tree, django_assert_num_queries):
+    small = build_district(persona_tree.region_north, code="S", communes=1)
+    admit_people(small.cells, Traits(3), dates=months(2024, 1, 3), tag="s")
+    big = build_district(persona_tree.region_south, code="B", communes=6)
+    admit_people(big.cells, Traits(60, women=30), dates=months(2024, 1, 12), tag="b")
+    period = build_period("year", year=2024)
+
+    with django_assert_num_queries(10):
+        _report(small.district, period, today=dt.date(2024, 6, 1))
+    with django_assert_num_queries(10):
+        _report(big.district, period, today=dt.date(2024, 6, 1))
+    with django_assert_num_queries(10):  # a past year (no forecast): the same queries
+        _report(big.district, period, today=dt.date(2026, 6, 1))
+
+
+def test_membership_at_end_follows_events(persona_tree, national_admin):
+    cell = make_organisation(persona_tree.commune_north, code="CBX")
+    members = admit_people([cell], Traits(3), dates=[dt.date(2020, 1, 10)], tag="m", official=True)
+    removed = members[0]
+    MembershipEvent.objects.create(
+        membership=removed, status="removed", organisation=cell, date=dt.date(2022, 5, 1)
+    )
+    Membership.objects.filter(pk=removed.pk).update(status="removed")
+
+    before = _report(persona_tree.commune_north, Period(dt.date(2021, 1, 1), dt.date(2021, 12, 31)))
+    after = _report(persona_tree.commune_north, Period(dt.date(2022, 1, 1), dt.date(2022, 12, 31)))
+
+    assert before.membership["total"] == 3
+    assert before.membership["recognised_official"] == 3  # official 366 days after 10/01/2020
+    assert after.membership["total"] == 2
+    assert after.membership["official"] == 2
+
+
+def test_pacing_and_forecast_explain_themselves(persona_tree, national_admin):
+    from dangvien.admissions.models import Dossier
+    from dangvien.people.tests.factories import PersonFactory
+
+    Target.objects.create(
+        organisation=persona_tree.commune_north, year=2024, value=20, assigned_by=national_admin
+    )
+    admit_people([persona_tree.branch], Traits(6), dates=months(2024, 1, 3), tag="p")
+    for stage in ("cell_vote", "application", "application", "outstanding"):
+        Dossier.objects.create(
+            person=PersonFactory(organisation=persona_tree.branch),
+            organisation=persona_tree.branch,
+            stage=stage,
+            opened_on=dt.date(2024, 2, 1),
+        )
+
+    report = _report(
+        persona_tree.commune_north, build_period("half", year=2024), today=dt.date(2024, 6, 30)
+    )
+
+    assert report.pacing.status == "behind"  # 6 of 20 with half the year gone
+    assert "khi đã qua 49,7% thời gian của năm" in report.pacing.text
+    assert report.forecast is not None
+    assert report.forecast.value == 8  # 6 + 1 × 100% + 2 × 50%
+    assert report.forecast.explanation.startswith(
+        "Dự báo cả năm khoảng 8 đảng viên = 6 đã kết nạp đến 30/06/2024"
+    )
+    assert "2 hồ sơ ở bước «Đơn và lý lịch» × 50%" in report.forecast.explanation

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from dangvien.accounts.rules import can
+from dangvien.core.errors import DomainError
+from dangvien.organisations.models import Organisation
+from dangvien.reports import selectors
+from dangvien.reports.access import get_report_organisation, period_from_params
+from dangvien.reports.breakdowns import CRITERIA_BY_KEY, annotate_age
+from dangvien.reports.periods import PERIOD_KINDS, Period, build_period
+from dangvien.reports.summary import build_summary
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _period_or_default(request: HttpRequest) -> Period:
+    try:
+        return period_from_params(request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return period_from_params({})
+
+
+def _report_url(org: Organisation, period: Period) -> str:
+    return f"{reverse('reports:report')}?{urlencode({'org': org.pk, **period.as_params()})}"
+
+
+def _records_url(org: Organisation, period: Period, figure: str, which: str = "cur") -> str:
+    params = {"org": org.pk, **period.as_params(), "figure": figure, "which": which}
+    return f"{reverse('reports:records')}?{urlencode(params)}"
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The figures of one subtree and period, the children table, and the written summary."""
+    organisation = get_report_organisation(request.user, request.GET.get("org"))
+    period = _period_or_default(request)
+    data = selectors.get_admission_report(organisation=organisation, period=period)
+    ancestors = Organisation.objects.visible_to(request.user).ancestors_of(organisation)
+    previous = data.previous_period
+
+    def link(org: Organisation | None, figure: str, which: str = "cur") -> str:
+        return _records_url(org or organisation, previous if which == "prev" else period, figure)
+
+    children = [
+        {
+            "row": row,
+            "admitted_url": link(row.organisation, "total") if row.organisation else "",
+            "previous_url": link(row.organisation, "total", "prev") if row.organisation else "",
+            "report_url": (_report_url(row.organisation, period) if row.organisation else ""),
+        }
+        for row in data.children
+    ]
+    groups = [
+        (label, [(b, link(None, b.key), link(None, b.key, "prev")) for b in items])
+        for label, items in data.breakdown_groups
+    ]
+    context = {
+        "organisation": organisation,
+        "ancestors": ancestors,
+        "period": period,
+        "report": data,
+        "summary": build_summary(data),
+        "children": children,
+        "groups": groups,
+        "admitted_url": link(None, "total"),
+        "previous_url": link(None, "total", "prev"),
+        "official_url": _records_url(organisation, period, "official"),
+        "params": request.GET,
+        "period_kinds": PERIOD_KINDS,
+        "can_export": can(request.user, "export.run", organisation),
+        "export_params": {"org": organisation.pk, **period.as_params()},
+    }
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The user's organisation at a glance: progress per child, months, composition."""
+    organisation = get_report_organisation(request.user, request.GET.get("org"))
+    today = dt.date.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 1930), 2100)
+    if year == today.year:
+        period = build_period("ytd", year=year, month=today.month)
+    else:
+        period = build_period("year", year=year)
+    data = selectors.get_admission_report(organisation=organisation, period=period, today=today)
+    monthly = selectors.get_monthly_admissions(organisation=organisation, year=year)
+    chart_data: dict[str, Any] = {
+        "progress": {
+            "labels": [
+                row.organisation.name if row.organisation else "Trực tiếp" for row in data.children
+            ],
+            "admitted": [row.admitted for row in data.children],
+            "target": [row.target for row in data.children],
+        },
+        "monthly": {
+            "labels": [f"Th{m}" for m in range(1, 13)],
+            "current": monthly[year],
+            "previous": monthly[year - 1],
+            "current_label": f"Năm {year}",
+            "previous_label": f"Năm {year - 1}",
+        },
+        "composition": {
+            "labels": [],
+            "percent": [],
+        },
+    }
+    for key in (
+        "women",
+        "ethnic_minority",
+        "youth_union",
+        "farmers",
+        "rural",
+        "age_18_30",
+        "university",
+        "religious",
+    ):
+        b = data.breakdown[key]
+        chart_data["composition"]["labels"].append(b.label)
+        chart_data["composition"]["percent"].append(
+            float(b.percent) if b.percent is not None else 0
+        )
+    context = {
+        "organisation": organisation,
+        "year": year,
+        "years": [year - 1, year] + ([year + 1] if year < today.year else []),
+        "period": period,
+        "report": data,
+        "summary": build_summary(data),
+        "chart_data": chart_data,
+        "report_url": _report_url(organisation, period),
+        "admitted_url": _records_url(organisation, period, "total"),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def records(request: HttpRequest) -> HttpResponse:
+    """The members behind a figure: admitted in the period (optionally one criterion), or
+    recognised as official. Scoped: the organisation must be in the user's subtrees."""
+    from dangvien.members.models import Membership
+
+    organisation = get_report_organisation(request.user, request.GET.get("org"))
+    try:
+        period = period_from_params(request.GET)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    figure = request.GET.get("figure") or "total"
+    if figure == "official":
+        queryset = Membership.objects.filter(
+            organisation__path__startswith=organisation.path,
+            official_date__range=(period.start, period.end),
+        )
+        title = "Đảng viên được công nhận chính thức"
+    else:
+        criterion = CRITERIA_BY_KEY.get(figure)
+        if figure != "total" and criterion is None:
+            raise Http404("figure")
+        queryset = annotate_age(
+            Membership.objects.filter(
+                admitted_in__path__startswith=organisation.path,
+                decision_date__range=(period.start, period.end),
+            )
+        )
+        if criterion is not None:
+            queryset = queryset.filter(criterion.q)
+        title = "Đảng viên kết nạp" + (f" — {criterion.label}" if criterion else "")
+    queryset = queryset.select_related(
+        "person", "person__ethnic_group", "person__occupation", "admitted_in"
+    ).order_by("decision_date", "pk")
+    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "organisation": organisation,
+        "period": period,
+        "title": title,
+        "page": page,
+        "query": query.urlencode(),
+        "back_url": _report_url(organisation, period),
+    }
+    return render(request, "reports/records.html", context)
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """Download the report as xlsx or docx; stamped with the user and time, and audited."""
+    from dangvien.reports.services import export_report
+
+    if file_format not in CONTENT_TYPES:
+        raise Http404("format")
+    organisation = get_report_organisation(request.user, request.POST.get("org"))
+    if not can(request.user, "export.run", organisation):
+        raise PermissionDenied("export.run")
+    try:
+        period = period_from_params(request.POST)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    data = selectors.get_admission_report(organisation=organisation, period=period)
+    content, _when = export_report(data, actor=request.user, file_format=file_format)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    filename = (
+        f"bao-cao-ket-nap-{organisation.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+        f".{file_format}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

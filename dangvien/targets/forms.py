@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvien.targets.models import Target
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100)
+    kind = forms.ChoiceField(
+        label=_("Loại chỉ tiêu"), choices=Target.Kind.choices, initial=Target.Kind.ADMISSIONS
+    )
+    value = forms.IntegerField(
+        label=_("Chỉ tiêu"),
+        min_value=0,
+        error_messages={"min_value": _("Chỉ tiêu phải là số không âm.")},
+    )
+    note = forms.CharField(label=_("Ghi chú (căn cứ giao)"), max_length=255, required=False)
