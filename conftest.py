@@ -34,7 +34,10 @@ def client_for(persona_tree: PersonaTree) -> Callable[[str], Client]:
     def make(persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            client.force_login(persona_tree.users[persona])
+            from dangvien.accounts.testing import force_login_with_mfa
+
+            # Logged in as after password + TOTP, so MFA enforcement lets the persona in.
+            force_login_with_mfa(client, persona_tree.users[persona])
         return client
 
     return make

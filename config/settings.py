@@ -13,9 +13,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DANGVIEN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# DANGVIEN_PRODUCTION=1 flips every security default to its production value (HTTPS only,
+# HSTS, secure cookies, no built-in secret); each stays overridable on its own.
+PRODUCTION = env_bool("DANGVIEN_PRODUCTION", False)
 _secret = env_raw("SECRET_KEY")
 if not _secret:
-    if not DEBUG and not env_bool("DANGVIEN_ALLOW_DEV_SECRET", True):
+    if not DEBUG and not env_bool("DANGVIEN_ALLOW_DEV_SECRET", not PRODUCTION):
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     _secret = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = _secret
@@ -37,6 +40,12 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    # --- security (issue 7): login with MFA, lockout, CSP ---
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
     "dangvien.core",
     "dangvien.accounts",
     "dangvien.organisations",
@@ -64,6 +73,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangvien.core.middleware.RequestIdMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # --- security (issue 7) ---
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "dangvien.accounts.middleware.MfaRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,6 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out username+address pairs
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -169,8 +184,77 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("SECURE_PROXY_SSL_HEADER", False):  # behind a TLS-terminating reverse proxy
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): no inline or third-party scripts, no framing.
+# Inline *styles* stay allowed (Bootstrap components and a few style attributes use them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Login: django-allauth (username + password, then TOTP) ---
+AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
+ACCOUNT_ADAPTER = "dangvien.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # the session always ends with the browser or on idle
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Lockout is django-axes' job (below); allauth's own failed-login throttle is switched off so
+# there is one rule and one message. Its other throttles stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "dangvien.accounts.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Phát triển đảng viên")
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
+# Roles whose users must use a second factor (everyone above the cell secretary by default;
+# superusers always). A user holding any of these roles anywhere is asked for TOTP.
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES",
+    [
+        "system_admin",
+        "org_board",
+        "grassroots_office",
+        "training_centre",
+        "area_committee",
+        "viewer",
+    ],
+)
+
+# --- Lockout: django-axes, per username *and* address ---
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 60, minimum=0) / 60 or None  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dangvien.accounts.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_CALLABLE = "dangvien.accounts.adapters.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
+AXES_VERBOSE = False
 
 # --- Background tasks: database-backed worker, immediate in tests ---
 TASKS = {
@@ -192,6 +276,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "dangvien.accounts.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -6,6 +6,7 @@ from dangvien.api.api import api
 urlpatterns = [
     path("", include("dangvien.core.urls")),
     path("accounts/", include("dangvien.accounts.urls")),
+    path("accounts/", include("dangvien.accounts.allauth_urls")),  # allauth: login, MFA
     path("organisations/", include("dangvien.organisations.urls")),
     path("people/", include("dangvien.people.urls")),
     path("audit/", include("dangvien.audit.urls")),

@@ -38,3 +38,74 @@ def create_api_token(user: User, *, name: str, actor: Any) -> tuple[ApiToken, st
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw))
     record(actor=actor, action="accounts.api_token.created", target=token, data={"name": name})
     return token, raw
+
+
+def home_organisation(user: Any) -> Any:
+    """The organisation a user's account events are filed under (for the scoped audit browser):
+    the highest organisation among their role assignments."""
+    assignment = (
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .select_related("organisation")
+        .order_by("organisation__depth", "pk")
+        .first()
+    )
+    return assignment.organisation if assignment is not None else None
+
+
+@transaction.atomic
+def unlock_user(user: User, *, actor: Any) -> int:
+    """Lift a login lockout (every address) for ``user``; returns the attempt rows removed.
+
+    Allowed to holders of ``user.unlock`` on the organisation the user's account is filed
+    under; superusers may unlock anybody.
+    """
+    from axes.models import AccessAttempt
+    from django.utils.translation import gettext as _
+
+    from dangvien.accounts.rules import can
+    from dangvien.core.errors import DomainError
+
+    organisation = home_organisation(user)
+    allowed = getattr(actor, "is_superuser", False) or (
+        organisation is not None and can(actor, "user.unlock", organisation)
+    )
+    if not allowed:
+        raise DomainError(
+            _("Bạn không có quyền mở khóa tài khoản «%s».") % user.username,
+            rule="user.unlock",
+        )
+    attempts = AccessAttempt.objects.select_for_update().filter(username__iexact=user.username)
+    addresses = sorted({a.ip_address or "" for a in attempts})
+    removed, _detail = attempts.delete()
+    record(
+        actor=actor,
+        action="accounts.user.unlocked",
+        target=user,
+        organisation=organisation,
+        data={"username": user.username, "addresses": addresses, "attempts_removed": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def record_lockout(*, username: str, ip_address: str) -> None:
+    """Audit a lockout (called by axes' ``user_locked_out`` signal)."""
+    user = User.objects.filter(username__iexact=username).first()
+    record(
+        actor=None,
+        action="accounts.user.locked_out",
+        target=user,
+        organisation=home_organisation(user) if user is not None else None,
+        data={"username": username, "address": ip_address},
+    )
+
+
+@transaction.atomic
+def record_mfa_change(user: Any, *, actor: Any, enabled: bool) -> None:
+    record(
+        actor=actor,
+        action="accounts.user.mfa_enabled" if enabled else "accounts.user.mfa_disabled",
+        target=user,
+        organisation=home_organisation(user),
+        data={"username": user.username, "method": "totp"},
+    )

@@ -1,0 +1,60 @@
+"""Reads about accounts: current lockouts an administrator may lift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from dangvien.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Lockout:
+    user: User
+    ip_address: str
+    failures: int
+    attempt_time: Any
+
+
+def list_lockouts(*, user: Any) -> list[Lockout]:
+    """Locked-out (username, address) pairs whose account the reader may unlock."""
+    from axes.models import AccessAttempt
+
+    from dangvien.accounts.models import RoleAssignment
+    from dangvien.accounts.rules import role_allows
+    from dangvien.accounts.scope import assignments
+
+    attempts = list(
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-attempt_time")
+        .values("username", "ip_address", "failures_since_start", "attempt_time")
+    )
+    usernames = {a["username"].lower() for a in attempts if a["username"]}
+    users = {u.username.lower(): u for u in User.objects.filter(username__in=usernames)}
+    if not user.is_superuser:
+        roots = [path for role, path in assignments(user) if role_allows(role, "user.unlock")]
+        if not roots:
+            return []
+        homes: dict[int, str] = {}
+        rows = RoleAssignment.objects.filter(user__in=users.values()).order_by(
+            "organisation__depth", "pk"
+        )
+        for user_id, path in rows.values_list("user_id", "organisation__path"):
+            homes.setdefault(user_id, path)
+        users = {
+            name: u
+            for name, u in users.items()
+            if u.pk in homes and any(homes[u.pk].startswith(root) for root in roots)
+        }
+    return [
+        Lockout(
+            user=users[a["username"].lower()],
+            ip_address=a["ip_address"] or "",
+            failures=a["failures_since_start"],
+            attempt_time=a["attempt_time"],
+        )
+        for a in attempts
+        if a["username"] and a["username"].lower() in users
+    ]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvien.accounts import selectors, services
+from dangvien.accounts.models import User
+from dangvien.accounts.rules import can_anywhere
+from dangvien.core.errors import DomainError
+
+
+@login_required
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    """Accounts locked after repeated failed logins, which the reader may unlock."""
+    if not can_anywhere(request.user, "user.unlock"):
+        raise PermissionDenied("user.unlock")
+    lockouts = selectors.list_lockouts(user=request.user)
+    return render(request, "accounts/lockout_list.html", {"lockouts": lockouts})
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    if not can_anywhere(request.user, "user.unlock"):
+        raise PermissionDenied("user.unlock")
+    visible = {lock.user.pk for lock in selectors.list_lockouts(user=request.user)}
+    if user_id not in visible:
+        raise Http404("lockout")
+    target = User.objects.get(pk=user_id)
+    try:
+        services.unlock_user(target, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã mở khóa tài khoản «%s».") % target.username)
+    return redirect("accounts:lockout-list")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """What a locked-out login attempt sees (django-axes ``AXES_LOCKOUT_CALLABLE``)."""
+    from django.conf import settings
+
+    hours = settings.AXES_COOLOFF_TIME
+    minutes = round(float(hours) * 60) if hours else 0
+    return render(
+        request,
+        "accounts/lockout.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
