@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("dangvien.accounts.allauth_urls")),  # allauth: login, MFA
     path("organisations/", include("dangvien.organisations.urls")),
     path("people/", include("dangvien.people.urls")),
+    path("members/", include("dangvien.members.urls")),
     path("audit/", include("dangvien.audit.urls")),
     path("targets/", include("dangvien.targets.urls")),
     path("reports/", include("dangvien.reports.urls")),

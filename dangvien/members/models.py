@@ -4,7 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.members.choices import MemberStatus
+from dangvien.members.choices import (
+    CardReason,
+    EventKind,
+    MemberStatus,
+    RecognitionStage,
+    ResidenceExemption,
+    TransferKind,
+    TransferStatus,
+)
+from dangvien.members.querysets import (
+    MembershipQuerySet,
+    ResidenceLinkQuerySet,
+    TransferQuerySet,
+)
 
 
 class Membership(models.Model):
@@ -44,7 +57,17 @@ class Membership(models.Model):
     probation_end = models.DateField(_("ngày hết dự bị"), null=True, blank=True)
     official_date = models.DateField(_("ngày công nhận chính thức"), null=True, blank=True)
     card_number = models.CharField(_("số thẻ đảng"), max_length=32, null=True, blank=True)
+    temporary_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("chi bộ sinh hoạt tạm thời"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="temporary_memberships",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đảng viên")
@@ -70,6 +93,9 @@ class MembershipEvent(models.Model):
 
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="events")
     status = models.CharField(_("trạng thái"), max_length=32, choices=MemberStatus.choices)
+    kind = models.CharField(
+        _("loại"), max_length=16, choices=EventKind.choices, default=EventKind.STATUS
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -88,3 +114,210 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.date:%d/%m/%Y}"
+
+
+class HelperAssignment(models.Model):
+    """An official member assigned to help a probationary member; replaced, never edited."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="helper_assignments"
+    )
+    helper = models.ForeignKey(
+        Membership,
+        verbose_name=_("đảng viên giúp đỡ"),
+        on_delete=models.PROTECT,
+        related_name="helping",
+    )
+    start_date = models.DateField(_("ngày phân công"))
+    end_date = models.DateField(_("ngày thôi"), null=True, blank=True)
+    end_reason = models.CharField(_("lý do thay"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phân công giúp đỡ")
+        verbose_name_plural = _("phân công giúp đỡ")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_current_helper",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(membership=models.F("helper")), name="helper_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.helper} → {self.membership}"
+
+
+class RecognitionStep(models.Model):
+    """A step of the recognition as an official member: when, which document, which votes."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="recognition_steps"
+    )
+    stage = models.CharField(_("bước"), max_length=32, choices=RecognitionStage.choices)
+    date = models.DateField(_("ngày"))
+    document_number = models.CharField(_("số văn bản"), max_length=64, blank=True)
+    votes_eligible = models.PositiveIntegerField(_("tổng số đảng viên chính thức"), null=True)
+    votes_for = models.PositiveIntegerField(_("số tán thành"), null=True)
+    passed = models.BooleanField(_("đạt"), null=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bước công nhận chính thức")
+        verbose_name_plural = _("bước công nhận chính thức")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "stage"], name="unique_recognition_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.date:%d/%m/%Y}"
+
+
+class PartyCard(models.Model):
+    """A party card issued to an official member; a reissue is a new row, the old one is kept."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="cards")
+    number = models.CharField(_("số thẻ"), max_length=32)
+    reason = models.CharField(_("lý do cấp"), max_length=16, choices=CardReason.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"))
+    handed_over_on = models.DateField(_("ngày trao thẻ"), null=True, blank=True)
+    handed_over_note = models.CharField(_("buổi sinh hoạt chi bộ"), max_length=255, blank=True)
+    replaced_on = models.DateField(_("ngày thay thế"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thẻ đảng")
+        verbose_name_plural = _("thẻ đảng")
+        ordering = ["decision_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(replaced_on__isnull=True),
+                name="one_current_card",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Transfer(models.Model):
+    """A move of a member's party activity from one cell to another (official or temporary).
+
+    The sending side starts it (the letter), the receiving side confirms it. While it is open
+    the member stays in the sending cell, so a member is never in two cells nor in none.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField(_("loại"), max_length=16, choices=TransferKind.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.OPEN
+    )
+    from_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("nơi chuyển đi"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("nơi chuyển đến"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    reason_date = models.DateField(_("ngày có quyết định hoặc thay đổi nơi cư trú"))
+    started_on = models.DateField(_("ngày giới thiệu chuyển đi"))
+    letter_number = models.CharField(_("số giấy giới thiệu"), max_length=64, blank=True)
+    start_due = models.DateField(_("hạn làm thủ tục chuyển"))
+    present_due = models.DateField(_("hạn xuất trình giấy giới thiệu"))
+    confirmed_on = models.DateField(_("ngày nơi đến tiếp nhận"), null=True, blank=True)
+    ended_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chuyển sinh hoạt đảng")
+        verbose_name_plural = _("chuyển sinh hoạt đảng")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="open"),
+                name="one_open_transfer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_organisation=models.F("to_organisation")),
+                name="transfer_to_another_cell",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "present_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.from_organisation} → {self.to_organisation}"
+
+
+class ResidenceLink(models.Model):
+    """The introduction of a member working in an agency, enterprise, school or the armed
+    forces to the party organisation where they live (213-QĐ/TW, 33-HD/BTCTW)."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="residence_links"
+    )
+    workplace_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("chi bộ nơi công tác"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    required_from = models.DateField(_("ngày phát sinh nghĩa vụ"))
+    due = models.DateField(_("hạn giới thiệu"))
+    residence_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("tổ chức đảng nơi cư trú"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    residence_place = models.CharField(_("nơi cư trú"), max_length=255, blank=True)
+    introduced_on = models.DateField(_("ngày giới thiệu"), null=True, blank=True)
+    exemption = models.CharField(
+        _("miễn"), max_length=16, choices=ResidenceExemption.choices, blank=True, default=""
+    )
+    exemption_reason = models.CharField(_("lý do miễn"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResidenceLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giới thiệu sinh hoạt nơi cư trú")
+        verbose_name_plural = _("giới thiệu sinh hoạt nơi cư trú")
+        ordering = ["due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "workplace_organisation", "required_from"],
+                name="unique_residence_requirement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} ({self.workplace_organisation})"

@@ -1,27 +1,71 @@
 """All writes on memberships. The pipeline's ceremony calls ``admit_member``; committees that
-start using the product enter their existing members with ``register_existing_member``."""
+start using the product enter their existing members with ``register_existing_member``.
+
+Every function is keyword-only after its target, takes an explicit ``actor``, runs in one
+transaction, locks the rows it reads then writes, and writes its audit row in that transaction.
+Every refusal is a ``DomainError`` naming the rule, the value found and the value required.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
-from dangvien.members.choices import MemberStatus
-from dangvien.members.models import Membership, MembershipEvent
+from dangvien.core.formatting import format_date
+from dangvien.members import deadlines
+from dangvien.members.choices import (
+    ACTIVE_STATUSES,
+    GAP_STATUSES,
+    WORKPLACE_AREA_KINDS,
+    CardReason,
+    EventKind,
+    MemberStatus,
+    RecognitionStage,
+    ResidenceExemption,
+    TransferKind,
+    TransferStatus,
+)
+from dangvien.members.deadlines import add_months
+from dangvien.members.models import (
+    HelperAssignment,
+    Membership,
+    MembershipEvent,
+    PartyCard,
+    RecognitionStep,
+    ResidenceLink,
+    Transfer,
+)
+
+__all__ = [
+    "add_months",
+    "admit_member",
+    "assign_helper",
+    "cancel_transfer",
+    "change_status",
+    "confirm_transfer",
+    "end_temporary_transfer",
+    "hand_over_card",
+    "issue_card",
+    "recognise_official",
+    "record_recognition_step",
+    "record_residence_introduction",
+    "register_existing_member",
+    "remove_probationary",
+    "start_transfer",
+]
+
+d = format_date
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the last day of the month when that day does not exist."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def _today() -> dt.date:
+    return timezone.localdate()
 
 
 def _check_not_member(person: Any) -> None:
@@ -29,7 +73,133 @@ def _check_not_member(person: Any) -> None:
         raise DomainError(
             _("%s đã có trong danh sách đảng viên.") % person,
             rule="one_membership_per_person",
+            found=str(person),
+            required=_("mỗi người một hồ sơ đảng viên"),
         )
+
+
+def _check_not_future(day: dt.date, field: str, label: str) -> None:
+    today = _today()
+    if day > today:
+        raise DomainError(
+            _("%(label)s (%(day)s) không được sau ngày hôm nay (%(today)s).")
+            % {"label": label, "day": d(day), "today": d(today)},
+            rule="date_not_in_future",
+            found=d(day),
+            required=_("không sau %s") % d(today),
+            field=field,
+        )
+
+
+def _check_cell(organisation: Any, field: str = "organisation") -> None:
+    if not organisation.is_cell:
+        raise DomainError(
+            _("«%(org)s» không phải là chi bộ: đảng viên sinh hoạt ở chi bộ.")
+            % {"org": organisation},
+            rule="member_in_a_cell",
+            found=organisation.get_kind_display(),
+            required=_("chi bộ"),
+            field=field,
+        )
+
+
+def _lock(membership: Membership) -> Membership:
+    return (
+        Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+    )
+
+
+def _last_event(membership: Membership) -> MembershipEvent | None:
+    return membership.events.order_by("-date", "-pk").first()
+
+
+def _check_event_order(membership: Membership, day: dt.date, field: str = "date") -> None:
+    last = _last_event(membership)
+    if last is not None and day < last.date:
+        raise DomainError(
+            _(
+                "Ngày %(day)s trước diễn biến gần nhất (%(status)s ngày %(last)s): các diễn biến "
+                "của đảng viên phải theo thứ tự thời gian."
+            )
+            % {"day": d(day), "status": last.get_status_display(), "last": d(last.date)},
+            rule="events_in_date_order",
+            found=d(day),
+            required=_("từ %s trở đi") % d(last.date),
+            field=field,
+        )
+
+
+def _open_residence_link(
+    membership: Membership, *, organisation: Any, since: dt.date, actor: Any
+) -> ResidenceLink | None:
+    """A workplace cell's member must be introduced to the residence cell: open the duty."""
+    if organisation.area_kind not in WORKPLACE_AREA_KINDS:
+        return None
+    link, _created = ResidenceLink.objects.get_or_create(
+        membership=membership,
+        workplace_organisation=organisation,
+        required_from=since,
+        defaults={"due": deadlines.residence_due(since), "actor": actor},
+    )
+    return link
+
+
+def _create_card(
+    membership: Membership,
+    *,
+    number: str,
+    reason: str,
+    decision_number: str,
+    decision_date: dt.date,
+    actor: Any,
+    handed_over_on: dt.date | None = None,
+    handed_over_note: str = "",
+) -> PartyCard:
+    number = (number or "").strip()
+    if not number:
+        raise DomainError(
+            _("Chưa nhập số thẻ đảng."),
+            rule="card_number_required",
+            required=_("số thẻ"),
+            field="number",
+        )
+    taken = (
+        PartyCard.objects.filter(number=number).exclude(membership=membership).exists()
+        or Membership.objects.filter(card_number=number).exclude(pk=membership.pk).exists()
+    )
+    if taken:
+        raise DomainError(
+            _("Số thẻ đảng %s đã được cấp cho đảng viên khác.") % number,
+            rule="card_number_unique",
+            found=number,
+            required=_("số thẻ chưa cấp cho ai"),
+            field="number",
+        )
+    card = PartyCard.objects.create(
+        membership=membership,
+        number=number,
+        reason=reason,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        handed_over_on=handed_over_on,
+        handed_over_note=handed_over_note,
+        actor=actor,
+    )
+    membership.card_number = number
+    try:
+        with transaction.atomic():
+            membership.save(update_fields=["card_number"])
+    except IntegrityError as exc:  # a concurrent issue of the same number
+        raise DomainError(
+            _("Số thẻ đảng %s đã được cấp cho đảng viên khác.") % number,
+            rule="card_number_unique",
+            found=number,
+            field="number",
+        ) from exc
+    return card
+
+
+# --- entry into the registry -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -42,17 +212,25 @@ def admit_member(
     ceremony_date: dt.date,
     actor: Any,
     dossier: Any = None,
-    probation_months: int = 12,
+    probation_months: int | None = None,
 ) -> Membership:
     """Create a probationary membership at the ceremony. Probation ends ``probation_months``
-    (from the rule set) after the ceremony."""
+    (the rule set in force on the ceremony unless given) after the ceremony."""
     _check_not_member(person)
     if ceremony_date < decision_date:
         raise DomainError(
             _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
-            % {"c": f"{ceremony_date:%d/%m/%Y}", "d": f"{decision_date:%d/%m/%Y}"},
+            % {"c": d(ceremony_date), "d": d(decision_date)},
+            rule="ceremony_after_decision",
+            found=d(ceremony_date),
+            required=_("từ %s trở đi") % d(decision_date),
             field="ceremony_date",
         )
+    months = (
+        probation_months
+        if probation_months is not None
+        else deadlines.rule_int("probation_months", ceremony_date)
+    )
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -64,10 +242,12 @@ def admit_member(
                 decision_date=decision_date,
                 decision_number=decision_number,
                 ceremony_date=ceremony_date,
-                probation_end=add_months(ceremony_date, probation_months),
+                probation_end=add_months(ceremony_date, months),
             )
     except IntegrityError as exc:
-        raise DomainError(_("%s đã có trong danh sách đảng viên.") % person) from exc
+        raise DomainError(
+            _("%s đã có trong danh sách đảng viên.") % person, rule="one_membership_per_person"
+        ) from exc
     MembershipEvent.objects.create(
         membership=membership,
         status=MemberStatus.PROBATIONARY,
@@ -76,6 +256,7 @@ def admit_member(
         decision_number=decision_number,
         actor=actor,
     )
+    _open_residence_link(membership, organisation=organisation, since=ceremony_date, actor=actor)
     record(
         actor=actor,
         action="members.membership.admitted",
@@ -97,30 +278,47 @@ def register_existing_member(
     ceremony_date: dt.date | None = None,
     official_date: dt.date | None = None,
     card_number: str | None = None,
-    probation_months: int = 12,
+    probation_months: int | None = None,
+    residence_introduced_on: dt.date | None = None,
 ) -> Membership:
-    """Enter a member admitted before the product was used, with their dates as recorded."""
+    """Enter a member admitted before the product was used, with their dates as recorded.
+
+    A card number given here is recorded as a card already handed over (on the official date).
+    """
     _check_not_member(person)
+    _check_cell(organisation)
+    _check_not_future(decision_date, "decision_date", _("Ngày quyết định kết nạp"))
     if ceremony_date and ceremony_date < decision_date:
         raise DomainError(
             _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
-            % {"c": f"{ceremony_date:%d/%m/%Y}", "d": f"{decision_date:%d/%m/%Y}"},
+            % {"c": d(ceremony_date), "d": d(decision_date)},
+            rule="ceremony_after_decision",
+            found=d(ceremony_date),
+            required=_("từ %s trở đi") % d(decision_date),
             field="ceremony_date",
         )
     if official_date and official_date < (ceremony_date or decision_date):
         raise DomainError(
-            _("Ngày công nhận chính thức (%s) không được trước ngày kết nạp.")
-            % f"{official_date:%d/%m/%Y}",
+            _("Ngày công nhận chính thức (%s) không được trước ngày kết nạp.") % d(official_date),
+            rule="official_after_ceremony",
+            found=d(official_date),
+            required=_("từ %s trở đi") % d(ceremony_date or decision_date),
             field="official_date",
         )
-    if card_number and Membership.objects.filter(card_number=card_number).exists():
-        raise DomainError(
-            _("Số thẻ đảng %s đã được cấp cho đảng viên khác.") % card_number,
-            rule="card_number_unique",
-            found=card_number,
-            field="card_number",
-        )
+    if official_date:
+        _check_not_future(official_date, "official_date", _("Ngày công nhận chính thức"))
     start = ceremony_date or decision_date
+    if probation_months is not None:
+        end = add_months(start, probation_months)
+    else:
+        try:
+            end = deadlines.probation_end(start)
+        except DomainError:
+            # Admitted before the first rule set in the database: probation lengths differed
+            # (research brief §2); the recorded official date is the end of that probation.
+            if official_date is None:
+                raise
+            end = official_date
     membership = Membership.objects.create(
         person=person,
         organisation=organisation,
@@ -129,9 +327,8 @@ def register_existing_member(
         decision_date=decision_date,
         decision_number=decision_number,
         ceremony_date=ceremony_date,
-        probation_end=add_months(start, probation_months),
+        probation_end=end,
         official_date=official_date,
-        card_number=card_number or None,
     )
     MembershipEvent.objects.create(
         membership=membership,
@@ -150,6 +347,29 @@ def register_existing_member(
             date=official_date,
             actor=actor,
         )
+    if card_number:
+        if not official_date:
+            raise DomainError(
+                _("Thẻ đảng chỉ cấp cho đảng viên chính thức: chưa có ngày công nhận chính thức."),
+                rule="card_for_official_members",
+                found=_("đảng viên dự bị"),
+                required=_("đảng viên chính thức"),
+                field="card_number",
+            )
+        _create_card(
+            membership,
+            number=card_number,
+            reason=CardReason.FIRST,
+            decision_number="",
+            decision_date=official_date,
+            actor=actor,
+            handed_over_on=official_date,
+            handed_over_note=_("Đã trao trước khi nhập vào phần mềm"),
+        )
+    link = _open_residence_link(membership, organisation=organisation, since=start, actor=actor)
+    if link is not None and residence_introduced_on:
+        link.introduced_on = residence_introduced_on
+        link.save(update_fields=["introduced_on"])
     record(
         actor=actor,
         action="members.membership.registered",
@@ -158,3 +378,972 @@ def register_existing_member(
         data={"decision_date": decision_date, "official_date": official_date},
     )
     return membership
+
+
+# --- status over time ----------------------------------------------------------------------------
+
+_STATUS_CHANGES: dict[str, frozenset[str]] = {
+    # target status: statuses it may follow
+    MemberStatus.REMOVED: frozenset(ACTIVE_STATUSES | {MemberStatus.LOST_CONTACT}),
+    MemberStatus.EXPELLED: frozenset(ACTIVE_STATUSES | {MemberStatus.LOST_CONTACT}),
+    MemberStatus.LEFT: frozenset(ACTIVE_STATUSES),
+    MemberStatus.DECEASED: frozenset(ACTIVE_STATUSES | {MemberStatus.LOST_CONTACT}),
+    MemberStatus.TRANSFERRED_OUT: frozenset(ACTIVE_STATUSES),
+    MemberStatus.EXEMPT: frozenset({MemberStatus.OFFICIAL}),
+    MemberStatus.LOST_CONTACT: frozenset(ACTIVE_STATUSES),
+    # back to official: end of an exemption, contact found again, rehabilitation
+    MemberStatus.OFFICIAL: frozenset(
+        {MemberStatus.EXEMPT, MemberStatus.LOST_CONTACT, MemberStatus.TRANSFERRED_OUT}
+    ),
+    # re-admission starts a new probation (Charter Art. 4; research brief §1.5)
+    MemberStatus.PROBATIONARY: frozenset(
+        {MemberStatus.REMOVED, MemberStatus.LEFT, MemberStatus.EXPELLED}
+    ),
+}
+_NEEDS_REASON = frozenset(
+    {MemberStatus.REMOVED, MemberStatus.EXPELLED, MemberStatus.LEFT, MemberStatus.EXEMPT}
+)
+
+
+@transaction.atomic
+def change_status(
+    membership: Membership,
+    *,
+    status: str,
+    date: dt.date,
+    actor: Any,
+    decision_number: str = "",
+    note: str = "",
+) -> Membership:
+    """Record a change of status (removal, expulsion, leaving, death, exemption, lost contact,
+    return, re-admission) as a dated event. Recognition as official has its own service."""
+    membership = _lock(membership)
+    old = membership.status
+    allowed = _STATUS_CHANGES.get(status)
+    if allowed is None or old not in allowed:
+        raise DomainError(
+            _("Không thể chuyển từ «%(old)s» sang «%(new)s».")
+            % {
+                "old": MemberStatus(old).label,
+                "new": MemberStatus(status).label if status in MemberStatus.values else status,
+            },
+            rule="status_transition",
+            found=MemberStatus(old).label,
+            required=", ".join(str(MemberStatus(s).label) for s in sorted(allowed or [])) or "—",
+            field="status",
+        )
+    if status in _NEEDS_REASON and not note.strip():
+        raise DomainError(
+            _("Cần ghi lý do khi chuyển sang «%s».") % MemberStatus(status).label,
+            rule="status_reason_required",
+            required=_("lý do"),
+            field="note",
+        )
+    _check_not_future(date, "date", _("Ngày"))
+    _check_event_order(membership, date)
+    MembershipEvent.objects.create(
+        membership=membership,
+        status=status,
+        organisation=membership.organisation,
+        date=date,
+        decision_number=decision_number,
+        note=note.strip(),
+        actor=actor,
+    )
+    membership.status = status
+    fields = ["status"]
+    if status == MemberStatus.PROBATIONARY:  # re-admission: a new probation from this date
+        membership.probation_end = deadlines.probation_end(date)
+        membership.official_date = None
+        fields += ["probation_end", "official_date"]
+    if status in GAP_STATUSES | {MemberStatus.DECEASED, MemberStatus.TRANSFERRED_OUT}:
+        HelperAssignment.objects.filter(membership=membership, end_date__isnull=True).update(
+            end_date=date, end_reason=str(MemberStatus(status).label)
+        )
+    membership.save(update_fields=fields)
+    record(
+        actor=actor,
+        action="members.membership.status_changed",
+        target=membership,
+        organisation=membership.organisation,
+        data={"from": old, "to": status, "date": date, "decision_number": decision_number},
+    )
+    return membership
+
+
+# --- probation -----------------------------------------------------------------------------------
+
+
+def _check_probationary(membership: Membership) -> None:
+    if membership.status != MemberStatus.PROBATIONARY:
+        raise DomainError(
+            _("%(person)s không phải đảng viên dự bị (trạng thái hiện tại: %(status)s).")
+            % {"person": membership.person, "status": membership.get_status_display()},
+            rule="probationary_member",
+            found=membership.get_status_display(),
+            required=MemberStatus.PROBATIONARY.label,
+        )
+
+
+@transaction.atomic
+def assign_helper(
+    membership: Membership,
+    *,
+    helper: Membership,
+    start_date: dt.date,
+    actor: Any,
+    replace_reason: str = "",
+) -> HelperAssignment:
+    """Assign an official member to help a probationary member; a second assignment replaces
+    the current one (which is kept, ended on ``start_date``, with the reason)."""
+    membership = _lock(membership)
+    _check_probationary(membership)
+    if helper.pk == membership.pk or helper.status != MemberStatus.OFFICIAL:
+        raise DomainError(
+            _("Người giúp đỡ phải là đảng viên chính thức; %(helper)s là «%(status)s».")
+            % {"helper": helper.person, "status": helper.get_status_display()},
+            rule="helper_is_official",
+            found=helper.get_status_display(),
+            required=MemberStatus.OFFICIAL.label,
+            field="helper",
+        )
+    if membership.ceremony_date and start_date < membership.ceremony_date:
+        raise DomainError(
+            _("Ngày phân công (%(s)s) trước ngày kết nạp (%(c)s).")
+            % {"s": d(start_date), "c": d(membership.ceremony_date)},
+            rule="helper_after_ceremony",
+            found=d(start_date),
+            required=_("từ %s trở đi") % d(membership.ceremony_date),
+            field="start_date",
+        )
+    current = (
+        HelperAssignment.objects.select_for_update()
+        .filter(membership=membership, end_date__isnull=True)
+        .first()
+    )
+    if current is not None:
+        if current.helper_id == helper.pk:
+            raise DomainError(
+                _("%s đang là người giúp đỡ.") % helper.person,
+                rule="helper_changes",
+                found=str(helper.person),
+                required=_("một đảng viên khác"),
+                field="helper",
+            )
+        if not replace_reason.strip():
+            raise DomainError(
+                _("Đã có người giúp đỡ (%s): cần ghi lý do thay người.") % current.helper.person,
+                rule="helper_replace_reason",
+                required=_("lý do thay"),
+                field="replace_reason",
+            )
+        if start_date < current.start_date:
+            raise DomainError(
+                _("Ngày thay (%(s)s) trước ngày phân công người hiện tại (%(c)s).")
+                % {"s": d(start_date), "c": d(current.start_date)},
+                rule="events_in_date_order",
+                found=d(start_date),
+                required=_("từ %s trở đi") % d(current.start_date),
+                field="start_date",
+            )
+        current.end_date = start_date
+        current.end_reason = replace_reason.strip()
+        current.save(update_fields=["end_date", "end_reason"])
+    try:
+        with transaction.atomic():
+            assignment = HelperAssignment.objects.create(
+                membership=membership, helper=helper, start_date=start_date, actor=actor
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("Đã có người giúp đỡ."), rule="one_current_helper", field="helper"
+        ) from exc
+    record(
+        actor=actor,
+        action="members.helper_assignment.created",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "helper": helper.pk,
+            "replaced": current.helper_id if current else None,
+            "reason": replace_reason.strip(),
+            "start_date": start_date,
+        },
+    )
+    return assignment
+
+
+# --- recognition as an official member -----------------------------------------------------------
+
+_PREPARATION = (
+    RecognitionStage.SELF_REVIEW,
+    RecognitionStage.HELPER_COMMENT,
+    RecognitionStage.OPINIONS,
+)
+
+
+def _steps(membership: Membership) -> dict[str, RecognitionStep]:
+    return {step.stage: step for step in membership.recognition_steps.all()}
+
+
+def _require_step(steps: dict[str, RecognitionStep], stage: str, *, passed: bool = False) -> Any:
+    step = steps.get(stage)
+    if step is None or (passed and not step.passed):
+        label = RecognitionStage(stage).label
+        raise DomainError(
+            _("Chưa có «%s»%s.")
+            % (label, _(" với kết quả đạt") if passed and step is not None else ""),
+            rule="recognition_order",
+            found=_("chưa có") if step is None else _("không đạt"),
+            required=str(label),
+        )
+    return step
+
+
+def new_member_certificate(membership: Membership) -> Any:
+    """The completed enrolment of the member in a new-member class (training app), or None."""
+    from dangvien.training.models import Enrolment, TrainingClass
+
+    return (
+        Enrolment.objects.filter(
+            person_id=membership.person_id,
+            training_class__kind=TrainingClass.Kind.NEW_MEMBER,
+            completed=True,
+        )
+        .select_related("training_class")
+        .order_by("certificate_date", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_recognition_step(
+    membership: Membership,
+    *,
+    stage: str,
+    date: dt.date,
+    actor: Any,
+    document_number: str = "",
+    votes_eligible: int | None = None,
+    votes_for: int | None = None,
+    note: str = "",
+) -> RecognitionStep:
+    """Record one step of the recognition dossier, up to the grassroots resolution.
+
+    The cell vote needs the three preparation papers and the new-member certificate, is held
+    no earlier than the end of the probation, and passes with ≥ the rule set's fraction of ALL
+    the cell's official members (not of those present). A failed vote is recorded too.
+    """
+    membership = _lock(membership)
+    _check_probationary(membership)
+    if stage not in RecognitionStage.values or stage == RecognitionStage.DECISION:
+        raise DomainError(
+            _("Bước «%s» không ghi ở đây.") % stage, rule="recognition_stage", field="stage"
+        )
+    steps = _steps(membership)
+    if stage in steps:
+        raise DomainError(
+            _("«%(stage)s» đã được ghi ngày %(day)s.")
+            % {"stage": RecognitionStage(stage).label, "day": d(steps[stage].date)},
+            rule="recognition_step_once",
+            found=d(steps[stage].date),
+            required=_("chưa ghi"),
+            field="stage",
+        )
+    _check_not_future(date, "date", _("Ngày"))
+    start = membership.ceremony_date or membership.decision_date
+    if date < start:
+        raise DomainError(
+            _("Ngày %(day)s trước ngày kết nạp (%(start)s).") % {"day": d(date), "start": d(start)},
+            rule="recognition_after_ceremony",
+            found=d(date),
+            required=_("từ %s trở đi") % d(start),
+            field="date",
+        )
+    passed: bool | None = None
+    if stage == RecognitionStage.CELL_VOTE:
+        assert membership.probation_end is not None
+        if date < membership.probation_end:
+            raise DomainError(
+                _(
+                    "Chi bộ chỉ xét công nhận chính thức khi hết 12 tháng dự bị: ngày họp "
+                    "%(day)s, hết dự bị ngày %(end)s."
+                )
+                % {"day": d(date), "end": d(membership.probation_end)},
+                rule="probation_months",
+                found=d(date),
+                required=_("từ %s trở đi") % d(membership.probation_end),
+                field="date",
+            )
+        for prep in _PREPARATION:
+            _require_step(steps, prep)
+        if new_member_certificate(membership) is None:
+            raise DomainError(
+                _("Chưa có giấy chứng nhận lớp bồi dưỡng đảng viên mới."),
+                rule="new_member_certificate",
+                found=_("chưa có"),
+                required=_("giấy chứng nhận hoàn thành lớp đảng viên mới"),
+            )
+        official = (
+            Membership.objects.official_in(membership.organisation)
+            .exclude(pk=membership.pk)
+            .count()
+        )
+        if votes_eligible is None:
+            votes_eligible = official
+        if votes_eligible < official or votes_eligible == 0:
+            raise DomainError(
+                _(
+                    "Tổng số đảng viên chính thức của chi bộ là %(official)d; biểu quyết phải "
+                    "tính trên tất cả đảng viên chính thức, không chỉ số có mặt (đã nhập "
+                    "%(found)d)."
+                )
+                % {"official": official, "found": votes_eligible},
+                rule="recognition_vote_denominator",
+                found=votes_eligible,
+                required=max(official, 1),
+                field="votes_eligible",
+            )
+        if votes_for is None or votes_for > votes_eligible:
+            raise DomainError(
+                _("Số tán thành (%(f)s) phải từ 0 đến %(e)d.")
+                % {"f": votes_for if votes_for is not None else "—", "e": votes_eligible},
+                rule="votes_for_range",
+                found=votes_for,
+                required=f"0–{votes_eligible}",
+                field="votes_for",
+            )
+        fraction = deadlines.recognition_fraction(date)
+        passed = Fraction(votes_for, votes_eligible) >= fraction
+    elif stage == RecognitionStage.GRASSROOTS_RESOLUTION:
+        vote = _require_step(steps, RecognitionStage.CELL_VOTE, passed=True)
+        if date < vote.date:
+            raise DomainError(
+                _("Nghị quyết đảng ủy cơ sở (%(day)s) trước nghị quyết chi bộ (%(vote)s).")
+                % {"day": d(date), "vote": d(vote.date)},
+                rule="recognition_order",
+                found=d(date),
+                required=_("từ %s trở đi") % d(vote.date),
+                field="date",
+            )
+        passed = True
+    step = RecognitionStep.objects.create(
+        membership=membership,
+        stage=stage,
+        date=date,
+        document_number=document_number.strip(),
+        votes_eligible=votes_eligible if stage == RecognitionStage.CELL_VOTE else None,
+        votes_for=votes_for if stage == RecognitionStage.CELL_VOTE else None,
+        passed=passed,
+        note=note.strip(),
+        actor=actor,
+    )
+    record(
+        actor=actor,
+        action="members.recognition_step.recorded",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "stage": stage,
+            "date": date,
+            "votes_eligible": step.votes_eligible,
+            "votes_for": step.votes_for,
+            "passed": passed,
+        },
+    )
+    return step
+
+
+@transaction.atomic
+def recognise_official(
+    membership: Membership, *, date: dt.date, decision_number: str, actor: Any
+) -> Membership:
+    """The superior committee's decision. The member is official from the end of the 12
+    months, even when the cell met late or the decision comes late (29-QĐ/TW 4.2 b)."""
+    membership = _lock(membership)
+    _check_probationary(membership)
+    steps = _steps(membership)
+    grassroots = _require_step(steps, RecognitionStage.GRASSROOTS_RESOLUTION, passed=True)
+    _check_not_future(date, "date", _("Ngày quyết định"))
+    if date < grassroots.date:
+        raise DomainError(
+            _("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(g)s).")
+            % {"day": d(date), "g": d(grassroots.date)},
+            rule="recognition_order",
+            found=d(date),
+            required=_("từ %s trở đi") % d(grassroots.date),
+            field="date",
+        )
+    if not decision_number.strip():
+        raise DomainError(
+            _("Cần số quyết định công nhận đảng viên chính thức."),
+            rule="decision_number_required",
+            required=_("số quyết định"),
+            field="decision_number",
+        )
+    official_date = membership.probation_end
+    assert official_date is not None
+    RecognitionStep.objects.create(
+        membership=membership,
+        stage=RecognitionStage.DECISION,
+        date=date,
+        document_number=decision_number.strip(),
+        passed=True,
+        actor=actor,
+    )
+    MembershipEvent.objects.create(
+        membership=membership,
+        status=MemberStatus.OFFICIAL,
+        organisation=membership.organisation,
+        date=official_date,
+        decision_number=decision_number.strip(),
+        note=_("Quyết định ngày %s") % d(date),
+        actor=actor,
+    )
+    membership.status = MemberStatus.OFFICIAL
+    membership.official_date = official_date
+    membership.save(update_fields=["status", "official_date"])
+    HelperAssignment.objects.filter(membership=membership, end_date__isnull=True).update(
+        end_date=official_date, end_reason=_("Đã công nhận chính thức")
+    )
+    record(
+        actor=actor,
+        action="members.membership.recognised",
+        target=membership,
+        organisation=membership.organisation,
+        data={"decision_date": date, "official_date": official_date},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_probationary(
+    membership: Membership, *, date: dt.date, decision_number: str, reason: str, actor: Any
+) -> Membership:
+    """Not qualified: the competent committee removes the probationary member from the list
+    (xóa tên, Charter Art. 5.2), with the reason."""
+    membership = _lock(membership)
+    _check_probationary(membership)
+    if not reason.strip():
+        raise DomainError(
+            _("Cần ghi lý do xóa tên."),
+            rule="status_reason_required",
+            required=_("lý do"),
+            field="reason",
+        )
+    _check_not_future(date, "date", _("Ngày quyết định"))
+    _check_event_order(membership, date)
+    RecognitionStep.objects.update_or_create(
+        membership=membership,
+        stage=RecognitionStage.DECISION,
+        defaults={
+            "date": date,
+            "document_number": decision_number.strip(),
+            "passed": False,
+            "note": reason.strip(),
+            "actor": actor,
+        },
+    )
+    MembershipEvent.objects.create(
+        membership=membership,
+        status=MemberStatus.REMOVED,
+        organisation=membership.organisation,
+        date=date,
+        decision_number=decision_number.strip(),
+        note=reason.strip(),
+        actor=actor,
+    )
+    membership.status = MemberStatus.REMOVED
+    membership.save(update_fields=["status"])
+    HelperAssignment.objects.filter(membership=membership, end_date__isnull=True).update(
+        end_date=date, end_reason=_("Xóa tên")
+    )
+    record(
+        actor=actor,
+        action="members.membership.removed",
+        target=membership,
+        organisation=membership.organisation,
+        data={"date": date, "decision_number": decision_number, "reason": reason.strip()},
+    )
+    return membership
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_card(
+    membership: Membership,
+    *,
+    number: str,
+    decision_date: dt.date,
+    actor: Any,
+    decision_number: str = "",
+    reason: str = CardReason.FIRST,
+) -> PartyCard:
+    """Issue a party card (official members only); a reissue after loss or damage, or an
+    exchange, replaces the current card and keeps it in the history."""
+    membership = _lock(membership)
+    if membership.status not in (MemberStatus.OFFICIAL, MemberStatus.EXEMPT):
+        raise DomainError(
+            _("Thẻ đảng chỉ cấp cho đảng viên chính thức (%(person)s: %(status)s).")
+            % {"person": membership.person, "status": membership.get_status_display()},
+            rule="card_for_official_members",
+            found=membership.get_status_display(),
+            required=MemberStatus.OFFICIAL.label,
+        )
+    if reason not in CardReason.values:
+        raise DomainError(_("Lý do cấp thẻ không hợp lệ."), rule="card_reason", field="reason")
+    _check_not_future(decision_date, "decision_date", _("Ngày quyết định cấp thẻ"))
+    current = (
+        PartyCard.objects.select_for_update()
+        .filter(membership=membership, replaced_on__isnull=True)
+        .first()
+    )
+    if reason == CardReason.FIRST and current is not None:
+        raise DomainError(
+            _("Đảng viên đã có thẻ số %s: chọn cấp lại (mất, hư hỏng) hoặc đổi thẻ.")
+            % current.number,
+            rule="card_first_once",
+            found=current.number,
+            required=_("cấp lại hoặc đổi thẻ"),
+            field="reason",
+        )
+    if reason != CardReason.FIRST and current is None:
+        raise DomainError(
+            _("Đảng viên chưa có thẻ nào để cấp lại: chọn cấp lần đầu."),
+            rule="card_reissue_needs_card",
+            found=_("chưa có thẻ"),
+            required=_("một thẻ đang dùng"),
+            field="reason",
+        )
+    if current is not None:
+        if decision_date < current.decision_date:
+            raise DomainError(
+                _("Ngày quyết định (%(day)s) trước ngày cấp thẻ hiện tại (%(cur)s).")
+                % {"day": d(decision_date), "cur": d(current.decision_date)},
+                rule="events_in_date_order",
+                found=d(decision_date),
+                required=_("từ %s trở đi") % d(current.decision_date),
+                field="decision_date",
+            )
+        current.replaced_on = decision_date
+        current.save(update_fields=["replaced_on"])
+        membership.card_number = None
+        membership.save(update_fields=["card_number"])
+    card = _create_card(
+        membership,
+        number=number,
+        reason=reason,
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        actor=actor,
+    )
+    record(
+        actor=actor,
+        action="members.party_card.issued",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "number": card.number,
+            "reason": reason,
+            "replaced": current.number if current else None,
+        },
+    )
+    return card
+
+
+@transaction.atomic
+def hand_over_card(card: PartyCard, *, date: dt.date, actor: Any, meeting: str = "") -> PartyCard:
+    """The cell hands the card over at its regular meeting after the decision."""
+    card = (
+        PartyCard.objects.select_for_update()
+        .select_related("membership__organisation")
+        .get(pk=card.pk)
+    )
+    if card.handed_over_on is not None:
+        raise DomainError(
+            _("Thẻ số %(n)s đã trao ngày %(day)s.")
+            % {"n": card.number, "day": d(card.handed_over_on)},
+            rule="card_handed_over_once",
+            found=d(card.handed_over_on),
+            required=_("chưa trao"),
+        )
+    if date < card.decision_date:
+        raise DomainError(
+            _("Ngày trao thẻ (%(day)s) trước ngày quyết định cấp thẻ (%(dec)s).")
+            % {"day": d(date), "dec": d(card.decision_date)},
+            rule="card_after_decision",
+            found=d(date),
+            required=_("từ %s trở đi") % d(card.decision_date),
+            field="date",
+        )
+    _check_not_future(date, "date", _("Ngày trao thẻ"))
+    card.handed_over_on = date
+    card.handed_over_note = meeting.strip()
+    card.save(update_fields=["handed_over_on", "handed_over_note"])
+    record(
+        actor=actor,
+        action="members.party_card.handed_over",
+        target=card.membership,
+        organisation=card.membership.organisation,
+        data={"number": card.number, "date": date, "meeting": meeting.strip()},
+    )
+    return card
+
+
+# --- transfers -----------------------------------------------------------------------------------
+
+
+def _check_destination(organisation: Any, day: dt.date) -> None:
+    _check_cell(organisation, "to_organisation")
+    if not organisation.is_valid_on(day):
+        raise DomainError(
+            _("Chi bộ «%(org)s» không còn hoạt động vào ngày %(day)s (hiệu lực đến %(to)s).")
+            % {"org": organisation, "day": d(day), "to": d(organisation.valid_to)},
+            rule="destination_cell_active",
+            found=_("hiệu lực đến %s") % d(organisation.valid_to),
+            required=_("chi bộ đang hoạt động ngày %s") % d(day),
+            field="to_organisation",
+        )
+
+
+@transaction.atomic
+def start_transfer(
+    membership: Membership,
+    *,
+    to_organisation: Any,
+    kind: str,
+    reason_date: dt.date,
+    started_on: dt.date,
+    actor: Any,
+    letter_number: str = "",
+    note: str = "",
+) -> Transfer:
+    """The sending side introduces the member to another cell (official or temporary).
+
+    Deadlines from the rule set: the transfer starts within ``transfer_start_working_days`` of
+    the decision or the change of residence, and the letter is presented within
+    ``transfer_present_working_days``. A late start is recorded, not refused. One open transfer
+    per member (a database constraint decides between simultaneous starts).
+    """
+    membership = _lock(membership)
+    if membership.status not in ACTIVE_STATUSES:
+        raise DomainError(
+            _("Chỉ chuyển sinh hoạt cho đảng viên đang sinh hoạt (%(person)s: %(status)s).")
+            % {"person": membership.person, "status": membership.get_status_display()},
+            rule="transfer_active_member",
+            found=membership.get_status_display(),
+            required=_("dự bị, chính thức hoặc miễn sinh hoạt"),
+        )
+    if kind not in TransferKind.values:
+        raise DomainError(
+            _("Loại chuyển sinh hoạt không hợp lệ."), rule="transfer_kind", field="kind"
+        )
+    open_transfer = Transfer.objects.filter(
+        membership=membership, status=TransferStatus.OPEN
+    ).first()
+    if open_transfer is not None:
+        raise DomainError(
+            _(
+                "%(person)s đang có một lần chuyển sinh hoạt chưa hoàn tất "
+                "(đến %(org)s, từ %(day)s)."
+            )
+            % {
+                "person": membership.person,
+                "org": open_transfer.to_organisation,
+                "day": d(open_transfer.started_on),
+            },
+            rule="one_open_transfer",
+            found=_("1 lần chuyển đang mở"),
+            required=_("không có lần chuyển nào đang mở"),
+        )
+    _check_destination(to_organisation, started_on)
+    if to_organisation.pk in (membership.organisation_id, membership.temporary_organisation_id):
+        raise DomainError(
+            _("Đảng viên đang sinh hoạt ở «%s».") % to_organisation,
+            rule="transfer_to_another_cell",
+            found=str(to_organisation),
+            required=_("một chi bộ khác"),
+            field="to_organisation",
+        )
+    if kind == TransferKind.TEMPORARY and membership.temporary_organisation_id:
+        raise DomainError(
+            _(
+                "Đảng viên đang sinh hoạt tạm thời ở «%s»: kết thúc trước khi chuyển "
+                "tạm thời nơi khác."
+            )
+            % membership.temporary_organisation,
+            rule="one_temporary_cell",
+            found=str(membership.temporary_organisation),
+            required=_("không sinh hoạt tạm thời nơi nào"),
+        )
+    if started_on < reason_date:
+        raise DomainError(
+            _(
+                "Ngày giới thiệu chuyển đi (%(s)s) trước ngày có quyết định/thay đổi "
+                "nơi cư trú (%(r)s)."
+            )
+            % {"s": d(started_on), "r": d(reason_date)},
+            rule="transfer_dates",
+            found=d(started_on),
+            required=_("từ %s trở đi") % d(reason_date),
+            field="started_on",
+        )
+    _check_not_future(started_on, "started_on", _("Ngày giới thiệu chuyển đi"))
+    try:
+        with transaction.atomic():
+            transfer = Transfer.objects.create(
+                membership=membership,
+                kind=kind,
+                from_organisation=membership.organisation,
+                to_organisation=to_organisation,
+                reason_date=reason_date,
+                started_on=started_on,
+                letter_number=letter_number.strip(),
+                start_due=deadlines.transfer_start_due(reason_date),
+                present_due=deadlines.transfer_present_due(started_on),
+                note=note.strip(),
+                started_by=actor,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("%s đang có một lần chuyển sinh hoạt chưa hoàn tất.") % membership.person,
+            rule="one_open_transfer",
+            found=_("1 lần chuyển đang mở"),
+            required=_("không có lần chuyển nào đang mở"),
+        ) from exc
+    record(
+        actor=actor,
+        action="members.transfer.started",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "transfer": transfer.pk,
+            "kind": kind,
+            "to": to_organisation.code,
+            "started_on": started_on,
+            "late": started_on > transfer.start_due,
+        },
+    )
+    return transfer
+
+
+def _lock_transfer(transfer: Transfer) -> Transfer:
+    return (
+        Transfer.objects.select_for_update()
+        .select_related("membership", "from_organisation", "to_organisation")
+        .get(pk=transfer.pk)
+    )
+
+
+def _check_open(transfer: Transfer) -> None:
+    if transfer.status != TransferStatus.OPEN:
+        raise DomainError(
+            _("Lần chuyển sinh hoạt này không còn mở (%s).") % transfer.get_status_display(),
+            rule="transfer_open",
+            found=transfer.get_status_display(),
+            required=TransferStatus.OPEN.label,
+        )
+
+
+@transaction.atomic
+def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: Any) -> Transfer:
+    """The receiving side confirms the member presented the letter: the member moves cell (or
+    gets a temporary cell). Never two main cells, never none: the move is one update."""
+    transfer = _lock_transfer(transfer)
+    _check_open(transfer)
+    membership = _lock(transfer.membership)
+    if confirmed_on < transfer.started_on:
+        raise DomainError(
+            _("Ngày tiếp nhận (%(c)s) trước ngày giới thiệu chuyển đi (%(s)s).")
+            % {"c": d(confirmed_on), "s": d(transfer.started_on)},
+            rule="transfer_dates",
+            found=d(confirmed_on),
+            required=_("từ %s trở đi") % d(transfer.started_on),
+            field="confirmed_on",
+        )
+    _check_not_future(confirmed_on, "confirmed_on", _("Ngày tiếp nhận"))
+    _check_destination(transfer.to_organisation, confirmed_on)
+    _check_event_order(membership, confirmed_on, "confirmed_on")
+    if transfer.kind == TransferKind.OFFICIAL:
+        membership.organisation = transfer.to_organisation
+        membership.temporary_organisation = None
+        kind = EventKind.TRANSFER
+    else:
+        membership.temporary_organisation = transfer.to_organisation
+        kind = EventKind.TEMPORARY_IN
+    membership.save(update_fields=["organisation", "temporary_organisation"])
+    MembershipEvent.objects.create(
+        membership=membership,
+        status=membership.status,
+        kind=kind,
+        organisation=transfer.to_organisation,
+        date=confirmed_on,
+        decision_number=transfer.letter_number,
+        note=_("Từ %s") % transfer.from_organisation,
+        actor=actor,
+    )
+    transfer.status = TransferStatus.CONFIRMED
+    transfer.confirmed_on = confirmed_on
+    transfer.confirmed_by = actor
+    transfer.save(update_fields=["status", "confirmed_on", "confirmed_by"])
+    if transfer.kind == TransferKind.OFFICIAL:
+        _open_residence_link(
+            membership, organisation=transfer.to_organisation, since=confirmed_on, actor=actor
+        )
+    record(
+        actor=actor,
+        action="members.transfer.confirmed",
+        target=membership,
+        organisation=transfer.to_organisation,
+        data={
+            "transfer": transfer.pk,
+            "from": transfer.from_organisation.code,
+            "confirmed_on": confirmed_on,
+            "late": confirmed_on > transfer.present_due,
+        },
+    )
+    return transfer
+
+
+@transaction.atomic
+def cancel_transfer(transfer: Transfer, *, actor: Any, note: str = "") -> Transfer:
+    """The sending side withdraws an open transfer (the member stays where they are)."""
+    transfer = _lock_transfer(transfer)
+    _check_open(transfer)
+    transfer.status = TransferStatus.CANCELLED
+    transfer.ended_on = _today()
+    transfer.note = "\n".join(filter(None, [transfer.note, note.strip()]))
+    transfer.save(update_fields=["status", "ended_on", "note"])
+    record(
+        actor=actor,
+        action="members.transfer.cancelled",
+        target=transfer.membership,
+        organisation=transfer.from_organisation,
+        data={"transfer": transfer.pk, "note": note.strip()},
+    )
+    return transfer
+
+
+@transaction.atomic
+def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: Any) -> Transfer:
+    """A temporary transfer ends: the member is back in the main cell only."""
+    transfer = _lock_transfer(transfer)
+    if transfer.kind != TransferKind.TEMPORARY or transfer.status != TransferStatus.CONFIRMED:
+        raise DomainError(
+            _("Chỉ kết thúc được lần chuyển sinh hoạt tạm thời đã tiếp nhận."),
+            rule="temporary_transfer_end",
+            found=f"{transfer.get_kind_display()} — {transfer.get_status_display()}",
+            required=_("chuyển tạm thời, đã tiếp nhận"),
+        )
+    membership = _lock(transfer.membership)
+    assert transfer.confirmed_on is not None
+    if date < transfer.confirmed_on:
+        raise DomainError(
+            _("Ngày kết thúc (%(e)s) trước ngày tiếp nhận (%(c)s).")
+            % {"e": d(date), "c": d(transfer.confirmed_on)},
+            rule="transfer_dates",
+            found=d(date),
+            required=_("từ %s trở đi") % d(transfer.confirmed_on),
+            field="date",
+        )
+    _check_event_order(membership, date)
+    membership.temporary_organisation = None
+    membership.save(update_fields=["temporary_organisation"])
+    MembershipEvent.objects.create(
+        membership=membership,
+        status=membership.status,
+        kind=EventKind.TEMPORARY_END,
+        organisation=membership.organisation,
+        date=date,
+        note=_("Kết thúc sinh hoạt tạm thời ở %s") % transfer.to_organisation,
+        actor=actor,
+    )
+    transfer.status = TransferStatus.ENDED
+    transfer.ended_on = date
+    transfer.save(update_fields=["status", "ended_on"])
+    record(
+        actor=actor,
+        action="members.transfer.ended",
+        target=membership,
+        organisation=transfer.from_organisation,
+        data={"transfer": transfer.pk, "date": date},
+    )
+    return transfer
+
+
+# --- residence-cell link -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_residence_introduction(
+    link: ResidenceLink,
+    *,
+    actor: Any,
+    introduced_on: dt.date | None = None,
+    residence_organisation: Any = None,
+    residence_place: str = "",
+    exemption: str = "",
+    exemption_reason: str = "",
+) -> ResidenceLink:
+    """Record the introduction to the residence cell, or an exemption of 33-HD/BTCTW §1
+    (exempt from residence activity: still introduced; exempt from introduction: not)."""
+    link = ResidenceLink.objects.select_for_update().select_related("membership").get(pk=link.pk)
+    if exemption not in ResidenceExemption.values:
+        raise DomainError(
+            _("Loại miễn không hợp lệ."), rule="residence_exemption", field="exemption"
+        )
+    if exemption and not exemption_reason.strip():
+        raise DomainError(
+            _("Cần ghi lý do miễn (theo Hướng dẫn 33-HD/BTCTW)."),
+            rule="residence_exemption_reason",
+            required=_("lý do miễn"),
+            field="exemption_reason",
+        )
+    if exemption != ResidenceExemption.INTRODUCTION:
+        if introduced_on is None:
+            raise DomainError(
+                _("Cần ngày giới thiệu về nơi cư trú."),
+                rule="residence_introduction_date",
+                required=_("ngày giới thiệu"),
+                field="introduced_on",
+            )
+        if introduced_on < link.required_from:
+            raise DomainError(
+                _("Ngày giới thiệu (%(i)s) trước ngày phát sinh nghĩa vụ (%(r)s).")
+                % {"i": d(introduced_on), "r": d(link.required_from)},
+                rule="residence_introduction_date",
+                found=d(introduced_on),
+                required=_("từ %s trở đi") % d(link.required_from),
+                field="introduced_on",
+            )
+        _check_not_future(introduced_on, "introduced_on", _("Ngày giới thiệu"))
+    if residence_organisation is not None and not residence_organisation.is_cell:
+        _check_cell(residence_organisation, "residence_organisation")
+    link.introduced_on = introduced_on if exemption != ResidenceExemption.INTRODUCTION else None
+    link.residence_organisation = residence_organisation
+    link.residence_place = residence_place.strip()
+    link.exemption = exemption
+    link.exemption_reason = exemption_reason.strip()
+    link.save(
+        update_fields=[
+            "introduced_on",
+            "residence_organisation",
+            "residence_place",
+            "exemption",
+            "exemption_reason",
+        ]
+    )
+    record(
+        actor=actor,
+        action="members.residence_link.recorded",
+        target=link.membership,
+        organisation=link.workplace_organisation,
+        data={
+            "introduced_on": link.introduced_on,
+            "exemption": exemption,
+            "on_time": bool(link.introduced_on and link.introduced_on <= link.due),
+        },
+    )
+    return link

@@ -1,0 +1,185 @@
+"""Input validation only; the services decide and save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvien.core.forms import set_queryset
+from dangvien.members.choices import (
+    CardReason,
+    MemberStatus,
+    RecognitionStage,
+    ResidenceExemption,
+    TransferKind,
+)
+from dangvien.members.models import Membership
+from dangvien.organisations.models import Organisation
+from dangvien.people.models import EthnicGroup, Person
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+
+
+def _date(label: Any, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
+
+
+class MemberFilterForm(forms.Form):
+    """The member list's filters; ``list_members(user=..., filters=form.cleaned_data)``."""
+
+    q = forms.CharField(label=_("Tìm theo tên hoặc số thẻ"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Tổ chức"), queryset=Organisation.objects.none(), required=False
+    )
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    probationary = forms.BooleanField(label=_("Chỉ đảng viên dự bị"), required=False)
+    sex = forms.ChoiceField(label=_("Giới tính"), required=False)
+    ethnic_group = forms.ModelChoiceField(
+        label=_("Dân tộc"), queryset=EthnicGroup.objects.all(), required=False
+    )
+    age_min = forms.IntegerField(label=_("Tuổi từ"), required=False, min_value=0, max_value=120)
+    age_max = forms.IntegerField(label=_("đến"), required=False, min_value=0, max_value=120)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from dangvien.people.choices import Sex
+
+        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tất cả")),
+            ("active", _("Đang sinh hoạt")),
+            *MemberStatus.choices,
+        ]
+        self.fields["sex"].choices = [("", _("Tất cả")), *Sex.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("age_min"), data.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("Tuổi đến phải không nhỏ hơn tuổi từ."))
+        return data
+
+
+class RegisterMemberForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Người"), queryset=Person.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Chi bộ sinh hoạt"), queryset=Organisation.objects.none()
+    )
+    decision_date = _date(_("Ngày quyết định kết nạp"))
+    decision_number = forms.CharField(label=_("Số quyết định kết nạp"), required=False)
+    ceremony_date = _date(_("Ngày kết nạp (lễ)"), required=False)
+    official_date = _date(_("Ngày công nhận chính thức"), required=False)
+    card_number = forms.CharField(label=_("Số thẻ đảng"), required=False, max_length=32)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(
+            self.fields["person"],
+            Person.objects.visible_to(user).filter(membership__isnull=True),
+        )
+        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user).cells())
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái mới"), choices=MemberStatus.choices)
+    date = _date(_("Ngày"))
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    note = forms.CharField(label=_("Lý do, ghi chú"), required=False)
+
+
+class HelperForm(forms.Form):
+    helper = forms.ModelChoiceField(
+        label=_("Đảng viên giúp đỡ"), queryset=Membership.objects.none()
+    )
+    start_date = _date(_("Ngày phân công"))
+    replace_reason = forms.CharField(label=_("Lý do thay người (nếu thay)"), required=False)
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(
+            self.fields["helper"],
+            Membership.objects.official_in(membership.organisation)
+            .exclude(pk=membership.pk)
+            .select_related("person"),
+        )
+
+
+class RecognitionStepForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=_("Bước"),
+        choices=[c for c in RecognitionStage.choices if c[0] != RecognitionStage.DECISION],
+    )
+    date = _date(_("Ngày"))
+    document_number = forms.CharField(label=_("Số văn bản"), required=False)
+    votes_eligible = forms.IntegerField(
+        label=_("Tổng số đảng viên chính thức của chi bộ"), required=False, min_value=0
+    )
+    votes_for = forms.IntegerField(label=_("Số tán thành"), required=False, min_value=0)
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class RecognitionDecisionForm(forms.Form):
+    date = _date(_("Ngày quyết định"))
+    decision_number = forms.CharField(label=_("Số quyết định"))
+
+
+class RemovalForm(forms.Form):
+    date = _date(_("Ngày quyết định"))
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    reason = forms.CharField(label=_("Lý do xóa tên"))
+
+
+class CardForm(forms.Form):
+    number = forms.CharField(label=_("Số thẻ đảng"), max_length=32)
+    reason = forms.ChoiceField(label=_("Lý do cấp"), choices=CardReason.choices)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_date = _date(_("Ngày quyết định"))
+
+
+class CardHandOverForm(forms.Form):
+    date = _date(_("Ngày trao thẻ"))
+    meeting = forms.CharField(label=_("Buổi sinh hoạt chi bộ"), required=False)
+
+
+class TransferStartForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), choices=TransferKind.choices)
+    to_organisation = forms.ModelChoiceField(
+        label=_("Chi bộ nơi đến"),
+        queryset=Organisation.objects.none(),
+        to_field_name="code",
+        help_text=_("Mã chi bộ nơi đến (có thể ngoài phạm vi quản lý của bạn)."),
+        widget=forms.TextInput,
+    )
+    reason_date = _date(_("Ngày có quyết định hoặc thay đổi nơi cư trú"))
+    started_on = _date(_("Ngày giới thiệu chuyển đi"))
+    letter_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any cell of the tree, inside or outside the sender's subtree: the code is the key.
+        set_queryset(self.fields["to_organisation"], Organisation.objects.cells())
+        self.fields["to_organisation"].error_messages["invalid_choice"] = _(
+            "Không có chi bộ nào mang mã này."
+        )
+
+
+class TransferConfirmForm(forms.Form):
+    confirmed_on = _date(_("Ngày tiếp nhận"))
+
+
+class TransferEndForm(forms.Form):
+    date = _date(_("Ngày kết thúc"))
+
+
+class ResidenceForm(forms.Form):
+    introduced_on = _date(_("Ngày giới thiệu"), required=False)
+    residence_place = forms.CharField(
+        label=_("Nơi cư trú (chi bộ, thôn, tổ dân phố)"), required=False
+    )
+    exemption = forms.ChoiceField(
+        label=_("Miễn"), choices=ResidenceExemption.choices, required=False
+    )
+    exemption_reason = forms.CharField(label=_("Lý do miễn"), required=False)

@@ -1,0 +1,61 @@
+"""Chainable filters of the members app; every read starts from ``visible_to(user)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+
+from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus, TransferStatus
+
+
+class MembershipQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
+    def visible_to(self, user: Any) -> Any:
+        """Members whose cell, or temporary cell, lies in one of the user's subtrees."""
+        from dangvien.accounts.scope import scope_q
+
+        return self.filter(scope_q(user) | scope_q(user, "temporary_organisation"))
+
+    def in_subtree(self, organisation: Any) -> Any:
+        return self.filter(organisation__path__startswith=organisation.path)
+
+    def active(self) -> Any:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def probationary(self) -> Any:
+        return self.filter(status=MemberStatus.PROBATIONARY)
+
+    def official_in(self, organisation: Any) -> Any:
+        """The official members of one cell (the denominator of a cell vote)."""
+        return self.filter(organisation=organisation, status=MemberStatus.OFFICIAL)
+
+    def probation_ending(self, today: dt.date, days: int) -> Any:
+        return self.probationary().filter(
+            probation_end__gte=today, probation_end__lte=today + dt.timedelta(days=days)
+        )
+
+
+class TransferQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
+    def visible_to(self, user: Any) -> Any:
+        """Transfers seen from either side: the sending cell's or the receiving cell's subtree."""
+        from dangvien.accounts.scope import scope_q
+
+        return self.filter(scope_q(user, "from_organisation") | scope_q(user, "to_organisation"))
+
+    def open(self) -> Any:
+        return self.filter(status=TransferStatus.OPEN)
+
+
+class ResidenceLinkQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
+    def visible_to(self, user: Any) -> Any:
+        from dangvien.accounts.scope import scope_q
+
+        return self.filter(scope_q(user, "workplace_organisation"))
+
+    def in_subtree(self, organisation: Any) -> Any:
+        return self.filter(workplace_organisation__path__startswith=organisation.path)
+
+    def pending(self) -> Any:
+        """Not introduced yet and not exempt from the introduction."""
+        return self.filter(introduced_on__isnull=True).exclude(exemption="introduction")

@@ -1,0 +1,526 @@
+"""Reads of the members app: the filtered list, party age, timeline, probation checklist,
+the residence-introduction figure for reports, and the worklist sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangvien.core.formatting import format_date, percent_value
+from dangvien.members import deadlines
+from dangvien.members.choices import (
+    ACTIVE_STATUSES,
+    GAP_STATUSES,
+    MemberStatus,
+    RecognitionStage,
+    ResidenceExemption,
+    TransferKind,
+    TransferStatus,
+)
+from dangvien.members.models import (
+    HelperAssignment,
+    Membership,
+    PartyCard,
+    RecognitionStep,
+    ResidenceLink,
+    Transfer,
+)
+
+# --- list ----------------------------------------------------------------------------------------
+
+
+def _birth_bounds(today: dt.date, age_min: int | None, age_max: int | None) -> Q:
+    """Age in full years between age_min and age_max on ``today``, as date-of-birth bounds."""
+    query = Q()
+    if age_min is not None:
+        query &= Q(person__date_of_birth__lte=deadlines.add_months(today, -12 * age_min))
+    if age_max is not None:
+        latest = deadlines.add_months(today, -12 * (age_max + 1))
+        query &= Q(person__date_of_birth__gt=latest)
+    return query
+
+
+def list_members(*, user: Any, filters: dict[str, Any], today: dt.date | None = None) -> Any:
+    """Members visible to the user, filtered as on the list page (and its Excel export).
+
+    ``filters`` is ``MemberFilterForm.cleaned_data``: q, organisation (subtree), status,
+    probationary (bool), sex, ethnic_group, age_min, age_max.
+    """
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    queryset = Membership.objects.visible_to(user).select_related(
+        "person", "person__ethnic_group", "organisation"
+    )
+    if filters.get("q"):
+        from dangvien.core.text import fold
+
+        folded = fold(filters["q"])
+        queryset = queryset.filter(
+            Q(person__full_name_folded__contains=folded) | Q(card_number=filters["q"].strip())
+        )
+    if filters.get("organisation"):
+        queryset = queryset.in_subtree(filters["organisation"])
+    if filters.get("status"):
+        if filters["status"] == "active":
+            queryset = queryset.filter(status__in=ACTIVE_STATUSES)
+        else:
+            queryset = queryset.filter(status=filters["status"])
+    if filters.get("probationary"):
+        queryset = queryset.filter(status=MemberStatus.PROBATIONARY)
+    if filters.get("sex"):
+        queryset = queryset.filter(person__sex=filters["sex"])
+    if filters.get("ethnic_group"):
+        queryset = queryset.filter(person__ethnic_group=filters["ethnic_group"])
+    bounds = _birth_bounds(today, filters.get("age_min"), filters.get("age_max"))
+    if bounds:
+        queryset = queryset.filter(bounds)
+    return queryset.order_by("organisation__path", "person__full_name_folded", "pk")
+
+
+# --- party age -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: dt.date
+    end: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class PartyAge:
+    start: dt.date
+    on: dt.date
+    years: int
+    months: int
+    days: int
+    gaps: list[Gap] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.years:
+            parts.append(_("%d năm") % self.years)
+        if self.months:
+            parts.append(_("%d tháng") % self.months)
+        if not parts:
+            parts.append(_("%d ngày") % self.days)
+        return " ".join(parts)
+
+
+def _months_and_days(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """Full calendar months from start to end, then the remaining days."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if deadlines.add_months(start, months) > end:
+        months -= 1
+    return months, (end - deadlines.add_months(start, months)).days
+
+
+def list_party_age_gaps(membership: Membership, *, on: dt.date) -> list[Gap]:
+    """Periods that do not count: removal, expulsion, leaving, lost contact (until the member
+    is active again), and transfers confirmed after the deadline to present the letter."""
+    gaps: list[Gap] = []
+    events = list(membership.events.order_by("date", "pk"))
+    open_gap: tuple[dt.date, str] | None = None
+    for event in events:
+        if event.date > on:
+            break
+        if event.status in GAP_STATUSES and open_gap is None:
+            open_gap = (event.date, event.get_status_display())
+        elif event.status in ACTIVE_STATUSES and open_gap is not None:
+            gaps.append(Gap(open_gap[0], event.date, open_gap[1]))
+            open_gap = None
+    if open_gap is not None:
+        gaps.append(Gap(open_gap[0], on, open_gap[1]))
+    for transfer in membership.transfers.filter(
+        status=TransferStatus.CONFIRMED, confirmed_on__gt=F("present_due")
+    ):
+        assert transfer.confirmed_on is not None
+        if transfer.present_due < on:
+            gaps.append(
+                Gap(
+                    transfer.present_due,
+                    min(transfer.confirmed_on, on),
+                    _("Chuyển sinh hoạt quá hạn xuất trình giấy giới thiệu"),
+                )
+            )
+    return sorted(gaps, key=lambda gap: gap.start)
+
+
+def get_party_age(membership: Membership, *, on: dt.date) -> PartyAge:
+    """Party age on ``on``: from the admission decision date (29-QĐ/TW 4.5), minus the gaps,
+    each gap subtracted as calendar months plus days. A deceased member's age stops at death."""
+    end = on
+    if membership.status == MemberStatus.DECEASED:
+        death = membership.events.filter(status=MemberStatus.DECEASED).order_by("-date").first()
+        if death is not None:
+            end = min(end, death.date)
+    gaps = list_party_age_gaps(membership, on=end)
+    start = membership.decision_date
+    for gap in gaps:
+        months, days = _months_and_days(gap.start, gap.end)
+        start = deadlines.add_months(start, months) + dt.timedelta(days=days)
+    if end <= start:
+        return PartyAge(membership.decision_date, on, 0, 0, 0, gaps)
+    total_months, days = _months_and_days(start, end)
+    return PartyAge(membership.decision_date, on, total_months // 12, total_months % 12, days, gaps)
+
+
+# --- timeline and probation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: dt.date
+    label: str
+    detail: str = ""
+    organisation: Any = None
+
+
+def get_timeline(membership: Membership) -> list[TimelineEntry]:
+    """Everything that happened to the member, oldest first (fixed number of queries)."""
+    entries: list[TimelineEntry] = [
+        TimelineEntry(
+            membership.decision_date,
+            _("Quyết định kết nạp"),
+            membership.decision_number,
+            membership.admitted_in,
+        )
+    ]
+    for event in membership.events.select_related("organisation").order_by("date", "pk"):
+        label = (
+            event.get_status_display()
+            if event.kind == "status"
+            else f"{event.get_kind_display()} — {event.organisation}"
+        )
+        detail = " · ".join(filter(None, [event.decision_number, event.note]))
+        entries.append(TimelineEntry(event.date, label, detail, event.organisation))
+    for assignment in HelperAssignment.objects.filter(membership=membership).select_related(
+        "helper__person"
+    ):
+        entries.append(
+            TimelineEntry(
+                assignment.start_date,
+                _("Phân công đảng viên giúp đỡ: %s") % assignment.helper.person,
+            )
+        )
+        if assignment.end_date and assignment.end_reason:
+            entries.append(
+                TimelineEntry(
+                    assignment.end_date,
+                    _("Thôi giúp đỡ: %s") % assignment.helper.person,
+                    assignment.end_reason,
+                )
+            )
+    for step in RecognitionStep.objects.filter(membership=membership):
+        detail = step.document_number
+        if step.votes_eligible is not None:
+            detail = _("%(f)s/%(e)s tán thành") % {"f": step.votes_for, "e": step.votes_eligible}
+        if step.passed is False:
+            detail = " · ".join(filter(None, [detail, _("không đạt"), step.note]))
+        entries.append(TimelineEntry(step.date, step.get_stage_display(), detail))
+    for card in PartyCard.objects.filter(membership=membership):
+        entries.append(
+            TimelineEntry(
+                card.decision_date,
+                _("Thẻ đảng số %(n)s (%(r)s)") % {"n": card.number, "r": card.get_reason_display()},
+                card.decision_number,
+            )
+        )
+        if card.handed_over_on:
+            entries.append(
+                TimelineEntry(
+                    card.handed_over_on,
+                    _("Trao thẻ đảng số %s") % card.number,
+                    card.handed_over_note,
+                )
+            )
+    for transfer in Transfer.objects.filter(membership=membership).select_related(
+        "to_organisation"
+    ):
+        entries.append(
+            TimelineEntry(
+                transfer.started_on,
+                _("Giới thiệu %(kind)s đến %(to)s")
+                % {"kind": transfer.get_kind_display().lower(), "to": transfer.to_organisation},
+                transfer.letter_number,
+            )
+        )
+    for link in ResidenceLink.objects.filter(membership=membership, introduced_on__isnull=False):
+        assert link.introduced_on is not None
+        entries.append(
+            TimelineEntry(
+                link.introduced_on,
+                _("Giới thiệu về sinh hoạt nơi cư trú"),
+                link.residence_place or str(link.residence_organisation or ""),
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.date)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    done: bool
+    date: dt.date | None = None
+    detail: str = ""
+    due: dt.date | None = None
+
+
+def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
+    """What is done and what is missing for the probation and the recognition."""
+    from dangvien.members.services import new_member_certificate
+
+    steps = {step.stage: step for step in membership.recognition_steps.all()}
+    helper = (
+        HelperAssignment.objects.filter(membership=membership, end_date__isnull=True)
+        .select_related("helper__person")
+        .first()
+    )
+    certificate = new_member_certificate(membership)
+    items = [
+        ChecklistItem(
+            "helper",
+            _("Phân công đảng viên giúp đỡ"),
+            helper is not None or RecognitionStage.DECISION in steps,
+            helper.start_date if helper else None,
+            str(helper.helper.person) if helper else "",
+        ),
+        ChecklistItem(
+            "new_member_class",
+            _("Lớp bồi dưỡng đảng viên mới (giấy chứng nhận)"),
+            certificate is not None,
+            certificate.certificate_date if certificate else None,
+            (
+                f"{certificate.training_class} · {certificate.certificate_number}"
+                if certificate
+                else ""
+            ),
+        ),
+    ]
+    end = membership.probation_end
+    cell_due = deadlines.recognition_cell_due(end) if end else None
+    for stage in RecognitionStage:
+        step = steps.get(stage)
+        due = None
+        if stage == RecognitionStage.CELL_VOTE:
+            due = cell_due
+        elif stage == RecognitionStage.DECISION:
+            vote = steps.get(RecognitionStage.CELL_VOTE)
+            due = deadlines.recognition_decision_due(vote.date) if vote else None
+        detail = step.document_number if step else ""
+        if step and step.votes_eligible is not None:
+            detail = _("%(f)s/%(e)s tán thành") % {"f": step.votes_for, "e": step.votes_eligible}
+        if step and step.passed is False:
+            detail = " · ".join(filter(None, [detail, _("không đạt")]))
+        items.append(
+            ChecklistItem(
+                stage.value,
+                str(stage.label),
+                step is not None and step.passed is not False,
+                step.date if step else None,
+                detail,
+                due,
+            )
+        )
+    return items
+
+
+# --- residence introductions (a figure for the reports) ----------------------------------------
+
+
+def count_residence_introductions(
+    *, organisation: Any, start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    """Members of workplace cells in ``organisation``'s subtree whose introduction to the
+    residence cell fell due between ``start`` and ``end`` (inclusive). One query.
+
+    Returns ``required`` (due in the period, not exempt from introduction), ``introduced``,
+    ``on_time`` (introduced on or before the due date), ``exempt`` (exempt from introduction,
+    not counted in ``required``), ``pending`` and ``on_time_percent`` (on_time ÷ required × 100,
+    rounded half-up to one decimal; None when nothing was required).
+    """
+    rows = (
+        ResidenceLink.objects.in_subtree(organisation)
+        .filter(due__gte=start, due__lte=end)
+        .aggregate(
+            total=Count("pk"),
+            exempt=Count("pk", filter=Q(exemption=ResidenceExemption.INTRODUCTION)),
+            introduced=Count("pk", filter=Q(introduced_on__isnull=False)),
+            on_time=Count("pk", filter=Q(introduced_on__lte=F("due"))),
+        )
+    )
+    required = rows["total"] - rows["exempt"]
+    return {
+        "required": required,
+        "introduced": rows["introduced"],
+        "on_time": rows["on_time"],
+        "exempt": rows["exempt"],
+        "pending": required - rows["introduced"],
+        "on_time_percent": percent_value(rows["on_time"], required),
+    }
+
+
+# --- transfers -----------------------------------------------------------------------------------
+
+
+def list_transfers(*, user: Any, direction: str = "", status: str = "") -> Any:
+    """Transfers seen from either side; ``direction`` "in" or "out" relative to the user's
+    subtrees."""
+    from dangvien.accounts.scope import scope_q
+
+    queryset = Transfer.objects.visible_to(user).select_related(
+        "membership__person", "from_organisation", "to_organisation"
+    )
+    if direction == "in":
+        queryset = queryset.filter(scope_q(user, "to_organisation"))
+    elif direction == "out":
+        queryset = queryset.filter(scope_q(user, "from_organisation"))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-started_on", "-pk")
+
+
+# --- worklist sources ----------------------------------------------------------------------------
+
+PROBATION_HORIZON_DAYS = 30
+
+
+def _member_url(membership_id: int, name: str = "members:member-detail") -> str:
+    return reverse(name, args=[membership_id])
+
+
+def work_probation_ending(user: Any, today: dt.date) -> list[Any]:
+    from dangvien.core.worklist import WorkItem
+
+    queryset = (
+        Membership.objects.visible_to(user)
+        .probation_ending(today, PROBATION_HORIZON_DAYS)
+        .select_related("person", "organisation")
+    )
+    return [
+        WorkItem(
+            kind="members.probation_ending",
+            label=_("Hết 12 tháng dự bị, chuẩn bị xét công nhận chính thức"),
+            subject=str(m.person),
+            organisation=m.organisation,
+            due=m.probation_end,
+            url=_member_url(m.pk, "members:member-probation"),
+        )
+        for m in queryset
+    ]
+
+
+def work_recognition_overdue(user: Any, today: dt.date) -> list[Any]:
+    """Probationers whose cell vote or superior decision is past its working-day deadline."""
+    from dangvien.core.worklist import WorkItem
+
+    # 30 working days are at least 6 weeks: only probations that ended 6 weeks ago can be late.
+    queryset = (
+        Membership.objects.visible_to(user)
+        .probationary()
+        .filter(probation_end__lt=today - dt.timedelta(days=42))
+        .select_related("person", "organisation")
+        .prefetch_related("recognition_steps")
+    )
+    items = []
+    for m in queryset:
+        steps = {step.stage: step for step in m.recognition_steps.all()}
+        vote = steps.get(RecognitionStage.CELL_VOTE)
+        if vote is None:
+            due = deadlines.recognition_cell_due(m.probation_end)
+            label = _("Quá hạn chi bộ xét công nhận đảng viên chính thức")
+        else:
+            due = deadlines.recognition_decision_due(vote.date)
+            label = _("Quá hạn quyết định công nhận đảng viên chính thức")
+        if due < today:
+            items.append(
+                WorkItem(
+                    kind="members.recognition_overdue",
+                    label=label,
+                    subject=str(m.person),
+                    organisation=m.organisation,
+                    due=due,
+                    url=_member_url(m.pk, "members:member-probation"),
+                )
+            )
+    return items
+
+
+def work_cards_to_hand_over(user: Any, today: dt.date) -> list[Any]:
+    from dangvien.core.worklist import WorkItem
+
+    cards = (
+        PartyCard.objects.filter(
+            handed_over_on__isnull=True,
+            replaced_on__isnull=True,
+            membership__in=Membership.objects.visible_to(user),
+        )
+        .select_related("membership__person", "membership__organisation")
+        .order_by("decision_date")
+    )
+    return [
+        WorkItem(
+            kind="members.card_hand_over",
+            label=_("Trao thẻ đảng tại buổi sinh hoạt chi bộ gần nhất"),
+            subject=str(card.membership.person),
+            organisation=card.membership.organisation,
+            due=card.decision_date,
+            url=_member_url(card.membership_id),
+            detail=_("Thẻ số %s") % card.number,
+        )
+        for card in cards
+    ]
+
+
+def work_transfers_unconfirmed(user: Any, today: dt.date) -> list[Any]:
+    from dangvien.core.worklist import WorkItem
+
+    return [
+        WorkItem(
+            kind="members.transfer_unconfirmed",
+            label=_("Chờ nơi đến tiếp nhận sinh hoạt đảng"),
+            subject=str(t.membership.person),
+            organisation=t.to_organisation,
+            due=t.present_due,
+            url=reverse("members:transfer-detail", args=[t.pk]),
+            detail=f"{t.from_organisation} → {t.to_organisation}",
+        )
+        for t in list_transfers(user=user, status=TransferStatus.OPEN)
+    ]
+
+
+def work_residence_pending(user: Any, today: dt.date) -> list[Any]:
+    from dangvien.core.worklist import WorkItem
+
+    links = (
+        ResidenceLink.objects.visible_to(user)
+        .pending()
+        .filter(membership__status__in=ACTIVE_STATUSES)
+        .select_related("membership__person", "workplace_organisation")
+    )
+    return [
+        WorkItem(
+            kind="members.residence_pending",
+            label=_("Giới thiệu đảng viên về sinh hoạt nơi cư trú"),
+            subject=str(link.membership.person),
+            organisation=link.workplace_organisation,
+            due=link.due,
+            url=_member_url(link.membership_id),
+        )
+        for link in links
+    ]
+
+
+def describe_transfer(transfer: Transfer) -> str:
+    kind = _("tạm thời") if transfer.kind == TransferKind.TEMPORARY else _("chính thức")
+    return _("%(kind)s, giới thiệu ngày %(day)s") % {
+        "kind": kind,
+        "day": format_date(transfer.started_on),
+    }
