@@ -9,8 +9,10 @@ urlpatterns = [
     path("accounts/", include("dangvien.accounts.allauth_urls")),  # allauth: login, MFA
     path("organisations/", include("dangvien.organisations.urls")),
     path("people/", include("dangvien.people.urls")),
-    path("members/", include("dangvien.members.urls")),
     path("audit/", include("dangvien.audit.urls")),
+    path("rules/", include("dangvien.rules.urls")),
+    path("training/", include("dangvien.training.urls")),
+    path("admissions/", include("dangvien.admissions.urls")),
     path("targets/", include("dangvien.targets.urls")),
     path("reports/", include("dangvien.reports.urls")),
     path("api/v1/", api.urls),

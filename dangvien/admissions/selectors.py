@@ -21,15 +21,29 @@ DEADLINE_LABELS = {
 }
 
 
+_HORIZON_CACHE: dict[dt.date, int] = {}
+
+
 def horizon_days(today: dt.date) -> int:
-    """The worklist horizon from the rule set in force today (14 days by default)."""
+    """The worklist horizon from the rule set in force today (14 days by default). Cached per
+    day in the process (the navigation badge asks on every page); adding or changing a rule
+    set clears the cache (``forget_horizon``)."""
+    if today in _HORIZON_CACHE:
+        return _HORIZON_CACHE[today]
     from dangvien.core.errors import DomainError
     from dangvien.rules.selectors import get_rule_set
 
     try:
-        return get_rule_set(on=today).int_value("worklist_horizon_days")
+        days = get_rule_set(on=today).int_value("worklist_horizon_days")
     except DomainError:
-        return HORIZON_DAYS
+        days = HORIZON_DAYS
+    _HORIZON_CACHE.clear()
+    _HORIZON_CACHE[today] = days
+    return days
+
+
+def forget_horizon() -> None:
+    _HORIZON_CACHE.clear()
 
 
 def list_dossiers(

@@ -32,4 +32,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "import": can_anywhere(user, "import.run"),
         },
         "nav_roles": roles,
+        "nav_due_count": _due_count(user),
     }
+
+
+def _due_count(user: Any) -> int:
+    """Number of worklist items (overdue or due within the horizon) for the nav badge: one call
+    of the worklist's ``collect`` (each registered source is one query)."""
+    from django.utils import timezone
+
+    from dangvien.core.worklist import collect
+
+    return len(collect(user, timezone.localdate()))

@@ -106,6 +106,7 @@ def create_rule_set(
             required="một ngày hiệu lực chưa có bộ quy định",
             field="effective_from",
         ) from exc
+    _forget_cached_values()
     record(
         actor=actor,
         action="rules.rule_set.created",
@@ -143,6 +144,7 @@ def update_rule_set(
             value = validate_values(value)
         setattr(rule_set, key, value)
     rule_set.save(update_fields=[key for key in changes if key in allowed])
+    _forget_cached_values()
     record(
         actor=actor,
         action="rules.rule_set.changed",
@@ -150,6 +152,12 @@ def update_rule_set(
         data={"from": old, "to": {key: getattr(rule_set, key) for key in old}},
     )
     return rule_set
+
+
+def _forget_cached_values() -> None:
+    from dangvien.admissions.selectors import forget_horizon
+
+    forget_horizon()
 
 
 def _refresh_open_deadlines() -> None:

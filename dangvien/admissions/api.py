@@ -1,0 +1,325 @@
+"""The admission pipeline over JSON: the same services, checks and errors as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from dangvien.accounts.rules import can
+from dangvien.admissions import selectors, services
+from dangvien.admissions.access import get_dossier_for_user
+from dangvien.admissions.choices import DossierStatus, Stage, StopReason
+from dangvien.admissions.models import Approval, Dossier, FailedVote
+from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.errors import DomainError
+from dangvien.core.worklist import collect
+from dangvien.organisations.models import Organisation
+
+router = Router(tags=["Hồ sơ kết nạp"])
+
+
+class DossierOut(Schema):
+    id: int
+    person_id: int
+    person_name: str = Field(..., alias="person.full_name")
+    organisation_id: int
+    stage: str
+    status: str
+    stop_reason: str
+    stop_note: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    escalated: bool
+    next_deadline: dt.date | None
+    next_deadline_kind: str
+    extension_working_days: int | None
+
+
+class StepOut(Schema):
+    id: int
+    stage: str
+    date: dt.date
+    actor: str = Field(..., alias="actor.username")
+    document_number: str
+    votes_eligible: int | None
+    votes_for: int | None
+    votes_against: int | None
+    received_on: dt.date | None
+    note: str
+    rule_set: str | None = Field(None, alias="rule_set.name")
+
+
+class FailedVoteOut(Schema):
+    id: int
+    stage: str
+    round: int
+    date: dt.date
+    votes_eligible: int
+    votes_for: int
+    votes_against: int
+
+
+class DossierDetailOut(DossierOut):
+    steps: list[StepOut]
+    failed_votes: list[FailedVoteOut]
+
+    @staticmethod
+    def resolve_steps(obj: Dossier) -> list[Any]:
+        return list(obj.steps.select_related("actor", "rule_set"))
+
+    @staticmethod
+    def resolve_failed_votes(obj: Dossier) -> list[Any]:
+        return list(obj.failed_votes.all())
+
+
+class StepResultOut(Schema):
+    passed: bool
+    stage: str
+    step: StepOut | None = None
+    failed_vote: FailedVoteOut | None = None
+    dossier: DossierOut
+
+
+class DossierIn(Schema):
+    person_id: int
+    organisation_id: int
+    date: dt.date
+    document_number: str = Field("", max_length=64)
+    note: str = ""
+    helper_ids: list[int] = []
+
+
+class IntroducerIn(Schema):
+    person_id: int
+    months_together: int | None = Field(None, ge=0)
+    replacement: bool = False
+
+
+class StepIn(Schema):
+    stage: Stage
+    date: dt.date
+    document_number: str = Field("", max_length=64)
+    note: str = ""
+    votes_eligible: int | None = Field(None, ge=0)
+    votes_for: int | None = Field(None, ge=0)
+    votes_against: int | None = Field(None, ge=0)
+    introducers: list[IntroducerIn] = []
+    union_committee: str = Field("", max_length=200)
+    received_on: dt.date | None = None
+    helper_id: int | None = None
+    enrolment_id: int | None = None
+
+
+class StopIn(Schema):
+    reason: StopReason
+    date: dt.date
+    note: str
+
+
+class ApprovalIn(Schema):
+    kind: Approval.Kind
+    issuing_body: str = Field(..., max_length=200)
+    document_number: str = Field(..., max_length=64)
+    date: dt.date
+
+
+class ExtensionIn(Schema):
+    working_days: int
+    document_number: str = Field(..., max_length=64)
+    date: dt.date
+
+
+class HelperIn(Schema):
+    person_id: int
+    date: dt.date
+
+
+class WorkItemOut(Schema):
+    kind: str
+    label: str
+    subject: str
+    organisation: str
+    due: dt.date
+    overdue: bool
+    url: str
+
+
+def _person(request: HttpRequest, pk: int, field: str) -> Any:
+    from dangvien.people.models import Person
+
+    person = Person.objects.visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise DomainError("Người này không tồn tại hoặc nằm ngoài phạm vi của bạn.", field=field)
+    return person
+
+
+@router.get("/", response=list[DossierOut])
+def list_dossiers(
+    request: HttpRequest,
+    stage: Stage | None = None,
+    organisation: int | None = None,
+    status: DossierStatus | None = None,
+    deadline: str = "",
+    q: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Dossier]:
+    filters: dict[str, Any] = {"q": q, "deadline": deadline}
+    if stage:
+        filters["stage"] = stage.value
+    if status:
+        filters["status"] = status.value
+    if organisation is not None:
+        found = Organisation.objects.visible_to(request.user).filter(pk=organisation).first()
+        if found is None:
+            raise Http404("organisation")
+        filters["organisation"] = found
+    limit = max(1, min(limit, 500))
+    offset = max(offset, 0)
+    return list(
+        selectors.list_dossiers(user=request.user, filters=filters)[offset : offset + limit]
+    )
+
+
+@router.get("/worklist", response=list[WorkItemOut])
+def worklist(request: HttpRequest) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    return [
+        {
+            "kind": item.kind,
+            "label": item.label,
+            "subject": item.subject,
+            "organisation": str(item.organisation),
+            "due": item.due,
+            "overdue": item.is_overdue(today),
+            "url": item.url,
+        }
+        for item in collect(request.user, today)
+    ]
+
+
+@router.post("/", response={201: DossierOut, **ERROR_RESPONSES})
+def open_dossier(request: HttpRequest, payload: DossierIn) -> tuple[int, Dossier]:
+    organisation = (
+        Organisation.objects.visible_to(request.user).filter(pk=payload.organisation_id).first()
+    )
+    if organisation is None:
+        raise DomainError(
+            "Chi bộ không tồn tại hoặc nằm ngoài phạm vi của bạn.", field="organisation_id"
+        )
+    if not can(request.user, "dossier.change", organisation):
+        raise PermissionDenied("dossier.change")
+    dossier = services.open_dossier(
+        person=_person(request, payload.person_id, "person_id"),
+        organisation=organisation,
+        date=payload.date,
+        document_number=payload.document_number,
+        note=payload.note,
+        helpers=[_person(request, pk, "helper_ids") for pk in payload.helper_ids],
+        actor=request.user,
+    )
+    return 201, dossier
+
+
+@router.get("/{int:dossier_id}", response={200: DossierDetailOut, **ERROR_RESPONSES})
+def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
+    return get_dossier_for_user(request.user, dossier_id)
+
+
+@router.post("/{int:dossier_id}/steps", response={201: StepResultOut, **ERROR_RESPONSES})
+def record_step(request: HttpRequest, dossier_id: int, payload: StepIn) -> tuple[int, Any]:
+    dossier = get_dossier_for_user(request.user, dossier_id)
+    stage = payload.stage.value
+    if not can(request.user, services.action_for(stage), dossier.organisation):
+        raise PermissionDenied(services.action_for(stage))
+    enrolment = None
+    if payload.enrolment_id is not None:
+        from dangvien.training.models import Enrolment
+
+        enrolment = Enrolment.objects.filter(pk=payload.enrolment_id, person=dossier.person).first()
+        if enrolment is None:
+            raise DomainError("Giấy chứng nhận không thuộc người này.", field="enrolment_id")
+    result = services.record_step(
+        dossier,
+        stage=stage,
+        date=payload.date,
+        actor=request.user,
+        document_number=payload.document_number,
+        note=payload.note,
+        votes_eligible=payload.votes_eligible,
+        votes_for=payload.votes_for,
+        votes_against=payload.votes_against,
+        enrolment=enrolment,
+        introducers=[
+            {
+                "person": _person(request, item.person_id, "introducers"),
+                "months_together": item.months_together,
+                "replacement": item.replacement,
+            }
+            for item in payload.introducers
+        ],
+        union_committee=payload.union_committee,
+        received_on=payload.received_on,
+        helper=_person(request, payload.helper_id, "helper_id") if payload.helper_id else None,
+    )
+    dossier.refresh_from_db()
+    if isinstance(result, FailedVote):
+        return 201, {"passed": False, "stage": stage, "failed_vote": result, "dossier": dossier}
+    return 201, {"passed": True, "stage": stage, "step": result, "dossier": dossier}
+
+
+@router.post("/{int:dossier_id}/stop", response={200: DossierOut, **ERROR_RESPONSES})
+def stop_dossier(request: HttpRequest, dossier_id: int, payload: StopIn) -> Dossier:
+    dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
+    return services.stop_dossier(
+        dossier,
+        reason=payload.reason.value,
+        date=payload.date,
+        note=payload.note,
+        actor=request.user,
+    )
+
+
+@router.post("/{int:dossier_id}/approvals", response={201: DossierOut, **ERROR_RESPONSES})
+def record_approval(request: HttpRequest, dossier_id: int, payload: ApprovalIn) -> tuple[int, Any]:
+    dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
+    services.record_approval(
+        dossier,
+        kind=payload.kind.value,
+        issuing_body=payload.issuing_body,
+        document_number=payload.document_number,
+        date=payload.date,
+        actor=request.user,
+    )
+    dossier.refresh_from_db()
+    return 201, dossier
+
+
+@router.post("/{int:dossier_id}/extension", response={200: DossierOut, **ERROR_RESPONSES})
+def record_extension(request: HttpRequest, dossier_id: int, payload: ExtensionIn) -> Dossier:
+    dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.decide")
+    return services.record_extension(
+        dossier,
+        working_days=payload.working_days,
+        document_number=payload.document_number,
+        date=payload.date,
+        actor=request.user,
+    )
+
+
+@router.post("/{int:dossier_id}/helpers", response={201: DossierOut, **ERROR_RESPONSES})
+def assign_helper(request: HttpRequest, dossier_id: int, payload: HelperIn) -> tuple[int, Any]:
+    dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
+    services.assign_helper(
+        dossier,
+        person=_person(request, payload.person_id, "person_id"),
+        date=payload.date,
+        actor=request.user,
+    )
+    dossier.refresh_from_db()
+    return 201, dossier

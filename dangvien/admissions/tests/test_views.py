@@ -1,0 +1,368 @@
+import datetime as dt
+import json
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangvien.admissions import services
+from dangvien.admissions.choices import DossierStatus, Stage
+from dangvien.admissions.models import Dossier, Step
+from dangvien.admissions.tests.factories import make_certificate, make_officials
+from dangvien.core.errors import DomainError
+from dangvien.core.testing import scope_matrix
+from dangvien.people.tests.factories import PersonFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with time_machine.travel(dt.datetime(2026, 6, 30, 9, 0), tick=False):
+        yield D(2026, 6, 30)
+
+
+@pytest.fixture
+def dossier(persona_tree):
+    admin = persona_tree.users["national_admin"]
+    person = PersonFactory(organisation=persona_tree.branch, full_name="Lò Văn Minh")
+    dossier = services.open_dossier(
+        person=person, organisation=persona_tree.branch, date=D(2026, 6, 1), actor=admin
+    )
+    make_certificate(person, persona_tree.commune_north, D(2026, 6, 5))
+    return dossier
+
+
+VIEW = {
+    "anonymous": 302,
+    "national_admin": 200,
+    "region_officer": 200,
+    "branch_secretary": 200,
+    "viewer": 200,
+    "outsider": 404,
+}
+CHANGE = {
+    "anonymous": 302,
+    "national_admin": 302,
+    "region_officer": 302,
+    "branch_secretary": 302,
+    "viewer": 403,
+    "outsider": 404,
+}
+
+
+@scope_matrix(VIEW)
+def test_dossier_detail(persona, expected, client_for, dossier):
+    response = client_for(persona).get(f"/admissions/{dossier.pk}/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Lò Văn Minh" in response.content.decode()
+
+
+@scope_matrix({**VIEW, "outsider": 200})
+def test_dossier_list_is_scoped(persona, expected, client_for, dossier):
+    response = client_for(persona).get("/admissions/")
+    assert response.status_code == expected
+    if persona == "outsider":
+        assert "Lò Văn Minh" not in response.content.decode()
+    elif expected == 200:
+        assert "Lò Văn Minh" in response.content.decode()
+
+
+@scope_matrix(VIEW)
+def test_outstanding_list(persona, expected, client_for, dossier, persona_tree):
+    response = client_for(persona).get(f"/admissions/outstanding/{persona_tree.branch.pk}/")
+    assert response.status_code == expected
+
+
+@scope_matrix({**VIEW, "outsider": 200})
+def test_worklist_page(persona, expected, client_for, dossier):
+    response = client_for(persona).get("/admissions/worklist/")
+    assert response.status_code == expected
+
+
+@scope_matrix(CHANGE)
+def test_record_step_by_page(persona, expected, client_for, dossier):
+    response = client_for(persona).post(
+        f"/admissions/{dossier.pk}/step/", {"stage": "class", "date": "05/06/2026"}
+    )
+    assert response.status_code == expected
+    recorded = Step.objects.filter(dossier=dossier, stage=Stage.CLASS).exists()
+    assert recorded == (expected == 302 and persona != "anonymous")
+
+
+@scope_matrix(CHANGE)
+def test_stop_by_page(persona, expected, client_for, dossier):
+    response = client_for(persona).post(
+        f"/admissions/{dossier.pk}/stop/",
+        {"reason": "withdrawn", "date": "10/06/2026", "note": "Xin rút"},
+    )
+    assert response.status_code == expected
+    dossier.refresh_from_db()
+    stopped = dossier.status == DossierStatus.STOPPED
+    assert stopped == (expected == 302 and persona != "anonymous")
+
+
+def test_step_error_is_shown_in_the_htmx_partial(client_for, dossier):
+    response = client_for("branch_secretary").post(
+        f"/admissions/{dossier.pk}/step/",
+        {"stage": "class", "date": "31/05/2026"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "trước ngày của bước trước" in response.content.decode()
+    assert not Step.objects.filter(dossier=dossier, stage=Stage.CLASS).exists()
+
+
+def test_htmx_success_redirects(client_for, dossier):
+    response = client_for("branch_secretary").post(
+        f"/admissions/{dossier.pk}/step/",
+        {"stage": "class", "date": "05/06/2026"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/admissions/{dossier.pk}/"
+
+
+def test_create_dossier_page(client_for, persona_tree):
+    person = PersonFactory(organisation=persona_tree.branch)
+    client = client_for("branch_secretary")
+    assert client.get("/admissions/add/").status_code == 200
+    response = client.post(
+        "/admissions/add/",
+        {"person": person.pk, "organisation": persona_tree.branch.pk, "date": "01/06/2026"},
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.filter(person=person).count() == 1
+
+
+def test_create_dossier_out_of_scope_organisation_is_refused(client_for, persona_tree):
+    person = PersonFactory(organisation=persona_tree.branch)
+    response = client_for("branch_secretary").post(
+        "/admissions/add/",
+        {"person": person.pk, "organisation": persona_tree.branch_south.pk, "date": "01/06/2026"},
+    )
+    assert response.status_code == 200  # the field's choices are scoped
+    assert not Dossier.objects.exists()
+
+
+def _many(persona_tree, count):
+    admin = persona_tree.users["national_admin"]
+    for _ in range(count):
+        person = PersonFactory(organisation=persona_tree.branch)
+        services.open_dossier(
+            person=person, organisation=persona_tree.branch, date=D(2026, 6, 1), actor=admin
+        )
+
+
+def _queries(client, url):
+    client.get(url)  # warm per-process caches (content types, horizon)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_list_query_count_is_pinned_and_does_not_grow(client_for, persona_tree):
+    # Pinned: session, user, assignments, count, page rows, the filter form's organisations,
+    # plus the navigation badge (worklist sources; other apps register theirs too).
+    client = client_for("region_officer")
+    _many(persona_tree, 2)
+    small, _ = _queries(client, "/admissions/?stage=outstanding")
+    _many(persona_tree, 10)
+    large, response = _queries(client, "/admissions/?stage=outstanding")
+    assert small == large
+    assert large <= 16
+    assert response.content.decode().count("/admissions/") >= 12
+
+
+def test_worklist_query_count_is_pinned_and_does_not_grow(client_for, persona_tree, dossier):
+    client = client_for("region_officer")
+    _many(persona_tree, 2)
+    Dossier.objects.update(next_deadline=D(2026, 7, 3), next_deadline_kind="decision")
+    small, _ = _queries(client, "/admissions/worklist/")
+    _many(persona_tree, 10)
+    Dossier.objects.update(next_deadline=D(2026, 7, 3), next_deadline_kind="decision")
+    large, response = _queries(client, "/admissions/worklist/")
+    assert small == large
+    assert large <= 20
+    assert response.content.decode().count("Hạn ra quyết định kết nạp") == 13
+
+
+def test_nav_badge_counts_due_work(client_for, dossier):
+    Dossier.objects.update(next_deadline=D(2026, 6, 29), next_deadline_kind="ceremony")
+    response = client_for("branch_secretary").get("/admissions/")
+    assert 'id="nav-due-count">1<' in response.content.decode()
+    response = client_for("outsider").get("/admissions/")
+    assert 'id="nav-due-count"' not in response.content.decode()
+
+
+def test_list_filters_overdue(client_for, persona_tree, dossier):
+    _many(persona_tree, 2)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        next_deadline=D(2026, 6, 1), next_deadline_kind="decision"
+    )
+    response = client_for("region_officer").get("/admissions/?deadline=overdue")
+    body = response.content.decode()
+    assert "Lò Văn Minh" in body
+    assert "1 hồ sơ" in body
+
+
+# --- API --------------------------------------------------------------------------------------
+
+API_VIEW = {
+    "anonymous": 401,
+    "national_admin": 200,
+    "region_officer": 200,
+    "branch_secretary": 200,
+    "viewer": 200,
+    "outsider": 404,
+}
+
+
+@scope_matrix(API_VIEW)
+def test_api_dossier_detail(persona, expected, client_for, dossier):
+    response = client_for(persona).get(f"/api/v1/admissions/{dossier.pk}")
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.json()["steps"][0]["stage"] == "outstanding"
+
+
+@scope_matrix(
+    {
+        **API_VIEW,
+        "national_admin": 201,
+        "region_officer": 201,
+        "branch_secretary": 201,
+        "viewer": 403,
+    }
+)
+def test_api_record_step(persona, expected, client_for, dossier):
+    response = client_for(persona).post(
+        f"/api/v1/admissions/{dossier.pk}/steps",
+        data=json.dumps({"stage": "class", "date": "2026-06-05"}),
+        content_type="application/json",
+    )
+    assert response.status_code == expected
+    assert Step.objects.filter(dossier=dossier, stage="class").exists() == (expected == 201)
+
+
+@scope_matrix({**API_VIEW, "outsider": 200})
+def test_api_list_is_scoped(persona, expected, client_for, dossier):
+    response = client_for(persona).get("/api/v1/admissions/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert len(response.json()) == (0 if persona == "outsider" else 1)
+
+
+def test_api_refusal_names_rule_found_required(client_for, dossier):
+    response = client_for("branch_secretary").post(
+        f"/api/v1/admissions/{dossier.pk}/steps",
+        data=json.dumps({"stage": "cell_vote", "date": "2026-06-05", "votes_for": 1}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["rule"] == "stage_order"
+    assert body["found"] == "Chi bộ xét, biểu quyết"
+    assert body["required"] == "Học lớp nhận thức về Đảng"
+    assert "Chưa đến bước" in body["detail"]
+
+
+def test_api_open_dossier_and_stop(client_for, persona_tree):
+    person = PersonFactory(organisation=persona_tree.branch)
+    client = client_for("branch_secretary")
+    response = client.post(
+        "/api/v1/admissions/",
+        data=json.dumps(
+            {
+                "person_id": person.pk,
+                "organisation_id": persona_tree.branch.pk,
+                "date": "2026-06-01",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    response = client.post(
+        f"/api/v1/admissions/{pk}/stop",
+        data=json.dumps({"reason": "moved_away", "date": "2026-06-02", "note": "Đi làm xa"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "stopped"
+    # outsider cannot open a dossier in CB01
+    response = client_for("outsider").post(
+        "/api/v1/admissions/",
+        data=json.dumps(
+            {
+                "person_id": person.pk,
+                "organisation_id": persona_tree.branch.pk,
+                "date": "2026-06-03",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert Dossier.objects.filter(person=person).count() == 1
+
+
+def test_api_worklist(client_for, dossier):
+    Dossier.objects.update(next_deadline=D(2026, 6, 29), next_deadline_kind="ceremony")
+    items = client_for("branch_secretary").get("/api/v1/admissions/worklist").json()
+    assert [(i["subject"], i["overdue"]) for i in items] == [("Lò Văn Minh", True)]
+    assert client_for("outsider").get("/api/v1/admissions/worklist").json() == []
+
+
+# --- concurrency ------------------------------------------------------------------------------
+
+
+def test_second_submission_of_the_same_step_hits_the_constraint(dossier, persona_tree, monkeypatch):
+    """The IntegrityError path: even if both submissions passed the order check (as two racing
+    requests on a database without row locks could), the unique constraint keeps one step."""
+    admin = persona_tree.users["national_admin"]
+    services.record_step(dossier, stage=Stage.CLASS, date=D(2026, 6, 5), actor=admin)
+    monkeypatch.setattr(services, "_check_order_and_date", lambda *args, **kwargs: None)
+    with pytest.raises(DomainError) as err:
+        services.record_step(dossier, stage=Stage.CLASS, date=D(2026, 6, 5), actor=admin)
+    assert "đã được ghi" in err.value.message
+    assert Step.objects.filter(dossier=dossier, stage=Stage.CLASS).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_record_exactly_one_step(persona_tree):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite is covered by the constraint test")
+    admin = persona_tree.users["national_admin"]
+    person = PersonFactory(organisation=persona_tree.branch)
+    dossier = services.open_dossier(
+        person=person, organisation=persona_tree.branch, date=D(2026, 6, 1), actor=admin
+    )
+    make_certificate(person, persona_tree.commune_north, D(2026, 6, 5))
+    make_officials(persona_tree.branch, 0)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            services.record_step(dossier, stage=Stage.CLASS, date=D(2026, 6, 5), actor=admin)
+            outcomes.append("ok")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Step.objects.filter(dossier=dossier, stage=Stage.CLASS).count() == 1

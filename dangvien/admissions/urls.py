@@ -1,0 +1,18 @@
+from django.urls import path
+
+from dangvien.admissions import views
+
+app_name = "admissions"
+
+urlpatterns = [
+    path("", views.dossier_list, name="dossier-list"),
+    path("worklist/", views.worklist, name="worklist"),
+    path("add/", views.dossier_create, name="dossier-create"),
+    path("<int:pk>/", views.dossier_detail, name="dossier-detail"),
+    path("<int:pk>/step/", views.dossier_step, name="dossier-step"),
+    path("<int:pk>/stop/", views.dossier_stop, name="dossier-stop"),
+    path("<int:pk>/approval/", views.dossier_approval, name="dossier-approval"),
+    path("<int:pk>/extension/", views.dossier_extension, name="dossier-extension"),
+    path("<int:pk>/helper/", views.dossier_helper, name="dossier-helper"),
+    path("outstanding/<int:org_pk>/", views.outstanding_list, name="outstanding-list"),
+]

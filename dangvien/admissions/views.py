@@ -1,0 +1,316 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvien.accounts.rules import can
+from dangvien.admissions import selectors, services
+from dangvien.admissions.access import get_dossier_for_user
+from dangvien.admissions.choices import Stage
+from dangvien.admissions.forms import (
+    ApprovalForm,
+    DossierCreateForm,
+    DossierFilterForm,
+    ExtensionForm,
+    HelperForm,
+    StepForm,
+    StopForm,
+)
+from dangvien.admissions.models import Dossier
+from dangvien.core.errors import DomainError
+from dangvien.core.worklist import collect
+from dangvien.organisations.models import Organisation
+
+PAGE_SIZE = 50
+
+
+def _apply_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _done(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
+    messages.success(request, message)
+    url = reverse("admissions:dossier-detail", args=[dossier.pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    items = collect(request.user, today)
+    overdue = [item for item in items if item.is_overdue(today)]
+    due = [item for item in items if not item.is_overdue(today)]
+    return render(
+        request,
+        "admissions/worklist.html",
+        {
+            "overdue": overdue,
+            "due": due,
+            "today": today,
+            "horizon": selectors.horizon_days(today),
+        },
+    )
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    form = DossierFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    dossiers = selectors.list_dossiers(user=request.user, filters=filters)
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "admissions/partials/_dossier_rows.html"
+        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "dossier-rows"
+        else "admissions/dossier_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"date": timezone.localdate()}
+    if request.GET.get("organisation"):
+        initial["organisation"] = request.GET["organisation"]
+    form = DossierCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not can(request.user, "dossier.change", data["organisation"]):
+            raise PermissionDenied("dossier.change")
+        try:
+            dossier = services.open_dossier(
+                person=data["person"],
+                organisation=data["organisation"],
+                date=data["date"],
+                document_number=data["document_number"],
+                note=data["note"],
+                helpers=list(data["helpers"]),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(
+                request, _("Đã đưa %s vào danh sách quần chúng ưu tú.") % dossier.person
+            )
+            return redirect("admissions:dossier-detail", pk=dossier.pk)
+    return render(
+        request,
+        "admissions/dossier_form.html",
+        {"form": form, "title": _("Đưa vào danh sách quần chúng ưu tú")},
+    )
+
+
+def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    stage = services.next_stage(dossier)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "timeline": selectors.get_timeline(dossier),
+        "participants": list(dossier.participants.select_related("person")),
+        "approvals": list(dossier.approvals.all()),
+        "next_stage": stage,
+        "next_stage_label": services.stage_label(stage) if stage else "",
+        "today": today,
+        "is_open": dossier.status == "open",
+        "can_change": can(user, "dossier.change", dossier.organisation),
+        "can_decide": can(user, "dossier.decide", dossier.organisation),
+        "deadline_label": selectors.DEADLINE_LABELS.get(dossier.next_deadline_kind, ""),
+    }
+    if dossier.status == "open":
+        from dangvien.rules.selectors import get_rule_set
+
+        try:
+            context["checks"] = services.eligibility_checks(
+                dossier, on=today, rule_set=get_rule_set(on=today)
+            )
+        except DomainError:
+            context["checks"] = []
+        can_step = stage is not None and can(user, services.action_for(stage), dossier.organisation)
+        context["can_step"] = can_step
+        if can_step and stage:
+            context["step_form"] = forms.get("step_form") or StepForm(
+                user=user, stage=stage, initial={"date": today}
+            )
+        if context["can_change"]:
+            context["stop_form"] = forms.get("stop_form") or StopForm(initial={"date": today})
+            context["approval_form"] = forms.get("approval_form") or ApprovalForm()
+            context["helper_form"] = forms.get("helper_form") or HelperForm(
+                user=user, initial={"date": today}
+            )
+        if context["can_decide"] and dossier.stage in (Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE):
+            context["extension_form"] = forms.get("extension_form") or ExtensionForm(
+                initial={"date": today}
+            )
+    return context
+
+
+@login_required
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_dossier_for_user(request.user, pk)
+    return render(request, "admissions/dossier_detail.html", _detail_context(request, dossier))
+
+
+def _partial(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, context, status=200)
+
+
+@login_required
+@require_POST
+def dossier_step(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_dossier_for_user(request.user, pk)
+    stage = request.POST.get("stage") or services.next_stage(dossier)
+    if stage not in Stage.values:
+        raise Http404("stage")
+    if not can(request.user, services.action_for(stage), dossier.organisation):
+        raise PermissionDenied(services.action_for(stage))
+    form = StepForm(request.POST, user=request.user, stage=stage)
+    if form.is_valid():
+        try:
+            result = services.record_step(
+                dossier, stage=stage, actor=request.user, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            if isinstance(result, services.FailedVote):
+                messages.warning(
+                    request,
+                    _("Biểu quyết lần %(round)s không đạt: %(for)s/%(eligible)s tán thành.")
+                    % {
+                        "round": result.round,
+                        "for": result.votes_for,
+                        "eligible": result.votes_eligible,
+                    },
+                )
+                return _done(request, dossier, _("Đã ghi kết quả biểu quyết."))
+            return _done(request, dossier, _("Đã ghi bước «%s».") % services.stage_label(stage))
+    return _partial(
+        request,
+        "admissions/partials/_step_form.html",
+        {
+            "dossier": dossier,
+            "step_form": form,
+            "next_stage": stage,
+            "next_stage_label": services.stage_label(stage),
+        },
+    )
+
+
+def _simple_post(
+    request: HttpRequest,
+    pk: int,
+    *,
+    action: str,
+    form_class: Any,
+    form_name: str,
+    call: Any,
+    success: str,
+) -> HttpResponse:
+    dossier = get_dossier_for_user(request.user, pk, action=action)
+    kwargs = {"user": request.user} if form_class is HelperForm else {}
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            call(dossier, form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            return _done(request, dossier, success)
+    return _partial(
+        request,
+        "admissions/partials/_action_form.html",
+        {"dossier": dossier, "form": form, "form_name": form_name, "action_url": request.path},
+    )
+
+
+@login_required
+@require_POST
+def dossier_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_post(
+        request,
+        pk,
+        action="dossier.change",
+        form_class=StopForm,
+        form_name="stop",
+        call=lambda d, data: services.stop_dossier(d, actor=request.user, **data),
+        success=_("Đã dừng hồ sơ."),
+    )
+
+
+@login_required
+@require_POST
+def dossier_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_post(
+        request,
+        pk,
+        action="dossier.change",
+        form_class=ApprovalForm,
+        form_name="approval",
+        call=lambda d, data: services.record_approval(d, actor=request.user, **data),
+        success=_("Đã ghi văn bản đồng ý."),
+    )
+
+
+@login_required
+@require_POST
+def dossier_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_post(
+        request,
+        pk,
+        action="dossier.decide",
+        form_class=ExtensionForm,
+        form_name="extension",
+        call=lambda d, data: services.record_extension(d, actor=request.user, **data),
+        success=_("Đã ghi gia hạn."),
+    )
+
+
+@login_required
+@require_POST
+def dossier_helper(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_post(
+        request,
+        pk,
+        action="dossier.change",
+        form_class=HelperForm,
+        form_name="helper",
+        call=lambda d, data: services.assign_helper(d, actor=request.user, **data),
+        success=_("Đã phân công đảng viên giúp đỡ."),
+    )
+
+
+@login_required
+def outstanding_list(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = Organisation.objects.visible_to(request.user).filter(pk=org_pk).first()
+    if organisation is None:
+        raise Http404("organisation")
+    dossiers = selectors.list_outstanding(user=request.user, organisation=organisation)
+    return render(
+        request,
+        "admissions/outstanding_list.html",
+        {
+            "organisation": organisation,
+            "dossiers": dossiers,
+            "can_change": can(request.user, "dossier.change", organisation),
+        },
+    )
