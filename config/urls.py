@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisations/", include("dangvien.organisations.urls")),
     path("people/", include("dangvien.people.urls")),
     path("audit/", include("dangvien.audit.urls")),
+    path("imports/", include("dangvien.imports.urls")),
     path("rules/", include("dangvien.rules.urls")),
     path("training/", include("dangvien.training.urls")),
     path("admissions/", include("dangvien.admissions.urls")),

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,18 +43,18 @@ STALE_SECONDS = 300
 MAX_STORED_ERRORS = 100_000
 
 
-def _scope_root(actor: Any) -> Any:
-    """The highest organisation on which the actor may import (the job's audit scope)."""
+def _scope_root(actor: Any, action: str = "import.run") -> Any:
+    """The highest organisation on which the actor may ``action`` (the audit scope)."""
     from dangvien.accounts.models import RoleAssignment
     from dangvien.accounts.rules import role_allows
 
     assignments = RoleAssignment.objects.filter(user_id=actor.pk).select_related("organisation")
-    allowed = [a.organisation for a in assignments if role_allows(a.role, "import.run")]
+    allowed = [a.organisation for a in assignments if role_allows(a.role, action)]
     return min(allowed, key=lambda org: (org.depth, org.path), default=None)
 
 
 @transaction.atomic
-def create_import_job(*, actor: Any, kind: str, upload: UploadedFile) -> ImportJob:
+def create_import_job(*, actor: Any, kind: str, upload: File) -> ImportJob:
     """Keep the uploaded file and open a job; refuses a file over the size limit at once."""
     if not can_anywhere(actor, "import.run"):
         raise PermissionDenied("import.run")
@@ -168,12 +168,17 @@ def set_duplicate_choices(
     return job
 
 
+def may_run(job: ImportJob, actor: Any) -> bool:
+    """The job's creator (while they may import) or whoever may import on its scope."""
+    if job.organisation is not None and can(actor, "import.run", job.organisation):
+        return True
+    if getattr(actor, "is_superuser", False):
+        return True
+    return bool(job.created_by_id == actor.pk and can_anywhere(actor, "import.run"))
+
+
 def _check_may_run(job: ImportJob, actor: Any) -> None:
-    if job.organisation is not None:
-        allowed = can(actor, "import.run", job.organisation)
-    else:
-        allowed = bool(getattr(actor, "is_superuser", False))
-    if not (allowed or (job.created_by_id == actor.pk and can_anywhere(actor, "import.run"))):
+    if not may_run(job, actor):
         raise PermissionDenied("import.run")
 
 
@@ -325,3 +330,18 @@ def template_workbook(kind: str) -> bytes:
 
 
 KIND_LABELS = dict(ImportKind.choices)
+
+
+def record_export(*, actor: Any, exporter: Any) -> None:
+    """One audit row per list export: which list, which filters, how many rows."""
+    record(
+        actor=actor,
+        action="imports.list.exported",
+        target=None,
+        organisation=_scope_root(actor, "export.run"),
+        data={
+            "list": exporter.filename,
+            "filters": exporter.filter_description(),
+            "rows": exporter.count,
+        },
+    )
