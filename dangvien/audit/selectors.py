@@ -43,3 +43,21 @@ def list_events(*, user: Any, filters: dict[str, Any]) -> Any:
         end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         events = events.filter(created_at__lt=end)
     return events
+
+
+def describe_filters(filters: dict[str, Any]) -> str:
+    """The filters as one line of text, for the header of an export and its audit row."""
+    parts = []
+    labels = {
+        "actor": "người thực hiện",
+        "organisation": "tổ chức",
+        "action": "hành động",
+        "date_from": "từ ngày",
+        "date_to": "đến ngày",
+    }
+    for key, label in labels.items():
+        value = filters.get(key)
+        if value:
+            text = value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+            parts.append(f"{label}: {text}")
+    return "; ".join(parts)

@@ -7,4 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="event-list"),
     path("<int:pk>/", views.event_detail, name="event-detail"),
+    path("export/", views.event_export, name="event-export"),
 ]
