@@ -1,0 +1,421 @@
+"""The members API under /api/v1/members/: the same services, scoping and refusals as the UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from dangvien.accounts.rules import can
+from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.errors import DomainError
+from dangvien.members import selectors, services
+from dangvien.members.access import (
+    get_card_for_user,
+    get_membership_for_user,
+    get_residence_link_for_user,
+    get_transfer_for_user,
+)
+from dangvien.members.choices import (
+    CardReason,
+    MemberStatus,
+    RecognitionStage,
+    ResidenceExemption,
+    TransferKind,
+)
+from dangvien.members.forms import MemberFilterForm
+from dangvien.members.models import Membership, PartyCard, RecognitionStep, Transfer
+from dangvien.organisations.models import Organisation
+
+router = Router(tags=["Đảng viên"])
+
+
+class MemberOut(Schema):
+    id: int
+    person_id: int
+    full_name: str = Field(..., alias="person.full_name")
+    date_of_birth: dt.date = Field(..., alias="person.date_of_birth")
+    sex: str = Field(..., alias="person.sex")
+    organisation_id: int
+    temporary_organisation_id: int | None
+    admitted_in_id: int
+    status: str
+    decision_number: str
+    decision_date: dt.date
+    ceremony_date: dt.date | None
+    probation_end: dt.date | None
+    official_date: dt.date | None
+    card_number: str | None
+
+
+class GapOut(Schema):
+    start: dt.date
+    end: dt.date
+    reason: str
+
+
+class PartyAgeOut(Schema):
+    start: dt.date
+    on: dt.date
+    years: int
+    months: int
+    days: int
+    text: str
+    gaps: list[GapOut]
+
+
+class TimelineOut(Schema):
+    date: dt.date
+    label: str
+    detail: str
+
+
+class MemberDetailOut(MemberOut):
+    party_age: PartyAgeOut
+    timeline: list[TimelineOut]
+
+
+class ChecklistOut(Schema):
+    key: str
+    label: str
+    done: bool
+    date: dt.date | None
+    detail: str
+    due: dt.date | None
+
+
+class RegisterIn(Schema):
+    person_id: int
+    organisation_id: int
+    decision_date: dt.date
+    decision_number: str = ""
+    ceremony_date: dt.date | None = None
+    official_date: dt.date | None = None
+    card_number: str | None = Field(None, max_length=32)
+
+
+class StatusIn(Schema):
+    status: MemberStatus
+    date: dt.date
+    decision_number: str = ""
+    note: str = ""
+
+
+class HelperIn(Schema):
+    helper_id: int
+    start_date: dt.date
+    replace_reason: str = ""
+
+
+class StepIn(Schema):
+    stage: RecognitionStage
+    date: dt.date
+    document_number: str = ""
+    votes_eligible: int | None = Field(None, ge=0)
+    votes_for: int | None = Field(None, ge=0)
+    note: str = ""
+
+
+class StepOut(Schema):
+    id: int
+    stage: str
+    date: dt.date
+    document_number: str
+    votes_eligible: int | None
+    votes_for: int | None
+    passed: bool | None
+
+
+class DecisionIn(Schema):
+    date: dt.date
+    decision_number: str
+
+
+class RemovalIn(Schema):
+    date: dt.date
+    decision_number: str = ""
+    reason: str
+
+
+class CardIn(Schema):
+    number: str = Field(..., max_length=32)
+    reason: CardReason = CardReason.FIRST
+    decision_number: str = ""
+    decision_date: dt.date
+
+
+class CardOut(Schema):
+    id: int
+    number: str
+    reason: str
+    decision_number: str
+    decision_date: dt.date
+    handed_over_on: dt.date | None
+    replaced_on: dt.date | None
+
+
+class HandOverIn(Schema):
+    date: dt.date
+    meeting: str = ""
+
+
+class TransferIn(Schema):
+    kind: TransferKind
+    to_organisation: str = Field(..., description="Mã chi bộ nơi đến")
+    reason_date: dt.date
+    started_on: dt.date
+    letter_number: str = ""
+    note: str = ""
+
+
+class TransferOut(Schema):
+    id: int
+    membership_id: int
+    kind: str
+    status: str
+    from_organisation_id: int
+    to_organisation_id: int
+    reason_date: dt.date
+    started_on: dt.date
+    start_due: dt.date
+    present_due: dt.date
+    confirmed_on: dt.date | None
+    ended_on: dt.date | None
+
+
+class ConfirmIn(Schema):
+    confirmed_on: dt.date
+
+
+class EndIn(Schema):
+    date: dt.date
+
+
+class ResidenceIn(Schema):
+    introduced_on: dt.date | None = None
+    residence_organisation: str | None = Field(None, description="Mã tổ chức đảng nơi cư trú")
+    residence_place: str = ""
+    exemption: ResidenceExemption = ResidenceExemption.NONE
+    exemption_reason: str = ""
+
+
+class ResidenceOut(Schema):
+    id: int
+    membership_id: int
+    workplace_organisation_id: int
+    required_from: dt.date
+    due: dt.date
+    introduced_on: dt.date | None
+    exemption: str
+
+
+class ResidenceCountOut(Schema):
+    required: int
+    introduced: int
+    on_time: int
+    exempt: int
+    pending: int
+    on_time_percent: float | None
+
+
+def _detail(membership: Membership) -> Membership:
+    """The member with its party age (gaps shown) and its whole timeline attached."""
+    age = selectors.get_party_age(membership, on=timezone.localdate())
+    membership.party_age = {  # type: ignore[attr-defined]
+        "start": age.start,
+        "on": age.on,
+        "years": age.years,
+        "months": age.months,
+        "days": age.days,
+        "text": str(age),
+        "gaps": [{"start": g.start, "end": g.end, "reason": g.reason} for g in age.gaps],
+    }
+    membership.timeline = [  # type: ignore[attr-defined]
+        {"date": e.date, "label": e.label, "detail": e.detail}
+        for e in selectors.get_timeline(membership)
+    ]
+    return membership
+
+
+def _organisation_by_code(code: str, field: str) -> Organisation:
+    found = Organisation.objects.filter(code=code).first()
+    if found is None:
+        raise DomainError(
+            f"Không có tổ chức đảng nào mang mã «{code}».",
+            rule="organisation_code",
+            found=code,
+            field=field,
+        )
+    return found
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@router.get("/", response={200: list[MemberOut], **ERROR_RESPONSES})
+def list_members(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    """Filters as on the list page: q, organisation (id), status, probationary, sex,
+    ethnic_group (id), age_min, age_max."""
+    form = MemberFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        message = " ".join(str(error) for error in errors)
+        raise DomainError(f"Bộ lọc không hợp lệ: {message}", field=field)
+    queryset = selectors.list_members(user=request.user, filters=form.cleaned_data)
+    limit = max(1, min(limit, 500))
+    return list(queryset[max(offset, 0) : max(offset, 0) + limit])
+
+
+@router.get("/transfers", response=list[TransferOut])
+def list_transfers(
+    request: HttpRequest, direction: str = "", status: str = "", limit: int = 100
+) -> Any:
+    queryset = selectors.list_transfers(user=request.user, direction=direction, status=status)
+    return list(queryset[: max(1, min(limit, 500))])
+
+
+@router.get("/residence-introductions", response={200: ResidenceCountOut, **ERROR_RESPONSES})
+def count_residence_introductions(
+    request: HttpRequest, organisation: int, start: dt.date, end: dt.date
+) -> Any:
+    found = Organisation.objects.visible_to(request.user).filter(pk=organisation).first()
+    if found is None:
+        raise Http404("organisation")
+    return selectors.count_residence_introductions(organisation=found, start=start, end=end)
+
+
+@router.get("/{int:member_id}", response={200: MemberDetailOut, **ERROR_RESPONSES})
+def get_member(request: HttpRequest, member_id: int) -> Any:
+    return _detail(get_membership_for_user(request.user, member_id))
+
+
+@router.get("/{int:member_id}/probation", response={200: list[ChecklistOut], **ERROR_RESPONSES})
+def get_probation(request: HttpRequest, member_id: int) -> Any:
+    membership = get_membership_for_user(request.user, member_id)
+    return selectors.get_probation_checklist(membership)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+@router.post("/register", response={201: MemberOut, **ERROR_RESPONSES})
+def register_member(request: HttpRequest, payload: RegisterIn) -> Any:
+    from dangvien.people.models import Person
+
+    organisation = (
+        Organisation.objects.visible_to(request.user).filter(pk=payload.organisation_id).first()
+    )
+    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
+    if organisation is None or person is None:
+        raise Http404("organisation or person")
+    if not can(request.user, "member.change", organisation):
+        raise PermissionDenied("member.change")
+    data = payload.dict(exclude={"organisation_id", "person_id"})
+    membership = services.register_existing_member(
+        person=person, organisation=organisation, actor=request.user, **data
+    )
+    return 201, membership
+
+
+@router.post("/{int:member_id}/status", response={200: MemberOut, **ERROR_RESPONSES})
+def change_status(request: HttpRequest, member_id: int, payload: StatusIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.decide")
+    data = payload.dict()
+    data["status"] = payload.status.value
+    return services.change_status(membership, actor=request.user, **data)
+
+
+@router.post("/{int:member_id}/helper", response={201: dict, **ERROR_RESPONSES})
+def assign_helper(request: HttpRequest, member_id: int, payload: HelperIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.change")
+    helper = Membership.objects.filter(pk=payload.helper_id).first()
+    if helper is None:
+        raise DomainError("Không tìm thấy đảng viên giúp đỡ.", field="helper_id")
+    assignment = services.assign_helper(
+        membership,
+        helper=helper,
+        start_date=payload.start_date,
+        replace_reason=payload.replace_reason,
+        actor=request.user,
+    )
+    return 201, {"id": assignment.pk, "helper_id": helper.pk, "start_date": assignment.start_date}
+
+
+@router.post("/{int:member_id}/recognition/steps", response={201: StepOut, **ERROR_RESPONSES})
+def record_step(request: HttpRequest, member_id: int, payload: StepIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.change")
+    data = payload.dict()
+    data["stage"] = payload.stage.value
+    step: RecognitionStep = services.record_recognition_step(membership, actor=request.user, **data)
+    return 201, step
+
+
+@router.post("/{int:member_id}/recognition/decision", response={200: MemberOut, **ERROR_RESPONSES})
+def recognise(request: HttpRequest, member_id: int, payload: DecisionIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.decide")
+    return services.recognise_official(membership, actor=request.user, **payload.dict())
+
+
+@router.post("/{int:member_id}/removal", response={200: MemberOut, **ERROR_RESPONSES})
+def remove(request: HttpRequest, member_id: int, payload: RemovalIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.decide")
+    return services.remove_probationary(membership, actor=request.user, **payload.dict())
+
+
+@router.post("/{int:member_id}/cards", response={201: CardOut, **ERROR_RESPONSES})
+def issue_card(request: HttpRequest, member_id: int, payload: CardIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.decide")
+    data = payload.dict()
+    data["reason"] = payload.reason.value
+    card: PartyCard = services.issue_card(membership, actor=request.user, **data)
+    return 201, card
+
+
+@router.post("/cards/{int:card_id}/hand-over", response={200: CardOut, **ERROR_RESPONSES})
+def hand_over_card(request: HttpRequest, card_id: int, payload: HandOverIn) -> Any:
+    card = get_card_for_user(request.user, card_id, action="member.change")
+    return services.hand_over_card(card, actor=request.user, **payload.dict())
+
+
+@router.post("/{int:member_id}/transfers", response={201: TransferOut, **ERROR_RESPONSES})
+def start_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -> Any:
+    membership = get_membership_for_user(request.user, member_id, action="member.change")
+    data = payload.dict()
+    data["kind"] = payload.kind.value
+    data["to_organisation"] = _organisation_by_code(payload.to_organisation, "to_organisation")
+    transfer: Transfer = services.start_transfer(membership, actor=request.user, **data)
+    return 201, transfer
+
+
+@router.post("/transfers/{int:transfer_id}/confirm", response={200: TransferOut, **ERROR_RESPONSES})
+def confirm_transfer(request: HttpRequest, transfer_id: int, payload: ConfirmIn) -> Any:
+    transfer = get_transfer_for_user(request.user, transfer_id, action="member.receive")
+    return services.confirm_transfer(transfer, actor=request.user, **payload.dict())
+
+
+@router.post("/transfers/{int:transfer_id}/cancel", response={200: TransferOut, **ERROR_RESPONSES})
+def cancel_transfer(request: HttpRequest, transfer_id: int) -> Any:
+    transfer = get_transfer_for_user(request.user, transfer_id, action="member.change")
+    return services.cancel_transfer(transfer, actor=request.user)
+
+
+@router.post("/transfers/{int:transfer_id}/end", response={200: TransferOut, **ERROR_RESPONSES})
+def end_transfer(request: HttpRequest, transfer_id: int, payload: EndIn) -> Any:
+    transfer = get_transfer_for_user(request.user, transfer_id, action="member.change")
+    return services.end_temporary_transfer(transfer, actor=request.user, **payload.dict())
+
+
+@router.post("/residence/{int:link_id}", response={200: ResidenceOut, **ERROR_RESPONSES})
+def record_residence(request: HttpRequest, link_id: int, payload: ResidenceIn) -> Any:
+    link = get_residence_link_for_user(request.user, link_id)
+    data = payload.dict()
+    data["exemption"] = payload.exemption.value
+    code = data.pop("residence_organisation")
+    data["residence_organisation"] = (
+        _organisation_by_code(code, "residence_organisation") if code else None
+    )
+    return services.record_residence_introduction(link, actor=request.user, **data)
