@@ -75,8 +75,15 @@ def count_official_members(organisation: Any, day: dt.date) -> int:
 
 def _check_member_official(person: Any, day: dt.date, role: str) -> None:
     if not official_on(person, day):
-        membership = getattr(person, "membership", None)
-        found = membership.get_status_display() if membership else "chưa là đảng viên"
+        from dangvien.members.models import Membership
+
+        membership = Membership.objects.filter(person=person).first()
+        if membership is None:
+            found = "chưa là đảng viên"
+        elif membership.status == "official" and membership.official_date:
+            found = f"đảng viên chính thức từ ngày {el.fmt(membership.official_date)}"
+        else:
+            found = str(membership.get_status_display())
         raise DomainError(
             f"{role} {person} phải là đảng viên chính thức vào ngày {el.fmt(day)}; hiện"
             f" tại: {str(found).lower()}.",
