@@ -1,0 +1,99 @@
+import datetime as dt
+import json
+
+import pytest
+
+from dangvien.core.testing import scope_matrix
+from dangvien.rules.defaults import COMMON_VALUES
+from dangvien.rules.models import CalendarDay, RuleSet
+
+pytestmark = pytest.mark.django_db
+ADMIN_ONLY = {
+    "anonymous": 302,
+    "national_admin": 200,
+    "region_officer": 403,
+    "branch_secretary": 403,
+    "viewer": 403,
+    "outsider": 403,
+}
+
+
+@scope_matrix(
+    {**ADMIN_ONLY, "region_officer": 200, "branch_secretary": 200, "viewer": 200, "outsider": 200}
+)
+def test_rule_sets_are_readable_by_every_user(persona, expected, client_for):
+    response = client_for(persona).get("/rules/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert "294-QĐ/TW" in response.content.decode()
+
+
+@scope_matrix(ADMIN_ONLY)
+def test_calendar_page(persona, expected, client_for):
+    assert client_for(persona).get("/rules/calendar/?year=2026").status_code == expected
+
+
+@scope_matrix({**ADMIN_ONLY, "national_admin": 302})
+def test_calendar_change_by_page(persona, expected, client_for):
+    response = client_for(persona).post(
+        "/rules/calendar/", {"date": "14/02/2026", "kind": "working_day", "note": "Làm bù"}
+    )
+    assert response.status_code == expected
+    assert CalendarDay.objects.exists() == (expected == 302 and persona != "anonymous")
+
+
+@scope_matrix({**ADMIN_ONLY, "national_admin": 302})
+def test_add_rule_set_by_page(persona, expected, client_for):
+    response = client_for(persona).post(
+        "/rules/add/",
+        {
+            "name": "Quy định thử",
+            "effective_from": "01/01/2030",
+            "source": "Văn bản thử",
+            "values": json.dumps(COMMON_VALUES),
+        },
+    )
+    assert response.status_code == expected
+    assert RuleSet.objects.filter(name="Quy định thử").exists() == (
+        expected == 302 and persona != "anonymous"
+    )
+
+
+def test_api_rule_set_in_force_and_working_days(client_for):
+    client = client_for("viewer")
+    assert "294" in client.get("/api/v1/rules/rule-sets/in-force?on=2025-07-01").json()["name"]
+    body = client.get("/api/v1/rules/working-days?start=2026-02-13&days=1").json()
+    assert body["end"] == "2026-02-23"
+    response = client.post(
+        "/api/v1/rules/rule-sets",
+        data=json.dumps(
+            {"name": "x", "effective_from": "2030-01-01", "source": "y", "values": COMMON_VALUES}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_api_admin_adds_rule_set_and_refusal_is_explained(client_for):
+    client = client_for("national_admin")
+    response = client.post(
+        "/api/v1/rules/rule-sets",
+        data=json.dumps(
+            {
+                "name": "x",
+                "effective_from": "2030-01-01",
+                "source": "y",
+                "values": dict(COMMON_VALUES, cell_vote_fraction="5/4"),
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["rule"] == "cell_vote_fraction"
+    response = client.post(
+        "/api/v1/rules/calendar",
+        data=json.dumps({"date": "2026-02-14", "kind": "working_day"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert CalendarDay.objects.get().date == dt.date(2026, 2, 14)
