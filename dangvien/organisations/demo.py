@@ -68,31 +68,22 @@ VILLAGES: list[str] = [
     "Pá Vả",
     "Trống Giông",
     "Sư Lư",
-    "Phì Nhừ",
-    "Tìa Dình",
     "Háng Sua",
     "Sáng Tớ",
-    "Pú Hồng",
     "Đề Chia",
     "Kéo Cang",
     "Phình Giàng",
     "Trung Phu",
-    "Xa Dung A",
-    "Xa Dung B",
     "Hồi Hương",
-    "Chiềng Sơ",
     "Phiêng Ban",
     "Huổi Sông",
     "Nậm Ngám",
-    "Keo Lôm",
     "Bó Dạo",
     "Pá Pao",
-    "Háng Lìa",
     "Huổi Lụ",
     "Tà Dình",
     "Nà Hỳ",
     "Na Cô Sa",
-    "Noong U",
     "Búng Giắt",
     "Pá Ngam",
     "Ten Hon",
@@ -135,7 +126,6 @@ VILLAGES: list[str] = [
     "Nà Ín",
     "Pá Hốc",
     "Kệ Tiều",
-    "Phì Nhừ B",
     "Nậm Ngà",
     "Huổi Hua",
     "Tìa Khúa",
@@ -323,7 +313,12 @@ def _district(ctx: DemoContext) -> _Node:
         count = 3 if ctx.small else rng.randint(7, 11)
         names = [first] if suffix == "ML" else []
         while len(names) < count:
-            names.append(villages.pop())
+            if not villages:  # names repeat across communes, as they do on the map
+                villages = [v for v in VILLAGES[1:] if v not in names]
+                rng.shuffle(villages)
+            village = villages.pop()
+            if village not in names:
+                names.append(village)
         for number, village in enumerate(names, start=1):
             commune.add(f"{code}-{number:02d}", f"Chi bộ bản {village}", K.CELL, A.VILLAGE, True)
         if not ctx.small:

@@ -56,11 +56,17 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên hoặc số CCCD"), required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Tổ chức"), queryset=Organisation.objects.none(), required=False
+        label=_("Tổ chức"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Tất cả"),
     )
     sex = forms.ChoiceField(label=_("Giới tính"), required=False)
     ethnic_group = forms.ModelChoiceField(
-        label=_("Dân tộc"), queryset=EthnicGroup.objects.all(), required=False
+        label=_("Dân tộc"),
+        queryset=EthnicGroup.objects.all(),
+        required=False,
+        empty_label=_("Tất cả"),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
