@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from dangvien.api.api import api
 
@@ -17,5 +18,6 @@ urlpatterns = [
     path("targets/", include("dangvien.targets.urls")),
     path("reports/", include("dangvien.reports.urls")),
     path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
 ]
