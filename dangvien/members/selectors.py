@@ -279,8 +279,9 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
 
     steps = {step.stage: step for step in membership.recognition_steps.all()}
     helper = (
-        HelperAssignment.objects.filter(membership=membership, end_date__isnull=True)
+        HelperAssignment.objects.filter(membership=membership)
         .select_related("helper__person")
+        .order_by("-start_date", "-pk")
         .first()
     )
     certificate = new_member_certificate(membership)
@@ -288,7 +289,7 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
         ChecklistItem(
             "helper",
             _("Phân công đảng viên giúp đỡ"),
-            helper is not None or RecognitionStage.DECISION in steps,
+            helper is not None,
             helper.start_date if helper else None,
             str(helper.helper.person) if helper else "",
         ),

@@ -53,6 +53,7 @@ __all__ = [
     "end_temporary_transfer",
     "hand_over_card",
     "issue_card",
+    "open_residence_requirement",
     "recognise_official",
     "record_recognition_step",
     "record_residence_introduction",
@@ -129,7 +130,7 @@ def _check_event_order(membership: Membership, day: dt.date, field: str = "date"
         )
 
 
-def _open_residence_link(
+def open_residence_requirement(
     membership: Membership, *, organisation: Any, since: dt.date, actor: Any
 ) -> ResidenceLink | None:
     """A workplace cell's member must be introduced to the residence cell: open the duty."""
@@ -256,7 +257,9 @@ def admit_member(
         decision_number=decision_number,
         actor=actor,
     )
-    _open_residence_link(membership, organisation=organisation, since=ceremony_date, actor=actor)
+    open_residence_requirement(
+        membership, organisation=organisation, since=ceremony_date, actor=actor
+    )
     record(
         actor=actor,
         action="members.membership.admitted",
@@ -366,7 +369,9 @@ def register_existing_member(
             handed_over_on=official_date,
             handed_over_note=_("Đã trao trước khi nhập vào phần mềm"),
         )
-    link = _open_residence_link(membership, organisation=organisation, since=start, actor=actor)
+    link = open_residence_requirement(
+        membership, organisation=organisation, since=start, actor=actor
+    )
     if link is not None and residence_introduced_on:
         link.introduced_on = residence_introduced_on
         link.save(update_fields=["introduced_on"])
@@ -900,6 +905,18 @@ def issue_card(
         .filter(membership=membership, replaced_on__isnull=True)
         .first()
     )
+    if current is None and membership.card_number:
+        # A card recorded on the membership before card history existed (imports, bulk data):
+        # keep it as the first card so that a reissue or exchange replaces it visibly.
+        current = PartyCard.objects.create(
+            membership=membership,
+            number=membership.card_number,
+            reason=CardReason.FIRST,
+            decision_date=membership.official_date or membership.decision_date,
+            handed_over_on=membership.official_date or membership.decision_date,
+            handed_over_note=_("Đã trao trước khi nhập vào phần mềm"),
+            actor=actor,
+        )
     if reason == CardReason.FIRST and current is not None:
         raise DomainError(
             _("Đảng viên đã có thẻ số %s: chọn cấp lại (mất, hư hỏng) hoặc đổi thẻ.")
@@ -1189,7 +1206,7 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: Any) -
     transfer.confirmed_by = actor
     transfer.save(update_fields=["status", "confirmed_on", "confirmed_by"])
     if transfer.kind == TransferKind.OFFICIAL:
-        _open_residence_link(
+        open_residence_requirement(
             membership, organisation=transfer.to_organisation, since=confirmed_on, actor=actor
         )
     record(
