@@ -44,6 +44,24 @@ class PersonaTree:
     users: dict[str, Any] = field(default_factory=dict)
 
 
+def ensure_reference_data() -> None:
+    """Reload the rows data migrations load (reference tables, rule sets) when a transactional
+    test (browser tests, thread tests) flushed them: Django's flush empties every table."""
+    import importlib
+
+    from django.apps import apps
+
+    from dangvien.people.models import EthnicGroup
+
+    if EthnicGroup.objects.exists():
+        return
+    for module in (
+        "dangvien.people.migrations.0002_fill_reference_tables",
+        "dangvien.rules.migrations.0002_fill_rule_sets",
+    ):
+        importlib.import_module(module).fill(apps, None)
+
+
 def build_persona_tree() -> PersonaTree:
     from dangvien.accounts.choices import Role
     from dangvien.accounts.models import RoleAssignment, User
