@@ -72,3 +72,11 @@ def _installed_index(app: str) -> int:
     from django.conf import settings
 
     return list(settings.INSTALLED_APPS).index(app)
+
+
+def test_readme_lists_the_demo_logins():
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    for account in DEMO_ACCOUNTS:
+        assert f"`{account.username}` | `{account.password}`" in readme
