@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from dangvien.accounts.rules import can_anywhere
 from dangvien.audit.labels import label_for
@@ -38,6 +39,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def event_export(request: HttpRequest) -> HttpResponse:
     """The filtered, scoped audit log as .xlsx; the export itself is audited."""
     from dangvien.audit.services import record
