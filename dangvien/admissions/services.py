@@ -155,7 +155,7 @@ def open_dossier(
     _require(actor, "dossier.change", organisation)
     from dangvien.people.models import Person
 
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not organisation.is_cell:
         raise DomainError(
             f"«{organisation}» không phải là chi bộ; danh sách quần chúng ưu tú do chi bộ lập.",
@@ -273,7 +273,7 @@ def _add_participant(
 def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: Any) -> Participant:
     """The cell assigns an official member to help the candidate."""
     _require(actor, "dossier.change", dossier.organisation)
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     _check_open(dossier)
     participant = _add_participant(dossier, person=person, role=Participant.Role.HELPER, day=date)
     record(
@@ -405,7 +405,7 @@ def record_step(
     did not reach the required fraction (the dossier then stays at its stage)."""
     _require(actor, action_for(stage), dossier.organisation)
     dossier = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("person", "organisation", "enrolment")
         .get(pk=dossier.pk)
     )
@@ -757,7 +757,7 @@ def stop_dossier(dossier: Dossier, *, reason: str, date: dt.date, note: str, act
     """Stop an open dossier (withdrawn, rejected, moved away, certificate expired). Its history
     stays; the person may start a new attempt with ``open_dossier``."""
     _require(actor, "dossier.change", dossier.organisation)
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     _check_open(dossier)
     if reason not in StopReason.values:
         raise DomainError(
@@ -810,7 +810,7 @@ def record_extension(
 ) -> Dossier:
     """Extend the decision deadline (special cases), at most the rule set's limit."""
     _require(actor, "dossier.decide", dossier.organisation)
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     _check_open(dossier)
     if dossier.stage not in (Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE):
         raise DomainError(
@@ -860,7 +860,7 @@ def record_approval(
 ) -> Approval:
     """Record the written approval that lets an exception pass (over 60, literacy only)."""
     _require(actor, "dossier.change", dossier.organisation)
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     _check_open(dossier)
     if kind not in Approval.Kind.values:
         raise DomainError(f"Loại ngoại lệ «{kind}» không hợp lệ.", rule="approval", field="kind")

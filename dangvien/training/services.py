@@ -92,7 +92,7 @@ def complete_enrolment(
     """Issue the certificate. Finishing an awareness class makes an outstanding person a
     sympathiser: their open dossier moves to the class stage (when the actor may record it)."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("training_class__organiser", "person")
         .get(pk=enrolment.pk)
     )
