@@ -75,6 +75,7 @@ class Lookup:
     label: str = ""
 
     def __post_init__(self) -> None:
+        self.cache: dict[str, str | CellError] = {}
         self.names = dict(self.entries)
         self.index: dict[str, set[str]] = {}
         for code, name in self.entries:
@@ -88,6 +89,19 @@ class Lookup:
         self.index.setdefault(_compact(key), set()).add(code)
 
     def match(self, text: str) -> str:
+        """The code for ``text``; the answer is cached, since a file repeats its values."""
+        found = self.cache.get(text)
+        if found is None:
+            try:
+                found = self._match(text)
+            except CellError as exc:
+                found = exc
+            self.cache[text] = found
+        if isinstance(found, CellError):
+            raise CellError(str(found))
+        return found
+
+    def _match(self, text: str) -> str:
         key = fold(text)
         codes = self.index.get(key) or self.index.get(_compact(key))
         if not codes and len(key) >= 3:

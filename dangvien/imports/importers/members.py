@@ -19,6 +19,7 @@ from dangvien.core.importing import Column, ProgressCallback, RowError, no_progr
 from dangvien.imports.importers.base import Analysis, Importer, RowResult, person_columns
 from dangvien.imports.importers.people import _counts, write_people
 from dangvien.imports.models import DuplicateChoice, ImportKind
+from dangvien.imports.writing import insert_rows
 from dangvien.members.choices import MemberStatus
 from dangvien.members.models import Membership, MembershipEvent
 from dangvien.members.services import add_months
@@ -195,7 +196,7 @@ class MembersImporter(Importer):
         results = analysis.results
         total = len(results) * 2
         row_person = write_people(results, progress=progress, total=total)
-        memberships: list[tuple[RowResult, Membership]] = []
+        memberships: list[dict[str, Any]] = []
         for result in results:
             if result.extra.get("choice") == DuplicateChoice.SKIP:
                 continue
@@ -209,53 +210,54 @@ class MembersImporter(Importer):
                 extra["official_date"],
             )
             start = ceremony or decision
-            organisation = result.data["organisation"]
+            organisation_id = result.data["organisation"].pk
             memberships.append(
-                (
-                    result,
-                    Membership(
-                        person_id=person_id,
-                        organisation=organisation,
-                        admitted_in=organisation,
-                        status=MemberStatus.OFFICIAL if official else MemberStatus.PROBATIONARY,
-                        decision_date=decision,
-                        decision_number=extra["decision_number"],
-                        ceremony_date=ceremony,
-                        probation_end=add_months(start, self.probation_months(start)),
-                        official_date=official,
-                        card_number=extra["card_number"] or None,
-                    ),
-                )
+                {
+                    "person_id": person_id,
+                    "organisation_id": organisation_id,
+                    "admitted_in_id": organisation_id,
+                    "dossier_id": None,
+                    "status": MemberStatus.OFFICIAL if official else MemberStatus.PROBATIONARY,
+                    "decision_date": decision,
+                    "decision_number": extra["decision_number"],
+                    "ceremony_date": ceremony,
+                    "probation_end": add_months(start, self.probation_months(start)),
+                    "official_date": official,
+                    "card_number": extra["card_number"] or None,
+                }
             )
         done = len(results)
         note = _("Nhập đảng viên hiện có")
+        actor_id = getattr(actor, "pk", None)
         for index in range(0, len(memberships), BATCH):
             batch = memberships[index : index + BATCH]
-            Membership.objects.bulk_create([membership for _r, membership in batch])
+            ids = insert_rows(Membership, batch)
             events = []
-            for _result, membership in batch:
+            for membership, pk in zip(batch, ids, strict=True):
                 events.append(
-                    MembershipEvent(
-                        membership=membership,
-                        status=MemberStatus.PROBATIONARY,
-                        organisation=membership.organisation,
-                        date=membership.ceremony_date or membership.decision_date,
-                        decision_number=membership.decision_number,
-                        actor=actor,
-                        note=note,
-                    )
+                    {
+                        "membership_id": pk,
+                        "status": MemberStatus.PROBATIONARY,
+                        "organisation_id": membership["organisation_id"],
+                        "date": membership["ceremony_date"] or membership["decision_date"],
+                        "decision_number": membership["decision_number"],
+                        "note": note,
+                        "actor_id": actor_id,
+                    }
                 )
-                if membership.official_date:
+                if membership["official_date"]:
                     events.append(
-                        MembershipEvent(
-                            membership=membership,
-                            status=MemberStatus.OFFICIAL,
-                            organisation=membership.organisation,
-                            date=membership.official_date,
-                            actor=actor,
-                        )
+                        {
+                            "membership_id": pk,
+                            "status": MemberStatus.OFFICIAL,
+                            "organisation_id": membership["organisation_id"],
+                            "date": membership["official_date"],
+                            "decision_number": "",
+                            "note": "",
+                            "actor_id": actor_id,
+                        }
                     )
-            MembershipEvent.objects.bulk_create(events)
+            insert_rows(MembershipEvent, events, returning=False)
             done += len(batch)
             progress("write", done, total)
         return _counts(results, row_person)

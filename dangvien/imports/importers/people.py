@@ -16,6 +16,7 @@ from dangvien.imports.importers.base import (
     person_values,
 )
 from dangvien.imports.models import DuplicateChoice, ImportKind
+from dangvien.imports.writing import insert_rows
 from dangvien.people.models import Person
 
 BATCH = 1000
@@ -30,7 +31,7 @@ def write_people(
 ) -> dict[int, int]:
     """Create or update the people of ``results`` (their choice is in ``extra['choice']``);
     returns row number → person id for every row that now has a person."""
-    creates: list[tuple[RowResult, Person]] = []
+    creates: list[tuple[RowResult, dict[str, Any]]] = []
     updates: list[tuple[RowResult, Person]] = []
     update_ids = [r.match_id for r in results if r.extra.get("choice") == DuplicateChoice.UPDATE]
     existing = Person.objects.in_bulk([i for i in update_ids if i is not None])
@@ -39,7 +40,7 @@ def write_people(
     for result in results:
         choice = result.extra.get("choice")
         if result.status == "new" or choice == DuplicateChoice.CREATE:
-            creates.append((result, Person(**person_values(result.data))))
+            creates.append((result, _row(result.data)))
         elif choice == DuplicateChoice.UPDATE and result.match_id in existing:
             person = existing[result.match_id]
             person.updated_at = now
@@ -51,11 +52,11 @@ def write_people(
     total = total or len(results)
     done = offset
     for start in range(0, len(creates), BATCH):
-        batch = creates[start : start + BATCH]
-        Person.objects.bulk_create([person for _r, person in batch])
-        for result, person in batch:
-            row_person[result.row] = person.pk
-        done += len(batch)
+        new_rows = creates[start : start + BATCH]
+        ids = insert_rows(Person, [row for _r, row in new_rows])
+        for (result, _row_values), pk in zip(new_rows, ids, strict=True):
+            row_person[result.row] = pk
+        done += len(new_rows)
         progress("write", done, total)
     for start in range(0, len(updates), BATCH):
         batch = updates[start : start + BATCH]
@@ -67,6 +68,18 @@ def write_people(
         done += len(batch)
         progress("write", done, total)
     return row_person
+
+
+FOREIGN_KEYS = ("ethnic_group", "religion", "occupation", "organisation")
+
+
+def _row(data: dict[str, Any]) -> dict[str, Any]:
+    """A new person's values by attname (foreign keys as ids), for ``insert_rows``."""
+    row = person_values(data)
+    for key in FOREIGN_KEYS:
+        if key in row:
+            row[f"{key}_id"] = row.pop(key).pk
+    return row
 
 
 class PeopleImporter(Importer):

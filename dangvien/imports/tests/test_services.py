@@ -255,11 +255,15 @@ def test_killed_worker_halfway_leaves_nothing_behind(region_officer, monkeypatch
     job = analysed(region_officer, "members_ok.xlsx", kind="members")
     job = services.start_commit(job, actor=region_officer)
 
-    def killed(*args, **kwargs):
-        raise KeyboardInterrupt("worker killed")  # not an Exception: nothing catches it
+    real_insert = members_importer.insert_rows
 
-    # people are already inserted when the memberships' insert dies
-    monkeypatch.setattr(members_importer.MembershipEvent.objects, "bulk_create", killed)
+    def killed(model, rows, **kwargs):
+        if model is members_importer.MembershipEvent:
+            raise KeyboardInterrupt("worker killed")  # not an Exception: nothing catches it
+        return real_insert(model, rows, **kwargs)
+
+    # people and memberships are already inserted when the events' insert dies
+    monkeypatch.setattr(members_importer, "insert_rows", killed)
     with pytest.raises(KeyboardInterrupt):
         services.commit_import(job, actor=region_officer)
     assert snapshot() == before
