@@ -42,7 +42,10 @@ def node(page: Any, code: str) -> Any:
 def test_cell_secretary_logs_in_opens_the_tree_and_a_person(page, persona_tree, shot):
     # Given a member in the secretary's cell
     person = PersonFactory(
-        organisation=persona_tree.branch, full_name="Lò Thị Xuân", citizen_id="011200005678"
+        organisation=persona_tree.branch,
+        full_name="Lò Thị Xuân",
+        sex="female",
+        citizen_id="011200005678",
     )
     register_existing_member(
         person=person,
@@ -65,6 +68,9 @@ def test_cell_secretary_logs_in_opens_the_tree_and_a_person(page, persona_tree, 
     page.get_by_role("link", name="Lò Thị Xuân").click()
     page.wait_for_url(re.compile(r".*/people/\d+/$"))
     assert page.get_by_text("••••••••5678").is_visible()
+    membership = page.locator("[data-field='membership']").inner_text()
+    assert "Đảng viên chính thức" in membership
+    assert "20/02/2020" in membership
     shot(page, "foundation-person")
 
 
