@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 NAV_COUNTERS: list[str] = []
 """Dotted paths of callables ``(user) -> int`` whose sum is shown beside 'Việc cần làm'.
@@ -32,7 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "import": can_anywhere(user, "import.run"),
         },
         "nav_roles": roles,
-        "nav_due_count": _due_count(user),
+        # lazy: partials that do not show the navigation never run the worklist
+        "nav_due_count": SimpleLazyObject(lambda: _due_count(user)),
     }
 
 
