@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from dangvien.accounts.rules import can_anywhere
 from dangvien.api.schemas import ERROR_RESPONSES
 from dangvien.core.calendar import add_working_days, working_days_between
+from dangvien.core.errors import DomainError
 from dangvien.rules import selectors, services
 from dangvien.rules.models import CalendarDay, RuleSet
 
@@ -68,6 +69,14 @@ def create_rule_set(request: HttpRequest, payload: RuleSetIn) -> tuple[int, Rule
 
 @router.get("/calendar", response={200: list[CalendarDayOut], **ERROR_RESPONSES})
 def list_calendar(request: HttpRequest, year: int | None = None) -> list[CalendarDay]:
+    if year is not None and not 1900 <= year <= 2200:
+        raise DomainError(
+            f"Năm {year} không hợp lệ.",
+            rule="year_range",
+            found=year,
+            required="1900–2200",
+            field="year",
+        )
     return list(selectors.list_calendar_days(year=year))
 
 
@@ -81,8 +90,16 @@ def set_calendar_day(request: HttpRequest, payload: CalendarDayIn) -> tuple[int,
     return 201, day
 
 
-@router.get("/working-days", response=WorkingDaysOut)
+@router.get("/working-days", response={200: WorkingDaysOut, **ERROR_RESPONSES})
 def working_days(request: HttpRequest, start: dt.date, days: int = 0) -> dict[str, Any]:
     days = max(0, min(days, 400))
+    if not dt.date(1900, 1, 1) <= start <= dt.date(2200, 12, 31):
+        raise DomainError(
+            f"Ngày {start:%d/%m/%Y} nằm ngoài khoảng cho phép.",
+            rule="date_range",
+            found=start.isoformat(),
+            required="01/01/1900–31/12/2200",
+            field="start",
+        )
     end = add_working_days(start, days)
     return {"start": start, "days": days, "end": end, "between": working_days_between(start, end)}

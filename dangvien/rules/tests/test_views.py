@@ -97,3 +97,12 @@ def test_api_admin_adds_rule_set_and_refusal_is_explained(client_for):
     )
     assert response.status_code == 201
     assert CalendarDay.objects.get().date == dt.date(2026, 2, 14)
+
+
+def test_api_out_of_range_year_and_date_are_400_not_500(client_for):
+    client = client_for("national_admin")
+    response = client.get("/api/v1/rules/calendar?year=-2039991")
+    assert response.status_code == 400
+    assert response.json()["rule"] == "year_range"
+    response = client.get("/api/v1/rules/working-days?start=9999-12-30&days=5")
+    assert response.status_code == 400
