@@ -10,6 +10,8 @@ from dangvien.imports.querysets import ImportJobQuerySet
 class ImportKind(models.TextChoices):
     PEOPLE = "people", _("Quần chúng")
     MEMBERS = "members", _("Đảng viên hiện có")
+    OUTSTANDING = "outstanding", _("Quần chúng ưu tú")
+    CLASS_RESULTS = "class_results", _("Kết quả lớp nhận thức về Đảng")
 
 
 class ImportStatus(models.TextChoices):

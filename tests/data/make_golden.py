@@ -308,6 +308,101 @@ MEMBERS_ERRORS = [
     ],
 ]
 
+OUTSTANDING_HEADERS = [
+    *PEOPLE_HEADERS,
+    "Ngày chi bộ đưa vào danh sách",
+    "Đảng viên giúp đỡ",
+    "Số nghị quyết/biên bản",
+]
+# The helper 09000001 is an official member the tests register in CB01.
+OUTSTANDING_OK = [
+    [*PEOPLE_OK[0], "10/01/2025", "09000001", "05-NQ/CB"],
+    [*PEOPLE_OK[1], dt.date(2025, 2, 1), "", ""],
+    [*PEOPLE_OK[2], "01/03/2025", "", "7-BB/CB"],
+]
+OUTSTANDING_ERRORS = [
+    # 2: date in the future; 3: unknown helper; 4: CB03 is outside T01's scope;
+    # 5: date missing; 6: X01 is a commune, not a cell
+    [*PEOPLE_OK[0], "01/01/2099", "", ""],
+    [*PEOPLE_OK[1], "01/02/2025", "99999999", ""],
+    [*(["CB03", *PEOPLE_OK[2][1:]]), "01/03/2025", "", ""],
+    [
+        "CB01",
+        "Phạm Văn Năm",
+        "01/01/1990",
+        "Nam",
+        "Kinh",
+        "",
+        "",
+        "",
+        "",
+        "Nông dân",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "X01",
+        "Vũ Văn Xã",
+        "01/01/1990",
+        "Nam",
+        "Kinh",
+        "",
+        "",
+        "",
+        "",
+        "Nông dân",
+        "",
+        "",
+        "01/03/2025",
+        "",
+        "",
+    ],
+]
+
+CLASS_HEADERS = [
+    "Mã lớp",
+    "Họ và tên",
+    "Ngày sinh",
+    "Số CCCD",
+    "Hoàn thành",
+    "Số giấy chứng nhận",
+    "Ngày cấp",
+]
+# The tests open the class «Lớp nhận thức khóa 1/2025» (ends 30/04/2025) in X01 and
+# «Lớp miền Nam» in X02, and register the people of people_ok.xlsx.
+CLASS_OK = [
+    [
+        "Lớp nhận thức khóa 1/2025",
+        "Nguyễn Thị Hoa",
+        "20/02/1998",
+        "001198012345",
+        "Có",
+        "12/GCN",
+        "30/05/2025",
+    ],
+    ["lop nhan thuc khoa 1/2025", "Lò Văn Páo", dt.date(2000, 5, 1), "", "Không", "", ""],
+]
+CLASS_ERRORS = [
+    # 2: unknown person; 3: completed without certificate number; 4: class outside scope;
+    # 5: certificate before the class ended; 6: «Hoàn thành» missing
+    ["Lớp nhận thức khóa 1/2025", "Người Lạ", "01/01/1990", "", "Có", "1/GCN", "30/05/2025"],
+    [
+        "Lớp nhận thức khóa 1/2025",
+        "Nguyễn Thị Hoa",
+        "20/02/1998",
+        "001198012345",
+        "Có",
+        "",
+        "30/05/2025",
+    ],
+    ["Lớp miền Nam", "Lò Văn Páo", "01/05/2000", "", "Có", "3/GCN", "30/05/2025"],
+    ["Lớp nhận thức khóa 1/2025", "Lò Văn Páo", "01/05/2000", "", "Có", "4/GCN", "01/04/2025"],
+    ["Lớp nhận thức khóa 1/2025", "Trần Minh Đức", "01/07/1995", "", "", "", ""],
+]
+
 
 def sheet(path: Path, headers: list[str] | None, rows: list[list[object]]) -> Path:
     workbook = Workbook()
@@ -331,6 +426,10 @@ def main() -> None:
     sheet(HERE / "people_duplicates.xlsx", PEOPLE_HEADERS, PEOPLE_DUPLICATES)
     sheet(HERE / "members_ok.xlsx", MEMBER_HEADERS, MEMBERS_OK)
     sheet(HERE / "members_errors.xlsx", MEMBER_HEADERS, MEMBERS_ERRORS)
+    sheet(HERE / "outstanding_ok.xlsx", OUTSTANDING_HEADERS, OUTSTANDING_OK)
+    sheet(HERE / "outstanding_errors.xlsx", OUTSTANDING_HEADERS, OUTSTANDING_ERRORS)
+    sheet(HERE / "class_results_ok.xlsx", CLASS_HEADERS, CLASS_OK)
+    sheet(HERE / "class_results_errors.xlsx", CLASS_HEADERS, CLASS_ERRORS)
     # File-level refusals
     sheet(HERE / "empty_sheet.xlsx", None, [])
     sheet(HERE / "header_only.xlsx", PEOPLE_HEADERS, [])

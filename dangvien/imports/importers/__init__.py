@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dangvien.imports.importers.base import Importer
+from dangvien.imports.importers.class_results import ClassResultsImporter
 from dangvien.imports.importers.members import MembersImporter
+from dangvien.imports.importers.outstanding import OutstandingImporter
 from dangvien.imports.importers.people import PeopleImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     PeopleImporter.kind: PeopleImporter,
     MembersImporter.kind: MembersImporter,
+    OutstandingImporter.kind: OutstandingImporter,
+    ClassResultsImporter.kind: ClassResultsImporter,
 }
 
 
