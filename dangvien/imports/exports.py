@@ -83,19 +83,11 @@ class MembersExport(ListExporter):
     )
 
     def iterate_rows(self) -> Iterator[Sequence[Any]]:
-        from dangvien.accounts.scope import scope_q
-        from dangvien.members.models import Membership
+        # The member list page's own selector and filters: the export is what the page shows.
+        from dangvien.members.selectors import list_members
 
-        members = Membership.objects.filter(scope_q(self.user)).select_related(
-            "person", "organisation"
-        )
-        if self.filters.get("organisation"):
-            members = members.filter(
-                organisation__path__startswith=self.filters["organisation"].path
-            )
-        if self.filters.get("status"):
-            members = members.filter(status=self.filters["status"])
-        for membership in members.order_by("person__full_name_folded", "pk").iterator(2000):
+        members = list_members(user=self.user, filters=self.filters)
+        for membership in members.iterator(chunk_size=2000):
             yield (
                 membership.person.full_name,
                 membership.person.date_of_birth,

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import set_queryset
 from dangvien.imports.models import DuplicateChoice, ImportKind
-from dangvien.members.choices import MemberStatus
-from dangvien.organisations.models import Organisation
 
 
 class UploadForm(forms.Form):
@@ -27,16 +22,3 @@ class ChoicesForm(forms.Form):
         choices=[("", _("— chọn từng dòng —")), *DuplicateChoice.choices],
         required=False,
     )
-
-
-class MemberExportFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Tổ chức"), queryset=Organisation.objects.none(), required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Trạng thái"), choices=[("", _("Tất cả")), *MemberStatus.choices], required=False
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))

@@ -17,7 +17,7 @@ from dangvien.accounts.rules import can_anywhere
 from dangvien.core.errors import DomainError
 from dangvien.imports import exports, services, tasks
 from dangvien.imports.access import get_import_job_for_user
-from dangvien.imports.forms import ChoicesForm, MemberExportFilterForm, UploadForm
+from dangvien.imports.forms import ChoicesForm, UploadForm
 from dangvien.imports.importers import IMPORTERS
 from dangvien.imports.models import DuplicateChoice, ImportJob, ImportKind, ImportStatus
 from dangvien.imports.progress import read_progress
@@ -194,7 +194,9 @@ def export_dossiers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_members(request: HttpRequest) -> HttpResponse:
-    form = MemberExportFilterForm(request.GET or None, user=request.user)
+    from dangvien.members.forms import MemberFilterForm
+
+    form = MemberFilterForm(request.GET or None, user=request.user)
     return _export(request, exports.MembersExport(user=request.user, filters=_filters(form)))
 
 

@@ -203,3 +203,50 @@ def test_people_export_follows_filters_masks_and_scope(client_for, persona_tree)
     assert "Trần Văn Khác" in names and "Người Miền Nam" not in names
     event = AuditEvent.objects.filter(action="imports.list.exported").last()
     assert event.data["rows"] == 1 and "lo thi" in event.data["filters"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?probationary=on", "?status=official", "?q=hoa", "?sex=female&age_max=40", "?org=1"],
+)
+def test_members_export_is_what_the_member_list_shows(client_for, persona_tree, query):
+    import datetime as dt
+
+    from dangvien.members.services import register_existing_member
+
+    actor = persona_tree.users["national_admin"]
+    rows = [
+        (persona_tree.branch, "Nguyễn Thị Hoa", "female", dt.date(1998, 2, 20), True),
+        (persona_tree.branch, "Lò Văn Páo", "male", dt.date(1980, 5, 1), False),
+        (persona_tree.branch_two, "Trần Thị Hoà", "female", dt.date(1970, 1, 1), True),
+        (persona_tree.branch_south, "Người Miền Nam", "female", dt.date(1990, 1, 1), True),
+    ]
+    for organisation, name, sex, born, official in rows:
+        person = PersonFactory(
+            organisation=organisation, full_name=name, sex=sex, date_of_birth=born
+        )
+        register_existing_member(
+            person=person,
+            organisation=organisation,
+            decision_date=dt.date(2015, 1, 1),
+            ceremony_date=dt.date(2015, 1, 15),
+            official_date=dt.date(2016, 1, 15) if official else None,
+            actor=actor,
+        )
+    if query == "?org=1":
+        query = f"?organisation={persona_tree.branch.pk}"
+    client = client_for("region_officer")
+    page = client.get(reverse("members:member-list") + query)
+    shown = [m.person.full_name for m in page.context["page"].object_list]
+    assert shown
+    response = client.get(reverse("imports:export-members") + query)
+    values = [
+        [c.value for c in row]
+        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    ]
+    header = values.index(next(r for r in values if r[0] == "Họ và tên"))
+    exported = [r[0] for r in values[header + 1 :]]
+    assert exported == shown
+    assert "Người Miền Nam" not in exported
+    event = AuditEvent.objects.filter(action="imports.list.exported").last()
+    assert event.data["rows"] == len(shown)
