@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("dangvien.accounts.allauth_urls")),  # allauth: login, MFA
     path("organisations/", include("dangvien.organisations.urls")),
     path("people/", include("dangvien.people.urls")),
+    path("members/", include("dangvien.members.urls")),
     path("audit/", include("dangvien.audit.urls")),
     path("imports/", include("dangvien.imports.urls")),
     path("rules/", include("dangvien.rules.urls")),
