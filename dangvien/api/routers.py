@@ -2,8 +2,8 @@
 
 from dangvien.admissions.api import router as admissions_router
 from dangvien.api.api import api
-from dangvien.organisations.api import router as organisations_router
 from dangvien.members.api import router as members_router
+from dangvien.organisations.api import router as organisations_router
 from dangvien.people.api import router as people_router
 from dangvien.reports.api import router as reports_router
 from dangvien.rules.api import router as rules_router

@@ -47,6 +47,26 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
         set_queryset(self.fields["ethnic_group"], EthnicGroup.objects.all())
         set_queryset(self.fields["religion"], Religion.objects.all())
         set_queryset(self.fields["occupation"], Occupation.objects.all())
+        self._hide_sensitive_values(user)
+
+    def _hide_sensitive_values(self, user: Any) -> None:
+        """Editing a person must not show the full citizen ID or phone to someone who may
+        not reveal them: the fields start empty (masked placeholder) and stay unchanged
+        unless a new value is typed."""
+        from dangvien.accounts.rules import can
+        from dangvien.people.masking import mask_citizen_id, mask_phone
+
+        person = self.instance
+        if person.pk is None or can(user, "person.reveal_sensitive", person.organisation):
+            return
+        for name, masked in (
+            ("citizen_id", mask_citizen_id(person.citizen_id)),
+            ("phone", mask_phone(person.phone)),
+        ):
+            self.initial[name] = ""
+            self.fields[name].widget.attrs["placeholder"] = masked
+            if masked:
+                self.fields[name].help_text = _("Để trống để giữ nguyên giá trị đang lưu.")
 
     def _post_clean(self) -> None:
         # Model validation (unique citizen ID…) is the service's job, with its own messages.
