@@ -33,6 +33,8 @@ from dangvien.organisations.models import Organisation
 
 router = Router(tags=["Đảng viên"])
 
+MAX_OFFSET = 2**31 - 1  # far beyond any member list; fits every backend's integer
+
 
 class MemberOut(Schema):
     id: int
@@ -267,7 +269,9 @@ def list_members(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
         raise DomainError(f"Bộ lọc không hợp lệ: {message}", field=field)
     queryset = selectors.list_members(user=request.user, filters=form.cleaned_data)
     limit = max(1, min(limit, 500))
-    return list(queryset[max(offset, 0) : max(offset, 0) + limit])
+    # clamped: a huge offset would overflow the database's integer (a 500, found by fuzzing)
+    offset = max(0, min(offset, MAX_OFFSET))
+    return list(queryset[offset : offset + limit])
 
 
 @router.get("/transfers", response=list[TransferOut])

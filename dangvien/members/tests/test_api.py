@@ -225,3 +225,18 @@ def test_residence_count_scope(persona, expected, client_for, persona_tree, offi
     if expected == 200:
         assert response.json()["on_time"] == 1
         assert response.json()["on_time_percent"] == 100.0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=99999999999999999999",
+        "offset=99999999999999999999&limit=99999999999999999999",
+        "offset=-99999999999999999999&limit=-99999999999999999999",
+    ],
+)
+def test_member_list_clamps_huge_offset_and_limit(client_for, official, query):
+    response = client_for("national_admin").get(f"/api/v1/members/?{query}")
+    assert response.status_code == 200
+    expected = [] if query.startswith("offset=9") else [official.pk]
+    assert [row["id"] for row in response.json()] == expected
