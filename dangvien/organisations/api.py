@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.api.schemas import ERROR_RESPONSES, page_bounds
 from dangvien.organisations import services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.choices import AreaKind, OrganisationKind
@@ -63,8 +63,8 @@ def list_organisations(
         from dangvien.core.text import fold
 
         queryset = queryset.filter(name_folded__contains=fold(q))
-    limit = max(1, min(limit, 500))
-    return list(queryset[max(offset, 0) : max(offset, 0) + limit])
+    start, stop = page_bounds(offset, limit)
+    return list(queryset[start:stop])
 
 
 @router.get("/{int:organisation_id}", response={200: OrganisationOut, **ERROR_RESPONSES})

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.api.schemas import ERROR_RESPONSES, page_bounds
 from dangvien.core.errors import DomainError
 from dangvien.organisations.models import Organisation
 from dangvien.people import selectors, services
@@ -138,8 +138,8 @@ def list_people(
             raise Http404("organisation")
         filters["organisation"] = found
     queryset = selectors.list_people(user=request.user, filters=filters).select_related("religion")
-    limit = max(1, min(limit, 500))
-    return list(queryset[max(offset, 0) : max(offset, 0) + limit])
+    start, stop = page_bounds(offset, limit)
+    return list(queryset[start:stop])
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERROR_RESPONSES})

@@ -145,3 +145,11 @@ def test_list_people_is_scoped(client_for, persona_tree):
     PersonFactory(organisation=persona_tree.branch_south, full_name="Ngoài")
     names = [p["full_name"] for p in client_for("region_officer").get("/api/v1/people/").json()]
     assert names == ["Trong"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/people/", "/api/v1/organisations/"])
+def test_huge_or_negative_paging_is_clamped_not_a_server_error(client_for, persona_tree, path):
+    client = client_for("region_officer")
+    for query in ({"offset": 10**20, "limit": 10**20}, {"offset": -5, "limit": -5}):
+        response = client.get(path, query)
+        assert response.status_code == 200, response.content
