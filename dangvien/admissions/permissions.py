@@ -6,7 +6,6 @@ without dossier and an official member to assign as helper, both in CB01.
 """
 
 import datetime as dt
-import importlib
 
 from django.utils import timezone
 
@@ -39,15 +38,8 @@ def _vn(day: dt.date) -> str:
 def build_world(world):
     from dangvien.admissions import services
     from dangvien.admissions.choices import Stage
+    from dangvien.admissions.tests.factories import make_certificate, make_officials, walk
     from dangvien.people.tests.factories import PersonFactory
-
-    # loaded by name: mypy excludes the tests directories and must not follow this import
-    factories = importlib.import_module("dangvien.admissions.tests.factories")
-    make_certificate, make_officials, walk = (
-        factories.make_certificate,
-        factories.make_officials,
-        factories.walk,
-    )
 
     admin = world.users["national_admin"]
     cell = world.tree.branch
