@@ -69,6 +69,7 @@ def build_persona_tree() -> PersonaTree:
     from dangvien.organisations.choices import OrganisationKind as K
     from dangvien.organisations.tests.factories import make_organisation
 
+    ensure_reference_data()
     root = make_organisation(
         None, code="TW", name="Trung ương", kind=K.CENTRAL, area_kind=AreaKind.OTHER
     )
