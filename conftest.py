@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dangvien.core.testing import PersonaTree, build_persona_tree
+from tests.support.personas import PersonaTree, build_persona_tree
 
 
 def pytest_configure(config: Any) -> None:
@@ -34,7 +34,7 @@ def client_for(persona_tree: PersonaTree) -> Callable[[str], Client]:
     def make(persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            from dangvien.accounts.testing import force_login_with_mfa
+            from tests.support.mfa import force_login_with_mfa
 
             # Logged in as after password + TOTP, so MFA enforcement lets the persona in.
             force_login_with_mfa(client, persona_tree.users[persona])

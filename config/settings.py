@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dangvien.reports",
     "dangvien.imports",
     "dangvien.api",
+    "dangvien.demo",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dangvien.core.context_processors.navigation",
+                "dangvien.accounts.context_processors.navigation",
             ],
             "builtins": ["dangvien.core.templatetags.vn"],
         },
@@ -146,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Language and formats: Vietnamese first ---

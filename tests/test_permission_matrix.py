@@ -2,8 +2,8 @@
 
 HOW TO DECLARE (one list per app, next to the app's urls.py / api.py)::
 
-    # dangvien/<app>/permissions.py
-    from dangvien.accounts.matrix import LOGIN, Operation, Page, answers, by_role
+    # tests/permissions/<app>.py
+    from tests.support.matrix import LOGIN, Operation, Page, answers, by_role
 
     PERMISSIONS = [
         Page("people:person-detail",                       # URL name (namespace:name)
@@ -20,7 +20,7 @@ HOW TO DECLARE (one list per app, next to the app's urls.py / api.py)::
     def build_world(world):           # optional: create the rows your declarations use
         world.my_dossier = ...        # in the north branch CB01 (w.tree.branch)
 
-The personas (``dangvien.accounts.matrix.MATRIX_PERSONAS``): anonymous; one user per role —
+The personas (``tests.support.matrix.MATRIX_PERSONAS``): anonymous; one user per role —
 national_admin (system admin, TW), region_officer (org board, T01), grassroots_office (X01),
 branch_secretary (cell secretary, CB01), training_centre (T01), area_committee (X01), viewer
 (T01); and outsider (org board on T02, the sibling subtree). Objects of the world live in the
@@ -31,7 +31,7 @@ Every URL pattern from the resolver and every operation of the OpenAPI schema mu
 an undeclared one fails this test with the file to declare it in. Each write that is refused
 (401/403/404/400/405/login/UNCHANGED) is checked to have changed nothing in the database.
 ``PENDING_APPS`` lists the apps that were mid-build when the matrix landed: their URLs are
-reported (as a warning) until the app adds its ``permissions.py``; from then on they count.
+reported (as a warning) until the app adds its ``tests/permissions/<app>.py``; from then on they count.
 """
 
 from __future__ import annotations
@@ -49,17 +49,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from dangvien.accounts.matrix import MATRIX_PERSONAS, UNCHANGED, Operation, Page, Redirect
+from tests.support.matrix import MATRIX_PERSONAS, UNCHANGED, Operation, Page, Redirect
 
 # Apps still being built by other engineers when the matrix landed; remove an app from here
-# (or simply add its permissions.py) and its pages become mandatory.
+# (or simply add its tests/permissions/<app>.py) and its pages become mandatory.
 PENDING_APPS: set[str] = set()
-
-EXTRA_ROLES = {
-    "grassroots_office": ("grassroots_office", "commune_north"),
-    "training_centre": ("training_centre", "region_north"),
-    "area_committee": ("area_committee", "commune_north"),
-}
 
 REFUSED = {400, 401, 403, 404, 405}
 
@@ -73,9 +67,9 @@ def declaration_modules() -> list[types.ModuleType]:
         if not config.name.startswith("dangvien."):
             continue
         try:
-            modules.append(importlib.import_module(f"{config.name}.permissions"))
+            modules.append(importlib.import_module(f"tests.permissions.{config.label}"))
         except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.permissions":
+            if exc.name != f"tests.permissions.{config.label}":
                 raise
     return modules
 
@@ -116,7 +110,7 @@ def operations() -> list[str]:
 
 def where_to_declare(app: str) -> str:
     owner = app if apps.is_installed(f"dangvien.{app}") else "<the app that owns the URL>"
-    return f"dangvien/{owner}/permissions.py (PERMISSIONS list; format at the top of {__name__})"
+    return f"tests/permissions/{owner}.py (PERMISSIONS list; format at the top of {__name__})"
 
 
 # --- the world -------------------------------------------------------------------------------
@@ -125,16 +119,11 @@ def where_to_declare(app: str) -> str:
 def build_world(tree: Any, modules: list[types.ModuleType]) -> Any:
     from axes.models import AccessAttempt
 
-    from dangvien.accounts.models import RoleAssignment, User
     from dangvien.people.models import EthnicGroup, Occupation, Religion
     from dangvien.people.services import reveal_sensitive
     from dangvien.people.tests.factories import PersonFactory
 
     users = dict(tree.users)
-    for persona, (role, org_attr) in EXTRA_ROLES.items():
-        user = User.objects.create_user(username=persona, password="mat-khau-thu-nghiem-1")
-        RoleAssignment.objects.create(user=user, role=role, organisation=getattr(tree, org_attr))
-        users[persona] = user
     world = types.SimpleNamespace(tree=tree, users=users)
     world.ethnic_group = EthnicGroup.objects.get(code="01")
     world.religion = Religion.objects.get(code="none")
@@ -181,7 +170,7 @@ def database_digest() -> str:
 
 
 def client_as(persona: str, world: Any) -> Client:
-    from dangvien.accounts.testing import force_login_with_mfa
+    from tests.support.mfa import force_login_with_mfa
 
     client = Client()
     if persona != "anonymous":
@@ -309,7 +298,7 @@ def test_permission_matrix(persona_tree: Any) -> None:
     assert not problems, "\n".join(problems)
     if pending:
         warnings.warn(
-            f"{len(pending)} URLs/operations of apps still without permissions.py: "
+            f"{len(pending)} URLs/operations of apps still without tests/permissions/<app>.py: "
             + ", ".join(sorted(pending)[:20]),
             stacklevel=1,
         )

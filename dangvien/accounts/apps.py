@@ -25,3 +25,9 @@ class AccountsConfig(AppConfig):
         signals.authenticator_added.connect(record_enrolment, dispatch_uid="dv_mfa_added")
         signals.authenticator_removed.connect(record_removal, dispatch_uid="dv_mfa_removed")
         user_locked_out.connect(_on_locked_out, dispatch_uid="dv_locked_out")
+
+        from dangvien.accounts.rules import can, can_anywhere
+        from dangvien.accounts.scope import subtree_paths
+        from dangvien.core.scoping import ScopePolicy, install_policy
+
+        install_policy(ScopePolicy(subtree_paths=subtree_paths, can=can, can_anywhere=can_anywhere))

@@ -1,13 +1,13 @@
 """A user's reach: the paths of the organisations their roles are assigned on.
 
 Computed once per user object (one query) and reused by every queryset's ``visible_to``.
+Installed as the scope policy of ``dangvien.core.scoping`` (``AccountsConfig.ready``): the other
+apps ask there.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.db.models import Q
 
 _CACHE_ATTR = "_dangvien_assignments"
 
@@ -45,10 +45,3 @@ def subtree_paths(user: Any) -> list[str]:
         if not any(path.startswith(root) for root in minimal):
             minimal.append(path)
     return minimal
-
-
-def scope_q(user: Any, field: str = "organisation") -> Q:
-    """Q for rows whose ``field`` (an Organisation FK) lies in one of the user's subtrees."""
-    from dangvien.organisations.querysets import path_prefix_q
-
-    return path_prefix_q(subtree_paths(user), f"{field}__path")

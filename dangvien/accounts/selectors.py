@@ -1,13 +1,29 @@
-"""Reads about accounts: current lockouts an administrator may lift."""
+"""Reads about accounts: the owner of an API token, current lockouts an administrator may lift."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
-from dangvien.accounts.models import User
+from dangvien.accounts.models import ApiToken, User
+
+
+def hash_token(raw: str) -> str:
+    """What is stored of an API token: its SHA-256 (the raw key is shown once, never kept)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def get_user_for_token(raw: str) -> User | None:
+    """The active user owning the API token ``raw``, or None."""
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    return found.user if found is not None else None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from dangvien.accounts.models import ApiToken, RoleAssignment, User
 from dangvien.accounts.scope import forget
+from dangvien.accounts.selectors import hash_token
 from dangvien.audit.services import record
 
 
@@ -32,8 +33,6 @@ def assign_role(user: User, *, role: str, organisation: Any, actor: Any) -> Role
 @transaction.atomic
 def create_api_token(user: User, *, name: str, actor: Any) -> tuple[ApiToken, str]:
     """Return the token row and the raw key (shown to the user once, never stored)."""
-    from dangvien.api.auth import hash_token
-
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw))
     record(actor=actor, action="accounts.api_token.created", target=token, data={"name": name})

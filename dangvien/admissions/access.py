@@ -5,8 +5,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvien.accounts.rules import can
 from dangvien.admissions.models import Dossier
+from dangvien.core.scoping import can
 
 
 def get_dossier_for_user(user: Any, pk: int, *, action: str = "dossier.view") -> Dossier:

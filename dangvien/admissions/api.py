@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from dangvien.accounts.rules import can
 from dangvien.admissions import selectors, services
 from dangvien.admissions.access import get_dossier_for_user
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.models import Approval, Dossier, FailedVote
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdmissionsConfig(AppConfig):
@@ -11,3 +12,25 @@ class AdmissionsConfig(AppConfig):
         from dangvien.core.worklist import register_source
 
         register_source("admissions.deadlines", list_dossier_work)
+
+        from dangvien.admissions.models import Dossier, Step
+        from dangvien.admissions.selectors import forget_horizon
+        from dangvien.admissions.services import on_awareness_certificate, refresh_all_deadlines
+        from dangvien.organisations.registry import register_subtree_count
+        from dangvien.rules.registry import (
+            register_calendar_changed,
+            register_rule_set_changed,
+            register_rule_set_user,
+        )
+        from dangvien.training.registry import register_awareness_certificate_issued
+
+        register_awareness_certificate_issued("admissions.sympathiser", on_awareness_certificate)
+        register_rule_set_user("admissions.step", Step.objects.all)
+        register_rule_set_changed("admissions.horizon", forget_horizon)
+        register_calendar_changed("admissions.deadlines", refresh_all_deadlines)
+        register_subtree_count(
+            "candidates",
+            label=_("Đối tượng kết nạp đang xét"),
+            rows=lambda: Dossier.objects.filter(status="open"),
+            in_tree=True,
+        )

@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from dangvien.accounts.rules import can
 from dangvien.admissions import eligibility as el
 from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
 from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
 from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.rules.selectors import get_rule_set
 
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
@@ -888,6 +888,12 @@ def record_approval(
         data={"kind": kind, "issuing_body": issuing_body, "document_number": document_number},
     )
     return approval
+
+
+def on_awareness_certificate(enrolment: Any, *, actor: Any) -> None:
+    """Registered with ``training`` (``AdmissionsConfig.ready``): an awareness certificate was
+    issued, so the person's dossier may move to the class stage."""
+    mark_sympathiser(enrolment.person, enrolment=enrolment, actor=actor)
 
 
 def mark_sympathiser(person: Any, *, enrolment: Any, actor: Any) -> Step | None:

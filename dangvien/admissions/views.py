@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can
 from dangvien.admissions import selectors, services
 from dangvien.admissions.access import get_dossier_for_user
 from dangvien.admissions.choices import Stage
@@ -28,6 +27,7 @@ from dangvien.admissions.forms import (
 )
 from dangvien.admissions.models import Dossier
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
 

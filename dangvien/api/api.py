@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from dangvien.api.auth import SessionAuth, TokenAuth
+from dangvien.api.routers import ROUTERS
 from dangvien.core.errors import DomainError
 
 api = NinjaAPI(
@@ -26,6 +27,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+for prefix, router in ROUTERS:
+    api.add_router(prefix, router)
 
 
 @api.exception_handler(DomainError)
@@ -96,6 +99,3 @@ def _vietnamese_validation_message(error: dict[str, Any]) -> str:
         "string_type": "Phải là chuỗi ký tự.",
     }
     return messages.get(kind, "Giá trị không hợp lệ.")
-
-
-from dangvien.api import routers  # noqa: E402,F401  (registers the routers)

@@ -3,30 +3,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+from dangvien.accounts.selectors import get_user_for_token
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from dangvien.accounts.models import ApiToken
-
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
-        if found is None:
+        user = get_user_for_token(token)
+        if user is None:
             return None
-        request.user = found.user
-        return found.user
+        request.user = user
+        return user
 
 
 class SessionAuth(APIKeyCookie):

@@ -9,7 +9,7 @@ class AuditEventQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignor
     def visible_to(self, user: Any) -> Any:
         """Events about organisations in the user's subtrees; events with no organisation
         (logins, system changes) only for superusers."""
-        from dangvien.accounts.scope import scope_q, subtree_paths
+        from dangvien.core.scoping import scope_q, subtree_paths
 
         paths = subtree_paths(user)
         if paths == [""]:

@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dangvien.accounts.rules import can_anywhere
 from dangvien.audit.labels import label_for
 from dangvien.audit.models import AuditEvent
 from dangvien.audit.selectors import AuditFilterForm, describe_filters, list_events
+from dangvien.core.scoping import can_anywhere
 
 
 @login_required

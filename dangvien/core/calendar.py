@@ -3,8 +3,9 @@
 A working day is a weekday that is not a public holiday (the ``holidays`` package, country VN:
 New Year, lunar Tết, Hùng Kings day, 30/4, 1/5, National Day and the substituted days it knows),
 corrected by the administrators' calendar (``rules.CalendarDay``: an extra day off, or a weekend
-day swapped into a working day). core has no models: the overrides are read through
-``dangvien.rules.selectors.calendar_overrides``.
+day swapped into a working day). core has no models: the app that stores the corrections
+(``rules``) registers the function that reads them (``register_overrides``, in its
+``AppConfig.ready``); with none registered, only the public holidays count.
 
 Counting convention (how the regulations count "within N working days of X"): day X itself is
 not counted; ``add_working_days(X, N)`` is the N-th working day after X, the last day on which the
@@ -14,6 +15,7 @@ act is still on time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 
 import holidays
@@ -28,10 +30,17 @@ def _public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    from dangvien.rules.selectors import calendar_overrides
+OverridesSource = Callable[[dt.date, dt.date], dict[dt.date, str]]
+_OVERRIDES: list[OverridesSource] = []
 
-    return calendar_overrides(start, end)
+
+def register_overrides(source: OverridesSource) -> None:
+    """Install the reader of administrator corrections: ``(start, end) -> {date: kind}``."""
+    _OVERRIDES[:] = [source]
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    return _OVERRIDES[0](start, end) if _OVERRIDES else {}
 
 
 def _is_working(day: dt.date, overrides: dict[dt.date, str]) -> bool:

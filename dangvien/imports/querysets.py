@@ -9,7 +9,7 @@ from django.db.models import Q
 class ImportJobQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
     def visible_to(self, user: Any) -> Any:
         """The user's own jobs, and jobs whose scope lies in the user's subtrees."""
-        from dangvien.accounts.scope import scope_q
+        from dangvien.core.scoping import scope_q
 
         if not getattr(user, "is_authenticated", False):
             return self.none()

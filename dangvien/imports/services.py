@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.rules import can, can_anywhere
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number
@@ -34,6 +33,7 @@ from dangvien.core.importing import (
     read_rows,
     write_error_file,
 )
+from dangvien.core.scoping import can, can_anywhere
 from dangvien.imports.importers import IMPORTERS, importer_for
 from dangvien.imports.importers.base import Analysis, Importer
 from dangvien.imports.models import DuplicateChoice, ImportJob, ImportKind, ImportStatus

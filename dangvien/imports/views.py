@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dangvien.accounts.rules import can_anywhere
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can_anywhere
 from dangvien.imports import exports, services, tasks
 from dangvien.imports.access import get_import_job_for_user
 from dangvien.imports.forms import ChoicesForm, UploadForm

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from dangvien.accounts.rules import can
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.members import selectors, services
 from dangvien.members.access import (
     get_card_for_user,

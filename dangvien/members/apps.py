@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
@@ -15,3 +16,14 @@ class MembersConfig(AppConfig):
         register_source("members.cards_to_hand_over", selectors.work_cards_to_hand_over)
         register_source("members.transfers_unconfirmed", selectors.work_transfers_unconfirmed)
         register_source("members.residence_pending", selectors.work_residence_pending)
+
+        from dangvien.members.choices import ACTIVE_STATUSES
+        from dangvien.members.models import Membership
+        from dangvien.organisations.registry import register_subtree_count
+
+        register_subtree_count(
+            "members",
+            label=_("Đảng viên"),
+            rows=lambda: Membership.objects.filter(status__in=ACTIVE_STATUSES),
+            in_tree=True,
+        )

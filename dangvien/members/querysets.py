@@ -13,7 +13,7 @@ from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus, TransferStat
 class MembershipQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
     def visible_to(self, user: Any) -> Any:
         """Members whose cell, or temporary cell, lies in one of the user's subtrees."""
-        from dangvien.accounts.scope import scope_q
+        from dangvien.core.scoping import scope_q
 
         return self.filter(scope_q(user) | scope_q(user, "temporary_organisation"))
 
@@ -39,7 +39,7 @@ class MembershipQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignor
 class TransferQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
     def visible_to(self, user: Any) -> Any:
         """Transfers seen from either side: the sending cell's or the receiving cell's subtree."""
-        from dangvien.accounts.scope import scope_q
+        from dangvien.core.scoping import scope_q
 
         return self.filter(scope_q(user, "from_organisation") | scope_q(user, "to_organisation"))
 
@@ -49,7 +49,7 @@ class TransferQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
 
 class ResidenceLinkQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
     def visible_to(self, user: Any) -> Any:
-        from dangvien.accounts.scope import scope_q
+        from dangvien.core.scoping import scope_q
 
         return self.filter(scope_q(user, "workplace_organisation"))
 

@@ -374,7 +374,7 @@ def count_residence_introductions(
 def list_transfers(*, user: Any, direction: str = "", status: str = "") -> Any:
     """Transfers seen from either side; ``direction`` "in" or "out" relative to the user's
     subtrees."""
-    from dangvien.accounts.scope import scope_q
+    from dangvien.core.scoping import scope_q
 
     queryset = Transfer.objects.visible_to(user).select_related(
         "membership__person", "from_organisation", "to_organisation"

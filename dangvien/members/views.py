@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can, can_anywhere
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can, can_anywhere
 from dangvien.members import forms as member_forms
 from dangvien.members import selectors, services
 from dangvien.members.access import (

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.api.schemas import ERROR_RESPONSES, page_bounds
+from dangvien.core.api import ERROR_RESPONSES, page_bounds
 from dangvien.organisations import services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.choices import AreaKind, OrganisationKind

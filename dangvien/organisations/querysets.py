@@ -12,16 +12,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from treebeard.mp_tree import MP_NodeQuerySet
 
+from dangvien.core.scoping import path_prefix_q, subtree_paths
+
 if TYPE_CHECKING:
     from dangvien.organisations.models import Organisation
-
-
-def path_prefix_q(paths: list[str] | tuple[str, ...], field: str = "path") -> Q:
-    """Q matching rows whose ``field`` starts with any of ``paths``; matches nothing when empty."""
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(**{f"{field}__startswith": path})
-    return query
 
 
 class OrganisationQuerySet(MP_NodeQuerySet):
@@ -54,6 +48,5 @@ class OrganisationQuerySet(MP_NodeQuerySet):
         return self.filter(kind__in=CELL_KINDS)
 
     def visible_to(self, user: Any) -> Any:
-        from dangvien.accounts.scope import subtree_paths
 
         return self.filter(path_prefix_q(subtree_paths(user)))

@@ -1,4 +1,4 @@
-"""Reads on the tree that span apps: children with their member and candidate counts."""
+"""Reads on the tree: top nodes, children with the figures other apps register, subtree counts."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import Substr
 
+from dangvien.core.scoping import path_prefix_q, subtree_paths
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.registry import subtree_counts
 
 
 @dataclass(frozen=True)
 class NodeCounts:
     organisation: Organisation
-    members: int
-    candidates: int
+    counts: dict[str, int]  # registered figures shown in the tree (``registry``), by key
     has_children: bool
 
 
@@ -30,18 +31,20 @@ def _counts_by_prefix(queryset: Any, field: str, prefix_length: int) -> dict[str
     return dict(rows)
 
 
-def list_children_with_counts(*, organisation: Organisation | None, user: Any) -> list[NodeCounts]:
-    """The visible children of ``organisation`` (or the user's top nodes) with the number of
-    active members and open dossiers in each child's subtree. Three queries per distinct
-    depth among the children, whatever the size of the tree."""
-    from dangvien.admissions.models import Dossier
-    from dangvien.members.choices import ACTIVE_STATUSES
-    from dangvien.members.models import Membership
+def list_top_organisations(*, user: Any) -> list[Organisation]:
+    """The roots of the user's reach (the whole tree's roots for a superuser)."""
+    paths = subtree_paths(user)
+    if paths == [""]:
+        return list(Organisation.objects.filter(depth=1))
+    return list(Organisation.objects.filter(path__in=paths))
 
+
+def list_children_with_counts(*, organisation: Organisation | None, user: Any) -> list[NodeCounts]:
+    """The visible children of ``organisation`` (or the user's top nodes) with the registered
+    tree figures (active members, open dossiers…) of each child's subtree. One query per figure
+    and one for the children, per distinct depth among the children, whatever the tree's size."""
     visible = Organisation.objects.visible_to(user)
     if organisation is None:
-        from dangvien.accounts.scope import subtree_paths
-
         paths = subtree_paths(user)
         children = list(
             visible.filter(depth=1) if paths == [""] else visible.filter(path__in=paths)
@@ -50,33 +53,21 @@ def list_children_with_counts(*, organisation: Organisation | None, user: Any) -
         children = list(visible.children_of(organisation))
     if not children:
         return []
-    from dangvien.organisations.querysets import path_prefix_q
-
+    figures = subtree_counts(in_tree=True)
     # Children of one parent share a depth; a user's top nodes may not, so group by length
     # (a handful of depths at most, never one query per node).
-    members: dict[str, int] = {}
-    candidates: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {figure.key: {} for figure in figures}
     with_children: set[str] = set()
     for length in sorted({len(child.path) for child in children}):
         paths = [child.path for child in children if len(child.path) == length]
-        members.update(
-            _counts_by_prefix(
-                Membership.objects.filter(status__in=ACTIVE_STATUSES).filter(
-                    path_prefix_q(paths, "organisation__path")
-                ),
-                "organisation",
-                length,
+        for figure in figures:
+            counts[figure.key].update(
+                _counts_by_prefix(
+                    figure.rows().filter(path_prefix_q(paths, "organisation__path")),
+                    "organisation",
+                    length,
+                )
             )
-        )
-        candidates.update(
-            _counts_by_prefix(
-                Dossier.objects.filter(status="open").filter(
-                    path_prefix_q(paths, "organisation__path")
-                ),
-                "organisation",
-                length,
-            )
-        )
         with_children.update(
             Organisation.objects.filter(
                 path_prefix_q(paths), depth=length // Organisation.steplen + 1
@@ -88,8 +79,7 @@ def list_children_with_counts(*, organisation: Organisation | None, user: Any) -
     return [
         NodeCounts(
             organisation=child,
-            members=members.get(child.path, 0),
-            candidates=candidates.get(child.path, 0),
+            counts={key: by_path.get(child.path, 0) for key, by_path in counts.items()},
             has_children=child.path in with_children,
         )
         for child in children
@@ -97,16 +87,9 @@ def list_children_with_counts(*, organisation: Organisation | None, user: Any) -
 
 
 def count_subtree(*, organisation: Organisation) -> dict[str, int]:
-    """Active members, open dossiers and people in one organisation's subtree."""
-    from dangvien.admissions.models import Dossier
-    from dangvien.members.choices import ACTIVE_STATUSES
-    from dangvien.members.models import Membership
-    from dangvien.people.models import Person
-
+    """Every registered figure (members, open dossiers, people…) in one organisation's subtree,
+    and ``units``: the organisations below it."""
     prefix = {"organisation__path__startswith": organisation.path}
-    return {
-        "members": Membership.objects.filter(status__in=ACTIVE_STATUSES, **prefix).count(),
-        "candidates": Dossier.objects.filter(status="open", **prefix).count(),
-        "people": Person.objects.filter(**prefix).count(),
-        "units": Organisation.objects.subtree(organisation, include_self=False).count(),
-    }
+    counts = {figure.key: figure.rows().filter(**prefix).count() for figure in subtree_counts()}
+    counts["units"] = Organisation.objects.subtree(organisation, include_self=False).count()
+    return counts

@@ -6,12 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.rules import can
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.organisations import selectors, services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.forms import OrganisationForm
 from dangvien.organisations.models import Organisation
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: the top organisations of the user's reach."""
+    roots = selectors.list_top_organisations(user=request.user)
+    return render(request, "organisations/home.html", {"roots": roots})
 
 
 @login_required

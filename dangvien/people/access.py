@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvien.accounts.rules import can
+from dangvien.core.scoping import can
 from dangvien.people.models import Person
 
 

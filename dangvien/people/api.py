@@ -6,7 +6,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.api.schemas import ERROR_RESPONSES, page_bounds
+from dangvien.core.api import ERROR_RESPONSES, page_bounds
 from dangvien.core.errors import DomainError
 from dangvien.organisations.models import Organisation
 from dangvien.people import selectors, services

@@ -53,7 +53,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
         """Editing a person must not show the full citizen ID or phone to someone who may
         not reveal them: the fields start empty (masked placeholder) and stay unchanged
         unless a new value is typed."""
-        from dangvien.accounts.rules import can
+        from dangvien.core.scoping import can
         from dangvien.people.masking import mask_citizen_id, mask_phone
 
         person = self.instance

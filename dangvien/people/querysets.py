@@ -9,7 +9,7 @@ from dangvien.core.text import fold
 
 class PersonQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
     def visible_to(self, user: Any) -> Any:
-        from dangvien.accounts.scope import scope_q
+        from dangvien.core.scoping import scope_q
 
         return self.filter(scope_q(user))
 

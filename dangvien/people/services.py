@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.rules import can
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.core.text import fold
 from dangvien.people.models import Person
 

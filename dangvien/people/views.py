@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can
 from dangvien.audit.models import AuditEvent
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.people import selectors, services
 from dangvien.people.access import get_person_for_user
 from dangvien.people.forms import PersonFilterForm, PersonForm

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES
 from dangvien.reports.access import get_report_organisation, period_from_params
 from dangvien.reports.selectors import get_admission_report
 from dangvien.reports.serializers import report_to_dict

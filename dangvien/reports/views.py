@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
 from dangvien.reports.access import get_report_organisation, period_from_params

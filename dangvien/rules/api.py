@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.accounts.rules import can_anywhere
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.calendar import add_working_days, working_days_between
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can_anywhere
 from dangvien.rules import selectors, services
 from dangvien.rules.models import CalendarDay, RuleSet
 

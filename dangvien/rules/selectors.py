@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet, Value
 
 from dangvien.core.errors import DomainError
 from dangvien.rules.models import CalendarDay, RuleSet
+from dangvien.rules.registry import rule_set_users
 
 
 def get_rule_set(*, on: dt.date) -> RuleSet:
@@ -29,16 +33,15 @@ def is_rule_set_used(rule_set: RuleSet, *, today: dt.date | None = None) -> bool
     today = today or dt.date.today()
     if rule_set.effective_from <= today:
         return True
-    from dangvien.admissions.models import Step
-
-    return Step.objects.filter(rule_set=rule_set).exists()
+    return any(rows().filter(rule_set=rule_set).exists() for rows in rule_set_users())
 
 
 def list_rule_sets(*, today: dt.date | None = None) -> QuerySet[RuleSet]:
-    from dangvien.admissions.models import Step
-
+    """Every rule set, newest first, with ``has_steps``: some recorded row rests on it."""
+    uses = [Exists(rows().filter(rule_set=OuterRef("pk"))) for rows in rule_set_users()]
+    used: Any = reduce(operator.or_, uses) if uses else Value(False)
     return RuleSet.objects.annotate(
-        has_steps=Exists(Step.objects.filter(rule_set=OuterRef("pk")))
+        has_steps=ExpressionWrapper(used, output_field=BooleanField())
     ).order_by("-effective_from")
 
 

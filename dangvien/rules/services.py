@@ -10,9 +10,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from dangvien.accounts.rules import can_anywhere
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can_anywhere
+from dangvien.rules import registry
 from dangvien.rules.defaults import COMMON_VALUES
 from dangvien.rules.models import CalendarDay, RuleSet
 from dangvien.rules.selectors import get_rule_set, is_rule_set_used
@@ -106,7 +107,7 @@ def create_rule_set(
             required="một ngày hiệu lực chưa có bộ quy định",
             field="effective_from",
         ) from exc
-    _forget_cached_values()
+    registry.rule_set_changed()
     record(
         actor=actor,
         action="rules.rule_set.created",
@@ -144,7 +145,7 @@ def update_rule_set(
             value = validate_values(value)
         setattr(rule_set, key, value)
     rule_set.save(update_fields=[key for key in changes if key in allowed])
-    _forget_cached_values()
+    registry.rule_set_changed()
     record(
         actor=actor,
         action="rules.rule_set.changed",
@@ -152,18 +153,6 @@ def update_rule_set(
         data={"from": old, "to": {key: getattr(rule_set, key) for key in old}},
     )
     return rule_set
-
-
-def _forget_cached_values() -> None:
-    from dangvien.admissions.selectors import forget_horizon
-
-    forget_horizon()
-
-
-def _refresh_open_deadlines() -> None:
-    from dangvien.admissions.services import refresh_all_deadlines
-
-    refresh_all_deadlines()
 
 
 @transaction.atomic
@@ -192,7 +181,7 @@ def set_calendar_day(*, date: dt.date, kind: str, note: str = "", actor: Any) ->
         target=day,
         data={"from": old, "to": {"date": date, "kind": kind, "note": note}},
     )
-    _refresh_open_deadlines()
+    registry.calendar_changed()
     return day
 
 
@@ -202,4 +191,4 @@ def remove_calendar_day(day: CalendarDay, *, actor: Any) -> None:
     data = {"date": day.date, "kind": day.kind, "note": day.note}
     record(actor=actor, action="rules.calendar_day.removed", target=day, data=data)
     CalendarDay.objects.filter(pk=day.pk).delete()
-    _refresh_open_deadlines()
+    registry.calendar_changed()

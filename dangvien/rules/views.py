@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can_anywhere
 from dangvien.core.calendar import add_working_days
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can_anywhere
 from dangvien.rules import selectors, services
 from dangvien.rules.forms import CalendarDayForm, RuleSetForm
 from dangvien.rules.models import CalendarDay, RuleSet

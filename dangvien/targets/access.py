@@ -5,14 +5,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvien.accounts.rules import can
+from dangvien.core.scoping import can
 from dangvien.targets.models import Target
 
 
 def get_target_for_user(user: Any, pk: int, *, action: str = "target.view") -> Target:
     """The target if its organisation is in the user's subtrees (else 404) and the role allows
     ``action`` there (else 403)."""
-    from dangvien.accounts.scope import scope_q
+    from dangvien.core.scoping import scope_q
 
     target = (
         Target.objects.filter(scope_q(user)).select_related("organisation").filter(pk=pk).first()
@@ -26,7 +26,7 @@ def get_target_for_user(user: Any, pk: int, *, action: str = "target.view") -> T
 
 def get_home_organisation(user: Any) -> Any:
     """The top organisation of the user's first subtree (where their pages start)."""
-    from dangvien.accounts.scope import subtree_paths
+    from dangvien.core.scoping import subtree_paths
     from dangvien.organisations.models import Organisation
 
     paths = subtree_paths(user)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.accounts.rules import can
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.scoping import can
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.targets import selectors, services
 from dangvien.targets.access import resolve_organisation

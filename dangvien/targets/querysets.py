@@ -7,7 +7,7 @@ from django.db import models
 
 class TargetQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
     def visible_to(self, user: Any) -> Any:
-        from dangvien.accounts.scope import scope_q
+        from dangvien.core.scoping import scope_q
 
         return self.filter(scope_q(user))
 

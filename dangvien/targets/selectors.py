@@ -74,7 +74,7 @@ def get_target_allocation(
     *, organisation: Organisation, year: int, kind: str = Target.Kind.ADMISSIONS, user: Any = None
 ) -> TargetAllocation:
     """Two queries: the children, and the targets of the organisation and its children."""
-    from dangvien.accounts.rules import can
+    from dangvien.core.scoping import can
 
     children = list(Organisation.objects.children_of(organisation))
     ids = [organisation.pk, *(child.pk for child in children)]

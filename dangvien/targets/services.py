@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from dangvien.accounts.rules import can
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number
+from dangvien.core.scoping import can
 from dangvien.organisations.models import Organisation
 from dangvien.targets.models import Target, TargetChange
 

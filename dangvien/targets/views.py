@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.models import Organisation
 from dangvien.targets import selectors, services

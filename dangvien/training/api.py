@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.accounts.rules import can
-from dangvien.api.schemas import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.organisations.models import Organisation
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user

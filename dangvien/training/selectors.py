@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
 
 from dangvien.training.models import Enrolment, TrainingClass
@@ -34,9 +35,8 @@ def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
     """When the certificate stops being valid (rule set in force on the certificate date)."""
     if not enrolment.certificate_date:
         return None
-    from dangvien.admissions.eligibility import add_months
     from dangvien.rules.selectors import get_rule_set
 
     day = max(enrolment.certificate_date, dt.date(2021, 7, 30))
     months = get_rule_set(on=day).int_value("certificate_valid_months")
-    return add_months(enrolment.certificate_date, months)
+    return enrolment.certificate_date + relativedelta(months=months)

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from dangvien.accounts.rules import can
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
+from dangvien.training import registry
 from dangvien.training.models import Enrolment, TrainingClass
 
 
@@ -129,7 +130,5 @@ def complete_enrolment(
         data={"certificate_number": certificate_number, "certificate_date": certificate_date},
     )
     if training_class.kind == TrainingClass.Kind.AWARENESS:
-        from dangvien.admissions.services import mark_sympathiser
-
-        mark_sympathiser(enrolment.person, enrolment=enrolment, actor=actor)
+        registry.awareness_certificate_issued(enrolment, actor=actor)
     return enrolment

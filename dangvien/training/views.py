@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.rules import can
 from dangvien.core.errors import DomainError
+from dangvien.core.scoping import can
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user
 from dangvien.training.forms import ClassForm, CompleteForm, EnrolForm

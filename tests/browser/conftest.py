@@ -74,7 +74,7 @@ def page_as(browser: Any, live_server: Any, persona_tree: Any) -> Iterator[Calla
     def make(who: Any, *, viewport: dict[str, int] | None = None) -> Any:
         user = persona_tree.users[who] if isinstance(who, str) else who
         client = Client()
-        from dangvien.accounts.testing import force_login_with_mfa
+        from tests.support.mfa import force_login_with_mfa
 
         force_login_with_mfa(client, user)  # password + TOTP already passed
         session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "mat-khau-thu-nghiem-1"  # dangvien.core.testing.build_persona_tree
+PASSWORD = "mat-khau-thu-nghiem-1"  # tests.support.personas.build_persona_tree
 
 
 def totp_now(secret: str) -> str:

@@ -16,7 +16,7 @@ from dangvien.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-PERSONA_PASSWORD = "mat-khau-thu-nghiem-1"  # dangvien.core.testing.build_persona_tree
+PERSONA_PASSWORD = "mat-khau-thu-nghiem-1"  # tests.support.personas.build_persona_tree
 
 
 def log_in(page: Any, username: str, password: str) -> None:

@@ -61,7 +61,7 @@ def test_roles_above_cell_secretary_are_sent_to_enrolment_before_any_page(
     client, persona_tree, persona
 ):
     assert login(client, persona).status_code == 302
-    for url in (reverse("core:home"), reverse("people:person-list"), reverse("audit:event-list")):
+    for url in (reverse("home"), reverse("people:person-list"), reverse("audit:event-list")):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("mfa_activate_totp"))

@@ -80,7 +80,7 @@ def test_hsts_is_sent_over_https_in_production(client_for, settings) -> None:
 
 
 def test_forms_and_htmx_posts_need_the_csrf_token(persona_tree) -> None:
-    from dangvien.accounts.testing import force_login_with_mfa
+    from tests.support.mfa import force_login_with_mfa
 
     client = Client(enforce_csrf_checks=True)
     force_login_with_mfa(client, persona_tree.users["region_officer"])

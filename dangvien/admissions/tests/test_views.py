@@ -12,8 +12,8 @@ from dangvien.admissions.choices import DossierStatus, Stage
 from dangvien.admissions.models import Dossier, Step
 from dangvien.admissions.tests.factories import make_certificate, make_officials
 from dangvien.core.errors import DomainError
-from dangvien.core.testing import scope_matrix
 from dangvien.people.tests.factories import PersonFactory
+from tests.support.personas import scope_matrix
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from dangvien.core.testing import scope_matrix
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 from dangvien.people.tests.factories import PersonFactory
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from dangvien.audit.models import AuditEvent
-from dangvien.core.testing import scope_matrix
 from dangvien.people.services import reveal_sensitive
 from dangvien.people.tests.factories import PersonFactory
+from tests.support.personas import scope_matrix
 
 
 @pytest.fixture

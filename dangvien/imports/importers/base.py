@@ -16,7 +16,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.rules import can
 from dangvien.core.errors import DomainError
 from dangvien.core.importing import (
     CellError,
@@ -27,6 +26,7 @@ from dangvien.core.importing import (
     Sheet,
     no_progress,
 )
+from dangvien.core.scoping import can
 from dangvien.core.text import fold
 from dangvien.imports.models import DuplicateChoice
 from dangvien.organisations.choices import GRASSROOTS_KINDS, OrganisationKind

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from dangvien.accounts.rules import can
 from dangvien.core.errors import DomainError
 from dangvien.core.importing import Column, ProgressCallback, RowError, no_progress
+from dangvien.core.scoping import can
 from dangvien.core.text import fold
 from dangvien.imports.importers.base import Analysis, Importer, RowResult, _chunks
 from dangvien.imports.models import ImportKind

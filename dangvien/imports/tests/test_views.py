@@ -5,12 +5,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangvien.audit.models import AuditEvent
-from dangvien.core.testing import scope_matrix
 from dangvien.imports import services
 from dangvien.imports.models import ImportJob, ImportStatus
 from dangvien.imports.tests.conftest import upload
 from dangvien.people.models import Person
 from dangvien.people.tests.factories import PersonFactory
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 

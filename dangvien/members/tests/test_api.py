@@ -4,11 +4,11 @@ import json
 import pytest
 import time_machine
 
-from dangvien.core.testing import scope_matrix
 from dangvien.members import services
 from dangvien.members.choices import MemberStatus, RecognitionStage, TransferKind
 from dangvien.members.models import PartyCard, RecognitionStep, ResidenceLink, Transfer
 from dangvien.members.tests.factories import make_certificate, make_member
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dangvien.core.testing import scope_matrix
 from dangvien.members import services
 from dangvien.members.choices import MemberStatus, RecognitionStage, TransferKind
 from dangvien.members.models import (
@@ -19,6 +18,7 @@ from dangvien.members.tests.factories import make_member
 from dangvien.organisations.choices import AreaKind
 from dangvien.organisations.choices import OrganisationKind as K
 from dangvien.organisations.tests.factories import make_organisation
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 

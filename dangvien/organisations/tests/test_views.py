@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from dangvien.core.testing import scope_matrix
 from dangvien.organisations.models import Organisation
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from dangvien.audit.models import AuditEvent
-from dangvien.core.testing import scope_matrix
 from dangvien.people.models import Person
 from dangvien.people.tests.factories import PersonFactory
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from dangvien.audit.models import AuditEvent
-from dangvien.core.testing import scope_matrix
 from dangvien.reports.tests.builders import Traits, admit_people, build_seed_000, months
+from tests.support.personas import scope_matrix
 
 SEED_PARAMS = {"from": "2016-01-01", "to": "2016-11-30"}
 

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from dangvien.core.testing import scope_matrix
 from dangvien.rules.defaults import COMMON_VALUES
 from dangvien.rules.models import CalendarDay, RuleSet
+from tests.support.personas import scope_matrix
 
 pytestmark = pytest.mark.django_db
 ADMIN_ONLY = {

@@ -1,6 +1,6 @@
 from dangvien.audit.models import AuditEvent
-from dangvien.core.testing import scope_matrix
 from dangvien.targets.models import Target
+from tests.support.personas import scope_matrix
 
 
 @scope_matrix(

@@ -7,11 +7,11 @@ import time_machine
 from dangvien.admissions import services as admissions
 from dangvien.admissions.choices import Stage
 from dangvien.core.errors import DomainError
-from dangvien.core.testing import scope_matrix
 from dangvien.people.tests.factories import PersonFactory
 from dangvien.training import services
 from dangvien.training.models import Enrolment, TrainingClass
 from dangvien.training.selectors import certificate_expiry
+from tests.support.personas import scope_matrix
 
 D = dt.date
 pytestmark = pytest.mark.django_db

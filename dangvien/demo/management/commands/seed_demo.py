@@ -1,0 +1,58 @@
+"""``manage.py seed_demo``: load the deterministic demo data once, then print the demo logins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from dangvien.demo.context import (
+    DemoContext,
+    app_seeders,
+    create_admin,
+    create_role_accounts,
+    is_seeded,
+    print_logins,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu mẫu (tỉnh Điện Biên) và in danh sách tài khoản mẫu. Chạy lại không nhân đôi."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--small",
+            action="store_true",
+            help="Bộ dữ liệu nhỏ (vài xã, vài chục chi bộ) cho kiểm thử.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ctx = DemoContext(small=bool(options["small"]), log=self._log)
+        if is_seeded():
+            self.stdout.write("Dữ liệu mẫu đã có — không nạp lại.")
+        else:
+            started = time.monotonic()
+            with transaction.atomic():
+                self._seed(ctx)
+            self.stdout.write(f"Đã nạp dữ liệu mẫu trong {time.monotonic() - started:.1f} giây.")
+        print_logins(self.stdout)
+
+    def _seed(self, ctx: DemoContext) -> None:
+        from dangvien.demo import organisations as organisations_demo
+        from dangvien.demo import people as people_demo
+
+        create_admin(ctx)
+        organisations_demo.build(ctx)
+        create_role_accounts(ctx)
+        people_demo.build(ctx)
+        for app, seed in app_seeders():
+            started = time.monotonic()
+            seed(ctx)
+            self._log(f"  {app}: {time.monotonic() - started:.1f} giây")
+
+    def _log(self, message: str) -> None:
+        self.stdout.write(message)

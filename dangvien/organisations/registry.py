@@ -1,0 +1,40 @@
+"""Figures other apps contribute to the organisation pages (the tree browser, the detail page).
+
+``organisations`` sits below the apps that own people, members and dossiers, so it never imports
+them. Each of those apps registers a count in its ``AppConfig.ready``: a key, a Vietnamese label
+and a function returning the rows to count (a queryset of a model with an ``organisation``
+foreign key). The selectors count every registered figure per subtree in one GROUP BY each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+
+StrOrPromise = str | Promise
+
+
+@dataclass(frozen=True)
+class SubtreeCount:
+    key: str  # "members": how templates and callers read it
+    label: StrOrPromise  # Vietnamese, shown on the organisation page
+    rows: Callable[[], QuerySet[Any]]  # the rows to count; each has an ``organisation`` FK
+    in_tree: bool = False  # also shown beside every node of the tree browser
+
+
+_COUNTS: dict[str, SubtreeCount] = {}
+
+
+def register_subtree_count(
+    key: str, *, label: StrOrPromise, rows: Callable[[], QuerySet[Any]], in_tree: bool = False
+) -> None:
+    _COUNTS[key] = SubtreeCount(key=key, label=label, rows=rows, in_tree=in_tree)
+
+
+def subtree_counts(*, in_tree: bool = False) -> list[SubtreeCount]:
+    """The registered counts (only those shown in the tree when ``in_tree``), in key order."""
+    return [count for _key, count in sorted(_COUNTS.items()) if count.in_tree or not in_tree]

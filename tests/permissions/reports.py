@@ -1,0 +1,57 @@
+"""Designed answers for the report pages and API (see dangvien/accounts/matrix.py).
+
+Reading is scope alone (``report.view`` for every role); without ``?org=`` each reader sees
+their home organisation, so the outsider reads T02's report (200). Named explicitly, the north
+branch CB01 is out of the outsider's reach (404). Exporting needs ``export.run`` on the
+organisation (every north role but the viewer) and is audited.
+"""
+
+from tests.support.matrix import LOGIN, Operation, Page, answers, by_role
+
+NORTH = (
+    "national_admin",
+    "region_officer",
+    "grassroots_office",
+    "branch_secretary",
+    "training_centre",
+    "area_committee",
+    "viewer",
+)
+EXPORTERS = tuple(persona for persona in NORTH if persona != "viewer")  # export.run on CB01
+
+PERMISSIONS = [
+    Page("reports:dashboard", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:dashboard*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/?org=CB01",),
+        note="the dashboard of the north branch, named by code",
+    ),
+    Page("reports:report", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:report*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/admissions/?org=CB01&period=year&year=2025",),
+        note="the report of the north branch, named by code",
+    ),
+    Page("reports:records", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:records*",
+        get=by_role(200, who=NORTH),
+        samples=(
+            "/reports/admissions/records/?org=CB01&figure=total",
+            "/reports/admissions/records/?org=CB01&figure=official",
+        ),
+        note="the members behind a figure of the north branch",
+    ),
+    Page(
+        "reports:export",
+        get=by_role(405, who=NORTH, denied=405, outsider=405),
+        post=by_role(200, who=EXPORTERS),
+        kwargs=lambda w: {"file_format": "xlsx"},
+        data=lambda w: {"org": w.tree.branch.pk, "period": "year", "year": "2025"},
+        samples=("/reports/admissions/export.docx",),
+        note="POST-only; the file is the 200 (xlsx, and docx through the sample)",
+    ),
+    Operation("GET /api/v1/reports/admissions", answers(200, anonymous=401)),
+]

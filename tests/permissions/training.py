@@ -1,0 +1,127 @@
+"""Designed answers for the training pages and API (see dangvien/accounts/matrix.py).
+
+The world: ``training_class`` (a new-member class organised by CB01, finished a week ago)
+with one enrolment (``training_enrolment``, not completed yet), and ``training_student``,
+a CB01 person not enrolled.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from tests.support.matrix import LOGIN, Operation, Page, answers, by_role
+
+NORTH = (
+    "national_admin",
+    "region_officer",
+    "grassroots_office",
+    "branch_secretary",
+    "training_centre",
+    "area_committee",
+    "viewer",
+)
+# training.change on the north branch CB01 (a cell secretary may not run classes)
+TRAINERS = ("national_admin", "region_officer", "grassroots_office", "training_centre")
+POST_ONLY = by_role(405, who=NORTH, denied=405, outsider=405)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def build_world(world):
+    from dangvien.people.tests.factories import PersonFactory
+    from dangvien.training import services
+
+    admin = world.users["national_admin"]
+    cell = world.tree.branch
+    world.training_class = services.create_class(
+        kind="new_member",
+        name="Lớp đảng viên mới khóa 1",
+        organiser=cell,
+        start_date=_today() - dt.timedelta(days=14),
+        end_date=_today() - dt.timedelta(days=7),
+        actor=admin,
+    )
+    world.training_enrolment = services.enrol_person(
+        world.training_class, person=PersonFactory(organisation=cell), actor=admin
+    )
+    world.training_student = PersonFactory(organisation=cell)
+
+
+def _class(world):
+    return {"pk": world.training_class.pk}
+
+
+def _new_class(world, *, page: bool):
+    start, end = _today(), _today() + dt.timedelta(days=5)
+    dates = (
+        {"start_date": f"{start:%d/%m/%Y}", "end_date": f"{end:%d/%m/%Y}"}
+        if page
+        else {"start_date": start.isoformat(), "end_date": end.isoformat()}
+    )
+    key = "organiser" if page else "organiser_id"
+    return {"kind": "awareness", "name": "Lớp nhận thức mới", key: world.tree.branch.pk, **dates}
+
+
+PERMISSIONS = [
+    Page("training:class-list", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "training:class-create",
+        # Every role may open the form (organisers offered: what the reader sees). The
+        # outsider does not see CB01: the form refuses it (200 with an error), nothing written.
+        get=answers(200, anonymous=LOGIN),
+        post=by_role(302, who=TRAINERS, outsider=200),
+        data=lambda w: _new_class(w, page=True),
+    ),
+    Page("training:class-detail", get=by_role(200, who=NORTH), kwargs=_class),
+    Page(
+        "training:class-enrol",
+        get=POST_ONLY,
+        post=by_role(302, who=TRAINERS),
+        kwargs=_class,
+        data=lambda w: {"person": w.training_student.pk},
+    ),
+    Page(
+        "training:enrolment-complete",
+        get=POST_ONLY,
+        post=by_role(302, who=TRAINERS),
+        kwargs=lambda w: {"pk": w.training_class.pk, "enrolment_pk": w.training_enrolment.pk},
+        data=lambda w: {"certificate_number": "GCN-01", "certificate_date": f"{_today():%d/%m/%Y}"},
+    ),
+    Operation("GET /api/v1/training/classes", answers(200, anonymous=401)),
+    Operation(
+        "POST /api/v1/training/classes",
+        # outside their reach the organiser is refused as a field error (400)
+        by_role(201, who=TRAINERS, outsider=400, anonymous=401),
+        payload=lambda w: _new_class(w, page=False),
+    ),
+    Operation(
+        "GET /api/v1/training/classes/{class_id}",
+        by_role(200, who=NORTH, anonymous=401),
+        params=lambda w: {"class_id": w.training_class.pk},
+    ),
+    Operation(
+        "GET /api/v1/training/classes/{class_id}/enrolments",
+        by_role(200, who=NORTH, anonymous=401),
+        params=lambda w: {"class_id": w.training_class.pk},
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/enrolments",
+        by_role(201, who=TRAINERS, anonymous=401),
+        params=lambda w: {"class_id": w.training_class.pk},
+        payload=lambda w: {"person_id": w.training_student.pk},
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/enrolments/{enrolment_id}/complete",
+        by_role(200, who=TRAINERS, anonymous=401),
+        params=lambda w: {
+            "class_id": w.training_class.pk,
+            "enrolment_id": w.training_enrolment.pk,
+        },
+        payload=lambda w: {
+            "certificate_number": "GCN-01",
+            "certificate_date": _today().isoformat(),
+        },
+    ),
+]
