@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.accounts import selectors, services
-from dangvien.accounts.models import User
+from dangvien.accounts.access import get_locked_user_for_user
 from dangvien.accounts.rules import can_anywhere
 from dangvien.core.errors import DomainError
 
@@ -26,12 +26,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
-    if not can_anywhere(request.user, "user.unlock"):
-        raise PermissionDenied("user.unlock")
-    visible = {lock.user.pk for lock in selectors.list_lockouts(user=request.user)}
-    if user_id not in visible:
-        raise Http404("lockout")
-    target = User.objects.get(pk=user_id)
+    target = get_locked_user_for_user(request.user, user_id)
     try:
         services.unlock_user(target, actor=request.user)
     except DomainError as exc:

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dangvien.audit.access import get_event_for_user
 from dangvien.audit.labels import label_for
-from dangvien.audit.models import AuditEvent
 from dangvien.audit.selectors import AuditFilterForm, describe_filters, list_events
 from dangvien.core.scoping import can_anywhere
 
@@ -32,9 +32,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
-    event = get_object_or_404(AuditEvent.objects.visible_to(request.user), pk=pk)
+    event = get_event_for_user(request.user, pk)
     return render(request, "audit/event_detail.html", {"event": event})
 
 
