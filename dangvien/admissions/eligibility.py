@@ -12,25 +12,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from dangvien.core.dates import add_months, full_months
 from dangvien.core.errors import DomainError
 from dangvien.people.choices import GENERAL_EDUCATION_RANK, GeneralEducation
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the month's last day when that day does not exist."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def full_months(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end`` (the age in full months on ``end``)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    while months > 0 and add_months(start, months) > end:
-        months -= 1
-    return max(months, 0)
 
 
 def years_months(months: int) -> str:

@@ -18,8 +18,9 @@ from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopR
 from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
 from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
+from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
-from dangvien.rules.selectors import get_rule_set
+from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
 DECIDE_STAGES = {Stage.DECISION}
@@ -114,9 +115,9 @@ def compute_deadline(dossier: Dossier) -> tuple[dt.date | None, str]:
         return add_working_days(cell_vote.date, days), "decision"
     if dossier.enrolment_id and dossier.enrolment and dossier.enrolment.certificate_date:
         certificate_date = dossier.enrolment.certificate_date
-        rule_set = get_rule_set(on=max(certificate_date, dt.date(2021, 7, 30)))
+        rule_set = get_rule_set_or_earliest(on=certificate_date)
         months = rule_set.int_value("certificate_valid_months")
-        return el.add_months(certificate_date, months), "certificate_expiry"
+        return add_months(certificate_date, months), "certificate_expiry"
     return None, ""
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
+from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 
 # 213-QĐ/TW and 33-HD/BTCTW set no deadline for introducing a member to the residence cell
@@ -24,16 +25,9 @@ def rule_set(on: dt.date) -> Any:
     """The rule set in force on ``on``. For dates before the first recorded rule set (members
     entered from old registers) the earliest recorded set is used: the numbers used here
     (12 months, 30/60/30 working days, 2/3) have not changed since 2011 (research brief §0)."""
-    from dangvien.rules.models import RuleSet
-    from dangvien.rules.selectors import get_rule_set
+    from dangvien.rules.selectors import get_rule_set_or_earliest
 
-    try:
-        return get_rule_set(on=on)
-    except DomainError:
-        earliest = RuleSet.objects.order_by("effective_from").first()
-        if earliest is None:
-            raise
-        return earliest
+    return get_rule_set_or_earliest(on=on)
 
 
 def rule_int(key: str, on: dt.date) -> int:
@@ -50,15 +44,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     from dangvien.core.calendar import working_days_between as between
 
     return between(start, end)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the last day of the month when that day does not exist."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def probation_end(ceremony_date: dt.date) -> dt.date:

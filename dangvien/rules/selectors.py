@@ -23,6 +23,18 @@ def get_rule_set(*, on: dt.date) -> RuleSet:
     return rule_set
 
 
+def get_rule_set_or_earliest(*, on: dt.date) -> RuleSet:
+    """The rule set in force on ``on``; for a date before the first recorded rule set (a
+    certificate or a member entered from old registers) the earliest recorded set. Raises the
+    DomainError of ``get_rule_set`` only when there is no rule set at all."""
+    rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    if rule_set is None:
+        rule_set = RuleSet.objects.order_by("effective_from").first()
+    if rule_set is None:
+        return get_rule_set(on=on)
+    return rule_set
+
+
 def is_rule_set_used(rule_set: RuleSet, *, today: dt.date | None = None) -> bool:
     """A rule set is used once it has come into force (any decision since may rest on it) or a
     recorded step refers to it. A used rule set is never edited."""
