@@ -5,7 +5,8 @@ values come from the rule set in force on the step's date."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
+from dangvien.rules.models import RuleSet
 from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
@@ -384,6 +386,277 @@ def eligibility_checks(dossier: Dossier, *, on: dt.date, rule_set: Any = None) -
     ]
 
 
+@dataclass
+class StepContext:
+    """What one call of ``record_step`` works on: the locked dossier, the rule set in force on the
+    step's date, the steps already recorded, and the input (which a handler may complete)."""
+
+    dossier: Dossier
+    stage: str
+    date: dt.date
+    actor: Any
+    rule_set: RuleSet
+    steps: dict[str, Step]
+    document_number: str = ""
+    note: str = ""
+    votes_eligible: int | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    enrolment: Any = None
+    introducers: list[dict[str, Any]] = field(default_factory=list)
+    union_committee: str = ""
+    received_on: dt.date | None = None
+    helper: Any = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# A stage's checks, run before the step row is written: raise a DomainError to refuse (nothing is
+# saved), return a FailedVote to stop there (the dossier stays at its stage), or None to go on.
+StageCheck = Callable[[StepContext], FailedVote | None]
+# What a stage does once its step row exists; returns the extra dossier fields it changed.
+StageEffect = Callable[[StepContext, Step], list[str]]
+
+
+def _no_rule(ctx: StepContext) -> None:
+    """Stages with no rule of their own (application, verification, opinions)."""
+    return None
+
+
+def _no_effect(ctx: StepContext, step: Step) -> list[str]:
+    return []
+
+
+def _check_class(ctx: StepContext) -> None:
+    """Stage 3: a completed awareness class with a certificate still valid on the step's date."""
+    dossier = ctx.dossier
+    enrolment = ctx.enrolment or _latest_certificate(dossier.person)
+    if enrolment is None or enrolment.person_id != dossier.person_id:
+        raise DomainError(
+            f"{dossier.person} chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.",
+            rule="certificate_valid_months",
+            found="không có giấy chứng nhận",
+            required="giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
+            field="enrolment",
+        )
+    check = el.check_certificate(
+        certificate_date=enrolment.certificate_date, on=ctx.date, rule_set=ctx.rule_set
+    )
+    if not check.passed:
+        raise check.error("enrolment")
+    ctx.enrolment = enrolment
+    ctx.document_number = ctx.document_number or enrolment.certificate_number
+    dossier.enrolment = enrolment
+    dossier.save(update_fields=["enrolment"])
+    return None
+
+
+def _check_introduction(ctx: StepContext) -> None:
+    """Stage 6: two official members (or the union committee and one), each long enough with
+    the candidate."""
+    _check_introducers(ctx.dossier, ctx.introducers, ctx.union_committee, ctx.date, ctx.rule_set)
+    ctx.details["union_committee"] = ctx.union_committee
+    return None
+
+
+def _add_introducers(ctx: StepContext, step: Step) -> list[str]:
+    for item in ctx.introducers:
+        _add_participant(
+            ctx.dossier,
+            person=item["person"],
+            role=Participant.Role.INTRODUCER,
+            day=ctx.date,
+            months_together=item.get("months_together"),
+            replacement=bool(item.get("replacement")),
+        )
+    return []
+
+
+def _require_superior_if_escalated(ctx: StepContext) -> None:
+    """After the failed votes that escalate a case, only the superior level may vote again."""
+    if ctx.dossier.escalated:
+        _require(ctx.actor, "dossier.decide", ctx.dossier.organisation)
+
+
+def _vote_or_fail(ctx: StepContext, *, rule: str, label: str) -> FailedVote | None:
+    """Common to both votes: the votes must add up, and a vote under the rule set's fraction
+    is recorded as failed."""
+    _check_votes(ctx.votes_eligible, ctx.votes_for, ctx.votes_against)
+    assert ctx.votes_eligible is not None
+    check = el.check_vote(
+        rule=rule,
+        label=label,
+        eligible=ctx.votes_eligible,
+        votes_for=ctx.votes_for or 0,
+        fraction=ctx.rule_set.fraction(rule),
+    )
+    if check.passed:
+        return None
+    return _record_failed_vote(
+        ctx.dossier,
+        ctx.stage,
+        ctx.date,
+        ctx.actor,
+        ctx.document_number,
+        ctx.note,
+        ctx.votes_eligible,
+        ctx.votes_for or 0,
+        ctx.votes_against or 0,
+        ctx.rule_set,
+        check,
+    )
+
+
+def _check_cell_vote(ctx: StepContext) -> FailedVote | None:
+    """Stage 8: eligibility (age, education, certificate), then ≥ the fraction of all official
+    members of the cell on the day (not of those present)."""
+    _require_superior_if_escalated(ctx)
+    el.raise_first_failure(eligibility_checks(ctx.dossier, on=ctx.date, rule_set=ctx.rule_set))
+    official = count_official_members(ctx.dossier.organisation, ctx.date)
+    if ctx.votes_eligible is not None and ctx.votes_eligible != official:
+        raise DomainError(
+            f"Tổng số đảng viên chính thức của chi bộ ngày {el.fmt(ctx.date)} là {official},"
+            f" không phải {ctx.votes_eligible}; tỷ lệ tính trên tổng số đảng viên chính thức,"
+            " không phải số có mặt.",
+            rule="cell_vote_fraction",
+            found=ctx.votes_eligible,
+            required=official,
+            field="votes_eligible",
+        )
+    if official == 0:
+        raise DomainError(
+            "Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết.",
+            rule="cell_vote_fraction",
+            found=0,
+            required="≥ 1",
+            field="votes_eligible",
+        )
+    ctx.votes_eligible = official
+    return _vote_or_fail(ctx, rule="cell_vote_fraction", label="Chi bộ biểu quyết đề nghị kết nạp")
+
+
+def _check_grassroots_vote(ctx: StepContext) -> FailedVote | None:
+    """Stage 9: ≥ the fraction of the grassroots committee's members."""
+    _require_superior_if_escalated(ctx)
+    return _vote_or_fail(
+        ctx, rule="grassroots_vote_fraction", label="Đảng ủy cơ sở xét, đề nghị kết nạp"
+    )
+
+
+def _check_decision(ctx: StepContext) -> None:
+    """Stage 10: a numbered decision; late (after the working days from the cell resolution,
+    plus any extension) only with the reason in the note."""
+    if not ctx.document_number.strip():
+        raise DomainError(
+            "Phải ghi số quyết định kết nạp.", rule="decision_number", field="document_number"
+        )
+    if ctx.received_on is not None and ctx.received_on < ctx.date:
+        raise DomainError(
+            f"Ngày chi bộ nhận quyết định ({el.fmt(ctx.received_on)}) không được trước ngày"
+            f" quyết định ({el.fmt(ctx.date)}).",
+            rule="step_date_order",
+            field="received_on",
+        )
+    cell_vote = ctx.steps[Stage.CELL_VOTE]
+    vote_rules = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
+    extension = ctx.dossier.extension_working_days or 0
+    days = vote_rules.int_value("decision_working_days") + extension
+    deadline = add_working_days(cell_vote.date, days)
+    ctx.details["deadline"] = deadline.isoformat()
+    if ctx.date > deadline:
+        ctx.details["late"] = True
+        if not ctx.note.strip():
+            raise DomainError(
+                f"Quyết định ngày {el.fmt(ctx.date)} quá hạn {days} ngày làm việc kể từ nghị"
+                f" quyết chi bộ ({el.fmt(cell_vote.date)}; hạn {el.fmt(deadline)}); phải ghi"
+                " rõ lý do chậm vào ghi chú.",
+                rule="decision_working_days",
+                found=el.fmt(ctx.date),
+                required=f"đến {el.fmt(deadline)}",
+                field="note",
+            )
+    return None
+
+
+def _check_ceremony(ctx: StepContext) -> None:
+    """Stage 11: within the working days from receiving the decision (late only with the
+    superior's written consent in the note); the helper is an official member."""
+    decision = ctx.steps[Stage.DECISION]
+    decision_rules = decision.rule_set or get_rule_set(on=decision.date)
+    start = decision.received_on or decision.date
+    days = decision_rules.int_value("ceremony_working_days")
+    deadline = add_working_days(start, days)
+    ctx.details["deadline"] = deadline.isoformat()
+    if ctx.date > deadline:
+        ctx.details["late"] = True
+        if not ctx.note.strip():
+            raise DomainError(
+                f"Lễ kết nạp ngày {el.fmt(ctx.date)} quá hạn"
+                f" {days} ngày làm việc kể từ"
+                f" ngày nhận quyết định ({el.fmt(start)}; hạn {el.fmt(deadline)}); phải ghi"
+                " văn bản đồng ý của cấp ủy cấp trên vào ghi chú.",
+                rule="ceremony_working_days",
+                found=el.fmt(ctx.date),
+                required=f"đến {el.fmt(deadline)}",
+                field="note",
+            )
+    if ctx.helper is not None:
+        _check_member_official(ctx.helper, ctx.date, "Đảng viên giúp đỡ")
+    return None
+
+
+def _admit_at_ceremony(ctx: StepContext, step: Step) -> list[str]:
+    """The ceremony admits the person (members app) and closes the dossier."""
+    _admit(ctx.dossier, ctx.steps[Stage.DECISION], step, ctx.actor, ctx.rule_set, ctx.helper)
+    ctx.dossier.status = DossierStatus.ADMITTED
+    ctx.dossier.closed_on = ctx.date
+    return ["status", "closed_on"]
+
+
+STAGE_CHECKS: dict[Stage, StageCheck] = {
+    Stage.OUTSTANDING: _no_rule,
+    Stage.CLASS: _check_class,
+    Stage.APPLICATION: _no_rule,
+    Stage.VERIFICATION: _no_rule,
+    Stage.INTRODUCTION: _check_introduction,
+    Stage.OPINIONS: _no_rule,
+    Stage.CELL_VOTE: _check_cell_vote,
+    Stage.GRASSROOTS_VOTE: _check_grassroots_vote,
+    Stage.DECISION: _check_decision,
+    Stage.CEREMONY: _check_ceremony,
+}
+STAGE_EFFECTS: dict[Stage, StageEffect] = {
+    Stage.INTRODUCTION: _add_introducers,
+    Stage.CEREMONY: _admit_at_ceremony,
+}
+
+
+def _create_step(ctx: StepContext) -> Step:
+    voted = ctx.stage in VOTE_STAGES
+    try:
+        with transaction.atomic():
+            return Step.objects.create(
+                dossier=ctx.dossier,
+                stage=ctx.stage,
+                date=ctx.date,
+                actor=ctx.actor,
+                document_number=ctx.document_number,
+                votes_eligible=ctx.votes_eligible if voted else None,
+                votes_for=ctx.votes_for if voted else None,
+                votes_against=(ctx.votes_against or 0) if voted else None,
+                note=ctx.note,
+                received_on=ctx.received_on if ctx.stage == Stage.DECISION else None,
+                rule_set=ctx.rule_set,
+                details=ctx.details,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            f"Bước «{stage_label(ctx.stage)}» đã được ghi cho hồ sơ này.",
+            rule="stage_order",
+            found=stage_label(ctx.stage),
+            required=stage_label(next_stage(ctx.dossier) or ctx.stage),
+        ) from exc
+
+
 @transaction.atomic
 def record_step(
     dossier: Dossier,
@@ -403,7 +676,11 @@ def record_step(
     helper: Any = None,
 ) -> Step | FailedVote:
     """Record the next step of an open dossier. Returns the Step, or a FailedVote when a vote
-    did not reach the required fraction (the dossier then stays at its stage)."""
+    did not reach the required fraction (the dossier then stays at its stage).
+
+    The common part (permission, row lock, order and date, rule set, step row, dossier stage,
+    audit, deadline) is here; each stage's own rules are its entry in ``STAGE_CHECKS`` and, for
+    what follows the step row, ``STAGE_EFFECTS``."""
     _require(actor, action_for(stage), dossier.organisation)
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
@@ -414,204 +691,34 @@ def record_step(
     if stage not in Stage.values:
         raise DomainError(f"Bước «{stage}» không tồn tại.", rule="stage_order", field="stage")
     _check_order_and_date(dossier, stage, date)
-    rule_set = get_rule_set(on=date)
-    details: dict[str, Any] = {}
-    steps = {step.stage: step for step in Step.objects.filter(dossier=dossier)}
-
-    if stage == Stage.CLASS:
-        enrolment = enrolment or _latest_certificate(dossier.person)
-        if enrolment is None or enrolment.person_id != dossier.person_id:
-            raise DomainError(
-                f"{dossier.person} chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.",
-                rule="certificate_valid_months",
-                found="không có giấy chứng nhận",
-                required="giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
-                field="enrolment",
-            )
-        check = el.check_certificate(
-            certificate_date=enrolment.certificate_date, on=date, rule_set=rule_set
-        )
-        if not check.passed:
-            raise check.error("enrolment")
-        document_number = document_number or enrolment.certificate_number
-        dossier.enrolment = enrolment
-        dossier.save(update_fields=["enrolment"])
-
-    elif stage == Stage.INTRODUCTION:
-        _check_introducers(dossier, introducers, union_committee, date, rule_set)
-        details["union_committee"] = union_committee
-
-    elif stage == Stage.CELL_VOTE:
-        if dossier.escalated:
-            _require(actor, "dossier.decide", dossier.organisation)
-        el.raise_first_failure(eligibility_checks(dossier, on=date, rule_set=rule_set))
-        official = count_official_members(dossier.organisation, date)
-        if votes_eligible is not None and votes_eligible != official:
-            raise DomainError(
-                f"Tổng số đảng viên chính thức của chi bộ ngày {el.fmt(date)} là {official},"
-                f" không phải {votes_eligible}; tỷ lệ tính trên tổng số đảng viên chính thức,"
-                " không phải số có mặt.",
-                rule="cell_vote_fraction",
-                found=votes_eligible,
-                required=official,
-                field="votes_eligible",
-            )
-        if official == 0:
-            raise DomainError(
-                "Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết.",
-                rule="cell_vote_fraction",
-                found=0,
-                required="≥ 1",
-                field="votes_eligible",
-            )
-        votes_eligible = official
-        _check_votes(votes_eligible, votes_for, votes_against)
-        check = el.check_vote(
-            rule="cell_vote_fraction",
-            label="Chi bộ biểu quyết đề nghị kết nạp",
-            eligible=votes_eligible,
-            votes_for=votes_for or 0,
-            fraction=rule_set.fraction("cell_vote_fraction"),
-        )
-        if not check.passed:
-            return _record_failed_vote(
-                dossier,
-                stage,
-                date,
-                actor,
-                document_number,
-                note,
-                votes_eligible,
-                votes_for or 0,
-                votes_against or 0,
-                rule_set,
-                check,
-            )
-
-    elif stage == Stage.GRASSROOTS_VOTE:
-        if dossier.escalated:
-            _require(actor, "dossier.decide", dossier.organisation)
-        _check_votes(votes_eligible, votes_for, votes_against)
-        assert votes_eligible is not None
-        check = el.check_vote(
-            rule="grassroots_vote_fraction",
-            label="Đảng ủy cơ sở xét, đề nghị kết nạp",
-            eligible=votes_eligible,
-            votes_for=votes_for or 0,
-            fraction=rule_set.fraction("grassroots_vote_fraction"),
-        )
-        if not check.passed:
-            return _record_failed_vote(
-                dossier,
-                stage,
-                date,
-                actor,
-                document_number,
-                note,
-                votes_eligible,
-                votes_for or 0,
-                votes_against or 0,
-                rule_set,
-                check,
-            )
-
-    elif stage == Stage.DECISION:
-        if not document_number.strip():
-            raise DomainError(
-                "Phải ghi số quyết định kết nạp.", rule="decision_number", field="document_number"
-            )
-        if received_on is not None and received_on < date:
-            raise DomainError(
-                f"Ngày chi bộ nhận quyết định ({el.fmt(received_on)}) không được trước ngày"
-                f" quyết định ({el.fmt(date)}).",
-                rule="step_date_order",
-                field="received_on",
-            )
-        cell_vote = steps[Stage.CELL_VOTE]
-        vote_rules = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
-        days = vote_rules.int_value("decision_working_days") + (dossier.extension_working_days or 0)
-        deadline = add_working_days(cell_vote.date, days)
-        details["deadline"] = deadline.isoformat()
-        if date > deadline:
-            details["late"] = True
-            if not note.strip():
-                raise DomainError(
-                    f"Quyết định ngày {el.fmt(date)} quá hạn {days} ngày làm việc kể từ nghị"
-                    f" quyết chi bộ ({el.fmt(cell_vote.date)}; hạn {el.fmt(deadline)}); phải ghi"
-                    " rõ lý do chậm vào ghi chú.",
-                    rule="decision_working_days",
-                    found=el.fmt(date),
-                    required=f"đến {el.fmt(deadline)}",
-                    field="note",
-                )
-
-    elif stage == Stage.CEREMONY:
-        decision = steps[Stage.DECISION]
-        decision_rules = decision.rule_set or get_rule_set(on=decision.date)
-        start = decision.received_on or decision.date
-        deadline = add_working_days(start, decision_rules.int_value("ceremony_working_days"))
-        details["deadline"] = deadline.isoformat()
-        if date > deadline:
-            details["late"] = True
-            if not note.strip():
-                raise DomainError(
-                    f"Lễ kết nạp ngày {el.fmt(date)} quá hạn"
-                    f" {decision_rules.int_value('ceremony_working_days')} ngày làm việc kể từ"
-                    f" ngày nhận quyết định ({el.fmt(start)}; hạn {el.fmt(deadline)}); phải ghi"
-                    " văn bản đồng ý của cấp ủy cấp trên vào ghi chú.",
-                    rule="ceremony_working_days",
-                    found=el.fmt(date),
-                    required=f"đến {el.fmt(deadline)}",
-                    field="note",
-                )
-        if helper is not None:
-            _check_member_official(helper, date, "Đảng viên giúp đỡ")
-
-    try:
-        with transaction.atomic():
-            step = Step.objects.create(
-                dossier=dossier,
-                stage=stage,
-                date=date,
-                actor=actor,
-                document_number=document_number,
-                votes_eligible=votes_eligible if stage in VOTE_STAGES else None,
-                votes_for=votes_for if stage in VOTE_STAGES else None,
-                votes_against=(votes_against or 0) if stage in VOTE_STAGES else None,
-                note=note,
-                received_on=received_on if stage == Stage.DECISION else None,
-                rule_set=rule_set,
-                details=details,
-            )
-    except IntegrityError as exc:
-        raise DomainError(
-            f"Bước «{stage_label(stage)}» đã được ghi cho hồ sơ này.",
-            rule="stage_order",
-            found=stage_label(stage),
-            required=stage_label(next_stage(dossier) or stage),
-        ) from exc
-
-    if stage == Stage.INTRODUCTION:
-        for item in introducers:
-            _add_participant(
-                dossier,
-                person=item["person"],
-                role=Participant.Role.INTRODUCER,
-                day=date,
-                months_together=item.get("months_together"),
-                replacement=bool(item.get("replacement")),
-            )
-
-    fields = ["stage"]
+    ctx = StepContext(
+        dossier=dossier,
+        stage=stage,
+        date=date,
+        actor=actor,
+        rule_set=get_rule_set(on=date),
+        steps={step.stage: step for step in Step.objects.filter(dossier=dossier)},
+        document_number=document_number,
+        note=note,
+        votes_eligible=votes_eligible,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        enrolment=enrolment,
+        introducers=list(introducers),
+        union_committee=union_committee,
+        received_on=received_on,
+        helper=helper,
+    )
+    failed_vote = STAGE_CHECKS[Stage(stage)](ctx)
+    if failed_vote is not None:
+        return failed_vote
+    step = _create_step(ctx)
     dossier.stage = stage
+    fields = ["stage"]
     if dossier.escalated and stage in VOTE_STAGES:
         dossier.escalated = False
         fields.append("escalated")
-    if stage == Stage.CEREMONY:
-        _admit(dossier, steps[Stage.DECISION], step, actor, rule_set, helper)
-        dossier.status = DossierStatus.ADMITTED
-        dossier.closed_on = date
-        fields += ["status", "closed_on"]
+    fields += STAGE_EFFECTS.get(Stage(stage), _no_effect)(ctx, step)
     dossier.save(update_fields=fields)
     record(
         actor=actor,
@@ -621,9 +728,11 @@ def record_step(
         data={
             "stage": stage,
             "date": date,
-            "document_number": document_number,
-            "votes": [votes_eligible, votes_for, votes_against] if stage in VOTE_STAGES else None,
-            "rule_set": rule_set.name,
+            "document_number": ctx.document_number,
+            "votes": [ctx.votes_eligible, votes_for, votes_against]
+            if stage in VOTE_STAGES
+            else None,
+            "rule_set": ctx.rule_set.name,
         },
     )
     refresh_deadline(dossier)
