@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.accounts.rules import can, can_anywhere
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.members import forms as member_forms
 from dangvien.members import selectors, services
 from dangvien.members.access import (
@@ -174,7 +175,7 @@ def member_register(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Đã nhập đảng viên %s.") % membership.person)
                 return redirect("members:member-detail", pk=membership.pk)
