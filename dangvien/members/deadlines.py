@@ -3,7 +3,7 @@
 Every number comes from ``dangvien.rules.selectors.get_rule_set(on=...)``; working days from
 ``dangvien.core.calendar``. Keys used: probation_months, recognition_cell_working_days,
 recognition_decision_working_days, recognition_vote_fraction (falls back to cell_vote_fraction),
-transfer_start_working_days, transfer_present_working_days and, when the rule set has it,
+transfer_start_working_days, transfer_present_working_days and
 residence_introduction_working_days.
 """
 
@@ -14,11 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 from dangvien.core.dates import add_months
-from dangvien.core.errors import DomainError
-
-# 213-QĐ/TW and 33-HD/BTCTW set no deadline for introducing a member to the residence cell
-# (research brief §3, UNCONFIRMED). Used only while the rule set lacks the key.
-RESIDENCE_INTRODUCTION_DEFAULT_WORKING_DAYS = 60
 
 
 def rule_set(on: dt.date) -> Any:
@@ -80,9 +75,5 @@ def transfer_present_due(started_on: dt.date) -> dt.date:
 
 
 def residence_due(required_from: dt.date) -> dt.date:
-    rules = rule_set(required_from)
-    try:
-        days = int(rules.value("residence_introduction_working_days"))
-    except (DomainError, KeyError):
-        days = RESIDENCE_INTRODUCTION_DEFAULT_WORKING_DAYS
+    days = rule_int("residence_introduction_working_days", required_from)
     return add_working_days(required_from, days)
