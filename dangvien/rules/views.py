@@ -91,6 +91,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
     public = sorted(holidays.country_holidays("VN", years=year).items())
     example = dt.date(year, 1, 2)
+    example_days = selectors.get_rule_set_or_earliest(on=example).int_value("decision_working_days")
     return render(
         request,
         "rules/calendar.html",
@@ -99,7 +100,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "year": year,
             "days": selectors.list_calendar_days(year=year),
             "public": public,
-            "example": (example, add_working_days(example, 60)),
+            "example": (example, add_working_days(example, example_days), example_days),
         },
     )
 
