@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.rules import can
 from dangvien.admissions import eligibility as el
@@ -82,18 +83,28 @@ def _check_member_official(person: Any, day: dt.date, role: str) -> None:
 
         membership = Membership.objects.filter(person=person).first()
         if membership is None:
-            found = "chưa là đảng viên"
+            found = _("chưa là đảng viên")
         elif membership.status == "official" and membership.official_date:
-            found = f"đảng viên chính thức từ ngày {el.fmt(membership.official_date)}"
+            found = _("đảng viên chính thức từ ngày %(date)s") % {
+                "date": el.fmt(membership.official_date)
+            }
         else:
             found = str(membership.get_status_display())
         raise DomainError(
-            f"{role} {person} phải là đảng viên chính thức vào ngày {el.fmt(day)}; hiện"
-            f" tại: {str(found).lower()}.",
+            _(
+                "%(role)s %(person)s phải là đảng viên chính thức vào ngày %(day)s;"
+                " hiện tại: %(found)s."
+            )
+            % {
+                "role": role,
+                "person": person,
+                "day": el.fmt(day),
+                "found": str(found).lower(),
+            },
             rule="official_member",
             found=str(found),
-            required="đảng viên chính thức",
-            field="introducers" if role == "Người giới thiệu" else "helpers",
+            required=_("đảng viên chính thức"),
+            field="introducers" if role == _("Người giới thiệu") else "helpers",
         )
 
 
@@ -161,30 +172,35 @@ def open_dossier(
     person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not organisation.is_cell:
         raise DomainError(
-            f"«{organisation}» không phải là chi bộ; danh sách quần chúng ưu tú do chi bộ lập.",
+            _("«%(organisation)s» không phải là chi bộ; danh sách quần chúng ưu tú do chi bộ lập.")
+            % {"organisation": organisation},
             rule="cell_only",
             found=str(organisation.get_kind_display()),
-            required="chi bộ",
+            required=_("chi bộ"),
             field="organisation",
         )
     if date > _today():
-        raise DomainError(f"Ngày {el.fmt(date)} chưa đến.", rule="date_not_future", field="date")
+        raise DomainError(
+            _("Ngày %(date)s chưa đến.") % {"date": el.fmt(date)},
+            rule="date_not_future",
+            field="date",
+        )
     from dangvien.members.models import Membership
 
     if Membership.objects.filter(person=person).exists():
         raise DomainError(
-            f"{person} đã là đảng viên.",
+            _("%(person)s đã là đảng viên.") % {"person": person},
             rule="not_member",
-            found="đảng viên",
-            required="quần chúng",
+            found=_("đảng viên"),
+            required=_("quần chúng"),
             field="person",
         )
     if Dossier.objects.filter(person=person, status=DossierStatus.OPEN).exists():
         raise DomainError(
-            f"{person} đang có hồ sơ kết nạp chưa kết thúc.",
+            _("%(person)s đang có hồ sơ kết nạp chưa kết thúc.") % {"person": person},
             rule="one_open_dossier",
-            found="đang có hồ sơ",
-            required="không có hồ sơ đang xét",
+            found=_("đang có hồ sơ"),
+            required=_("không có hồ sơ đang xét"),
             field="person",
         )
     try:
@@ -206,7 +222,8 @@ def open_dossier(
             )
     except IntegrityError as exc:
         raise DomainError(
-            f"{person} đang có hồ sơ kết nạp chưa kết thúc.", rule="one_open_dossier"
+            _("%(person)s đang có hồ sơ kết nạp chưa kết thúc.") % {"person": person},
+            rule="one_open_dossier",
         ) from exc
     previous = (
         Dossier.objects.filter(person=person).exclude(pk=dossier.pk).select_related("enrolment")
@@ -252,10 +269,11 @@ def _add_participant(
     months_together: int | None = None,
     replacement: bool = False,
 ) -> Participant:
-    label = "Người giới thiệu" if role == Participant.Role.INTRODUCER else "Đảng viên giúp đỡ"
+    label = _("Người giới thiệu") if role == Participant.Role.INTRODUCER else _("Đảng viên giúp đỡ")
     if person.pk == dossier.person_id:
         raise DomainError(
-            f"{label} không thể là chính người xin vào Đảng.", rule="participant_not_self"
+            _("%(label)s không thể là chính người xin vào Đảng.") % {"label": label},
+            rule="participant_not_self",
         )
     _check_member_official(person, day, label)
     try:
@@ -269,7 +287,10 @@ def _add_participant(
                 replacement=replacement,
             )
     except IntegrityError as exc:
-        raise DomainError(f"{person} đã được phân công {label.lower()}.") from exc
+        raise DomainError(
+            _("%(person)s đã được phân công %(label_lower)s.")
+            % {"person": person, "label_lower": label.lower()}
+        ) from exc
 
 
 @transaction.atomic
@@ -292,7 +313,8 @@ def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: Any) -
 def _check_open(dossier: Dossier) -> None:
     if dossier.status != DossierStatus.OPEN:
         raise DomainError(
-            f"Hồ sơ đã kết thúc ({dossier.get_status_display()}); không ghi thêm được.",
+            _("Hồ sơ đã kết thúc (%(status)s); không ghi thêm được.")
+            % {"status": dossier.get_status_display()},
             rule="dossier_open",
             found=str(dossier.get_status_display()),
             required=str(DossierStatus.OPEN.label),
@@ -306,13 +328,23 @@ def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
     expected = next_stage(dossier)
     if stage != expected:
         if Step.objects.filter(dossier=dossier, stage=stage).exists():
-            message = f"Bước «{stage_label(stage)}» đã được ghi cho hồ sơ này."
+            message = _("Bước «%(stage)s» đã được ghi cho hồ sơ này.") % {
+                "stage": stage_label(stage)
+            }
+        elif expected:
+            message = _(
+                "Chưa đến bước «%(stage)s»: hồ sơ đang ở bước «%(current)s», bước tiếp theo là"
+                " «%(expected)s»."
+            ) % {
+                "stage": stage_label(stage),
+                "current": stage_label(dossier.stage),
+                "expected": stage_label(expected),
+            }
         else:
-            message = (
-                f"Chưa đến bước «{stage_label(stage)}»: hồ sơ đang ở bước"
-                f" «{stage_label(dossier.stage)}»"
-                + (f", bước tiếp theo là «{stage_label(expected)}»." if expected else ".")
-            )
+            message = _("Chưa đến bước «%(stage)s»: hồ sơ đang ở bước «%(current)s».") % {
+                "stage": stage_label(stage),
+                "current": stage_label(dossier.stage),
+            }
         raise DomainError(
             message,
             rule="stage_order",
@@ -324,19 +356,23 @@ def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
     assert last is not None
     if date < last.date:
         raise DomainError(
-            f"Ngày {el.fmt(date)} trước ngày của bước trước «{stage_label(last.stage)}»"
-            f" ({el.fmt(last.date)}).",
+            _("Ngày %(date)s trước ngày của bước trước «%(stage)s» (%(previous_date)s).")
+            % {
+                "date": el.fmt(date),
+                "stage": stage_label(last.stage),
+                "previous_date": el.fmt(last.date),
+            },
             rule="step_date_order",
             found=el.fmt(date),
-            required=f"từ {el.fmt(last.date)} trở đi",
+            required=_("từ %(date)s trở đi") % {"date": el.fmt(last.date)},
             field="date",
         )
     if date > _today():
         raise DomainError(
-            f"Ngày {el.fmt(date)} chưa đến; chỉ ghi việc đã diễn ra.",
+            _("Ngày %(date)s chưa đến; chỉ ghi việc đã diễn ra.") % {"date": el.fmt(date)},
             rule="date_not_future",
             found=el.fmt(date),
-            required=f"đến {el.fmt(_today())}",
+            required=_("đến %(today)s") % {"today": el.fmt(_today())},
             field="date",
         )
     return last
@@ -345,17 +381,20 @@ def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
 def _check_votes(eligible: int | None, votes_for: int | None, votes_against: int | None) -> None:
     if eligible is None or votes_for is None:
         raise DomainError(
-            "Phải nhập tổng số có quyền biểu quyết và số tán thành.",
+            _("Phải nhập tổng số có quyền biểu quyết và số tán thành."),
             rule="votes_required",
             field="votes_for",
         )
     against = votes_against or 0
     if votes_for < 0 or against < 0 or eligible <= 0:
-        raise DomainError("Số phiếu không hợp lệ.", rule="votes_valid", field="votes_for")
+        raise DomainError(_("Số phiếu không hợp lệ."), rule="votes_valid", field="votes_for")
     if votes_for + against > eligible:
         raise DomainError(
-            f"Số tán thành ({votes_for}) cộng số không tán thành ({against}) vượt tổng số có"
-            f" quyền biểu quyết ({eligible}).",
+            _(
+                "Số tán thành (%(votes_for)s) cộng số không tán thành (%(against)s)"
+                " vượt tổng số có quyền biểu quyết (%(eligible)s)."
+            )
+            % {"votes_for": votes_for, "against": against, "eligible": eligible},
             rule="votes_not_more_than_eligible",
             found=votes_for + against,
             required=f"≤ {eligible}",
@@ -432,10 +471,11 @@ def _check_class(ctx: StepContext) -> None:
     enrolment = ctx.enrolment or _latest_certificate(dossier.person)
     if enrolment is None or enrolment.person_id != dossier.person_id:
         raise DomainError(
-            f"{dossier.person} chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.",
+            _("%(person)s chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.")
+            % {"person": dossier.person},
             rule="certificate_valid_months",
-            found="không có giấy chứng nhận",
-            required="giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
+            found=_("không có giấy chứng nhận"),
+            required=_("giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng"),
             field="enrolment",
         )
     check = el.check_certificate(
@@ -514,9 +554,16 @@ def _check_cell_vote(ctx: StepContext) -> FailedVote | None:
     official = count_official_members(ctx.dossier.organisation, ctx.date)
     if ctx.votes_eligible is not None and ctx.votes_eligible != official:
         raise DomainError(
-            f"Tổng số đảng viên chính thức của chi bộ ngày {el.fmt(ctx.date)} là {official},"
-            f" không phải {ctx.votes_eligible}; tỷ lệ tính trên tổng số đảng viên chính thức,"
-            " không phải số có mặt.",
+            _(
+                "Tổng số đảng viên chính thức của chi bộ ngày %(date)s là %(official)s,"
+                " không phải %(votes_eligible)s; tỷ lệ tính trên tổng số đảng viên"
+                " chính thức, không phải số có mặt."
+            )
+            % {
+                "date": el.fmt(ctx.date),
+                "official": official,
+                "votes_eligible": ctx.votes_eligible,
+            },
             rule="cell_vote_fraction",
             found=ctx.votes_eligible,
             required=official,
@@ -524,21 +571,23 @@ def _check_cell_vote(ctx: StepContext) -> FailedVote | None:
         )
     if official == 0:
         raise DomainError(
-            "Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết.",
+            _("Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết."),
             rule="cell_vote_fraction",
             found=0,
             required="≥ 1",
             field="votes_eligible",
         )
     ctx.votes_eligible = official
-    return _vote_or_fail(ctx, rule="cell_vote_fraction", label="Chi bộ biểu quyết đề nghị kết nạp")
+    return _vote_or_fail(
+        ctx, rule="cell_vote_fraction", label=_("Chi bộ biểu quyết đề nghị kết nạp")
+    )
 
 
 def _check_grassroots_vote(ctx: StepContext) -> FailedVote | None:
     """Stage 9: ≥ the fraction of the grassroots committee's members."""
     _require_superior_if_escalated(ctx)
     return _vote_or_fail(
-        ctx, rule="grassroots_vote_fraction", label="Đảng ủy cơ sở xét, đề nghị kết nạp"
+        ctx, rule="grassroots_vote_fraction", label=_("Đảng ủy cơ sở xét, đề nghị kết nạp")
     )
 
 
@@ -547,12 +596,15 @@ def _check_decision(ctx: StepContext) -> None:
     plus any extension) only with the reason in the note."""
     if not ctx.document_number.strip():
         raise DomainError(
-            "Phải ghi số quyết định kết nạp.", rule="decision_number", field="document_number"
+            _("Phải ghi số quyết định kết nạp."), rule="decision_number", field="document_number"
         )
     if ctx.received_on is not None and ctx.received_on < ctx.date:
         raise DomainError(
-            f"Ngày chi bộ nhận quyết định ({el.fmt(ctx.received_on)}) không được trước ngày"
-            f" quyết định ({el.fmt(ctx.date)}).",
+            _(
+                "Ngày chi bộ nhận quyết định (%(received_on)s) không được trước ngày"
+                " quyết định (%(date)s)."
+            )
+            % {"received_on": el.fmt(ctx.received_on), "date": el.fmt(ctx.date)},
             rule="step_date_order",
             field="received_on",
         )
@@ -566,12 +618,20 @@ def _check_decision(ctx: StepContext) -> None:
         ctx.details["late"] = True
         if not ctx.note.strip():
             raise DomainError(
-                f"Quyết định ngày {el.fmt(ctx.date)} quá hạn {days} ngày làm việc kể từ nghị"
-                f" quyết chi bộ ({el.fmt(cell_vote.date)}; hạn {el.fmt(deadline)}); phải ghi"
-                " rõ lý do chậm vào ghi chú.",
+                _(
+                    "Quyết định ngày %(date)s quá hạn %(days)s ngày làm việc kể từ nghị"
+                    " quyết chi bộ (%(vote_date)s; hạn %(deadline)s); phải ghi rõ lý do chậm"
+                    " vào ghi chú."
+                )
+                % {
+                    "date": el.fmt(ctx.date),
+                    "days": days,
+                    "vote_date": el.fmt(cell_vote.date),
+                    "deadline": el.fmt(deadline),
+                },
                 rule="decision_working_days",
                 found=el.fmt(ctx.date),
-                required=f"đến {el.fmt(deadline)}",
+                required=_("đến %(deadline)s") % {"deadline": el.fmt(deadline)},
                 field="note",
             )
     return None
@@ -590,17 +650,24 @@ def _check_ceremony(ctx: StepContext) -> None:
         ctx.details["late"] = True
         if not ctx.note.strip():
             raise DomainError(
-                f"Lễ kết nạp ngày {el.fmt(ctx.date)} quá hạn"
-                f" {days} ngày làm việc kể từ"
-                f" ngày nhận quyết định ({el.fmt(start)}; hạn {el.fmt(deadline)}); phải ghi"
-                " văn bản đồng ý của cấp ủy cấp trên vào ghi chú.",
+                _(
+                    "Lễ kết nạp ngày %(date)s quá hạn %(days)s ngày làm việc kể từ ngày"
+                    " nhận quyết định (%(start)s; hạn %(deadline)s); phải ghi văn bản đồng"
+                    " ý của cấp ủy cấp trên vào ghi chú."
+                )
+                % {
+                    "date": el.fmt(ctx.date),
+                    "days": days,
+                    "start": el.fmt(start),
+                    "deadline": el.fmt(deadline),
+                },
                 rule="ceremony_working_days",
                 found=el.fmt(ctx.date),
-                required=f"đến {el.fmt(deadline)}",
+                required=_("đến %(deadline)s") % {"deadline": el.fmt(deadline)},
                 field="note",
             )
     if ctx.helper is not None:
-        _check_member_official(ctx.helper, ctx.date, "Đảng viên giúp đỡ")
+        _check_member_official(ctx.helper, ctx.date, _("Đảng viên giúp đỡ"))
     return None
 
 
@@ -650,7 +717,7 @@ def _create_step(ctx: StepContext) -> Step:
             )
     except IntegrityError as exc:
         raise DomainError(
-            f"Bước «{stage_label(ctx.stage)}» đã được ghi cho hồ sơ này.",
+            _("Bước «%(stage)s» đã được ghi cho hồ sơ này.") % {"stage": stage_label(ctx.stage)},
             rule="stage_order",
             found=stage_label(ctx.stage),
             required=stage_label(next_stage(ctx.dossier) or ctx.stage),
@@ -689,7 +756,11 @@ def record_step(
     )
     _check_open(dossier)
     if stage not in Stage.values:
-        raise DomainError(f"Bước «{stage}» không tồn tại.", rule="stage_order", field="stage")
+        raise DomainError(
+            _("Bước «%(stage)s» không tồn tại.") % {"stage": stage},
+            rule="stage_order",
+            field="stage",
+        )
     _check_order_and_date(dossier, stage, date)
     ctx = StepContext(
         dossier=dossier,
@@ -774,12 +845,13 @@ def _check_introducers(
     required = 1 if union_committee.strip() else rule_set.int_value("introducer_count")
     if len(items) != required or len({item["person"].pk for item in items}) != len(items):
         how = (
-            "ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và 1 đảng viên chính thức"
+            _("ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và 1 đảng viên chính thức")
             if union_committee.strip()
-            else f"{required} đảng viên chính thức"
+            else _("%(count)s đảng viên chính thức") % {"count": required}
         )
         raise DomainError(
-            f"Người giới thiệu phải là {how}; đã nhập {len(items)} người.",
+            _("Người giới thiệu phải là %(how)s; đã nhập %(count)s người.")
+            % {"how": how, "count": len(items)},
             rule="introducer_count",
             found=len(items),
             required=required,
@@ -790,21 +862,25 @@ def _check_introducers(
         person = item["person"]
         if person.pk == dossier.person_id:
             raise DomainError(
-                "Người giới thiệu không thể là chính người xin vào Đảng.",
+                _("Người giới thiệu không thể là chính người xin vào Đảng."),
                 rule="participant_not_self",
                 field="introducers",
             )
-        _check_member_official(person, date, "Người giới thiệu")
+        _check_member_official(person, date, _("Người giới thiệu"))
         months = item.get("months_together")
         if item.get("replacement"):
             continue
         if months is None or months < minimum:
             raise DomainError(
-                f"Người giới thiệu {person} mới cùng công tác, học tập hoặc cư trú với người xin"
-                f" vào Đảng {months or 0} tháng; quy định ít nhất {minimum} tháng.",
+                _(
+                    "Người giới thiệu %(person)s mới cùng công tác, học tập hoặc cư trú với"
+                    " người xin vào Đảng %(months)s tháng; quy định ít nhất %(minimum)s"
+                    " tháng."
+                )
+                % {"person": person, "months": months or 0, "minimum": minimum},
                 rule="introducer_together_months",
-                found=f"{months or 0} tháng",
-                required=f"≥ {minimum} tháng",
+                found=_("%(months)s tháng") % {"months": months or 0},
+                required=_("≥ %(minimum)s tháng") % {"minimum": minimum},
                 field="introducers",
             )
 
@@ -838,7 +914,7 @@ def _record_failed_vote(
                 note=note,
             )
     except IntegrityError as exc:
-        raise DomainError("Lần biểu quyết này đã được ghi.", rule="stage_order") from exc
+        raise DomainError(_("Lần biểu quyết này đã được ghi."), rule="stage_order") from exc
     limit = rule_set.int_value("failed_votes_escalate_after")
     if vote.round >= limit and not dossier.escalated:
         dossier.escalated = True
@@ -871,21 +947,22 @@ def stop_dossier(dossier: Dossier, *, reason: str, date: dt.date, note: str, act
     _check_open(dossier)
     if reason not in StopReason.values:
         raise DomainError(
-            f"Lý do dừng «{reason}» không hợp lệ.",
+            _("Lý do dừng «%(reason)s» không hợp lệ.") % {"reason": reason},
             rule="stop_reason",
             found=reason,
             required=", ".join(StopReason.values),
             field="reason",
         )
     if not note.strip():
-        raise DomainError("Phải ghi rõ lý do dừng hồ sơ.", rule="stop_note", field="note")
+        raise DomainError(_("Phải ghi rõ lý do dừng hồ sơ."), rule="stop_note", field="note")
     last = Step.objects.filter(dossier=dossier).order_by("-date", "-pk").first()
     if last is not None and date < last.date:
         raise DomainError(
-            f"Ngày dừng {el.fmt(date)} trước ngày của bước trước ({el.fmt(last.date)}).",
+            _("Ngày dừng %(date)s trước ngày của bước trước (%(previous_date)s).")
+            % {"date": el.fmt(date), "previous_date": el.fmt(last.date)},
             rule="step_date_order",
             found=el.fmt(date),
-            required=f"từ {el.fmt(last.date)} trở đi",
+            required=_("từ %(date)s trở đi") % {"date": el.fmt(last.date)},
             field="date",
         )
     dossier.status = DossierStatus.STOPPED
@@ -924,15 +1001,20 @@ def record_extension(
     _check_open(dossier)
     if dossier.stage not in (Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE):
         raise DomainError(
-            "Chỉ gia hạn ra quyết định sau khi chi bộ đã biểu quyết và trước khi có quyết định.",
+            _("Chỉ gia hạn ra quyết định sau khi chi bộ đã biểu quyết và trước khi có quyết định."),
             rule="decision_extension_working_days",
             found=stage_label(dossier.stage),
-            required=f"{stage_label(Stage.CELL_VOTE)} hoặc {stage_label(Stage.GRASSROOTS_VOTE)}",
+            required=_("%(cell_vote)s hoặc %(grassroots_vote)s")
+            % {
+                "cell_vote": stage_label(Stage.CELL_VOTE),
+                "grassroots_vote": stage_label(Stage.GRASSROOTS_VOTE),
+            },
         )
     maximum = get_rule_set(on=date).int_value("decision_extension_working_days")
     if not 1 <= working_days <= maximum:
         raise DomainError(
-            f"Gia hạn {working_days} ngày làm việc; quy định tối đa {maximum} ngày làm việc.",
+            _("Gia hạn %(working_days)s ngày làm việc; quy định tối đa %(maximum)s ngày làm việc.")
+            % {"working_days": working_days, "maximum": maximum},
             rule="decision_extension_working_days",
             found=working_days,
             required=f"1–{maximum}",
@@ -940,7 +1022,7 @@ def record_extension(
         )
     if not document_number.strip():
         raise DomainError(
-            "Phải ghi số văn bản gia hạn.", rule="extension_document", field="document_number"
+            _("Phải ghi số văn bản gia hạn."), rule="extension_document", field="document_number"
         )
     old = dossier.extension_working_days
     dossier.extension_working_days = working_days
@@ -973,10 +1055,14 @@ def record_approval(
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     _check_open(dossier)
     if kind not in Approval.Kind.values:
-        raise DomainError(f"Loại ngoại lệ «{kind}» không hợp lệ.", rule="approval", field="kind")
+        raise DomainError(
+            _("Loại ngoại lệ «%(kind)s» không hợp lệ.") % {"kind": kind},
+            rule="approval",
+            field="kind",
+        )
     if not issuing_body.strip() or not document_number.strip():
         raise DomainError(
-            "Phải ghi cơ quan cho phép và số văn bản.", rule="approval", field="issuing_body"
+            _("Phải ghi cơ quan cho phép và số văn bản."), rule="approval", field="issuing_body"
         )
     try:
         with transaction.atomic():
@@ -989,7 +1075,7 @@ def record_approval(
                 actor=actor,
             )
     except IntegrityError as exc:
-        raise DomainError("Văn bản đồng ý loại này đã được ghi.", rule="approval") from exc
+        raise DomainError(_("Văn bản đồng ý loại này đã được ghi."), rule="approval") from exc
     record(
         actor=actor,
         action="admissions.approval.recorded",

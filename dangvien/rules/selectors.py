@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from dangvien.core.errors import DomainError
 from dangvien.rules.models import CalendarDay, RuleSet
@@ -15,10 +16,11 @@ def get_rule_set(*, on: dt.date) -> RuleSet:
     rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     if rule_set is None:
         raise DomainError(
-            f"Không có bộ quy định nào có hiệu lực vào ngày {on:%d/%m/%Y}.",
+            _("Không có bộ quy định nào có hiệu lực vào ngày %(on)s.")
+            % {"on": format(on, "%d/%m/%Y")},
             rule="rule_set_in_force",
             found=f"{on:%d/%m/%Y}",
-            required="một bộ quy định có hiệu lực",
+            required=_("một bộ quy định có hiệu lực"),
         )
     return rule_set
 
