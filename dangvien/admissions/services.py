@@ -842,13 +842,14 @@ def _check_introducers(
     rule_set: Any,
 ) -> None:
     items = list(introducers)
-    required = 1 if union_committee.strip() else rule_set.int_value("introducer_count")
+    by_union = bool(union_committee.strip())
+    required = rule_set.int_value("introducer_count_with_union" if by_union else "introducer_count")
     if len(items) != required or len({item["person"].pk for item in items}) != len(items):
         how = (
-            _("ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và 1 đảng viên chính thức")
-            if union_committee.strip()
-            else _("%(count)s đảng viên chính thức") % {"count": required}
-        )
+            _("ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và %(count)s đảng viên chính thức")
+            if by_union
+            else _("%(count)s đảng viên chính thức")
+        ) % {"count": required}
         raise DomainError(
             _("Người giới thiệu phải là %(how)s; đã nhập %(count)s người.")
             % {"how": how, "count": len(items)},

@@ -15,6 +15,9 @@ COMMON_VALUES: dict[str, Any] = {
     "certificate_valid_months": 60,
     "introducer_together_months": 12,
     "introducer_count": 2,
+    # With the Youth Union (or trade-union) committee introducing: this many official members too
+    # (Charter Art. 4.1; 24-QĐ/TW 3.2.1/3.2.2, kept in 294-QĐ/TW). Added by migration 0003.
+    "introducer_count_with_union": 1,
     "cell_vote_fraction": "2/3",
     "grassroots_vote_fraction": "2/3",
     "failed_votes_escalate_after": 3,

@@ -421,3 +421,24 @@ def test_ceremony_admits_the_person_and_closes_the_dossier(cell, admin):
     assert Participant.objects.filter(
         dossier=dossier, person=helper, role=Participant.Role.HELPER
     ).exists()
+
+
+def test_introduction_by_the_union_committee_needs_its_number_of_members(cell, admin):
+    dossier = dossier_at(cell, admin, Stage.VERIFICATION)
+    first, second = make_officials(cell, 2)
+    error = refused(
+        dossier,
+        stage=Stage.INTRODUCTION,
+        date=D(2026, 2, 2),
+        actor=admin,
+        union_committee="BCH Đoàn xã Bắc Một",
+        introducers=[
+            {"person": first, "months_together": 24},
+            {"person": second, "months_together": 24},
+        ],
+    )
+    assert error.message == (
+        "Người giới thiệu phải là ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và 1 đảng viên"
+        " chính thức; đã nhập 2 người."
+    )
+    assert (error.rule, error.found, error.required) == ("introducer_count", 2, 1)
