@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from dangvien.admissions import selectors, services
@@ -154,7 +155,7 @@ def _person(request: HttpRequest, pk: int, field: str) -> Any:
 
     person = Person.objects.visible_to(request.user).filter(pk=pk).first()
     if person is None:
-        raise DomainError("Người này không tồn tại hoặc nằm ngoài phạm vi của bạn.", field=field)
+        raise DomainError(_("Người này không tồn tại hoặc nằm ngoài phạm vi của bạn."), field=field)
     return person
 
 
@@ -210,7 +211,7 @@ def open_dossier(request: HttpRequest, payload: DossierIn) -> tuple[int, Dossier
     )
     if organisation is None:
         raise DomainError(
-            "Chi bộ không tồn tại hoặc nằm ngoài phạm vi của bạn.", field="organisation_id"
+            _("Chi bộ không tồn tại hoặc nằm ngoài phạm vi của bạn."), field="organisation_id"
         )
     if not can(request.user, "dossier.change", organisation):
         raise PermissionDenied("dossier.change")
@@ -243,7 +244,7 @@ def record_step(request: HttpRequest, dossier_id: int, payload: StepIn) -> tuple
 
         enrolment = Enrolment.objects.filter(pk=payload.enrolment_id, person=dossier.person).first()
         if enrolment is None:
-            raise DomainError("Giấy chứng nhận không thuộc người này.", field="enrolment_id")
+            raise DomainError(_("Giấy chứng nhận không thuộc người này."), field="enrolment_id")
     result = services.record_step(
         dossier,
         stage=stage,

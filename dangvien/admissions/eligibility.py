@@ -12,29 +12,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from dangvien.core.dates import add_months, full_months
 from dangvien.core.errors import DomainError
 from dangvien.people.choices import GENERAL_EDUCATION_RANK, GeneralEducation
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the month's last day when that day does not exist."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def full_months(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end`` (the age in full months on ``end``)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    while months > 0 and add_months(start, months) > end:
-        months -= 1
-    return max(months, 0)
-
-
 def years_months(months: int) -> str:
-    return f"{months // 12} tuổi {months % 12} tháng"
+    return _("%(years)s tuổi %(months)s tháng") % {"years": months // 12, "months": months % 12}
 
 
 def fmt(day: dt.date | None) -> str:
@@ -67,16 +53,19 @@ def check_age(*, date_of_birth: dt.date, on: dt.date, rule_set: Any, approval: A
     minimum = rule_set.int_value("age_min_months")
     maximum = rule_set.int_value("age_max_months")
     found = years_months(months)
-    label = "Tuổi tại ngày chi bộ xét"
+    label = _("Tuổi tại ngày chi bộ xét")
     if months < minimum:
         return Check(
             "age_min_months",
             label,
             False,
-            f"Tuổi đời chưa đủ: ngày {fmt(on)} người xin vào Đảng mới {found}, quy định phải đủ"
-            f" {minimum // 12} tuổi ({minimum} tháng).",
-            found=f"{months} tháng",
-            required=f"≥ {minimum} tháng",
+            _(
+                "Tuổi đời chưa đủ: ngày %(on)s người xin vào Đảng mới %(found)s, quy"
+                " định phải đủ %(minimum_years)s tuổi (%(minimum)s tháng)."
+            )
+            % {"on": fmt(on), "found": found, "minimum_years": minimum // 12, "minimum": minimum},
+            found=_("%(months)s tháng") % {"months": months},
+            required=_("≥ %(minimum)s tháng") % {"minimum": minimum},
         )
     if months > maximum:
         if approval is not None:
@@ -84,29 +73,42 @@ def check_age(*, date_of_birth: dt.date, on: dt.date, rule_set: Any, approval: A
                 "age_max_months",
                 label,
                 True,
-                f"{found}, trên {maximum // 12} tuổi, đã có văn bản đồng ý của"
-                f" {approval.issuing_body} số {approval.document_number}"
-                f" ngày {fmt(approval.date)}.",
-                found=f"{months} tháng",
-                required=f"≤ {maximum} tháng hoặc có văn bản đồng ý",
+                _(
+                    "%(found)s, trên %(maximum_years)s tuổi, đã có văn bản đồng ý của"
+                    " %(issuing_body)s số %(document_number)s ngày %(date)s."
+                )
+                % {
+                    "found": found,
+                    "maximum_years": maximum // 12,
+                    "issuing_body": approval.issuing_body,
+                    "document_number": approval.document_number,
+                    "date": fmt(approval.date),
+                },
+                found=_("%(months)s tháng") % {"months": months},
+                required=_("≤ %(maximum)s tháng hoặc có văn bản đồng ý") % {"maximum": maximum},
             )
         return Check(
             "age_max_months",
             label,
             False,
-            f"Tuổi đời vượt quy định: ngày {fmt(on)} người xin vào Đảng đã {found}, quy định không"
-            f" quá {maximum // 12} tuổi ({maximum} tháng); trên {maximum // 12} tuổi phải có văn"
-            " bản đồng ý của ban thường vụ tỉnh ủy (ghi cơ quan, số, ngày văn bản).",
-            found=f"{months} tháng",
-            required=f"≤ {maximum} tháng hoặc có văn bản đồng ý",
+            _(
+                "Tuổi đời vượt quy định: ngày %(on)s người xin vào Đảng đã %(found)s,"
+                " quy định không quá %(maximum_years)s tuổi (%(maximum)s tháng); trên"
+                " %(maximum_years)s tuổi phải có văn bản đồng ý của ban thường vụ tỉnh ủy"
+                " (ghi cơ quan, số, ngày văn bản)."
+            )
+            % {"on": fmt(on), "found": found, "maximum_years": maximum // 12, "maximum": maximum},
+            found=_("%(months)s tháng") % {"months": months},
+            required=_("≤ %(maximum)s tháng hoặc có văn bản đồng ý") % {"maximum": maximum},
         )
     return Check(
         "age_min_months",
         label,
         True,
-        f"{found} (từ {minimum // 12} đến {maximum // 12} tuổi).",
-        found=f"{months} tháng",
-        required=f"{minimum}–{maximum} tháng",
+        _("%(found)s (từ %(minimum_years)s đến %(maximum_years)s tuổi).")
+        % {"found": found, "minimum_years": minimum // 12, "maximum_years": maximum // 12},
+        found=_("%(months)s tháng") % {"months": months},
+        required=_("%(minimum)s–%(maximum)s tháng") % {"minimum": minimum, "maximum": maximum},
     )
 
 
@@ -128,7 +130,7 @@ def check_education(
 ) -> Check:
     required = required_education(organisation=organisation, rule_set=rule_set)
     have = person.general_education
-    label = "Trình độ học vấn"
+    label = _("Trình độ học vấn")
     required_label = str(GeneralEducation(required).label)
     found_label = str(GeneralEducation(have).label)
     if (
@@ -139,7 +141,8 @@ def check_education(
             "education_min",
             label,
             True,
-            f"{found_label} (yêu cầu: {required_label}).",
+            _("%(found_label)s (yêu cầu: %(required_label)s).")
+            % {"found_label": found_label, "required_label": required_label},
             found=have,
             required=required,
         )
@@ -148,8 +151,15 @@ def check_education(
             "education_min",
             label,
             True,
-            f"Chỉ biết đọc, biết viết; đã có văn bản đồng ý của {approval.issuing_body} số"
-            f" {approval.document_number} ngày {fmt(approval.date)}.",
+            _(
+                "Chỉ biết đọc, biết viết; đã có văn bản đồng ý của %(issuing_body)s số"
+                " %(document_number)s ngày %(date)s."
+            )
+            % {
+                "issuing_body": approval.issuing_body,
+                "document_number": approval.document_number,
+                "date": fmt(approval.date),
+            },
             found=have,
             required=required,
         )
@@ -157,13 +167,19 @@ def check_education(
         "education_min",
         label,
         False,
-        f"Trình độ học vấn chưa đạt: người xin vào Đảng có trình độ «{found_label}», quy định"
-        f" tối thiểu «{required_label}»"
-        + (
-            "; trường hợp chỉ biết đọc, biết viết phải có văn bản đồng ý của cấp có thẩm quyền."
+        (
+            _(
+                "Trình độ học vấn chưa đạt: người xin vào Đảng có trình độ «%(found)s», quy định"
+                " tối thiểu «%(required)s»; trường hợp chỉ biết đọc, biết viết phải có văn bản"
+                " đồng ý của cấp có thẩm quyền."
+            )
             if have == GeneralEducation.LITERATE
-            else "."
-        ),
+            else _(
+                "Trình độ học vấn chưa đạt: người xin vào Đảng có trình độ «%(found)s», quy định"
+                " tối thiểu «%(required)s»."
+            )
+        )
+        % {"found": found_label, "required": required_label},
         found=have,
         required=required,
     )
@@ -171,15 +187,15 @@ def check_education(
 
 def check_certificate(*, certificate_date: dt.date | None, on: dt.date, rule_set: Any) -> Check:
     months = rule_set.int_value("certificate_valid_months")
-    label = "Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng"
+    label = _("Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng")
     if certificate_date is None:
         return Check(
             "certificate_valid_months",
             label,
             False,
-            "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng.",
-            found="không có",
-            required=f"giấy chứng nhận còn giá trị ({months} tháng)",
+            _("Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng."),
+            found=_("không có"),
+            required=_("giấy chứng nhận còn giá trị (%(months)s tháng)") % {"months": months},
         )
     expiry = add_months(certificate_date, months)
     if on > expiry:
@@ -187,19 +203,29 @@ def check_certificate(*, certificate_date: dt.date | None, on: dt.date, rule_set
             "certificate_valid_months",
             label,
             False,
-            f"Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng cấp ngày {fmt(certificate_date)}"
-            f" đã hết giá trị ngày {fmt(expiry)} ({months} tháng); ngày {fmt(on)} đã quá hạn,"
-            " phải học lại lớp.",
+            _(
+                "Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng cấp ngày"
+                " %(certificate_date)s đã hết giá trị ngày %(expiry)s (%(months)s"
+                " tháng); ngày %(on)s đã quá hạn, phải học lại lớp."
+            )
+            % {
+                "certificate_date": fmt(certificate_date),
+                "expiry": fmt(expiry),
+                "months": months,
+                "on": fmt(on),
+            },
             found=fmt(certificate_date),
-            required=f"không quá {months} tháng (đến {fmt(expiry)})",
+            required=_("không quá %(months)s tháng (đến %(expiry)s)")
+            % {"months": months, "expiry": fmt(expiry)},
         )
     return Check(
         "certificate_valid_months",
         label,
         True,
-        f"Cấp ngày {fmt(certificate_date)}, còn giá trị đến {fmt(expiry)}.",
+        _("Cấp ngày %(certificate_date)s, còn giá trị đến %(expiry)s.")
+        % {"certificate_date": fmt(certificate_date), "expiry": fmt(expiry)},
         found=fmt(certificate_date),
-        required=f"đến {fmt(expiry)}",
+        required=_("đến %(expiry)s") % {"expiry": fmt(expiry)},
     )
 
 
@@ -207,15 +233,35 @@ def check_vote(
     *, rule: str, label: str, eligible: int, votes_for: int, fraction: Fraction
 ) -> Check:
     found = f"{votes_for}/{eligible}"
-    required = f"≥ {fraction.numerator}/{fraction.denominator} của {eligible}"
+    required = _("≥ %(numerator)s/%(denominator)s của %(eligible)s") % {
+        "numerator": fraction.numerator,
+        "denominator": fraction.denominator,
+        "eligible": eligible,
+    }
     if eligible > 0 and Fraction(votes_for, eligible) >= fraction:
-        return Check(rule, label, True, f"{found} tán thành ({required}).", found, required)
+        return Check(
+            rule,
+            label,
+            True,
+            _("%(found)s tán thành (%(required)s).") % {"found": found, "required": required},
+            found,
+            required,
+        )
     return Check(
         rule,
         label,
         False,
-        f"{label}: {votes_for} trên {eligible} tán thành, chưa đạt"
-        f" {fraction.numerator}/{fraction.denominator} tổng số.",
+        _(
+            "%(label)s: %(votes_for)s trên %(eligible)s tán thành, chưa đạt"
+            " %(numerator)s/%(denominator)s tổng số."
+        )
+        % {
+            "label": label,
+            "votes_for": votes_for,
+            "eligible": eligible,
+            "numerator": fraction.numerator,
+            "denominator": fraction.denominator,
+        },
         found,
         required,
     )

@@ -37,7 +37,7 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     escalated = models.BooleanField(
-        _("đã báo cáo cấp trên (3 lần biểu quyết không đạt)"), default=False
+        _("đã báo cáo cấp trên (biểu quyết không đạt đủ số lần quy định)"), default=False
     )
     extension_working_days = models.PositiveSmallIntegerField(
         _("số ngày làm việc gia hạn quyết định"), null=True, blank=True
@@ -133,7 +133,7 @@ class Approval(models.Model):
     """A written approval that lets an exception pass (over 60, literacy-only education)."""
 
     class Kind(models.TextChoices):
-        OVER_AGE = "over_age", _("Trên 60 tuổi")
+        OVER_AGE = "over_age", _("Vượt tuổi tối đa")
         LITERACY_ONLY = "literacy_only", _("Chỉ biết đọc, biết viết")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="approvals")

@@ -5,21 +5,25 @@ values come from the rule set in force on the step's date."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from dangvien.admissions import eligibility as el
 from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
 from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
 from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
+from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
-from dangvien.rules.selectors import get_rule_set
+from dangvien.rules.models import RuleSet
+from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
 DECIDE_STAGES = {Stage.DECISION}
@@ -79,18 +83,28 @@ def _check_member_official(person: Any, day: dt.date, role: str) -> None:
 
         membership = Membership.objects.filter(person=person).first()
         if membership is None:
-            found = "chưa là đảng viên"
+            found = _("chưa là đảng viên")
         elif membership.status == "official" and membership.official_date:
-            found = f"đảng viên chính thức từ ngày {el.fmt(membership.official_date)}"
+            found = _("đảng viên chính thức từ ngày %(date)s") % {
+                "date": el.fmt(membership.official_date)
+            }
         else:
             found = str(membership.get_status_display())
         raise DomainError(
-            f"{role} {person} phải là đảng viên chính thức vào ngày {el.fmt(day)}; hiện"
-            f" tại: {str(found).lower()}.",
+            _(
+                "%(role)s %(person)s phải là đảng viên chính thức vào ngày %(day)s;"
+                " hiện tại: %(found)s."
+            )
+            % {
+                "role": role,
+                "person": person,
+                "day": el.fmt(day),
+                "found": str(found).lower(),
+            },
             rule="official_member",
             found=str(found),
-            required="đảng viên chính thức",
-            field="introducers" if role == "Người giới thiệu" else "helpers",
+            required=_("đảng viên chính thức"),
+            field="introducers" if role == _("Người giới thiệu") else "helpers",
         )
 
 
@@ -114,9 +128,9 @@ def compute_deadline(dossier: Dossier) -> tuple[dt.date | None, str]:
         return add_working_days(cell_vote.date, days), "decision"
     if dossier.enrolment_id and dossier.enrolment and dossier.enrolment.certificate_date:
         certificate_date = dossier.enrolment.certificate_date
-        rule_set = get_rule_set(on=max(certificate_date, dt.date(2021, 7, 30)))
+        rule_set = get_rule_set_or_earliest(on=certificate_date)
         months = rule_set.int_value("certificate_valid_months")
-        return el.add_months(certificate_date, months), "certificate_expiry"
+        return add_months(certificate_date, months), "certificate_expiry"
     return None, ""
 
 
@@ -158,30 +172,35 @@ def open_dossier(
     person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not organisation.is_cell:
         raise DomainError(
-            f"«{organisation}» không phải là chi bộ; danh sách quần chúng ưu tú do chi bộ lập.",
+            _("«%(organisation)s» không phải là chi bộ; danh sách quần chúng ưu tú do chi bộ lập.")
+            % {"organisation": organisation},
             rule="cell_only",
             found=str(organisation.get_kind_display()),
-            required="chi bộ",
+            required=_("chi bộ"),
             field="organisation",
         )
     if date > _today():
-        raise DomainError(f"Ngày {el.fmt(date)} chưa đến.", rule="date_not_future", field="date")
+        raise DomainError(
+            _("Ngày %(date)s chưa đến.") % {"date": el.fmt(date)},
+            rule="date_not_future",
+            field="date",
+        )
     from dangvien.members.models import Membership
 
     if Membership.objects.filter(person=person).exists():
         raise DomainError(
-            f"{person} đã là đảng viên.",
+            _("%(person)s đã là đảng viên.") % {"person": person},
             rule="not_member",
-            found="đảng viên",
-            required="quần chúng",
+            found=_("đảng viên"),
+            required=_("quần chúng"),
             field="person",
         )
     if Dossier.objects.filter(person=person, status=DossierStatus.OPEN).exists():
         raise DomainError(
-            f"{person} đang có hồ sơ kết nạp chưa kết thúc.",
+            _("%(person)s đang có hồ sơ kết nạp chưa kết thúc.") % {"person": person},
             rule="one_open_dossier",
-            found="đang có hồ sơ",
-            required="không có hồ sơ đang xét",
+            found=_("đang có hồ sơ"),
+            required=_("không có hồ sơ đang xét"),
             field="person",
         )
     try:
@@ -203,7 +222,8 @@ def open_dossier(
             )
     except IntegrityError as exc:
         raise DomainError(
-            f"{person} đang có hồ sơ kết nạp chưa kết thúc.", rule="one_open_dossier"
+            _("%(person)s đang có hồ sơ kết nạp chưa kết thúc.") % {"person": person},
+            rule="one_open_dossier",
         ) from exc
     previous = (
         Dossier.objects.filter(person=person).exclude(pk=dossier.pk).select_related("enrolment")
@@ -249,10 +269,11 @@ def _add_participant(
     months_together: int | None = None,
     replacement: bool = False,
 ) -> Participant:
-    label = "Người giới thiệu" if role == Participant.Role.INTRODUCER else "Đảng viên giúp đỡ"
+    label = _("Người giới thiệu") if role == Participant.Role.INTRODUCER else _("Đảng viên giúp đỡ")
     if person.pk == dossier.person_id:
         raise DomainError(
-            f"{label} không thể là chính người xin vào Đảng.", rule="participant_not_self"
+            _("%(label)s không thể là chính người xin vào Đảng.") % {"label": label},
+            rule="participant_not_self",
         )
     _check_member_official(person, day, label)
     try:
@@ -266,7 +287,10 @@ def _add_participant(
                 replacement=replacement,
             )
     except IntegrityError as exc:
-        raise DomainError(f"{person} đã được phân công {label.lower()}.") from exc
+        raise DomainError(
+            _("%(person)s đã được phân công %(label_lower)s.")
+            % {"person": person, "label_lower": label.lower()}
+        ) from exc
 
 
 @transaction.atomic
@@ -289,7 +313,8 @@ def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: Any) -
 def _check_open(dossier: Dossier) -> None:
     if dossier.status != DossierStatus.OPEN:
         raise DomainError(
-            f"Hồ sơ đã kết thúc ({dossier.get_status_display()}); không ghi thêm được.",
+            _("Hồ sơ đã kết thúc (%(status)s); không ghi thêm được.")
+            % {"status": dossier.get_status_display()},
             rule="dossier_open",
             found=str(dossier.get_status_display()),
             required=str(DossierStatus.OPEN.label),
@@ -303,13 +328,23 @@ def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
     expected = next_stage(dossier)
     if stage != expected:
         if Step.objects.filter(dossier=dossier, stage=stage).exists():
-            message = f"Bước «{stage_label(stage)}» đã được ghi cho hồ sơ này."
+            message = _("Bước «%(stage)s» đã được ghi cho hồ sơ này.") % {
+                "stage": stage_label(stage)
+            }
+        elif expected:
+            message = _(
+                "Chưa đến bước «%(stage)s»: hồ sơ đang ở bước «%(current)s», bước tiếp theo là"
+                " «%(expected)s»."
+            ) % {
+                "stage": stage_label(stage),
+                "current": stage_label(dossier.stage),
+                "expected": stage_label(expected),
+            }
         else:
-            message = (
-                f"Chưa đến bước «{stage_label(stage)}»: hồ sơ đang ở bước"
-                f" «{stage_label(dossier.stage)}»"
-                + (f", bước tiếp theo là «{stage_label(expected)}»." if expected else ".")
-            )
+            message = _("Chưa đến bước «%(stage)s»: hồ sơ đang ở bước «%(current)s».") % {
+                "stage": stage_label(stage),
+                "current": stage_label(dossier.stage),
+            }
         raise DomainError(
             message,
             rule="stage_order",
@@ -321,19 +356,23 @@ def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
     assert last is not None
     if date < last.date:
         raise DomainError(
-            f"Ngày {el.fmt(date)} trước ngày của bước trước «{stage_label(last.stage)}»"
-            f" ({el.fmt(last.date)}).",
+            _("Ngày %(date)s trước ngày của bước trước «%(stage)s» (%(previous_date)s).")
+            % {
+                "date": el.fmt(date),
+                "stage": stage_label(last.stage),
+                "previous_date": el.fmt(last.date),
+            },
             rule="step_date_order",
             found=el.fmt(date),
-            required=f"từ {el.fmt(last.date)} trở đi",
+            required=_("từ %(date)s trở đi") % {"date": el.fmt(last.date)},
             field="date",
         )
     if date > _today():
         raise DomainError(
-            f"Ngày {el.fmt(date)} chưa đến; chỉ ghi việc đã diễn ra.",
+            _("Ngày %(date)s chưa đến; chỉ ghi việc đã diễn ra.") % {"date": el.fmt(date)},
             rule="date_not_future",
             found=el.fmt(date),
-            required=f"đến {el.fmt(_today())}",
+            required=_("đến %(today)s") % {"today": el.fmt(_today())},
             field="date",
         )
     return last
@@ -342,17 +381,20 @@ def _check_order_and_date(dossier: Dossier, stage: str, date: dt.date) -> Step:
 def _check_votes(eligible: int | None, votes_for: int | None, votes_against: int | None) -> None:
     if eligible is None or votes_for is None:
         raise DomainError(
-            "Phải nhập tổng số có quyền biểu quyết và số tán thành.",
+            _("Phải nhập tổng số có quyền biểu quyết và số tán thành."),
             rule="votes_required",
             field="votes_for",
         )
     against = votes_against or 0
     if votes_for < 0 or against < 0 or eligible <= 0:
-        raise DomainError("Số phiếu không hợp lệ.", rule="votes_valid", field="votes_for")
+        raise DomainError(_("Số phiếu không hợp lệ."), rule="votes_valid", field="votes_for")
     if votes_for + against > eligible:
         raise DomainError(
-            f"Số tán thành ({votes_for}) cộng số không tán thành ({against}) vượt tổng số có"
-            f" quyền biểu quyết ({eligible}).",
+            _(
+                "Số tán thành (%(votes_for)s) cộng số không tán thành (%(against)s)"
+                " vượt tổng số có quyền biểu quyết (%(eligible)s)."
+            )
+            % {"votes_for": votes_for, "against": against, "eligible": eligible},
             rule="votes_not_more_than_eligible",
             found=votes_for + against,
             required=f"≤ {eligible}",
@@ -383,6 +425,305 @@ def eligibility_checks(dossier: Dossier, *, on: dt.date, rule_set: Any = None) -
     ]
 
 
+@dataclass
+class StepContext:
+    """What one call of ``record_step`` works on: the locked dossier, the rule set in force on the
+    step's date, the steps already recorded, and the input (which a handler may complete)."""
+
+    dossier: Dossier
+    stage: str
+    date: dt.date
+    actor: Any
+    rule_set: RuleSet
+    steps: dict[str, Step]
+    document_number: str = ""
+    note: str = ""
+    votes_eligible: int | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    enrolment: Any = None
+    introducers: list[dict[str, Any]] = field(default_factory=list)
+    union_committee: str = ""
+    received_on: dt.date | None = None
+    helper: Any = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# A stage's checks, run before the step row is written: raise a DomainError to refuse (nothing is
+# saved), return a FailedVote to stop there (the dossier stays at its stage), or None to go on.
+StageCheck = Callable[[StepContext], FailedVote | None]
+# What a stage does once its step row exists; returns the extra dossier fields it changed.
+StageEffect = Callable[[StepContext, Step], list[str]]
+
+
+def _no_rule(ctx: StepContext) -> None:
+    """Stages with no rule of their own (application, verification, opinions)."""
+    return None
+
+
+def _no_effect(ctx: StepContext, step: Step) -> list[str]:
+    return []
+
+
+def _check_class(ctx: StepContext) -> None:
+    """Stage 3: a completed awareness class with a certificate still valid on the step's date."""
+    dossier = ctx.dossier
+    enrolment = ctx.enrolment or _latest_certificate(dossier.person)
+    if enrolment is None or enrolment.person_id != dossier.person_id:
+        raise DomainError(
+            _("%(person)s chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.")
+            % {"person": dossier.person},
+            rule="certificate_valid_months",
+            found=_("không có giấy chứng nhận"),
+            required=_("giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng"),
+            field="enrolment",
+        )
+    check = el.check_certificate(
+        certificate_date=enrolment.certificate_date, on=ctx.date, rule_set=ctx.rule_set
+    )
+    if not check.passed:
+        raise check.error("enrolment")
+    ctx.enrolment = enrolment
+    ctx.document_number = ctx.document_number or enrolment.certificate_number
+    dossier.enrolment = enrolment
+    dossier.save(update_fields=["enrolment"])
+    return None
+
+
+def _check_introduction(ctx: StepContext) -> None:
+    """Stage 6: two official members (or the union committee and one), each long enough with
+    the candidate."""
+    _check_introducers(ctx.dossier, ctx.introducers, ctx.union_committee, ctx.date, ctx.rule_set)
+    ctx.details["union_committee"] = ctx.union_committee
+    return None
+
+
+def _add_introducers(ctx: StepContext, step: Step) -> list[str]:
+    for item in ctx.introducers:
+        _add_participant(
+            ctx.dossier,
+            person=item["person"],
+            role=Participant.Role.INTRODUCER,
+            day=ctx.date,
+            months_together=item.get("months_together"),
+            replacement=bool(item.get("replacement")),
+        )
+    return []
+
+
+def _require_superior_if_escalated(ctx: StepContext) -> None:
+    """After the failed votes that escalate a case, only the superior level may vote again."""
+    if ctx.dossier.escalated:
+        _require(ctx.actor, "dossier.decide", ctx.dossier.organisation)
+
+
+def _vote_or_fail(ctx: StepContext, *, rule: str, label: str) -> FailedVote | None:
+    """Common to both votes: the votes must add up, and a vote under the rule set's fraction
+    is recorded as failed."""
+    _check_votes(ctx.votes_eligible, ctx.votes_for, ctx.votes_against)
+    assert ctx.votes_eligible is not None
+    check = el.check_vote(
+        rule=rule,
+        label=label,
+        eligible=ctx.votes_eligible,
+        votes_for=ctx.votes_for or 0,
+        fraction=ctx.rule_set.fraction(rule),
+    )
+    if check.passed:
+        return None
+    return _record_failed_vote(
+        ctx.dossier,
+        ctx.stage,
+        ctx.date,
+        ctx.actor,
+        ctx.document_number,
+        ctx.note,
+        ctx.votes_eligible,
+        ctx.votes_for or 0,
+        ctx.votes_against or 0,
+        ctx.rule_set,
+        check,
+    )
+
+
+def _check_cell_vote(ctx: StepContext) -> FailedVote | None:
+    """Stage 8: eligibility (age, education, certificate), then ≥ the fraction of all official
+    members of the cell on the day (not of those present)."""
+    _require_superior_if_escalated(ctx)
+    el.raise_first_failure(eligibility_checks(ctx.dossier, on=ctx.date, rule_set=ctx.rule_set))
+    official = count_official_members(ctx.dossier.organisation, ctx.date)
+    if ctx.votes_eligible is not None and ctx.votes_eligible != official:
+        raise DomainError(
+            _(
+                "Tổng số đảng viên chính thức của chi bộ ngày %(date)s là %(official)s,"
+                " không phải %(votes_eligible)s; tỷ lệ tính trên tổng số đảng viên"
+                " chính thức, không phải số có mặt."
+            )
+            % {
+                "date": el.fmt(ctx.date),
+                "official": official,
+                "votes_eligible": ctx.votes_eligible,
+            },
+            rule="cell_vote_fraction",
+            found=ctx.votes_eligible,
+            required=official,
+            field="votes_eligible",
+        )
+    if official == 0:
+        raise DomainError(
+            _("Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết."),
+            rule="cell_vote_fraction",
+            found=0,
+            required="≥ 1",
+            field="votes_eligible",
+        )
+    ctx.votes_eligible = official
+    return _vote_or_fail(
+        ctx, rule="cell_vote_fraction", label=_("Chi bộ biểu quyết đề nghị kết nạp")
+    )
+
+
+def _check_grassroots_vote(ctx: StepContext) -> FailedVote | None:
+    """Stage 9: ≥ the fraction of the grassroots committee's members."""
+    _require_superior_if_escalated(ctx)
+    return _vote_or_fail(
+        ctx, rule="grassroots_vote_fraction", label=_("Đảng ủy cơ sở xét, đề nghị kết nạp")
+    )
+
+
+def _check_decision(ctx: StepContext) -> None:
+    """Stage 10: a numbered decision; late (after the working days from the cell resolution,
+    plus any extension) only with the reason in the note."""
+    if not ctx.document_number.strip():
+        raise DomainError(
+            _("Phải ghi số quyết định kết nạp."), rule="decision_number", field="document_number"
+        )
+    if ctx.received_on is not None and ctx.received_on < ctx.date:
+        raise DomainError(
+            _(
+                "Ngày chi bộ nhận quyết định (%(received_on)s) không được trước ngày"
+                " quyết định (%(date)s)."
+            )
+            % {"received_on": el.fmt(ctx.received_on), "date": el.fmt(ctx.date)},
+            rule="step_date_order",
+            field="received_on",
+        )
+    cell_vote = ctx.steps[Stage.CELL_VOTE]
+    vote_rules = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
+    extension = ctx.dossier.extension_working_days or 0
+    days = vote_rules.int_value("decision_working_days") + extension
+    deadline = add_working_days(cell_vote.date, days)
+    ctx.details["deadline"] = deadline.isoformat()
+    if ctx.date > deadline:
+        ctx.details["late"] = True
+        if not ctx.note.strip():
+            raise DomainError(
+                _(
+                    "Quyết định ngày %(date)s quá hạn %(days)s ngày làm việc kể từ nghị"
+                    " quyết chi bộ (%(vote_date)s; hạn %(deadline)s); phải ghi rõ lý do chậm"
+                    " vào ghi chú."
+                )
+                % {
+                    "date": el.fmt(ctx.date),
+                    "days": days,
+                    "vote_date": el.fmt(cell_vote.date),
+                    "deadline": el.fmt(deadline),
+                },
+                rule="decision_working_days",
+                found=el.fmt(ctx.date),
+                required=_("đến %(deadline)s") % {"deadline": el.fmt(deadline)},
+                field="note",
+            )
+    return None
+
+
+def _check_ceremony(ctx: StepContext) -> None:
+    """Stage 11: within the working days from receiving the decision (late only with the
+    superior's written consent in the note); the helper is an official member."""
+    decision = ctx.steps[Stage.DECISION]
+    decision_rules = decision.rule_set or get_rule_set(on=decision.date)
+    start = decision.received_on or decision.date
+    days = decision_rules.int_value("ceremony_working_days")
+    deadline = add_working_days(start, days)
+    ctx.details["deadline"] = deadline.isoformat()
+    if ctx.date > deadline:
+        ctx.details["late"] = True
+        if not ctx.note.strip():
+            raise DomainError(
+                _(
+                    "Lễ kết nạp ngày %(date)s quá hạn %(days)s ngày làm việc kể từ ngày"
+                    " nhận quyết định (%(start)s; hạn %(deadline)s); phải ghi văn bản đồng"
+                    " ý của cấp ủy cấp trên vào ghi chú."
+                )
+                % {
+                    "date": el.fmt(ctx.date),
+                    "days": days,
+                    "start": el.fmt(start),
+                    "deadline": el.fmt(deadline),
+                },
+                rule="ceremony_working_days",
+                found=el.fmt(ctx.date),
+                required=_("đến %(deadline)s") % {"deadline": el.fmt(deadline)},
+                field="note",
+            )
+    if ctx.helper is not None:
+        _check_member_official(ctx.helper, ctx.date, _("Đảng viên giúp đỡ"))
+    return None
+
+
+def _admit_at_ceremony(ctx: StepContext, step: Step) -> list[str]:
+    """The ceremony admits the person (members app) and closes the dossier."""
+    _admit(ctx.dossier, ctx.steps[Stage.DECISION], step, ctx.actor, ctx.rule_set, ctx.helper)
+    ctx.dossier.status = DossierStatus.ADMITTED
+    ctx.dossier.closed_on = ctx.date
+    return ["status", "closed_on"]
+
+
+STAGE_CHECKS: dict[Stage, StageCheck] = {
+    Stage.OUTSTANDING: _no_rule,
+    Stage.CLASS: _check_class,
+    Stage.APPLICATION: _no_rule,
+    Stage.VERIFICATION: _no_rule,
+    Stage.INTRODUCTION: _check_introduction,
+    Stage.OPINIONS: _no_rule,
+    Stage.CELL_VOTE: _check_cell_vote,
+    Stage.GRASSROOTS_VOTE: _check_grassroots_vote,
+    Stage.DECISION: _check_decision,
+    Stage.CEREMONY: _check_ceremony,
+}
+STAGE_EFFECTS: dict[Stage, StageEffect] = {
+    Stage.INTRODUCTION: _add_introducers,
+    Stage.CEREMONY: _admit_at_ceremony,
+}
+
+
+def _create_step(ctx: StepContext) -> Step:
+    voted = ctx.stage in VOTE_STAGES
+    try:
+        with transaction.atomic():
+            return Step.objects.create(
+                dossier=ctx.dossier,
+                stage=ctx.stage,
+                date=ctx.date,
+                actor=ctx.actor,
+                document_number=ctx.document_number,
+                votes_eligible=ctx.votes_eligible if voted else None,
+                votes_for=ctx.votes_for if voted else None,
+                votes_against=(ctx.votes_against or 0) if voted else None,
+                note=ctx.note,
+                received_on=ctx.received_on if ctx.stage == Stage.DECISION else None,
+                rule_set=ctx.rule_set,
+                details=ctx.details,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("Bước «%(stage)s» đã được ghi cho hồ sơ này.") % {"stage": stage_label(ctx.stage)},
+            rule="stage_order",
+            found=stage_label(ctx.stage),
+            required=stage_label(next_stage(ctx.dossier) or ctx.stage),
+        ) from exc
+
+
 @transaction.atomic
 def record_step(
     dossier: Dossier,
@@ -402,7 +743,11 @@ def record_step(
     helper: Any = None,
 ) -> Step | FailedVote:
     """Record the next step of an open dossier. Returns the Step, or a FailedVote when a vote
-    did not reach the required fraction (the dossier then stays at its stage)."""
+    did not reach the required fraction (the dossier then stays at its stage).
+
+    The common part (permission, row lock, order and date, rule set, step row, dossier stage,
+    audit, deadline) is here; each stage's own rules are its entry in ``STAGE_CHECKS`` and, for
+    what follows the step row, ``STAGE_EFFECTS``."""
     _require(actor, action_for(stage), dossier.organisation)
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
@@ -411,206 +756,40 @@ def record_step(
     )
     _check_open(dossier)
     if stage not in Stage.values:
-        raise DomainError(f"Bước «{stage}» không tồn tại.", rule="stage_order", field="stage")
-    _check_order_and_date(dossier, stage, date)
-    rule_set = get_rule_set(on=date)
-    details: dict[str, Any] = {}
-    steps = {step.stage: step for step in Step.objects.filter(dossier=dossier)}
-
-    if stage == Stage.CLASS:
-        enrolment = enrolment or _latest_certificate(dossier.person)
-        if enrolment is None or enrolment.person_id != dossier.person_id:
-            raise DomainError(
-                f"{dossier.person} chưa hoàn thành lớp bồi dưỡng nhận thức về Đảng.",
-                rule="certificate_valid_months",
-                found="không có giấy chứng nhận",
-                required="giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
-                field="enrolment",
-            )
-        check = el.check_certificate(
-            certificate_date=enrolment.certificate_date, on=date, rule_set=rule_set
-        )
-        if not check.passed:
-            raise check.error("enrolment")
-        document_number = document_number or enrolment.certificate_number
-        dossier.enrolment = enrolment
-        dossier.save(update_fields=["enrolment"])
-
-    elif stage == Stage.INTRODUCTION:
-        _check_introducers(dossier, introducers, union_committee, date, rule_set)
-        details["union_committee"] = union_committee
-
-    elif stage == Stage.CELL_VOTE:
-        if dossier.escalated:
-            _require(actor, "dossier.decide", dossier.organisation)
-        el.raise_first_failure(eligibility_checks(dossier, on=date, rule_set=rule_set))
-        official = count_official_members(dossier.organisation, date)
-        if votes_eligible is not None and votes_eligible != official:
-            raise DomainError(
-                f"Tổng số đảng viên chính thức của chi bộ ngày {el.fmt(date)} là {official},"
-                f" không phải {votes_eligible}; tỷ lệ tính trên tổng số đảng viên chính thức,"
-                " không phải số có mặt.",
-                rule="cell_vote_fraction",
-                found=votes_eligible,
-                required=official,
-                field="votes_eligible",
-            )
-        if official == 0:
-            raise DomainError(
-                "Chi bộ chưa có đảng viên chính thức nào trong danh sách; không thể biểu quyết.",
-                rule="cell_vote_fraction",
-                found=0,
-                required="≥ 1",
-                field="votes_eligible",
-            )
-        votes_eligible = official
-        _check_votes(votes_eligible, votes_for, votes_against)
-        check = el.check_vote(
-            rule="cell_vote_fraction",
-            label="Chi bộ biểu quyết đề nghị kết nạp",
-            eligible=votes_eligible,
-            votes_for=votes_for or 0,
-            fraction=rule_set.fraction("cell_vote_fraction"),
-        )
-        if not check.passed:
-            return _record_failed_vote(
-                dossier,
-                stage,
-                date,
-                actor,
-                document_number,
-                note,
-                votes_eligible,
-                votes_for or 0,
-                votes_against or 0,
-                rule_set,
-                check,
-            )
-
-    elif stage == Stage.GRASSROOTS_VOTE:
-        if dossier.escalated:
-            _require(actor, "dossier.decide", dossier.organisation)
-        _check_votes(votes_eligible, votes_for, votes_against)
-        assert votes_eligible is not None
-        check = el.check_vote(
-            rule="grassroots_vote_fraction",
-            label="Đảng ủy cơ sở xét, đề nghị kết nạp",
-            eligible=votes_eligible,
-            votes_for=votes_for or 0,
-            fraction=rule_set.fraction("grassroots_vote_fraction"),
-        )
-        if not check.passed:
-            return _record_failed_vote(
-                dossier,
-                stage,
-                date,
-                actor,
-                document_number,
-                note,
-                votes_eligible,
-                votes_for or 0,
-                votes_against or 0,
-                rule_set,
-                check,
-            )
-
-    elif stage == Stage.DECISION:
-        if not document_number.strip():
-            raise DomainError(
-                "Phải ghi số quyết định kết nạp.", rule="decision_number", field="document_number"
-            )
-        if received_on is not None and received_on < date:
-            raise DomainError(
-                f"Ngày chi bộ nhận quyết định ({el.fmt(received_on)}) không được trước ngày"
-                f" quyết định ({el.fmt(date)}).",
-                rule="step_date_order",
-                field="received_on",
-            )
-        cell_vote = steps[Stage.CELL_VOTE]
-        vote_rules = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
-        days = vote_rules.int_value("decision_working_days") + (dossier.extension_working_days or 0)
-        deadline = add_working_days(cell_vote.date, days)
-        details["deadline"] = deadline.isoformat()
-        if date > deadline:
-            details["late"] = True
-            if not note.strip():
-                raise DomainError(
-                    f"Quyết định ngày {el.fmt(date)} quá hạn {days} ngày làm việc kể từ nghị"
-                    f" quyết chi bộ ({el.fmt(cell_vote.date)}; hạn {el.fmt(deadline)}); phải ghi"
-                    " rõ lý do chậm vào ghi chú.",
-                    rule="decision_working_days",
-                    found=el.fmt(date),
-                    required=f"đến {el.fmt(deadline)}",
-                    field="note",
-                )
-
-    elif stage == Stage.CEREMONY:
-        decision = steps[Stage.DECISION]
-        decision_rules = decision.rule_set or get_rule_set(on=decision.date)
-        start = decision.received_on or decision.date
-        deadline = add_working_days(start, decision_rules.int_value("ceremony_working_days"))
-        details["deadline"] = deadline.isoformat()
-        if date > deadline:
-            details["late"] = True
-            if not note.strip():
-                raise DomainError(
-                    f"Lễ kết nạp ngày {el.fmt(date)} quá hạn"
-                    f" {decision_rules.int_value('ceremony_working_days')} ngày làm việc kể từ"
-                    f" ngày nhận quyết định ({el.fmt(start)}; hạn {el.fmt(deadline)}); phải ghi"
-                    " văn bản đồng ý của cấp ủy cấp trên vào ghi chú.",
-                    rule="ceremony_working_days",
-                    found=el.fmt(date),
-                    required=f"đến {el.fmt(deadline)}",
-                    field="note",
-                )
-        if helper is not None:
-            _check_member_official(helper, date, "Đảng viên giúp đỡ")
-
-    try:
-        with transaction.atomic():
-            step = Step.objects.create(
-                dossier=dossier,
-                stage=stage,
-                date=date,
-                actor=actor,
-                document_number=document_number,
-                votes_eligible=votes_eligible if stage in VOTE_STAGES else None,
-                votes_for=votes_for if stage in VOTE_STAGES else None,
-                votes_against=(votes_against or 0) if stage in VOTE_STAGES else None,
-                note=note,
-                received_on=received_on if stage == Stage.DECISION else None,
-                rule_set=rule_set,
-                details=details,
-            )
-    except IntegrityError as exc:
         raise DomainError(
-            f"Bước «{stage_label(stage)}» đã được ghi cho hồ sơ này.",
+            _("Bước «%(stage)s» không tồn tại.") % {"stage": stage},
             rule="stage_order",
-            found=stage_label(stage),
-            required=stage_label(next_stage(dossier) or stage),
-        ) from exc
-
-    if stage == Stage.INTRODUCTION:
-        for item in introducers:
-            _add_participant(
-                dossier,
-                person=item["person"],
-                role=Participant.Role.INTRODUCER,
-                day=date,
-                months_together=item.get("months_together"),
-                replacement=bool(item.get("replacement")),
-            )
-
-    fields = ["stage"]
+            field="stage",
+        )
+    _check_order_and_date(dossier, stage, date)
+    ctx = StepContext(
+        dossier=dossier,
+        stage=stage,
+        date=date,
+        actor=actor,
+        rule_set=get_rule_set(on=date),
+        steps={step.stage: step for step in Step.objects.filter(dossier=dossier)},
+        document_number=document_number,
+        note=note,
+        votes_eligible=votes_eligible,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        enrolment=enrolment,
+        introducers=list(introducers),
+        union_committee=union_committee,
+        received_on=received_on,
+        helper=helper,
+    )
+    failed_vote = STAGE_CHECKS[Stage(stage)](ctx)
+    if failed_vote is not None:
+        return failed_vote
+    step = _create_step(ctx)
     dossier.stage = stage
+    fields = ["stage"]
     if dossier.escalated and stage in VOTE_STAGES:
         dossier.escalated = False
         fields.append("escalated")
-    if stage == Stage.CEREMONY:
-        _admit(dossier, steps[Stage.DECISION], step, actor, rule_set, helper)
-        dossier.status = DossierStatus.ADMITTED
-        dossier.closed_on = date
-        fields += ["status", "closed_on"]
+    fields += STAGE_EFFECTS.get(Stage(stage), _no_effect)(ctx, step)
     dossier.save(update_fields=fields)
     record(
         actor=actor,
@@ -620,9 +799,11 @@ def record_step(
         data={
             "stage": stage,
             "date": date,
-            "document_number": document_number,
-            "votes": [votes_eligible, votes_for, votes_against] if stage in VOTE_STAGES else None,
-            "rule_set": rule_set.name,
+            "document_number": ctx.document_number,
+            "votes": [ctx.votes_eligible, votes_for, votes_against]
+            if stage in VOTE_STAGES
+            else None,
+            "rule_set": ctx.rule_set.name,
         },
     )
     refresh_deadline(dossier)
@@ -661,15 +842,17 @@ def _check_introducers(
     rule_set: Any,
 ) -> None:
     items = list(introducers)
-    required = 1 if union_committee.strip() else rule_set.int_value("introducer_count")
+    by_union = bool(union_committee.strip())
+    required = rule_set.int_value("introducer_count_with_union" if by_union else "introducer_count")
     if len(items) != required or len({item["person"].pk for item in items}) != len(items):
         how = (
-            "ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và 1 đảng viên chính thức"
-            if union_committee.strip()
-            else f"{required} đảng viên chính thức"
-        )
+            _("ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và %(count)s đảng viên chính thức")
+            if by_union
+            else _("%(count)s đảng viên chính thức")
+        ) % {"count": required}
         raise DomainError(
-            f"Người giới thiệu phải là {how}; đã nhập {len(items)} người.",
+            _("Người giới thiệu phải là %(how)s; đã nhập %(count)s người.")
+            % {"how": how, "count": len(items)},
             rule="introducer_count",
             found=len(items),
             required=required,
@@ -680,21 +863,25 @@ def _check_introducers(
         person = item["person"]
         if person.pk == dossier.person_id:
             raise DomainError(
-                "Người giới thiệu không thể là chính người xin vào Đảng.",
+                _("Người giới thiệu không thể là chính người xin vào Đảng."),
                 rule="participant_not_self",
                 field="introducers",
             )
-        _check_member_official(person, date, "Người giới thiệu")
+        _check_member_official(person, date, _("Người giới thiệu"))
         months = item.get("months_together")
         if item.get("replacement"):
             continue
         if months is None or months < minimum:
             raise DomainError(
-                f"Người giới thiệu {person} mới cùng công tác, học tập hoặc cư trú với người xin"
-                f" vào Đảng {months or 0} tháng; quy định ít nhất {minimum} tháng.",
+                _(
+                    "Người giới thiệu %(person)s mới cùng công tác, học tập hoặc cư trú với"
+                    " người xin vào Đảng %(months)s tháng; quy định ít nhất %(minimum)s"
+                    " tháng."
+                )
+                % {"person": person, "months": months or 0, "minimum": minimum},
                 rule="introducer_together_months",
-                found=f"{months or 0} tháng",
-                required=f"≥ {minimum} tháng",
+                found=_("%(months)s tháng") % {"months": months or 0},
+                required=_("≥ %(minimum)s tháng") % {"minimum": minimum},
                 field="introducers",
             )
 
@@ -728,7 +915,7 @@ def _record_failed_vote(
                 note=note,
             )
     except IntegrityError as exc:
-        raise DomainError("Lần biểu quyết này đã được ghi.", rule="stage_order") from exc
+        raise DomainError(_("Lần biểu quyết này đã được ghi."), rule="stage_order") from exc
     limit = rule_set.int_value("failed_votes_escalate_after")
     if vote.round >= limit and not dossier.escalated:
         dossier.escalated = True
@@ -761,21 +948,22 @@ def stop_dossier(dossier: Dossier, *, reason: str, date: dt.date, note: str, act
     _check_open(dossier)
     if reason not in StopReason.values:
         raise DomainError(
-            f"Lý do dừng «{reason}» không hợp lệ.",
+            _("Lý do dừng «%(reason)s» không hợp lệ.") % {"reason": reason},
             rule="stop_reason",
             found=reason,
             required=", ".join(StopReason.values),
             field="reason",
         )
     if not note.strip():
-        raise DomainError("Phải ghi rõ lý do dừng hồ sơ.", rule="stop_note", field="note")
+        raise DomainError(_("Phải ghi rõ lý do dừng hồ sơ."), rule="stop_note", field="note")
     last = Step.objects.filter(dossier=dossier).order_by("-date", "-pk").first()
     if last is not None and date < last.date:
         raise DomainError(
-            f"Ngày dừng {el.fmt(date)} trước ngày của bước trước ({el.fmt(last.date)}).",
+            _("Ngày dừng %(date)s trước ngày của bước trước (%(previous_date)s).")
+            % {"date": el.fmt(date), "previous_date": el.fmt(last.date)},
             rule="step_date_order",
             found=el.fmt(date),
-            required=f"từ {el.fmt(last.date)} trở đi",
+            required=_("từ %(date)s trở đi") % {"date": el.fmt(last.date)},
             field="date",
         )
     dossier.status = DossierStatus.STOPPED
@@ -814,15 +1002,20 @@ def record_extension(
     _check_open(dossier)
     if dossier.stage not in (Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE):
         raise DomainError(
-            "Chỉ gia hạn ra quyết định sau khi chi bộ đã biểu quyết và trước khi có quyết định.",
+            _("Chỉ gia hạn ra quyết định sau khi chi bộ đã biểu quyết và trước khi có quyết định."),
             rule="decision_extension_working_days",
             found=stage_label(dossier.stage),
-            required=f"{stage_label(Stage.CELL_VOTE)} hoặc {stage_label(Stage.GRASSROOTS_VOTE)}",
+            required=_("%(cell_vote)s hoặc %(grassroots_vote)s")
+            % {
+                "cell_vote": stage_label(Stage.CELL_VOTE),
+                "grassroots_vote": stage_label(Stage.GRASSROOTS_VOTE),
+            },
         )
     maximum = get_rule_set(on=date).int_value("decision_extension_working_days")
     if not 1 <= working_days <= maximum:
         raise DomainError(
-            f"Gia hạn {working_days} ngày làm việc; quy định tối đa {maximum} ngày làm việc.",
+            _("Gia hạn %(working_days)s ngày làm việc; quy định tối đa %(maximum)s ngày làm việc.")
+            % {"working_days": working_days, "maximum": maximum},
             rule="decision_extension_working_days",
             found=working_days,
             required=f"1–{maximum}",
@@ -830,7 +1023,7 @@ def record_extension(
         )
     if not document_number.strip():
         raise DomainError(
-            "Phải ghi số văn bản gia hạn.", rule="extension_document", field="document_number"
+            _("Phải ghi số văn bản gia hạn."), rule="extension_document", field="document_number"
         )
     old = dossier.extension_working_days
     dossier.extension_working_days = working_days
@@ -863,10 +1056,14 @@ def record_approval(
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     _check_open(dossier)
     if kind not in Approval.Kind.values:
-        raise DomainError(f"Loại ngoại lệ «{kind}» không hợp lệ.", rule="approval", field="kind")
+        raise DomainError(
+            _("Loại ngoại lệ «%(kind)s» không hợp lệ.") % {"kind": kind},
+            rule="approval",
+            field="kind",
+        )
     if not issuing_body.strip() or not document_number.strip():
         raise DomainError(
-            "Phải ghi cơ quan cho phép và số văn bản.", rule="approval", field="issuing_body"
+            _("Phải ghi cơ quan cho phép và số văn bản."), rule="approval", field="issuing_body"
         )
     try:
         with transaction.atomic():
@@ -879,7 +1076,7 @@ def record_approval(
                 actor=actor,
             )
     except IntegrityError as exc:
-        raise DomainError("Văn bản đồng ý loại này đã được ghi.", rule="approval") from exc
+        raise DomainError(_("Văn bản đồng ý loại này đã được ghi."), rule="approval") from exc
     record(
         actor=actor,
         action="admissions.approval.recorded",

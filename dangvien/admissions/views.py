@@ -27,16 +27,12 @@ from dangvien.admissions.forms import (
 )
 from dangvien.admissions.models import Dossier
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
 
 PAGE_SIZE = 50
-
-
-def _apply_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _done(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
@@ -106,7 +102,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as exc:
-            _apply_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request, _("Đã đưa %s vào danh sách quần chúng ưu tú.") % dossier.person
@@ -190,7 +186,7 @@ def dossier_step(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier, stage=stage, actor=request.user, **form.service_kwargs()
             )
         except DomainError as exc:
-            _apply_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if isinstance(result, services.FailedVote):
                 messages.warning(
@@ -233,7 +229,7 @@ def _simple_post(
         try:
             call(dossier, form.cleaned_data)
         except DomainError as exc:
-            _apply_error(form, exc)
+            add_domain_error(form, exc)
         else:
             return _done(request, dossier, success)
     return _partial(

@@ -6,9 +6,18 @@ from typing import Any
 
 from django import forms
 
+from dangvien.core.errors import DomainError
+
 
 def set_queryset(field: forms.Field, queryset: Any) -> None:
     """Narrow a model-choice field to a (scoped) queryset."""
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{field!r} is not a model choice field")
     field.queryset = queryset
+
+
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the form: on the field it names when the form has that
+    field, otherwise as an error of the whole form. The message is shown as the service wrote
+    it (already in Vietnamese)."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

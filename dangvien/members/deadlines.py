@@ -3,7 +3,7 @@
 Every number comes from ``dangvien.rules.selectors.get_rule_set(on=...)``; working days from
 ``dangvien.core.calendar``. Keys used: probation_months, recognition_cell_working_days,
 recognition_decision_working_days, recognition_vote_fraction (falls back to cell_vote_fraction),
-transfer_start_working_days, transfer_present_working_days and, when the rule set has it,
+transfer_start_working_days, transfer_present_working_days and
 residence_introduction_working_days.
 """
 
@@ -13,27 +13,16 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from dangvien.core.errors import DomainError
-
-# 213-QĐ/TW and 33-HD/BTCTW set no deadline for introducing a member to the residence cell
-# (research brief §3, UNCONFIRMED). Used only while the rule set lacks the key.
-RESIDENCE_INTRODUCTION_DEFAULT_WORKING_DAYS = 60
+from dangvien.core.dates import add_months
 
 
 def rule_set(on: dt.date) -> Any:
     """The rule set in force on ``on``. For dates before the first recorded rule set (members
     entered from old registers) the earliest recorded set is used: the numbers used here
     (12 months, 30/60/30 working days, 2/3) have not changed since 2011 (research brief §0)."""
-    from dangvien.rules.models import RuleSet
-    from dangvien.rules.selectors import get_rule_set
+    from dangvien.rules.selectors import get_rule_set_or_earliest
 
-    try:
-        return get_rule_set(on=on)
-    except DomainError:
-        earliest = RuleSet.objects.order_by("effective_from").first()
-        if earliest is None:
-            raise
-        return earliest
+    return get_rule_set_or_earliest(on=on)
 
 
 def rule_int(key: str, on: dt.date) -> int:
@@ -50,15 +39,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     from dangvien.core.calendar import working_days_between as between
 
     return between(start, end)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the last day of the month when that day does not exist."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def probation_end(ceremony_date: dt.date) -> dt.date:
@@ -95,9 +75,5 @@ def transfer_present_due(started_on: dt.date) -> dt.date:
 
 
 def residence_due(required_from: dt.date) -> dt.date:
-    rules = rule_set(required_from)
-    try:
-        days = int(rules.value("residence_introduction_working_days"))
-    except (DomainError, KeyError):
-        days = RESIDENCE_INTRODUCTION_DEFAULT_WORKING_DAYS
+    days = rule_int("residence_introduction_working_days", required_from)
     return add_working_days(required_from, days)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
+from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 from dangvien.members import deadlines
@@ -32,7 +33,6 @@ from dangvien.members.choices import (
     TransferKind,
     TransferStatus,
 )
-from dangvien.members.deadlines import add_months
 from dangvien.members.models import (
     HelperAssignment,
     Membership,

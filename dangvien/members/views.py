@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can, can_anywhere
 from dangvien.members import forms as member_forms
 from dangvien.members import selectors, services
@@ -174,7 +175,7 @@ def member_register(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Đã nhập đảng viên %s.") % membership.person)
                 return redirect("members:member-detail", pk=membership.pk)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
 from dangvien.organisations import selectors, services
 from dangvien.organisations.access import get_organisation_for_user
@@ -61,7 +62,7 @@ def organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 parent=parent, actor=request.user, **form.cleaned_data
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã tạo tổ chức «%s».") % child.name)
             return redirect("organisations:organisation-detail", pk=child.pk)
@@ -94,7 +95,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_organisation(organisation, actor=request.user, **changes)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("organisations:organisation-detail", pk=organisation.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.audit.models import AuditEvent
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
 from dangvien.people import selectors, services
 from dangvien.people.access import get_person_for_user
@@ -48,10 +49,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _apply_service_error(form: PersonForm, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=request.user)
@@ -59,7 +56,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.create_person(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_service_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm «%s».") % person.full_name)
             return redirect("people:person-detail", pk=person.pk)
@@ -77,7 +74,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_person(person, actor=request.user, **changes)
         except DomainError as exc:
-            _apply_service_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("people:person-detail", pk=person.pk)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
@@ -71,7 +72,7 @@ def create_rule_set(request: HttpRequest, payload: RuleSetIn) -> tuple[int, Rule
 def list_calendar(request: HttpRequest, year: int | None = None) -> list[CalendarDay]:
     if year is not None and not 1900 <= year <= 2200:
         raise DomainError(
-            f"Năm {year} không hợp lệ.",
+            _("Năm %(year)s không hợp lệ.") % {"year": year},
             rule="year_range",
             found=year,
             required="1900–2200",
@@ -95,7 +96,7 @@ def working_days(request: HttpRequest, start: dt.date, days: int = 0) -> dict[st
     days = max(0, min(days, 400))
     if not dt.date(1900, 1, 1) <= start <= dt.date(2200, 12, 31):
         raise DomainError(
-            f"Ngày {start:%d/%m/%Y} nằm ngoài khoảng cho phép.",
+            _("Ngày %(start)s nằm ngoài khoảng cho phép.") % {"start": format(start, "%d/%m/%Y")},
             rule="date_range",
             found=start.isoformat(),
             required="01/01/1900–31/12/2200",

@@ -1,4 +1,4 @@
-"""The rule values of the regulations, as loaded by migration 0002 (and by tests).
+"""The rule values of the regulations, as loaded by migrations 0002 and 0003 (and by tests).
 
 Keys are stable names used by the code; values are numbers (months, working days) or fractions
 written as text ("2/3"). Sources: see docs/pipeline.md and the ``source`` of each rule set.
@@ -15,6 +15,9 @@ COMMON_VALUES: dict[str, Any] = {
     "certificate_valid_months": 60,
     "introducer_together_months": 12,
     "introducer_count": 2,
+    # With the Youth Union (or trade-union) committee introducing: this many official members too
+    # (Charter Art. 4.1; 24-QĐ/TW 3.2.1/3.2.2, kept in 294-QĐ/TW). Added by migration 0003.
+    "introducer_count_with_union": 1,
     "cell_vote_fraction": "2/3",
     "grassroots_vote_fraction": "2/3",
     "failed_votes_escalate_after": 3,
@@ -33,6 +36,10 @@ COMMON_VALUES: dict[str, Any] = {
     "readmission_wait_months_criminal": 60,
     "worklist_horizon_days": 14,
     "cell_min_official_members": 3,
+    # 213-QĐ/TW and 33-HD/BTCTW (party members working elsewhere keep in touch with the party
+    # organisation where they live) fix no number of days for the introduction; 60 working days
+    # is the practice the research brief records (§3, UNCONFIRMED). Added by migration 0003.
+    "residence_introduction_working_days": 60,
 }
 
 RULE_SETS: list[dict[str, Any]] = [

@@ -31,7 +31,8 @@ class RuleSet(models.Model):
             from dangvien.core.errors import DomainError
 
             raise DomainError(
-                f"Bộ quy định «{self.name}» không có giá trị «{key}».",
+                _("Bộ quy định «%(name)s» không có giá trị «%(key)s».")
+                % {"name": self.name, "key": key},
                 rule=key,
                 required=key,
             )

@@ -8,6 +8,7 @@ from functools import reduce
 from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet, Value
+from django.utils.translation import gettext as _
 
 from dangvien.core.errors import DomainError
 from dangvien.rules.models import CalendarDay, RuleSet
@@ -19,11 +20,24 @@ def get_rule_set(*, on: dt.date) -> RuleSet:
     rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     if rule_set is None:
         raise DomainError(
-            f"Không có bộ quy định nào có hiệu lực vào ngày {on:%d/%m/%Y}.",
+            _("Không có bộ quy định nào có hiệu lực vào ngày %(on)s.")
+            % {"on": format(on, "%d/%m/%Y")},
             rule="rule_set_in_force",
             found=f"{on:%d/%m/%Y}",
-            required="một bộ quy định có hiệu lực",
+            required=_("một bộ quy định có hiệu lực"),
         )
+    return rule_set
+
+
+def get_rule_set_or_earliest(*, on: dt.date) -> RuleSet:
+    """The rule set in force on ``on``; for a date before the first recorded rule set (a
+    certificate or a member entered from old registers) the earliest recorded set. Raises the
+    DomainError of ``get_rule_set`` only when there is no rule set at all."""
+    rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    if rule_set is None:
+        rule_set = RuleSet.objects.order_by("effective_from").first()
+    if rule_set is None:
+        return get_rule_set(on=on)
     return rule_set
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
@@ -40,7 +41,10 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
     for key, default in COMMON_VALUES.items():
         if key not in values or values[key] in (None, ""):
             raise DomainError(
-                f"Thiếu giá trị «{key}» trong bộ quy định.", rule=key, required=key, field=key
+                _("Thiếu giá trị «%(key)s» trong bộ quy định.") % {"key": key},
+                rule=key,
+                required=key,
+                field=key,
             )
         value = values[key]
         if isinstance(default, int):
@@ -50,10 +54,11 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
                 number = -1
             if number < 0 or str(number) != str(value).strip():
                 raise DomainError(
-                    f"«{key}» phải là số nguyên không âm; nhận được «{value}».",
+                    _("«%(key)s» phải là số nguyên không âm; nhận được «%(value)s».")
+                    % {"key": key, "value": value},
                     rule=key,
                     found=value,
-                    required="số nguyên ≥ 0",
+                    required=_("số nguyên ≥ 0"),
                     field=key,
                 )
             cleaned[key] = number
@@ -64,7 +69,11 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
                 fraction = Fraction(-1)
             if not 0 < fraction <= 1:
                 raise DomainError(
-                    f"«{key}» phải là phân số trong khoảng (0, 1], ví dụ 2/3; nhận được «{value}».",
+                    _(
+                        "«%(key)s» phải là phân số trong khoảng (0, 1], ví dụ 2/3; nhận được"
+                        " «%(value)s»."
+                    )
+                    % {"key": key, "value": value},
                     rule=key,
                     found=value,
                     required="a/b, 0 < a/b ≤ 1",
@@ -91,7 +100,7 @@ def create_rule_set(
     _require(actor, "rules.change")
     if not name.strip() or not source.strip():
         raise DomainError(
-            "Bộ quy định phải có tên và văn bản căn cứ.", rule="rule_set_source", field="source"
+            _("Bộ quy định phải có tên và văn bản căn cứ."), rule="rule_set_source", field="source"
         )
     cleaned = validate_values(values)
     try:
@@ -101,10 +110,11 @@ def create_rule_set(
             )
     except IntegrityError as exc:
         raise DomainError(
-            f"Đã có bộ quy định hiệu lực từ ngày {effective_from:%d/%m/%Y}.",
+            _("Đã có bộ quy định hiệu lực từ ngày %(effective_from)s.")
+            % {"effective_from": format(effective_from, "%d/%m/%Y")},
             rule="rule_set_unique_date",
             found=f"{effective_from:%d/%m/%Y}",
-            required="một ngày hiệu lực chưa có bộ quy định",
+            required=_("một ngày hiệu lực chưa có bộ quy định"),
             field="effective_from",
         ) from exc
     registry.rule_set_changed()
@@ -130,11 +140,14 @@ def update_rule_set(
     rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if is_rule_set_used(rule_set, today=today):
         raise DomainError(
-            f"Bộ quy định «{rule_set.name}» đã có hiệu lực hoặc đã được áp dụng nên không được"
-            " sửa; hãy thêm bộ quy định mới.",
+            _(
+                "Bộ quy định «%(rule_set)s» đã có hiệu lực hoặc đã được áp dụng nên"
+                " không được sửa; hãy thêm bộ quy định mới."
+            )
+            % {"rule_set": rule_set.name},
             rule="rule_set_immutable",
-            found="đã áp dụng",
-            required="chưa áp dụng",
+            found=_("đã áp dụng"),
+            required=_("chưa áp dụng"),
         )
     allowed = {"name", "source", "values", "effective_from"}
     old = {key: getattr(rule_set, key) for key in changes if key in allowed}
@@ -162,7 +175,7 @@ def set_calendar_day(*, date: dt.date, kind: str, note: str = "", actor: Any) ->
     _require(actor, "calendar.change")
     if kind not in CalendarDay.Kind.values:
         raise DomainError(
-            f"Loại ngày «{kind}» không hợp lệ.",
+            _("Loại ngày «%(kind)s» không hợp lệ.") % {"kind": kind},
             rule="calendar_kind",
             found=kind,
             required=", ".join(CalendarDay.Kind.values),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +13,11 @@ from django.views.decorators.http import require_POST
 
 from dangvien.core.calendar import add_working_days
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can_anywhere
 from dangvien.rules import selectors, services
 from dangvien.rules.forms import CalendarDayForm, RuleSetForm
 from dangvien.rules.models import CalendarDay, RuleSet
-
-
-def _apply(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -67,7 +63,7 @@ def rule_set_create(request: HttpRequest) -> HttpResponse:
         try:
             rule_set = services.create_rule_set(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm bộ quy định «%s».") % rule_set.name)
             return redirect("rules:rule-set-detail", pk=rule_set.pk)
@@ -87,7 +83,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         try:
             services.set_calendar_day(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu ngày điều chỉnh."))
             return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
@@ -95,6 +91,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
     public = sorted(holidays.country_holidays("VN", years=year).items())
     example = dt.date(year, 1, 2)
+    example_days = selectors.get_rule_set_or_earliest(on=example).int_value("decision_working_days")
     return render(
         request,
         "rules/calendar.html",
@@ -103,7 +100,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "year": year,
             "days": selectors.list_calendar_days(year=year),
             "public": public,
-            "example": (example, add_working_days(example, 60)),
+            "example": (example, add_working_days(example, example_days), example_days),
         },
     )
 

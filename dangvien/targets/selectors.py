@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dangvien.organisations.models import Organisation
 from dangvien.targets.models import Target, TargetChange
 
@@ -56,18 +58,17 @@ class TargetAllocation:
             return ""
         from dangvien.core.formatting import format_number
 
+        own = format_number(self.own.value if self.own else 0)
+        children = format_number(self.children_sum)
         if diff > 0:
-            return (
-                "Tổng chỉ tiêu giao cho các tổ chức trực thuộc "
-                f"({format_number(self.children_sum)}) "
-                f"vượt chỉ tiêu của cấp này ({format_number(self.own.value if self.own else 0)}) "
-                f"{format_number(diff)} đảng viên."
-            )
-        return (
-            f"Tổng chỉ tiêu giao cho các tổ chức trực thuộc ({format_number(self.children_sum)}) "
-            f"còn thiếu {format_number(-diff)} so với chỉ tiêu của cấp này "
-            f"({format_number(self.own.value if self.own else 0)})."
-        )
+            return _(
+                "Tổng chỉ tiêu giao cho các tổ chức trực thuộc (%(children)s) vượt chỉ tiêu của"
+                " cấp này (%(own)s) %(difference)s đảng viên."
+            ) % {"children": children, "own": own, "difference": format_number(diff)}
+        return _(
+            "Tổng chỉ tiêu giao cho các tổ chức trực thuộc (%(children)s) còn thiếu"
+            " %(difference)s so với chỉ tiêu của cấp này (%(own)s)."
+        ) % {"children": children, "own": own, "difference": format_number(-diff)}
 
 
 def get_target_allocation(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
@@ -42,19 +43,26 @@ def set_target(
     assigner = _assigning_organisation(organisation)
     if not can(actor, "target.change", assigner):
         raise DomainError(
-            f"Chỉ tiêu của «{organisation.name}» do cấp trên trực tiếp («{assigner.name}») giao; "
-            "bạn không có quyền giao chỉ tiêu ở cấp đó.",
+            _(
+                "Chỉ tiêu của «%(organisation)s» do cấp trên trực tiếp («%(assigner)s»)"
+                " giao; bạn không có quyền giao chỉ tiêu ở cấp đó."
+            )
+            % {"organisation": organisation.name, "assigner": assigner.name},
             rule="target_assigned_by_parent",
             found=organisation.name,
             required=assigner.name,
         )
     if kind not in Target.Kind.values:
         raise DomainError(
-            f"Loại chỉ tiêu «{kind}» không hợp lệ.", rule="target_kind", found=kind, field="kind"
+            _("Loại chỉ tiêu «%(kind)s» không hợp lệ.") % {"kind": kind},
+            rule="target_kind",
+            found=kind,
+            field="kind",
         )
     if not MIN_YEAR <= int(year) <= MAX_YEAR:
         raise DomainError(
-            f"Năm {year} không hợp lệ; cần trong khoảng {MIN_YEAR}–{MAX_YEAR}.",
+            _("Năm %(year)s không hợp lệ; cần trong khoảng %(min_year)s–%(max_year)s.")
+            % {"year": year, "min_year": MIN_YEAR, "max_year": MAX_YEAR},
             rule="target_year",
             found=year,
             required=f"{MIN_YEAR}–{MAX_YEAR}",
@@ -62,7 +70,7 @@ def set_target(
         )
     if value is None or int(value) < 0:
         raise DomainError(
-            f"Chỉ tiêu phải là số không âm; nhận được {value}.",
+            _("Chỉ tiêu phải là số không âm; nhận được %(value)s.") % {"value": value},
             rule="target_value_min",
             found=value,
             required="≥ 0",
@@ -70,7 +78,7 @@ def set_target(
         )
     if kind != Target.Kind.ADMISSIONS and int(value) > 100:
         raise DomainError(
-            f"Chỉ tiêu tỷ lệ phải từ 0 đến 100%; nhận được {value}.",
+            _("Chỉ tiêu tỷ lệ phải từ 0 đến 100%%; nhận được %(value)s.") % {"value": value},
             rule="target_percentage_max",
             found=value,
             required="≤ 100",

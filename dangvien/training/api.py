@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
@@ -71,7 +72,7 @@ def create_class(request: HttpRequest, payload: ClassIn) -> tuple[int, TrainingC
     )
     if organiser is None:
         raise DomainError(
-            "Đơn vị tổ chức không tồn tại hoặc nằm ngoài phạm vi của bạn.", field="organiser_id"
+            _("Đơn vị tổ chức không tồn tại hoặc nằm ngoài phạm vi của bạn."), field="organiser_id"
         )
     if not can(request.user, "training.change", organiser):
         raise PermissionDenied("training.change")
@@ -106,7 +107,7 @@ def enrol(request: HttpRequest, class_id: int, payload: EnrolIn) -> tuple[int, A
     person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
     if person is None:
         raise DomainError(
-            "Người này không tồn tại hoặc nằm ngoài phạm vi của bạn.", field="person_id"
+            _("Người này không tồn tại hoặc nằm ngoài phạm vi của bạn."), field="person_id"
         )
     enrolment = services.enrol_person(training_class, person=person, actor=request.user)
     return 201, _enrolment_out(enrolment)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
 
+from dangvien.core.dates import add_months
 from dangvien.training.models import Enrolment, TrainingClass
 
 
@@ -35,8 +35,7 @@ def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
     """When the certificate stops being valid (rule set in force on the certificate date)."""
     if not enrolment.certificate_date:
         return None
-    from dangvien.rules.selectors import get_rule_set
+    from dangvien.rules.selectors import get_rule_set_or_earliest
 
-    day = max(enrolment.certificate_date, dt.date(2021, 7, 30))
-    months = get_rule_set(on=day).int_value("certificate_valid_months")
-    return enrolment.certificate_date + relativedelta(months=months)
+    rule_set = get_rule_set_or_earliest(on=enrolment.certificate_date)
+    return add_months(enrolment.certificate_date, rule_set.int_value("certificate_valid_months"))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
@@ -36,15 +37,18 @@ def create_class(
 ) -> TrainingClass:
     _require(actor, organiser)
     if kind not in TrainingClass.Kind.values:
-        raise DomainError(f"Loại lớp «{kind}» không hợp lệ.", rule="class_kind", field="kind")
+        raise DomainError(
+            _("Loại lớp «%(kind)s» không hợp lệ.") % {"kind": kind}, rule="class_kind", field="kind"
+        )
     if not name.strip():
-        raise DomainError("Phải nhập tên lớp.", rule="class_name", field="name")
+        raise DomainError(_("Phải nhập tên lớp."), rule="class_name", field="name")
     if end_date < start_date:
         raise DomainError(
-            f"Ngày bế giảng ({_fmt(end_date)}) trước ngày khai giảng ({_fmt(start_date)}).",
+            _("Ngày bế giảng (%(end_date)s) trước ngày khai giảng (%(start_date)s).")
+            % {"end_date": _fmt(end_date), "start_date": _fmt(start_date)},
             rule="class_dates",
             found=_fmt(end_date),
-            required=f"từ {_fmt(start_date)}",
+            required=_("từ %(start_date)s") % {"start_date": _fmt(start_date)},
             field="end_date",
         )
     training_class = TrainingClass.objects.create(
@@ -68,7 +72,7 @@ def enrol_person(training_class: TrainingClass, *, person: Any, actor: Any) -> E
             enrolment = Enrolment.objects.create(training_class=training_class, person=person)
     except IntegrityError as exc:
         raise DomainError(
-            f"{person} đã có trong danh sách học viên của lớp.",
+            _("%(person)s đã có trong danh sách học viên của lớp.") % {"person": person},
             rule="unique_enrolment",
             field="person",
         ) from exc
@@ -101,21 +105,27 @@ def complete_enrolment(
     _require(actor, training_class.organiser)
     if enrolment.completed:
         raise DomainError(
-            f"{enrolment.person} đã được cấp giấy chứng nhận số {enrolment.certificate_number}.",
+            _("%(person)s đã được cấp giấy chứng nhận số %(certificate_number)s.")
+            % {"person": enrolment.person, "certificate_number": enrolment.certificate_number},
             rule="certificate_once",
             field="certificate_number",
         )
     if not certificate_number.strip():
         raise DomainError(
-            "Phải nhập số giấy chứng nhận.", rule="certificate_number", field="certificate_number"
+            _("Phải nhập số giấy chứng nhận."),
+            rule="certificate_number",
+            field="certificate_number",
         )
     if certificate_date < training_class.end_date:
         raise DomainError(
-            f"Ngày cấp giấy chứng nhận ({_fmt(certificate_date)}) trước ngày bế giảng"
-            f" ({_fmt(training_class.end_date)}).",
+            _("Ngày cấp giấy chứng nhận (%(certificate_date)s) trước ngày bế giảng (%(end_date)s).")
+            % {
+                "certificate_date": _fmt(certificate_date),
+                "end_date": _fmt(training_class.end_date),
+            },
             rule="certificate_date",
             found=_fmt(certificate_date),
-            required=f"từ {_fmt(training_class.end_date)}",
+            required=_("từ %(end_date)s") % {"end_date": _fmt(training_class.end_date)},
             field="certificate_date",
         )
     enrolment.completed = True

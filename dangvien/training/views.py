@@ -11,15 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user
 from dangvien.training.forms import ClassForm, CompleteForm, EnrolForm
 from dangvien.training.models import Enrolment
-
-
-def _apply(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -38,7 +35,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
         try:
             training_class = services.create_class(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã mở lớp «%s».") % training_class.name)
             return redirect("training:class-detail", pk=training_class.pk)
@@ -82,7 +79,7 @@ def class_enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 training_class, person=form.cleaned_data["person"], actor=request.user
             )
         except DomainError as exc:
-            _apply(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm học viên."))
             return redirect("training:class-detail", pk=pk)
@@ -103,7 +100,7 @@ def enrolment_complete(request: HttpRequest, pk: int, enrolment_pk: int) -> Http
         try:
             services.complete_enrolment(enrolment, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã cấp giấy chứng nhận cho %s.") % enrolment.person)
             return redirect("training:class-detail", pk=pk)

@@ -9,7 +9,7 @@ from dangvien.core.errors import DomainError
 from dangvien.rules import services
 from dangvien.rules.defaults import COMMON_VALUES
 from dangvien.rules.models import CalendarDay, RuleSet
-from dangvien.rules.selectors import get_rule_set
+from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
 D = dt.date
 
@@ -33,6 +33,22 @@ def test_no_rule_set_before_2021_is_a_vietnamese_error():
         get_rule_set(on=D(2021, 7, 29))
     assert "29/07/2021" in err.value.message
     assert err.value.rule == "rule_set_in_force"
+
+
+@pytest.mark.django_db
+def test_dates_before_the_first_rule_set_use_the_earliest_one():
+    earliest = RuleSet.objects.order_by("effective_from").first()
+    assert get_rule_set_or_earliest(on=D(2019, 5, 1)) == earliest
+    assert get_rule_set_or_earliest(on=D(2025, 7, 1)) == get_rule_set(on=D(2025, 7, 1))
+
+
+@pytest.mark.django_db
+def test_no_rule_set_at_all_is_still_the_vietnamese_error():
+    RuleSet.objects.all().delete()
+    with pytest.raises(DomainError) as err:
+        get_rule_set_or_earliest(on=D(2019, 5, 1))
+    assert err.value.rule == "rule_set_in_force"
+    assert err.value.found == "01/05/2019"
 
 
 @pytest.mark.django_db

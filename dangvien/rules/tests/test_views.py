@@ -33,6 +33,22 @@ def test_calendar_page(persona, expected, client_for):
     assert client_for(persona).get("/rules/calendar/?year=2026").status_code == expected
 
 
+def test_calendar_example_counts_the_decision_days_of_the_rule_set_in_force(client_for):
+    RuleSet.objects.create(
+        name="Thử",
+        effective_from=dt.date(2027, 1, 1),
+        source="Văn bản thử",
+        values=dict(COMMON_VALUES, decision_working_days=5),
+    )
+    client = client_for("national_admin")
+    page_2027 = client.get("/rules/calendar/?year=2027").content.decode()
+    assert "Ví dụ: 5 ngày làm việc (hạn ra quyết định kết nạp) sau 02/01/2027 là 08/01/2027." in (
+        page_2027
+    )
+    page_2019 = client.get("/rules/calendar/?year=2019").content.decode()
+    assert "Ví dụ: 60 ngày làm việc (hạn ra quyết định kết nạp) sau 02/01/2019" in page_2019
+
+
 @scope_matrix({**ADMIN_ONLY, "national_admin": 302})
 def test_calendar_change_by_page(persona, expected, client_for):
     response = client_for(persona).post(
