@@ -28,6 +28,7 @@ from dangvien.admissions.forms import (
 )
 from dangvien.admissions.models import Dossier
 from dangvien.core.errors import DomainError
+from dangvien.core.htmx import is_htmx
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
 
@@ -42,7 +43,7 @@ def _apply_error(form: Any, exc: DomainError) -> None:
 def _done(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
     messages.success(request, message)
     url = reverse("admissions:dossier-detail", args=[dossier.pk])
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -75,7 +76,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "admissions/partials/_dossier_rows.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "dossier-rows"
+        if is_htmx(request, target="dossier-rows")
         else "admissions/dossier_list.html"
     )
     return render(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.accounts.rules import can, can_anywhere
 from dangvien.core.errors import DomainError
+from dangvien.core.htmx import is_htmx
 from dangvien.members import forms as member_forms
 from dangvien.members import selectors, services
 from dangvien.members.access import (
@@ -73,7 +74,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "members/partials/_member_rows.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "member-rows"
+        if is_htmx(request, target="member-rows")
         else "members/member_list.html"
     )
     query = request.GET.copy()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dangvien.accounts.rules import can
 from dangvien.audit.models import AuditEvent
 from dangvien.core.errors import DomainError
+from dangvien.core.htmx import is_htmx
 from dangvien.people import selectors, services
 from dangvien.people.access import get_person_for_user
 from dangvien.people.forms import PersonFilterForm, PersonForm
@@ -26,7 +27,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "people/partials/_person_rows.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "person-rows"
+        if is_htmx(request, target="person-rows")
         else "people/person_list.html"
     )
     return render(request, template, {"form": form, "page": page})
