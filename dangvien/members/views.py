@@ -28,7 +28,9 @@ from dangvien.members.access import (
     get_transfer_for_user,
 )
 from dangvien.members.choices import MemberStatus, TransferStatus
+from dangvien.members.filtersets import MemberFilterSet
 from dangvien.members.models import Membership, PartyCard, ResidenceLink, Transfer
+from dangvien.members.tables import MemberTable
 
 PAGE_SIZE = 50
 
@@ -68,10 +70,9 @@ def _run(
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
-    form = member_forms.MemberFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    members = selectors.list_members(user=request.user, filters=filters)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = MemberFilterSet(request.GET, user=request.user, request=request)
+    page = Paginator(filterset.page_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     template = (
         "members/partials/_member_rows.html"
         if is_htmx(request, target="member-rows")
@@ -83,8 +84,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "form": form,
+            "form": filterset.form,
             "page": page,
+            "table": MemberTable(page.object_list),
             "query": query.urlencode(),
             "can_register": can_anywhere(request.user, "member.change"),
         },
