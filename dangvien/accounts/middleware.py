@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.mfa import has_totp, mfa_required, session_passed_mfa
+from dangvien.core.htmx import is_htmx
 
 # Pages a user who still owes the second factor may open: logging in and out, enrolling,
 # proving a code, and the password re-check allauth asks for before enrolment.
@@ -67,7 +68,7 @@ class MfaRequiredMiddleware:
             return JsonResponse({"detail": message, "errors": []}, status=403)
         target = "mfa_reauthenticate" if has_totp(user) else "mfa_activate_totp"
         url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
             return response

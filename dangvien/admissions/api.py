@@ -6,17 +6,19 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from dangvien.admissions import selectors, services
+from dangvien.admissions import services
 from dangvien.admissions.access import get_dossier_for_user
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
+from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.models import Approval, Dossier, FailedVote
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
@@ -159,7 +161,8 @@ def _person(request: HttpRequest, pk: int, field: str) -> Any:
     return person
 
 
-@router.get("/", response=list[DossierOut])
+@router.get("/", response={200: list[DossierOut], **ERROR_RESPONSES})
+@paginated()
 def list_dossiers(
     request: HttpRequest,
     stage: Stage | None = None,
@@ -167,24 +170,11 @@ def list_dossiers(
     status: DossierStatus | None = None,
     deadline: str = "",
     q: str = "",
-    limit: int = 50,
-    offset: int = 0,
-) -> list[Dossier]:
-    filters: dict[str, Any] = {"q": q, "deadline": deadline}
-    if stage:
-        filters["stage"] = stage.value
-    if status:
-        filters["status"] = status.value
-    if organisation is not None:
-        found = Organisation.objects.visible_to(request.user).filter(pk=organisation).first()
-        if found is None:
-            raise Http404("organisation")
-        filters["organisation"] = found
-    limit = max(1, min(limit, 500))
-    offset = max(offset, 0)
-    return list(
-        selectors.list_dossiers(user=request.user, filters=filters)[offset : offset + limit]
-    )
+) -> Any:
+    """Filters as on the list page (``DossierFilterSet``); an organisation out of scope is a
+    404, another bad filter a 400."""
+    filterset = DossierFilterSet(request.GET, user=request.user, request=request)
+    return filterset.strict_qs(not_found=("organisation",))
 
 
 @router.get("/worklist", response=list[WorkItemOut])

@@ -46,31 +46,14 @@ def forget_horizon() -> None:
     _HORIZON_CACHE.clear()
 
 
-def list_dossiers(
-    *, user: Any, filters: dict[str, Any], today: dt.date | None = None
-) -> QuerySet[Dossier]:
-    """Dossiers visible to ``user``. Filters (all optional): ``stage`` (a Stage value),
-    ``organisation`` (an Organisation: its whole subtree), ``status`` (a DossierStatus value),
-    ``deadline`` ("overdue": open with the next deadline passed; "due_soon": open and due within
-    the worklist horizon), ``q`` (name, accent-insensitive)."""
-    today = today or dt.date.today()
-    queryset = Dossier.objects.visible_to(user).select_related("person", "organisation")
-    if filters.get("stage"):
-        queryset = queryset.filter(stage=filters["stage"])
-    if filters.get("organisation"):
-        queryset = queryset.in_subtree(filters["organisation"])
-    if filters.get("status"):
-        queryset = queryset.filter(status=filters["status"])
-    deadline = filters.get("deadline")
-    if deadline == "overdue":
-        queryset = queryset.overdue(today)
-    elif deadline == "due_soon":
-        queryset = queryset.due_within(today, horizon_days(today))
-    if filters.get("q"):
-        from dangvien.core.text import fold
-
-        queryset = queryset.filter(person__full_name_folded__contains=fold(filters["q"]))
-    return queryset.order_by("-opened_on", "-pk")
+def list_dossiers(*, user: Any) -> QuerySet[Dossier]:
+    """Dossiers visible to ``user``, newest first; the list's filters are
+    ``admissions.filtersets.DossierFilterSet``."""
+    return (
+        Dossier.objects.visible_to(user)
+        .select_related("person", "organisation")
+        .order_by("-opened_on", "-pk")
+    )
 
 
 def list_outstanding(*, user: Any, organisation: Any) -> QuerySet[Dossier]:

@@ -16,18 +16,20 @@ from django.views.decorators.http import require_POST
 from dangvien.admissions import selectors, services
 from dangvien.admissions.access import get_dossier_for_user
 from dangvien.admissions.choices import Stage
+from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.forms import (
     ApprovalForm,
     DossierCreateForm,
-    DossierFilterForm,
     ExtensionForm,
     HelperForm,
     StepForm,
     StopForm,
 )
 from dangvien.admissions.models import Dossier
+from dangvien.admissions.tables import DossierTable
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
+from dangvien.core.htmx import is_htmx
 from dangvien.core.scoping import can
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
@@ -38,7 +40,7 @@ PAGE_SIZE = 50
 def _done(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
     messages.success(request, message)
     url = reverse("admissions:dossier-detail", args=[dossier.pk])
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -65,19 +67,24 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    form = DossierFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    dossiers = selectors.list_dossiers(user=request.user, filters=filters)
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    filterset = DossierFilterSet(request.GET, user=request.user, request=request)
+    page = Paginator(filterset.page_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     template = (
         "admissions/partials/_dossier_rows.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "dossier-rows"
+        if is_htmx(request, target="dossier-rows")
         else "admissions/dossier_list.html"
     )
     return render(
         request,
         template,
-        {"form": form, "page": page, "today": timezone.localdate()},
+        {
+            "form": filterset.form,
+            "page": page,
+            "table": DossierTable(page.object_list, today=today),
+            "today": today,
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""What every app's API router shares: the error shape and list paging bounds."""
+"""What every app's API router shares: the error shape."""
 
 from __future__ import annotations
 
@@ -19,12 +19,3 @@ class ErrorOut(Schema):
 
 
 ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-MAX_OFFSET = 2**31 - 1
-
-
-def page_bounds(offset: int, limit: int, *, max_limit: int = 500) -> tuple[int, int]:
-    """Clamp list paging: a huge offset would overflow the database's integer (found by fuzzing)."""
-    start = max(0, min(offset, MAX_OFFSET))
-    return start, start + max(1, min(limit, max_limit))

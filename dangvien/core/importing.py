@@ -422,12 +422,12 @@ def write_template(columns: Sequence[Column], *, title: str, notes: Sequence[str
     helpsheet = workbook.add_worksheet(HELP_SHEET)
     list_col = 0
     for index, column in enumerate(columns):
-        data.write(0, index, column.header, required_fmt if column.required else bold)
+        data.write_string(0, index, str(column.header), required_fmt if column.required else bold)
         width = max(14, min(40, len(column.header) + 4))
         # Text format for every column keeps leading zeros and stops Excel guessing.
         data.set_column(index, index, width, text_fmt if column.kind != "date" else None)
         if column.choices:
-            lists.write(0, list_col, column.header, bold)
+            lists.write_string(0, list_col, str(column.header), bold)
             for row, choice in enumerate(column.choices, start=1):
                 lists.write_string(row, list_col, str(choice))
             letter = xlsxwriter.utility.xl_col_to_name(list_col)
@@ -450,24 +450,24 @@ def write_template(columns: Sequence[Column], *, title: str, notes: Sequence[str
     helpsheet.set_column(1, 1, 12)
     helpsheet.set_column(2, 2, 90)
     helpsheet.set_column(3, 3, 24)
-    helpsheet.write(0, 0, title, workbook.add_format({"bold": True, "font_size": 14}))
+    helpsheet.write_string(0, 0, str(title), workbook.add_format({"bold": True, "font_size": 14}))
     row = 1
     for note in notes:
-        helpsheet.write(row, 0, note)
+        helpsheet.write_string(row, 0, str(note))
         row += 1
     row += 1
     for col, text in enumerate(
         (_("Cột"), _("Bắt buộc"), _("Cách ghi, giá trị cho phép"), _("Ví dụ"))
     ):
-        helpsheet.write(row, col, text, bold)
+        helpsheet.write_string(row, col, str(text), bold)
     for column in columns:
         row += 1
-        helpsheet.write(row, 0, column.header)
-        helpsheet.write(row, 1, _("Có") if column.required else "")
+        helpsheet.write_string(row, 0, str(column.header))
+        helpsheet.write_string(row, 1, _("Có") if column.required else "")
         allowed = column.help
         if column.choices:
             allowed = f"{allowed} {_('Một trong')}: {'; '.join(map(str, column.choices))}."
-        helpsheet.write(row, 2, allowed, workbook.add_format({"text_wrap": True}))
+        helpsheet.write_string(row, 2, str(allowed), workbook.add_format({"text_wrap": True}))
         helpsheet.write_string(row, 3, str(column.example))
     workbook.close()
     return buffer.getvalue()
@@ -482,39 +482,28 @@ def write_table(
     """Render (sheet name, headers, rows) to xlsx; dates as Excel dates, text as text."""
     import xlsxwriter
 
+    from dangvien.core.xlsx import CellWriter
+
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
-    date_fmt = workbook.add_format({"num_format": "dd/mm/yyyy"})
     error_fmt = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    cells = CellWriter(workbook)
     for name, headers, rows in sheets:
         sheet = workbook.add_worksheet(name[:31])
         top = 0
         for line in header_lines:
-            sheet.write_string(top, 0, line)
+            sheet.write_string(top, 0, str(line))
             top += 1
         if header_lines:
             top += 1
         for col, header in enumerate(headers):
-            sheet.write_string(top, col, header, bold)
+            sheet.write_string(top, col, str(header), bold)
             sheet.set_column(col, col, max(12, min(40, len(header) + 4)))
         marked = headers.index(highlight_column) if highlight_column in headers else -1
         for r, values in enumerate(rows, start=top + 1):
             for c, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, dt.datetime):
-                    sheet.write_datetime(r, c, value.replace(tzinfo=None), date_fmt)
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(
-                        r, c, dt.datetime(value.year, value.month, value.day), date_fmt
-                    )
-                elif isinstance(value, bool):
-                    sheet.write_string(r, c, _("Có") if value else "")
-                elif isinstance(value, int | float):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, str(value), error_fmt if c == marked else None)
+                cells.write(sheet, r, c, value, error_fmt if c == marked else None)
         sheet.freeze_panes(top + 1, 0)
     workbook.close()
     return buffer.getvalue()

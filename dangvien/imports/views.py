@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -163,46 +164,53 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 # --- List exports ------------------------------------------------------------------------------
 
 
-def _export(request: HttpRequest, exporter: Any) -> HttpResponse:
+def _export(request: HttpRequest, build: Any, back: str) -> HttpResponse:
+    """A list as xlsx; a bad filter goes back to the list with the reason, exports nothing."""
     if not can_anywhere(request.user, "export.run"):
         raise PermissionDenied("export.run")
+    try:
+        exporter = build()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        query = request.GET.urlencode()
+        return redirect(reverse(back) + (f"?{query}" if query else ""))
     content = exporter.render()
     services.record_export(actor=request.user, exporter=exporter)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _xlsx(content, f"{exporter.filename}-{stamp}.xlsx")
 
 
-def _filters(form: Any) -> dict[str, Any]:
-    return form.cleaned_data if form.is_valid() else {}
-
-
 @login_required
 def export_people(request: HttpRequest) -> HttpResponse:
-    from dangvien.people.forms import PersonFilterForm
-
-    form = PersonFilterForm(request.GET or None, user=request.user)
-    return _export(request, exports.PeopleExport(user=request.user, filters=_filters(form)))
+    return _export(
+        request,
+        lambda: exports.people_export(user=request.user, data=request.GET),
+        "people:person-list",
+    )
 
 
 @login_required
 def export_dossiers(request: HttpRequest) -> HttpResponse:
-    from dangvien.admissions.forms import DossierFilterForm
-
-    form = DossierFilterForm(request.GET or None, user=request.user)
-    return _export(request, exports.DossiersExport(user=request.user, filters=_filters(form)))
+    return _export(
+        request,
+        lambda: exports.dossiers_export(user=request.user, data=request.GET),
+        "admissions:dossier-list",
+    )
 
 
 @login_required
 def export_members(request: HttpRequest) -> HttpResponse:
-    from dangvien.members.forms import MemberFilterForm
-
-    form = MemberFilterForm(request.GET or None, user=request.user)
-    return _export(request, exports.MembersExport(user=request.user, filters=_filters(form)))
+    return _export(
+        request,
+        lambda: exports.members_export(user=request.user, data=request.GET),
+        "members:member-list",
+    )
 
 
 @login_required
 def export_worklist(request: HttpRequest) -> HttpResponse:
     return _export(
         request,
-        exports.WorklistExport(user=request.user, filters={"today": timezone.localdate()}),
+        lambda: exports.worklist_export(user=request.user, today=timezone.localdate()),
+        "admissions:worklist",
     )

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.members import selectors, services
 from dangvien.members.access import (
@@ -27,13 +28,11 @@ from dangvien.members.choices import (
     ResidenceExemption,
     TransferKind,
 )
-from dangvien.members.forms import MemberFilterForm
+from dangvien.members.filtersets import MemberFilterSet
 from dangvien.members.models import Membership, PartyCard, RecognitionStep, Transfer
 from dangvien.organisations.models import Organisation
 
 router = Router(tags=["Đảng viên"])
-
-MAX_OFFSET = 2**31 - 1  # far beyond any member list; fits every backend's integer
 
 
 class MemberOut(Schema):
@@ -259,27 +258,17 @@ def _organisation_by_code(code: str, field: str) -> Organisation:
 
 
 @router.get("/", response={200: list[MemberOut], **ERROR_RESPONSES})
-def list_members(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
-    """Filters as on the list page: q, organisation (id), status, probationary, sex,
-    ethnic_group (id), age_min, age_max."""
-    form = MemberFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        message = " ".join(str(error) for error in errors)
-        raise DomainError(f"Bộ lọc không hợp lệ: {message}", field=field)
-    queryset = selectors.list_members(user=request.user, filters=form.cleaned_data)
-    limit = max(1, min(limit, 500))
-    # clamped: a huge offset would overflow the database's integer (a 500, found by fuzzing)
-    offset = max(0, min(offset, MAX_OFFSET))
-    return list(queryset[offset : offset + limit])
+@paginated()
+def list_members(request: HttpRequest) -> Any:
+    """Filters as on the list page (``MemberFilterSet``): q, organisation (id), status,
+    probationary, sex, ethnic_group (id), age_min, age_max. A bad filter is a 400."""
+    return MemberFilterSet(request.GET, user=request.user, request=request).strict_qs()
 
 
 @router.get("/transfers", response=list[TransferOut])
-def list_transfers(
-    request: HttpRequest, direction: str = "", status: str = "", limit: int = 100
-) -> Any:
-    queryset = selectors.list_transfers(user=request.user, direction=direction, status=status)
-    return list(queryset[: max(1, min(limit, 500))])
+@paginated(default_limit=100)
+def list_transfers(request: HttpRequest, direction: str = "", status: str = "") -> Any:
+    return selectors.list_transfers(user=request.user, direction=direction, status=status)
 
 
 @router.get("/residence-introductions", response={200: ResidenceCountOut, **ERROR_RESPONSES})

@@ -17,49 +17,13 @@ from dangvien.members.choices import (
 )
 from dangvien.members.models import Membership
 from dangvien.organisations.models import Organisation
-from dangvien.people.models import EthnicGroup, Person
+from dangvien.people.models import Person
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
-
-
-class MemberFilterForm(forms.Form):
-    """The member list's filters; ``list_members(user=..., filters=form.cleaned_data)``."""
-
-    q = forms.CharField(label=_("Tìm theo tên hoặc số thẻ"), required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Tổ chức"), queryset=Organisation.objects.none(), required=False
-    )
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    probationary = forms.BooleanField(label=_("Chỉ đảng viên dự bị"), required=False)
-    sex = forms.ChoiceField(label=_("Giới tính"), required=False)
-    ethnic_group = forms.ModelChoiceField(
-        label=_("Dân tộc"), queryset=EthnicGroup.objects.all(), required=False
-    )
-    age_min = forms.IntegerField(label=_("Tuổi từ"), required=False, min_value=0, max_value=120)
-    age_max = forms.IntegerField(label=_("đến"), required=False, min_value=0, max_value=120)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from dangvien.people.choices import Sex
-
-        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            ("", _("Tất cả")),
-            ("active", _("Đang sinh hoạt")),
-            *MemberStatus.choices,
-        ]
-        self.fields["sex"].choices = [("", _("Tất cả")), *Sex.choices]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        low, high = data.get("age_min"), data.get("age_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("age_max", _("Tuổi đến phải không nhỏ hơn tuổi từ."))
-        return data
 
 
 class RegisterMemberForm(forms.Form):

@@ -34,53 +34,14 @@ from dangvien.members.models import (
 # --- list ----------------------------------------------------------------------------------------
 
 
-def _birth_bounds(today: dt.date, age_min: int | None, age_max: int | None) -> Q:
-    """Age in full years between age_min and age_max on ``today``, as date-of-birth bounds."""
-    query = Q()
-    if age_min is not None:
-        query &= Q(person__date_of_birth__lte=deadlines.add_months(today, -12 * age_min))
-    if age_max is not None:
-        latest = deadlines.add_months(today, -12 * (age_max + 1))
-        query &= Q(person__date_of_birth__gt=latest)
-    return query
-
-
-def list_members(*, user: Any, filters: dict[str, Any], today: dt.date | None = None) -> Any:
-    """Members visible to the user, filtered as on the list page (and its Excel export).
-
-    ``filters`` is ``MemberFilterForm.cleaned_data``: q, organisation (subtree), status,
-    probationary (bool), sex, ethnic_group, age_min, age_max.
-    """
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    queryset = Membership.objects.visible_to(user).select_related(
-        "person", "person__ethnic_group", "organisation"
+def list_members(*, user: Any) -> Any:
+    """Members visible to the user, in the list's order, with what the list page and its
+    export show; the list's filters are ``members.filtersets.MemberFilterSet``."""
+    return (
+        Membership.objects.visible_to(user)
+        .select_related("person", "person__ethnic_group", "organisation")
+        .order_by("organisation__path", "person__full_name_folded", "pk")
     )
-    if filters.get("q"):
-        from dangvien.core.text import fold
-
-        folded = fold(filters["q"])
-        queryset = queryset.filter(
-            Q(person__full_name_folded__contains=folded) | Q(card_number=filters["q"].strip())
-        )
-    if filters.get("organisation"):
-        queryset = queryset.in_subtree(filters["organisation"])
-    if filters.get("status"):
-        if filters["status"] == "active":
-            queryset = queryset.filter(status__in=ACTIVE_STATUSES)
-        else:
-            queryset = queryset.filter(status=filters["status"])
-    if filters.get("probationary"):
-        queryset = queryset.filter(status=MemberStatus.PROBATIONARY)
-    if filters.get("sex"):
-        queryset = queryset.filter(person__sex=filters["sex"])
-    if filters.get("ethnic_group"):
-        queryset = queryset.filter(person__ethnic_group=filters["ethnic_group"])
-    bounds = _birth_bounds(today, filters.get("age_min"), filters.get("age_max"))
-    if bounds:
-        queryset = queryset.filter(bounds)
-    return queryset.order_by("organisation__path", "person__full_name_folded", "pk")
 
 
 # --- party age -----------------------------------------------------------------------------------

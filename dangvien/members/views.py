@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
+from dangvien.core.htmx import is_htmx
 from dangvien.core.scoping import can, can_anywhere
 from dangvien.members import forms as member_forms
 from dangvien.members import selectors, services
@@ -28,7 +29,9 @@ from dangvien.members.access import (
     get_transfer_for_user,
 )
 from dangvien.members.choices import MemberStatus, TransferStatus
+from dangvien.members.filtersets import MemberFilterSet
 from dangvien.members.models import Membership, PartyCard, ResidenceLink, Transfer
+from dangvien.members.tables import MemberTable
 
 PAGE_SIZE = 50
 
@@ -68,13 +71,12 @@ def _run(
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
-    form = member_forms.MemberFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    members = selectors.list_members(user=request.user, filters=filters)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = MemberFilterSet(request.GET, user=request.user, request=request)
+    page = Paginator(filterset.page_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     template = (
         "members/partials/_member_rows.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "member-rows"
+        if is_htmx(request, target="member-rows")
         else "members/member_list.html"
     )
     query = request.GET.copy()
@@ -83,8 +85,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "form": form,
+            "form": filterset.form,
             "page": page,
+            "table": MemberTable(page.object_list),
             "query": query.urlencode(),
             "can_register": can_anywhere(request.user, "member.change"),
         },

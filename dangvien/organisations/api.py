@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES, page_bounds
+from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.pagination import paginated
 from dangvien.organisations import services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.choices import AreaKind, OrganisationKind
+from dangvien.organisations.filtersets import OrganisationFilterSet
 from dangvien.organisations.models import Organisation
 
 router = Router(tags=["Tổ chức đảng"])
@@ -52,19 +55,14 @@ class OrganisationPatch(Schema):
     valid_to: dt.date | None = None
 
 
-@router.get("/", response=list[OrganisationOut])
-def list_organisations(
-    request: HttpRequest, parent: int | None = None, q: str = "", limit: int = 100, offset: int = 0
-) -> list[Organisation]:
-    queryset = Organisation.objects.visible_to(request.user)
+@router.get("/", response={200: list[OrganisationOut], **ERROR_RESPONSES})
+@paginated(default_limit=100)
+def list_organisations(request: HttpRequest, parent: int | None = None, q: str = "") -> Any:
+    """Filters (``OrganisationFilterSet``): parent (id: its children), q (name)."""
     if parent is not None:
-        queryset = queryset.children_of(get_organisation_for_user(request.user, parent))
-    if q:
-        from dangvien.core.text import fold
-
-        queryset = queryset.filter(name_folded__contains=fold(q))
-    start, stop = page_bounds(offset, limit)
-    return list(queryset[start:stop])
+        get_organisation_for_user(request.user, parent)  # out of scope: 404; no role: 403
+    filterset = OrganisationFilterSet(request.GET, user=request.user, request=request)
+    return filterset.strict_qs(not_found=("parent",))
 
 
 @router.get("/{int:organisation_id}", response={200: OrganisationOut, **ERROR_RESPONSES})

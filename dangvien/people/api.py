@@ -3,13 +3,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES, page_bounds
+from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.pagination import paginated
 from dangvien.organisations.models import Organisation
-from dangvien.people import selectors, services
+from dangvien.people import services
 from dangvien.people.access import get_person_for_user
 from dangvien.people.choices import (
     GeneralEducation,
@@ -18,6 +19,7 @@ from dangvien.people.choices import (
     ResidenceArea,
     Sex,
 )
+from dangvien.people.filtersets import PersonFilterSet
 from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
 
 router = Router(tags=["Người"])
@@ -123,23 +125,19 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-@router.get("/", response=list[PersonOut])
+@router.get("/", response={200: list[PersonOut], **ERROR_RESPONSES})
+@paginated()
 def list_people(
     request: HttpRequest,
     q: str = "",
     organisation: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[Person]:
-    filters: dict[str, Any] = {"q": q}
-    if organisation is not None:
-        found = Organisation.objects.visible_to(request.user).filter(pk=organisation).first()
-        if found is None:
-            raise Http404("organisation")
-        filters["organisation"] = found
-    queryset = selectors.list_people(user=request.user, filters=filters).select_related("religion")
-    start, stop = page_bounds(offset, limit)
-    return list(queryset[start:stop])
+    sex: Sex | None = None,
+    ethnic_group: int | None = None,
+) -> Any:
+    """Filters as on the list page (``PersonFilterSet``): q, organisation (id: its subtree;
+    out of scope: 404), sex, ethnic_group (id)."""
+    filterset = PersonFilterSet(request.GET, user=request.user, request=request)
+    return filterset.strict_qs(not_found=("organisation",)).select_related("religion")
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERROR_RESPONSES})

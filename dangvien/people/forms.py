@@ -71,27 +71,3 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     def _post_clean(self) -> None:
         # Model validation (unique citizen ID…) is the service's job, with its own messages.
         pass
-
-
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc số CCCD"), required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Tổ chức"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("Tất cả"),
-    )
-    sex = forms.ChoiceField(label=_("Giới tính"), required=False)
-    ethnic_group = forms.ModelChoiceField(
-        label=_("Dân tộc"),
-        queryset=EthnicGroup.objects.all(),
-        required=False,
-        empty_label=_("Tất cả"),
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from dangvien.people.choices import Sex
-
-        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))
-        self.fields["sex"].choices = [("", _("Tất cả")), *Sex.choices]  # type: ignore[attr-defined]

@@ -11,26 +11,32 @@ from django.views.decorators.http import require_POST
 from dangvien.audit.models import AuditEvent
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
+from dangvien.core.htmx import is_htmx
 from dangvien.core.scoping import can
-from dangvien.people import selectors, services
+from dangvien.people import services
 from dangvien.people.access import get_person_for_user
-from dangvien.people.forms import PersonFilterForm, PersonForm
+from dangvien.people.filtersets import PersonFilterSet
+from dangvien.people.forms import PersonForm
+from dangvien.people.tables import PersonTable
 
 PAGE_SIZE = 50
 
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    form = PersonFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    people = selectors.list_people(user=request.user, filters=filters)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = PersonFilterSet(request.GET, user=request.user, request=request)
+    page = Paginator(filterset.page_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     template = (
         "people/partials/_person_rows.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "person-rows"
+        if is_htmx(request, target="person-rows")
         else "people/person_list.html"
     )
-    return render(request, template, {"form": form, "page": page})
+    return render(
+        request,
+        template,
+        {"form": filterset.form, "page": page, "table": PersonTable(page.object_list)},
+    )
 
 
 @login_required

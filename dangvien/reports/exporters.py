@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from dangvien.core.formatting import format_datetime, format_percent
+from dangvien.core.xlsx import CellWriter
 from dangvien.reports.selectors import AdmissionReport
 from dangvien.reports.serializers import report_to_dict
 from dangvien.reports.summary import build_summary
@@ -36,6 +37,8 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Every cell through the one writer: organisation names and labels stay text.
+    cells = CellWriter(book)
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
@@ -46,17 +49,17 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     small = book.add_format({"italic": True, "font_color": "#666666"})
 
     def header(sheet: Any, heading: str, columns: list[tuple[str, int]]) -> int:
-        sheet.write(0, 0, heading, title)
-        sheet.write(1, 0, _title(report), bold)
-        sheet.write(2, 0, _stamp(user, when), small)
+        cells.write(sheet, 0, 0, heading, title)
+        cells.write(sheet, 1, 0, _title(report), bold)
+        cells.write(sheet, 2, 0, _stamp(user, when), small)
         for col, (text, width) in enumerate(columns):
-            sheet.write(4, col, text, head)
+            cells.write(sheet, 4, col, text, head)
             sheet.set_column(col, col, width)
         return 5
 
     def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         if value is None or value == "—":
-            sheet.write(row, col, "—", cell)
+            cells.write(sheet, row, col, "—", cell)
         else:
             sheet.write_number(row, col, float(value), fmt)
 
@@ -78,10 +81,10 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     if report.forecast is not None:
         lines.append(("Dự báo cả năm", report.forecast.value, num))
     for label, value, fmt in lines:
-        sheet.write(row, 0, label, cell)
+        cells.write(sheet, row, 0, label, cell)
         write_value(sheet, row, 1, value, fmt)
         row += 1
-    sheet.write(row + 1, 0, build_summary(report))
+    cells.write(sheet, row + 1, 0, build_summary(report))
 
     # 2. Children
     sheet = book.add_worksheet("Tổ chức trực thuộc")
@@ -99,7 +102,7 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     )
     for child in report.children:
         name = child.organisation.name if child.organisation else "Trực thuộc trực tiếp"
-        sheet.write(row, 0, name, cell)
+        cells.write(sheet, row, 0, name, cell)
         write_value(sheet, row, 1, child.admitted, num)
         write_value(sheet, row, 2, child.target, num)
         write_value(sheet, row, 3, child.percent_of_target, pct)
@@ -115,7 +118,7 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         [("Bước", 40), ("Hồ sơ đang ở bước này", 18), ("Đạt bước này trong kỳ", 18)],
     )
     for stage in report.pipeline["stages"]:
-        sheet.write(row, 0, stage["label"], cell)
+        cells.write(sheet, row, 0, stage["label"], cell)
         write_value(sheet, row, 1, stage["open"], num)
         write_value(sheet, row, 2, stage["reached_in_period"], num)
         row += 1
@@ -124,16 +127,16 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         ("Được cấp giấy chứng nhận (cảm tình Đảng) trong kỳ", "sympathisers"),
         ("Đảng viên dự bị học lớp đảng viên mới trong kỳ", "new_member_attendees"),
     ):
-        sheet.write(row, 0, label, cell)
+        cells.write(sheet, row, 0, label, cell)
         write_value(sheet, row, 1, report.pipeline[key], num)
         row += 1
 
     # 4. Biểu 2-BTCTW layout
     sheet = book.add_worksheet("Biểu 2-BTCTW")
-    sheet.write(0, 0, "Biểu 2-BTCTW", bold)
-    sheet.write(1, 0, "ĐẢNG VIÊN MỚI KẾT NẠP", title)
-    sheet.write(2, 0, _title(report), bold)
-    sheet.write(3, 0, _stamp(user, when), small)
+    cells.write(sheet, 0, 0, "Biểu 2-BTCTW", bold)
+    cells.write(sheet, 1, 0, "ĐẢNG VIÊN MỚI KẾT NẠP", title)
+    cells.write(sheet, 2, 0, _title(report), bold)
+    cells.write(sheet, 3, 0, _stamp(user, when), small)
     columns = [
         ("Tiêu chí", 50),
         ("Kỳ này", 12),
@@ -141,14 +144,14 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         ("So sánh (%)", 12),
     ]
     for col, (text, width) in enumerate(columns):
-        sheet.write(5, col, text, head)
+        cells.write(sheet, 5, col, text, head)
         sheet.set_column(col, col, width)
     for col, text in enumerate(["(1)", "(2)", "(3)", "(4) = (2)×100/(3)"]):
-        sheet.write(6, col, text, head)
+        cells.write(sheet, 6, col, text, head)
     row = 7
     from dangvien.core.formatting import percent_value
 
-    sheet.write(row, 0, "I. Tổng số đảng viên mới kết nạp", group)
+    cells.write(sheet, row, 0, "I. Tổng số đảng viên mới kết nạp", group)
     write_value(sheet, row, 1, report.admitted, num)
     write_value(sheet, row, 2, report.previous, num)
     write_value(sheet, row, 3, percent_value(report.admitted, report.previous), pct)
@@ -164,18 +167,18 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         key = items[0].group if items else ""
         heading = label if key == "main" else f"{roman.get(key, '')}{label}"
         if key == "occupation":
-            sheet.write(row, 0, "II. Phân tích", group)
+            cells.write(sheet, row, 0, "II. Phân tích", group)
             row += 1
-        sheet.write(row, 0, heading, group)
+        cells.write(sheet, row, 0, heading, group)
         row += 1
         for item in items:
-            sheet.write(row, 0, f"  - {item.label}", cell)
+            cells.write(sheet, row, 0, f"  - {item.label}", cell)
             write_value(sheet, row, 1, item.count, num)
             write_value(sheet, row, 2, item.previous, num)
             write_value(sheet, row, 3, item.ratio, pct)
             row += 1
         if key == "age":
-            sheet.write(row, 0, "  - Tuổi bình quân", cell)
+            cells.write(sheet, row, 0, "  - Tuổi bình quân", cell)
             write_value(
                 sheet,
                 row,
@@ -190,16 +193,16 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
                 report.previous_average_age,
                 book.add_format({"num_format": "0.0", "border": 1}),
             )
-            sheet.write(row, 3, "", cell)
+            cells.write(sheet, row, 3, "", cell)
             row += 1
-    sheet.write(row + 1, 0, "Người lập biểu", bold)
-    sheet.write(row + 1, 2, "Trưởng ban", bold)
+    cells.write(sheet, row + 1, 0, "Người lập biểu", bold)
+    cells.write(sheet, row + 1, 2, "Trưởng ban", bold)
 
     # 5. Machine-readable JSON keys (for checking against the API)
     sheet = book.add_worksheet("Dữ liệu")
     data = report_to_dict(report)
-    sheet.write(0, 0, "Khóa", head)
-    sheet.write(0, 1, "Giá trị", head)
+    cells.write(sheet, 0, 0, "Khóa", head)
+    cells.write(sheet, 0, 1, "Giá trị", head)
     for r, key in enumerate(
         [
             "admitted",
@@ -210,10 +213,10 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         ],
         start=1,
     ):
-        sheet.write(r, 0, key)
+        cells.write(sheet, r, 0, key)
         value = data[key]
         if value is None:
-            sheet.write(r, 1, "—")
+            cells.write(sheet, r, 1, "—")
         else:
             sheet.write_number(r, 1, float(value))
     book.close()

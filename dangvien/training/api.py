@@ -10,10 +10,12 @@ from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.organisations.models import Organisation
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user
+from dangvien.training.filtersets import TrainingClassFilterSet
 from dangvien.training.models import Enrolment, TrainingClass
 
 router = Router(tags=["Lớp bồi dưỡng"])
@@ -60,9 +62,11 @@ def _enrolment_out(enrolment: Enrolment) -> dict[str, Any]:
     return data
 
 
-@router.get("/classes", response=list[ClassOut])
-def list_classes(request: HttpRequest, kind: str = "") -> list[TrainingClass]:
-    return list(selectors.list_classes(user=request.user, kind=kind)[:500])
+@router.get("/classes", response={200: list[ClassOut], **ERROR_RESPONSES})
+@paginated(default_limit=500)
+def list_classes(request: HttpRequest, kind: str = "") -> Any:
+    """Filter (``TrainingClassFilterSet``): kind."""
+    return TrainingClassFilterSet(request.GET, user=request.user, request=request).strict_qs()
 
 
 @router.post("/classes", response={201: ClassOut, **ERROR_RESPONSES})

@@ -9,18 +9,18 @@ from dangvien.core.dates import add_months
 from dangvien.training.models import Enrolment, TrainingClass
 
 
-def list_classes(*, user: Any, kind: str = "") -> QuerySet[TrainingClass]:
-    queryset = (
+def list_classes(*, user: Any) -> QuerySet[TrainingClass]:
+    """Classes visible to the user, newest first, with their counts; the list's filter is
+    ``training.filtersets.TrainingClassFilterSet``."""
+    return (
         TrainingClass.objects.visible_to(user)
         .select_related("organiser")
         .annotate(
             participant_count=Count("enrolments"),
             completed_count=Count("enrolments", filter=Q(enrolments__completed=True)),
         )
+        .order_by("-start_date", "pk")
     )
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    return queryset.order_by("-start_date", "pk")
 
 
 def list_enrolments(training_class: TrainingClass) -> QuerySet[Enrolment]:

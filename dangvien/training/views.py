@@ -15,15 +15,25 @@ from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user
+from dangvien.training.filtersets import TrainingClassFilterSet
 from dangvien.training.forms import ClassForm, CompleteForm, EnrolForm
 from dangvien.training.models import Enrolment
+from dangvien.training.tables import TrainingClassTable
 
 
 @login_required
 def class_list(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    classes = selectors.list_classes(user=request.user, kind=kind)
-    return render(request, "training/class_list.html", {"classes": classes, "kind": kind})
+    filterset = TrainingClassFilterSet(request.GET, user=request.user, request=request)
+    classes = list(filterset.page_qs)
+    return render(
+        request,
+        "training/class_list.html",
+        {
+            "classes": classes,
+            "table": TrainingClassTable(classes),
+            "kind": filterset.cleaned("kind") or "",
+        },
+    )
 
 
 @login_required

@@ -115,24 +115,12 @@ def shot() -> Callable[[Any, str], Path]:
 
 
 # Browser tests are transactional: each one flushes the database afterwards, data migrations
-# included. Put the reference rows back before every test (idempotent ``fill`` functions).
-DATA_MIGRATIONS = (
-    "dangvien.people.migrations.0002_fill_reference_tables",
-    "dangvien.rules.migrations.0002_fill_rule_sets",
-)
-
-
+# included. Put the reference rows back before every test.
 @pytest.fixture(autouse=True)
 def reference_data(request: Any) -> None:
     if "django_db_setup" not in request.fixturenames:
         return
-    import importlib
-
-    from django.apps import apps
+    from tests.support.personas import ensure_reference_data
 
     request.getfixturevalue("transactional_db")
-    for module in DATA_MIGRATIONS:
-        try:
-            importlib.import_module(module).fill(apps, None)
-        except ModuleNotFoundError:
-            continue
+    ensure_reference_data()

@@ -22,6 +22,7 @@ The tree (codes in brackets)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,11 +73,11 @@ def ensure_reference_data() -> None:
 
     if EthnicGroup.objects.exists():
         return
-    for module in (
-        "dangvien.people.migrations.0002_fill_reference_tables",
-        "dangvien.rules.migrations.0002_fill_rule_sets",
-    ):
-        importlib.import_module(module).fill(apps, None)
+    for app in ("people", "rules"):
+        folder = Path(importlib.import_module(f"dangvien.{app}.migrations").__path__[0])
+        # every data migration of these apps, in order (``NNNN_fill_<what>.py``)
+        for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]_fill_*.py")):
+            importlib.import_module(f"dangvien.{app}.migrations.{path.stem}").fill(apps, None)
 
 
 def build_persona_tree() -> PersonaTree:

@@ -73,11 +73,20 @@ def test_export_names_the_user_and_time_is_scoped_and_is_logged(client_for, pers
     rows = workbook_rows(response)
     assert rows[1][0] == "Người xuất: region_officer (region_officer)"
     assert rows[2][0].startswith("Thời điểm xuất: ")
-    targets = [row[4] for row in rows[6:]]
+    assert rows[3][0] == "Điều kiện lọc: không lọc"
+    header = 6  # the core export layout: 5 lines, a blank line, the column headers
+    assert rows[header][:5] == [
+        "Thời điểm",
+        "Người thực hiện",
+        "Hành động",
+        "Mã hành động",
+        "Đối tượng",
+    ]
+    targets = [row[4] for row in rows[header + 1 :]]
     assert north.full_name in targets and south.full_name not in targets
     exported = AuditEvent.objects.get(action="audit.events.exported")
     assert exported.actor == persona_tree.users["region_officer"]
-    assert exported.data == {"filters": "", "rows": len(rows) - 6}
+    assert exported.data == {"filters": "", "rows": len(rows) - header - 1}
 
 
 @scope_matrix(

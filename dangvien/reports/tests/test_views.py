@@ -303,3 +303,20 @@ def test_page_query_count_is_the_same_for_a_small_and_a_large_subtree(client_for
             )
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_xlsx_export_writes_an_organisation_named_like_a_formula_as_text(client_for, persona_tree):
+    from openpyxl import load_workbook
+
+    from dangvien.organisations.models import Organisation
+
+    formula = '=HYPERLINK("http://x")'
+    Organisation.objects.filter(pk=persona_tree.branch.pk).update(name=formula)
+    response = client_for("region_officer").post(
+        "/reports/admissions/export.xlsx", {"org": "X01", "from": "2024-01-01", "to": "2024-12-31"}
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    found = [c for c in cells if c.value == formula]
+    assert found and all(c.data_type == "s" for c in found)
+    assert not [c for c in cells if c.data_type == "f"]

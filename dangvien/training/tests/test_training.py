@@ -156,3 +156,15 @@ def test_api_enrol_and_complete(client_for, klass, persona_tree):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_class_list_filters_by_kind_on_the_page_and_the_api(client_for, klass):
+    client = client_for("region_officer")
+    assert "Lớp nhận thức khóa 3" in client.get("/training/?kind=awareness").content.decode()
+    assert "Lớp nhận thức khóa 3" not in client.get("/training/?kind=new_member").content.decode()
+    names = [c["name"] for c in client.get("/api/v1/training/classes?kind=awareness").json()]
+    assert names == ["Lớp nhận thức khóa 3"]
+    assert client.get("/api/v1/training/classes?kind=new_member").json() == []
+    bad = client.get("/api/v1/training/classes?kind=bogus")
+    assert bad.status_code == 400
+    assert bad.json()["detail"].startswith("Bộ lọc không hợp lệ: Loại lớp: ")
