@@ -38,7 +38,7 @@ def snapshot():
     )
 
 
-def test_people_preview_then_commit_writes_every_row_and_one_audit_event(
+def test_people_preview_then_commit_writes_every_row_and_its_audit_events(
     branch_secretary, persona_tree
 ):
     # the branch secretary's scope is CB01 only, so the CB02 row is refused
@@ -71,7 +71,14 @@ def test_people_preview_then_commit_writes_every_row_and_one_audit_event(
     events = AuditEvent.objects.filter(action="imports.import_job.committed")
     assert events.count() == 1
     assert events.get().data["created"] == 3
-    assert AuditEvent.objects.count() == 1
+    # exactly two audit rows: the people service's (who wrote the rows) and the import's
+    assert sorted(AuditEvent.objects.values_list("action", flat=True)) == [
+        "imports.import_job.committed",
+        "people.person.bulk_created",
+    ]
+    bulk = AuditEvent.objects.get(action="people.person.bulk_created")
+    assert bulk.data == {"count": 3, "import_job": job.pk}
+    assert bulk.organisation == persona_tree.commune_north  # CB01 and CB02 share it
     assert job.file.name.startswith("imports/")
 
 
@@ -249,21 +256,21 @@ def test_an_existing_member_can_only_be_skipped(region_officer, persona_tree):
 
 
 def test_killed_worker_halfway_leaves_nothing_behind(region_officer, monkeypatch):
-    from dangvien.imports.importers import members as members_importer
+    from dangvien.members import services as members_services
 
     before = snapshot()
     job = analysed(region_officer, "members_ok.xlsx", kind="members")
     job = services.start_commit(job, actor=region_officer)
 
-    real_insert = members_importer.insert_rows
+    real_insert = members_services.insert_rows
 
     def killed(model, rows, **kwargs):
-        if model is members_importer.MembershipEvent:
+        if model is members_services.MembershipEvent:
             raise KeyboardInterrupt("worker killed")  # not an Exception: nothing catches it
         return real_insert(model, rows, **kwargs)
 
     # people and memberships are already inserted when the events' insert dies
-    monkeypatch.setattr(members_importer, "insert_rows", killed)
+    monkeypatch.setattr(members_services, "insert_rows", killed)
     with pytest.raises(KeyboardInterrupt):
         services.commit_import(job, actor=region_officer)
     assert snapshot() == before

@@ -1,7 +1,11 @@
-"""Fast multi-row INSERTs for the commit of a large import.
+"""Fast multi-row INSERTs, for the bulk service functions of the apps that own the tables.
+
+No domain knowledge here: the caller (``people.services.bulk_create_people``,
+``members.services.bulk_register_members``) validates, checks scope and writes the audit row.
 
 Django's ``bulk_create`` builds a model instance and prepares every value through the field
-for each row, which is most of the time of a 100,000-row import. Here rows are plain dicts
+for each row, which is most of the time of a 100,000-row import (measured in
+``docs/decisions/0001-bulk-insert-in-services.md``). Here rows are plain dicts
 of attribute names; each column's default (or ``auto_now``) is computed once, dates and
 strings go to the driver as they are, and each batch is one ``INSERT … VALUES (…), (…)
 RETURNING id`` (SQLite ≥ 3.35 and PostgreSQL), inside the caller's transaction.
