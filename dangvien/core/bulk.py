@@ -36,7 +36,8 @@ def insert_rows(
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             constants[field.attname] = field.get_db_prep_save(now, connection)
-        elif field.has_default() or field.null:
+        elif field.has_default() or field.null or (field.blank and field.empty_strings_allowed):
+            # What a new model instance would hold: the default, None, or "" (blank text).
             constants[field.attname] = field.get_db_prep_save(field.get_default(), connection)
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
