@@ -352,3 +352,73 @@ def test_template_has_headers_help_and_dropdowns():
         str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row if c.value
     )
     assert "Ngày công nhận chính thức" in help_text and "Nông dân, lâm nghiệp" in help_text
+
+
+def test_an_update_from_a_file_without_the_village_role_columns_keeps_them(
+    branch_secretary, persona_tree
+):
+    old = PersonFactory(
+        organisation=persona_tree.branch,
+        full_name="Hoàng Thị Cũ",
+        citizen_id="001190000001",
+        is_village_head=True,
+    )
+    job = analysed(branch_secretary, "people_duplicates.xlsx")
+    services.set_duplicate_choices(
+        job, actor=branch_secretary, default="skip", per_row={2: "update"}
+    )
+    job = committed(branch_secretary, job)
+    assert job.status == ImportStatus.COMMITTED, job.message
+    old.refresh_from_db()
+    assert old.is_village_head is True
+    event = AuditEvent.objects.get(action="people.person.bulk_changed")
+    assert event.data["import_job"] == job.pk
+    assert list(event.data["changes"]) == [str(old.pk)]
+
+
+def test_the_template_offers_every_person_field():
+    from dangvien.imports.importers.base import person_columns
+    from dangvien.people.services import PERSON_FIELDS
+
+    headers = [column.header for column in person_columns()]
+    assert "Trưởng thôn, bản, tổ dân phố" in headers
+    assert {column.key for column in person_columns()} == set(PERSON_FIELDS)
+
+
+def test_the_village_role_columns_are_imported(branch_secretary, persona_tree):
+    import io
+
+    import xlsxwriter
+
+    from dangvien.imports.tests.conftest import upload
+
+    values = {
+        "Mã tổ chức": "CB01",
+        "Họ và tên": "Lò Văn Trưởng",
+        "Ngày sinh": "01/02/1980",
+        "Giới tính": "Nam",
+        "Dân tộc": "Thái",
+        "Nghề nghiệp": "Nông dân",
+        "Trưởng thôn, bản, tổ dân phố": "Có",
+        "Trưởng ban công tác Mặt trận": "Không",
+    }
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet("Dữ liệu")
+    for col, (header, value) in enumerate(values.items()):
+        sheet.write_string(0, col, header)
+        sheet.write_string(1, col, value)
+    book.close()
+    job = services.create_import_job(
+        actor=branch_secretary, kind="people", upload=upload("roles.xlsx", buffer.getvalue())
+    )
+    job = services.analyse_import(job, actor=branch_secretary)
+    assert job.errors == []
+    job = committed(branch_secretary, job)
+    assert job.status == ImportStatus.COMMITTED, job.message
+    person = Person.objects.get(full_name="Lò Văn Trưởng")
+    assert (person.is_village_head, person.is_front_group_head, person.is_mass_org_head) == (
+        True,
+        False,
+        False,
+    )
