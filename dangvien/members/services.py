@@ -475,10 +475,11 @@ def _in_row(exc: DomainError, row: int) -> DomainError:
 
 
 def _check_member_dates(
-    decision: dt.date, ceremony: dt.date | None, official: dt.date | None
+    decision: dt.date, ceremony: dt.date | None, official: dt.date | None, *, today: dt.date
 ) -> None:
-    """The date rules of ``register_existing_member``."""
-    _check_not_future(decision, "decision_date", _("Ngày quyết định kết nạp"))
+    """The date rules of ``register_existing_member`` (labels translated only on refusal)."""
+    if decision > today:
+        _check_not_future(decision, "decision_date", _("Ngày quyết định kết nạp"))
     if ceremony and ceremony < decision:
         raise DomainError(
             _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
@@ -496,7 +497,7 @@ def _check_member_dates(
             required=_("từ %s trở đi") % d(ceremony or decision),
             field="official_date",
         )
-    if official:
+    if official and official > today:
         _check_not_future(official, "official_date", _("Ngày công nhận chính thức"))
 
 
@@ -530,6 +531,7 @@ def bulk_register_members(
     if row_numbers is not None and len(row_numbers) != len(rows):
         raise ValueError("row_numbers must match rows")
     table = _probation_months_table()
+    today = _today()
     allowed: set[int] = set()
     people: dict[int, int] = {}
     cards: dict[str, int] = {}
@@ -554,7 +556,7 @@ def bulk_register_members(
             decision = row["decision_date"]
             ceremony = row.get("ceremony_date")
             official = row.get("official_date")
-            _check_member_dates(decision, ceremony, official)
+            _check_member_dates(decision, ceremony, official, today=today)
             person_id = row["person_id"]
             if person_id in people:
                 raise DomainError(
