@@ -183,15 +183,19 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     call_command("migrate", verbosity=0)
 
     from dangvien.organisations.choices import OrganisationKind as K
+    from dangvien.organisations.models import Organisation
     from dangvien.organisations.tests.factories import make_organisation
     from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
 
-    root = make_organisation(None, code="BTW", name="Trung ương", kind=K.CENTRAL)
-    commune = make_organisation(root, code="BX01", name="Xã thử", kind=K.COMMUNE)
-    cells = [
-        make_organisation(commune, code=f"BC{i:02d}", name=f"Chi bộ {i}", kind=K.CELL)
-        for i in range(20)
-    ]
+    codes = [f"BC{i:02d}" for i in range(20)]
+    cells = list(Organisation.objects.filter(code__in=codes).order_by("code"))
+    if len(cells) != len(codes):  # a fresh database (a DATABASE_URL one is kept between runs)
+        root = make_organisation(None, code="BTW", name="Trung ương", kind=K.CENTRAL)
+        commune = make_organisation(root, code="BX01", name="Xã thử", kind=K.COMMUNE)
+        cells = [
+            make_organisation(commune, code=code, name=f"Chi bộ {code}", kind=K.CELL)
+            for code in codes
+        ]
     refs = {
         "ethnic": list(EthnicGroup.objects.values_list("pk", flat=True)[:6]),
         "religion": list(Religion.objects.filter(code="none").values_list("pk", flat=True)),
