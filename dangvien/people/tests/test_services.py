@@ -137,6 +137,13 @@ def test_the_form_the_services_and_the_import_share_one_field_list():
     assert import_keys == set(services.PERSON_FIELDS)
 
 
+def test_the_api_schema_has_the_same_fields():
+    from dangvien.people.api import PersonIn
+
+    api_fields = {name.removesuffix("_id") for name in PersonIn.model_fields}
+    assert api_fields == {name.removesuffix("_id") for name in services.PERSON_FIELDS}
+
+
 # --- bulk_create_people / bulk_update_people ---------------------------------------------------
 
 
