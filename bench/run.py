@@ -7,6 +7,8 @@ import sys
 
 BENCHMARKS = [
     [sys.executable, "-m", "bench.import_100k", "--rows", "100000", "--kind", "members"],
+    # insert_rows against bulk_create on the same rows (about 2 minutes on SQLite)
+    [sys.executable, "-m", "bench.insert_methods", "--rows", "100000", "--repeat", "3"],
 ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dangvien.core.dates import add_months
 from dangvien.members import services
 from dangvien.members.choices import (
     WORKPLACE_AREA_KINDS,
@@ -53,7 +54,7 @@ def seed(ctx: Any) -> None:
         candidates += list(neighbours.order_by("pk")[: 3 - len(candidates)])
     # probation ends in 6 and 20 days; the third ended 70 days ago without a cell vote
     for person, offset in zip(candidates, (6, 20, -70), strict=False):
-        ceremony = services.add_months(today + dt.timedelta(days=offset), -12)
+        ceremony = add_months(today + dt.timedelta(days=offset), -12)
         membership = services.admit_member(
             person=person,
             organisation=cell,

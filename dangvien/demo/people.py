@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from dangvien.audit.services import record
+from dangvien.core.dates import add_months
 from dangvien.core.text import fold
 from dangvien.demo.context import PROVINCE_CODE, DemoContext
 from dangvien.demo.names import make_full_name
 from dangvien.members.choices import MemberStatus
 from dangvien.members.models import Membership, MembershipEvent
-from dangvien.members.services import add_months, register_existing_member
+from dangvien.members.services import register_existing_member
 from dangvien.organisations.choices import AreaKind, OrganisationKind
 from dangvien.people.choices import (
     GeneralEducation,

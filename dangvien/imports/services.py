@@ -261,6 +261,7 @@ def commit_import(
                     _("Còn %s dòng trùng chưa chọn được cách xử lý; không dòng nào được ghi.")
                     % format_number(len(problems)),
                 )
+            importer.source = {"import_job": locked.pk}
             counts = importer.write(analysis, actor=actor, progress=progress)
             locked.status = ImportStatus.COMMITTED
             locked.committed_at = timezone.now()

@@ -1,5 +1,6 @@
 """All writes on memberships. The pipeline's ceremony calls ``admit_member``; committees that
-start using the product enter their existing members with ``register_existing_member``.
+start using the product enter their existing members with ``register_existing_member``, or
+many at once (the Excel import) with ``bulk_register_members``.
 
 Every function is keyword-only after its target, takes an explicit ``actor``, runs in one
 transaction, locks the rows it reads then writes, and writes its audit row in that transaction.
@@ -9,17 +10,20 @@ Every refusal is a ``DomainError`` naming the rule, the value found and the valu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
+from dangvien.core.bulk import insert_rows
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
+from dangvien.core.importing import ProgressCallback, no_progress
 from dangvien.members import deadlines
 from dangvien.members.choices import (
     ACTIVE_STATUSES,
@@ -43,10 +47,13 @@ from dangvien.members.models import (
     Transfer,
 )
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
 __all__ = [
-    "add_months",
     "admit_member",
     "assign_helper",
+    "bulk_register_members",
     "cancel_transfer",
     "change_status",
     "confirm_transfer",
@@ -408,6 +415,254 @@ _STATUS_CHANGES: dict[str, frozenset[str]] = {
 _NEEDS_REASON = frozenset(
     {MemberStatus.REMOVED, MemberStatus.EXPELLED, MemberStatus.LEFT, MemberStatus.EXEMPT}
 )
+
+
+DEFAULT_PROBATION_MONTHS = 12
+BULK_BATCH = 1000
+LOOKUP_CHUNK = 500
+MEMBER_ROW_FIELDS = frozenset(
+    {
+        "person_id",
+        "organisation",
+        "decision_date",
+        "decision_number",
+        "ceremony_date",
+        "official_date",
+        "card_number",
+    }
+)
+
+
+def _probation_months_table() -> list[tuple[dt.date, int]]:
+    """(effective from, probation months) of every rule set, newest first."""
+    from dangvien.rules.models import RuleSet
+
+    table = []
+    for effective_from, values in RuleSet.objects.order_by("-effective_from").values_list(
+        "effective_from", "values"
+    ):
+        months = (values or {}).get("probation_months")
+        if months is not None:
+            table.append((effective_from, int(months)))
+    return table
+
+
+def _probation_months(table: list[tuple[dt.date, int]], day: dt.date) -> int:
+    for effective_from, months in table:
+        if effective_from <= day:
+            return months
+    return DEFAULT_PROBATION_MONTHS
+
+
+def _existing(model: Any, field: str, values: Sequence[Any]) -> set[Any]:
+    found: set[Any] = set()
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
+    return found
+
+
+def _in_row(exc: DomainError, row: int) -> DomainError:
+    return DomainError(
+        _("Dòng %(row)d: %(message)s") % {"row": row, "message": exc.message},
+        rule=exc.rule,
+        found=exc.found,
+        required=exc.required,
+        field=exc.field,
+    )
+
+
+def _check_member_dates(
+    decision: dt.date, ceremony: dt.date | None, official: dt.date | None, *, today: dt.date
+) -> None:
+    """The date rules of ``register_existing_member`` (labels translated only on refusal)."""
+    if decision > today:
+        _check_not_future(decision, "decision_date", _("Ngày quyết định kết nạp"))
+    if ceremony and ceremony < decision:
+        raise DomainError(
+            _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
+            % {"c": d(ceremony), "d": d(decision)},
+            rule="ceremony_after_decision",
+            found=d(ceremony),
+            required=_("từ %s trở đi") % d(decision),
+            field="ceremony_date",
+        )
+    if official and official < (ceremony or decision):
+        raise DomainError(
+            _("Ngày công nhận chính thức (%s) không được trước ngày kết nạp.") % d(official),
+            rule="official_after_ceremony",
+            found=d(official),
+            required=_("từ %s trở đi") % d(ceremony or decision),
+            field="official_date",
+        )
+    if official and official > today:
+        _check_not_future(official, "official_date", _("Ngày công nhận chính thức"))
+
+
+@transaction.atomic
+def bulk_register_members(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    actor: User,
+    source: Mapping[str, Any] | None = None,
+    row_numbers: Sequence[int] | None = None,
+    progress: ProgressCallback = no_progress,
+) -> list[int]:
+    """Enter many members admitted before the product was used (the Excel import); returns
+    the new memberships' ids, in order.
+
+    Each row has ``person_id``, ``organisation`` (a cell), ``decision_date`` and optionally
+    ``decision_number``, ``ceremony_date``, ``official_date``, ``card_number``. The checks of
+    ``register_existing_member`` run on every row first (a cell in the actor's scope, dates in
+    order and not in the future, one membership per person, card numbers unique); the first
+    refusal raises a ``DomainError`` naming its row (``row_numbers[i]``, else ``i + 1``) and
+    nothing is written. Probation is ``probation_months`` of the rule set in force on the
+    ceremony, or the Party Statute's 12 months before the first rule set. The memberships and
+    their events go in with multi-row INSERTs; one audit row
+    (``members.membership.bulk_registered``, with ``source``) records the count.
+
+    Unlike ``register_existing_member``, a card number is stored on the membership only (no
+    ``PartyCard`` row), as the import has always done.
+    """
+    from dangvien.core.scoping import can
+
+    if row_numbers is not None and len(row_numbers) != len(rows):
+        raise ValueError("row_numbers must match rows")
+    table = _probation_months_table()
+    today = _today()
+    allowed: set[int] = set()
+    people: dict[int, int] = {}
+    cards: dict[str, int] = {}
+    memberships: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        label = row_numbers[index] if row_numbers is not None else index + 1
+        try:
+            unknown = set(row) - MEMBER_ROW_FIELDS
+            if unknown:
+                raise DomainError(_("Trường không hợp lệ: %s.") % ", ".join(sorted(unknown)))
+            organisation = row["organisation"]
+            if organisation.pk not in allowed:
+                _check_cell(organisation)
+                if not can(actor, "member.change", organisation):
+                    raise DomainError(
+                        _("Tổ chức «%s» nằm ngoài phạm vi bạn được phân quyền quản lý.")
+                        % organisation,
+                        rule="scope",
+                        field="organisation",
+                    )
+                allowed.add(organisation.pk)
+            decision = row["decision_date"]
+            ceremony = row.get("ceremony_date")
+            official = row.get("official_date")
+            _check_member_dates(decision, ceremony, official, today=today)
+            person_id = row["person_id"]
+            if person_id in people:
+                raise DomainError(
+                    _("Người này đã có ở dòng %d: mỗi người một hồ sơ đảng viên.")
+                    % people[person_id],
+                    rule="one_membership_per_person",
+                    required=_("mỗi người một hồ sơ đảng viên"),
+                )
+            people[person_id] = label
+            card = row.get("card_number") or None
+            if card:
+                if card in cards:
+                    raise DomainError(
+                        _("Số thẻ đảng %(card)s trùng với dòng %(row)d.")
+                        % {"card": card, "row": cards[card]},
+                        rule="unique_card_number",
+                        found=card,
+                        field="card_number",
+                    )
+                cards[card] = label
+        except DomainError as exc:
+            raise _in_row(exc, label) from exc
+        start = ceremony or decision
+        memberships.append(
+            {
+                "person_id": person_id,
+                "organisation_id": organisation.pk,
+                "admitted_in_id": organisation.pk,
+                "dossier_id": None,
+                "status": MemberStatus.OFFICIAL if official else MemberStatus.PROBATIONARY,
+                "decision_date": decision,
+                "decision_number": row.get("decision_number") or "",
+                "ceremony_date": ceremony,
+                "probation_end": add_months(start, _probation_months(table, start)),
+                "official_date": official,
+                "card_number": card,
+            }
+        )
+    members = _existing(Membership, "person_id", list(people))
+    if members:
+        person_id = min(members, key=lambda pk: people[pk])
+        raise _in_row(
+            DomainError(
+                _("Người này đã có trong danh sách đảng viên."),
+                rule="one_membership_per_person",
+                required=_("mỗi người một hồ sơ đảng viên"),
+            ),
+            people[person_id],
+        )
+    taken = _existing(Membership, "card_number", list(cards))
+    if taken:
+        card = min(taken, key=lambda value: cards[value])
+        raise _in_row(
+            DomainError(
+                _("Số thẻ đảng %s đã được cấp cho đảng viên khác.") % card,
+                rule="unique_card_number",
+                found=card,
+                field="card_number",
+            ),
+            cards[card],
+        )
+    note = _("Nhập đảng viên hiện có")
+    actor_id = getattr(actor, "pk", None)
+    ids: list[int] = []
+    for index in range(0, len(memberships), BULK_BATCH):
+        batch = memberships[index : index + BULK_BATCH]
+        batch_ids = insert_rows(Membership, batch)
+        events = []
+        for membership, pk in zip(batch, batch_ids, strict=True):
+            events.append(
+                {
+                    "membership_id": pk,
+                    "status": MemberStatus.PROBATIONARY,
+                    "organisation_id": membership["organisation_id"],
+                    "date": membership["ceremony_date"] or membership["decision_date"],
+                    "decision_number": membership["decision_number"],
+                    "note": note,
+                    "actor_id": actor_id,
+                }
+            )
+            if membership["official_date"]:
+                events.append(
+                    {
+                        "membership_id": pk,
+                        "status": MemberStatus.OFFICIAL,
+                        "organisation_id": membership["organisation_id"],
+                        "date": membership["official_date"],
+                        "decision_number": "",
+                        "note": "",
+                        "actor_id": actor_id,
+                    }
+                )
+        insert_rows(MembershipEvent, events, returning=False)
+        ids.extend(batch_ids)
+        progress("write", len(ids), len(memberships))
+    if ids:
+        from dangvien.people.services import common_organisation
+
+        organisations = {row["organisation"].pk: row["organisation"] for row in rows}
+        record(
+            actor=actor,
+            action="members.membership.bulk_registered",
+            target=None,
+            organisation=common_organisation(organisations.values()),
+            data={"count": len(ids), **(source or {})},
+        )
+    return ids
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvien.core.forms import set_queryset
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
+from dangvien.people.services import PERSON_FIELDS
 
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
@@ -17,28 +18,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnic_group",
-            "religion",
-            "citizen_id",
-            "phone",
-            "hometown",
-            "residence",
-            "residence_area",
-            "general_education",
-            "professional_level",
-            "political_theory",
-            "occupation",
-            "youth_union_member",
-            "trade_union_member",
-            "is_village_head",
-            "is_front_group_head",
-            "is_mass_org_head",
-            "organisation",
-        ]
+        fields = list(PERSON_FIELDS)  # the one list, shared with the services and the import
         widgets = {"date_of_birth": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -1,20 +1,38 @@
-"""All writes on people. Validation lives here so forms, the API and imports share it."""
+"""All writes on people. Validation lives here so forms, the API and imports share it.
+
+``create_person`` / ``update_person`` write one person; ``bulk_create_people`` /
+``bulk_update_people`` write many at once (the Excel import) with the same checks, a fast
+multi-row INSERT (``dangvien.core.bulk.insert_rows``) and one audit row, in one transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
+from dangvien.core.bulk import insert_rows
 from dangvien.core.errors import DomainError
+from dangvien.core.importing import ProgressCallback, no_progress
 from dangvien.core.scoping import can
 from dangvien.core.text import fold
 from dangvien.people.models import Person
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+    from dangvien.organisations.models import Organisation
+
+BULK_BATCH = 1000
+LOOKUP_CHUNK = 500
+
+# The one list of a person's input fields: the form (``PersonForm.Meta.fields``), the services
+# below and the Excel import (``imports.importers.base``) all use it. ``full_name_folded`` is
+# not an input: the services derive it from ``full_name``.
 PERSON_FIELDS = (
     "full_name",
     "date_of_birth",
@@ -37,6 +55,16 @@ PERSON_FIELDS = (
     "is_mass_org_head",
     "organisation",
 )
+REQUIRED_PERSON_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnic_group",
+    "religion",
+    "occupation",
+    "organisation",
+)
+PERSON_FOREIGN_KEYS = ("ethnic_group", "religion", "occupation", "organisation")
 
 
 def normalise_citizen_id(value: str | None) -> str | None:
@@ -60,6 +88,27 @@ def normalise_citizen_id(value: str | None) -> str | None:
 
 def validate_person_data(data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
     """Check and normalise the fields; raises DomainError naming the field."""
+    cleaned = _clean_person_values(data, today=timezone.localdate())
+    if cleaned.get("citizen_id"):
+        duplicate = Person.objects.filter(citizen_id=cleaned["citizen_id"])
+        if exclude_pk is not None:
+            duplicate = duplicate.exclude(pk=exclude_pk)
+        if duplicate.exists():
+            raise _citizen_id_taken(cleaned["citizen_id"])
+    return cleaned
+
+
+def _citizen_id_taken(citizen_id: str) -> DomainError:
+    return DomainError(
+        _("Số CCCD %(id)s đã có trong danh sách (trùng với một người khác).") % {"id": citizen_id},
+        rule="citizen_id_unique",
+        found=citizen_id,
+        field="citizen_id",
+    )
+
+
+def _clean_person_values(data: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:
+    """The checks that need no database: name, birth date, citizen ID format, phone."""
     cleaned = dict(data)
     if "full_name" in cleaned:
         name = " ".join(str(cleaned["full_name"] or "").split())
@@ -68,7 +117,6 @@ def validate_person_data(data: dict[str, Any], *, exclude_pk: int | None = None)
         cleaned["full_name"] = name
     if "date_of_birth" in cleaned:
         born = cleaned["date_of_birth"]
-        today = timezone.localdate()
         if not isinstance(born, dt.date):
             raise DomainError(_("Ngày sinh không hợp lệ."), field="date_of_birth")
         if born > today:
@@ -86,18 +134,6 @@ def validate_person_data(data: dict[str, Any], *, exclude_pk: int | None = None)
             )
     if "citizen_id" in cleaned:
         cleaned["citizen_id"] = normalise_citizen_id(cleaned["citizen_id"])
-        if cleaned["citizen_id"]:
-            duplicate = Person.objects.filter(citizen_id=cleaned["citizen_id"])
-            if exclude_pk is not None:
-                duplicate = duplicate.exclude(pk=exclude_pk)
-            if duplicate.exists():
-                raise DomainError(
-                    _("Số CCCD %(id)s đã có trong danh sách (trùng với một người khác).")
-                    % {"id": cleaned["citizen_id"]},
-                    rule="citizen_id_unique",
-                    found=cleaned["citizen_id"],
-                    field="citizen_id",
-                )
     if "phone" in cleaned:
         cleaned["phone"] = "".join(str(cleaned["phone"] or "").split())
     return cleaned
@@ -113,11 +149,12 @@ def _check_scope(actor: Any, organisation: Any) -> None:
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for field in PERSON_FIELDS:
-        value = getattr(person, field)
-        data[field] = getattr(value, "pk", value)
-    return data
+    """The input fields' values, foreign keys as ids (read from the row, no query)."""
+    return {field: getattr(person, _ATTNAMES[field]) for field in PERSON_FIELDS}
+
+
+_FIELDS = {field.name: field for field in Person._meta.concrete_fields}
+_ATTNAMES = {name: _FIELDS[name].attname for name in PERSON_FIELDS}
 
 
 @transaction.atomic
@@ -202,3 +239,246 @@ def reveal_sensitive(
         data={"fields": list(fields)},
     )
     return {field: getattr(person, field) or "" for field in fields}
+
+
+# --- many people at once (the Excel import) ------------------------------------------------------
+
+
+def _row_label(index: int, row_numbers: Sequence[int] | None) -> int:
+    return row_numbers[index] if row_numbers is not None else index + 1
+
+
+def _in_row(exc: DomainError, row: int) -> DomainError:
+    """The same refusal, naming the row it came from."""
+    return DomainError(
+        _("Dòng %(row)d: %(message)s") % {"row": row, "message": exc.message},
+        rule=exc.rule,
+        found=exc.found,
+        required=exc.required,
+        field=exc.field,
+    )
+
+
+def _check_unknown_fields(keys: Iterable[str]) -> None:
+    unknown = set(keys) - set(PERSON_FIELDS)
+    if unknown:
+        raise DomainError(_("Trường không hợp lệ: %s.") % ", ".join(sorted(unknown)))
+
+
+def _check_choices(cleaned: Mapping[str, Any]) -> None:
+    for name in cleaned.keys() & _CHOICE_VALUES.keys():
+        if cleaned[name] not in _CHOICE_VALUES[name]:
+            raise DomainError(
+                _("Giá trị «%(value)s» không hợp lệ cho «%(field)s».")
+                % {"value": cleaned[name], "field": _FIELDS[name].verbose_name},
+                field=name,
+            )
+
+
+_CHOICE_VALUES: dict[str, frozenset[str]] = {
+    field.name: frozenset(str(value) for value, _label in field.flatchoices)
+    for field in Person._meta.concrete_fields
+    if field.choices
+}
+
+
+def _check_scope_all(actor: Any, organisations: Iterable[Any]) -> None:
+    for organisation in {org.pk: org for org in organisations}.values():
+        _check_scope(actor, organisation)
+
+
+def _taken_citizen_ids(citizen_ids: Sequence[str]) -> dict[str, int]:
+    """citizen ID → the pk of the person holding it, for the IDs already in the database."""
+    taken: dict[str, int] = {}
+    ordered = sorted(set(citizen_ids))
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        for citizen_id, pk in Person.objects.filter(citizen_id__in=chunk).values_list(
+            "citizen_id", "pk"
+        ):
+            taken[str(citizen_id)] = pk
+    return taken
+
+
+def common_organisation(organisations: Iterable[Organisation]) -> Organisation | None:
+    """The lowest organisation whose subtree holds all of ``organisations`` (the audit scope)."""
+    from dangvien.organisations.models import Organisation
+
+    paths = {org.path for org in organisations}
+    if not paths:
+        return None
+    prefix = paths.pop()
+    for path in paths:
+        while not path.startswith(prefix):
+            prefix = prefix[: len(prefix) - Organisation.steplen]
+    prefix = prefix[: len(prefix) - len(prefix) % Organisation.steplen]
+    return Organisation.objects.filter(path=prefix).first() if prefix else None
+
+
+def _fk_ids(values: dict[str, Any]) -> dict[str, Any]:
+    """Foreign keys by attname (``organisation`` → ``organisation_id``), for ``insert_rows``."""
+    for key in PERSON_FOREIGN_KEYS:
+        if key in values:
+            value = values.pop(key)
+            values[f"{key}_id"] = getattr(value, "pk", value)
+    return values
+
+
+@transaction.atomic
+def bulk_create_people(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    actor: User,
+    source: Mapping[str, Any] | None = None,
+    row_numbers: Sequence[int] | None = None,
+    progress: ProgressCallback = no_progress,
+) -> list[int]:
+    """Create a person from each of ``rows`` (``PERSON_FIELDS`` → value, foreign keys as
+    objects) and return their ids, in order.
+
+    The checks of ``create_person`` run on every row first (required fields, name, birth date,
+    citizen ID format and uniqueness in the rows and in the database, choices, scope); the first
+    refusal raises a ``DomainError`` naming its row (``row_numbers[i]``, else ``i + 1``) and
+    nothing is written. Then the rows go in with multi-row INSERTs, and one audit row
+    (``people.person.bulk_created``, with ``source``) records the count.
+    """
+    if row_numbers is not None and len(row_numbers) != len(rows):
+        raise ValueError("row_numbers must match rows")
+    today = timezone.localdate()
+    cleaned_rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        label = _row_label(index, row_numbers)
+        try:
+            _check_unknown_fields(row)
+            missing = [name for name in REQUIRED_PERSON_FIELDS if row.get(name) is None]
+            if missing:
+                raise DomainError(
+                    _("Thiếu giá trị bắt buộc: %s.")
+                    % ", ".join(str(_FIELDS[name].verbose_name) for name in missing),
+                    field=missing[0],
+                )
+            cleaned = _clean_person_values(row, today=today)
+            _check_choices(cleaned)
+            citizen_id = cleaned.get("citizen_id")
+            if citizen_id:
+                if citizen_id in seen:
+                    raise DomainError(
+                        _("Số CCCD %(id)s trùng với dòng %(row)d.")
+                        % {"id": citizen_id, "row": seen[citizen_id]},
+                        rule="citizen_id_unique",
+                        found=citizen_id,
+                        field="citizen_id",
+                    )
+                seen[citizen_id] = label
+        except DomainError as exc:
+            raise _in_row(exc, label) from exc
+        cleaned["full_name_folded"] = fold(cleaned["full_name"])
+        cleaned_rows.append(cleaned)
+    _check_scope_all(actor, (row["organisation"] for row in cleaned_rows))
+    taken = _taken_citizen_ids(list(seen))
+    if taken:
+        citizen_id = min(taken, key=lambda value: seen[value])
+        raise _in_row(_citizen_id_taken(citizen_id), seen[citizen_id])
+    ids: list[int] = []
+    for start in range(0, len(cleaned_rows), BULK_BATCH):
+        batch = cleaned_rows[start : start + BULK_BATCH]
+        ids.extend(insert_rows(Person, [_fk_ids(dict(row)) for row in batch]))
+        progress("write", len(ids), len(cleaned_rows))
+    if ids:
+        record(
+            actor=actor,
+            action="people.person.bulk_created",
+            target=None,
+            organisation=common_organisation(row["organisation"] for row in cleaned_rows),
+            data={"count": len(ids), **(source or {})},
+        )
+    return ids
+
+
+@transaction.atomic
+def bulk_update_people(
+    changes: Mapping[int, Mapping[str, Any]],
+    *,
+    actor: User,
+    source: Mapping[str, Any] | None = None,
+    row_numbers: Mapping[int, int] | None = None,
+    progress: ProgressCallback = no_progress,
+) -> list[Person]:
+    """Apply ``changes`` (person id → ``PERSON_FIELDS`` → value) to many people at once.
+
+    The people are locked, then every change is checked as ``update_person`` checks it (scope
+    on the current and the new organisation, name, birth date, citizen ID); the first refusal
+    raises a ``DomainError`` naming its row (``row_numbers[person id]``) and nothing is written.
+    One audit row (``people.person.bulk_changed``) holds each person's changed values, before
+    and after.
+    """
+    today = timezone.localdate()
+    pks = sorted(changes)
+    people: dict[int, Person] = {}
+    for start in range(0, len(pks), LOOKUP_CHUNK):
+        chunk = pks[start : start + LOOKUP_CHUNK]
+        people.update(
+            (person.pk, person)
+            for person in Person.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+    allowed: set[int] = set()
+    cleaned_changes: dict[int, dict[str, Any]] = {}
+    seen: dict[str, int] = {}
+    for pk in pks:
+        label = row_numbers[pk] if row_numbers is not None else pk
+        try:
+            if pk not in people:
+                raise DomainError(_("Không tìm thấy người có mã %d.") % pk)
+            _check_unknown_fields(changes[pk])
+            cleaned = _clean_person_values(changes[pk], today=today)
+            _check_choices(cleaned)
+            for organisation in (people[pk].organisation, cleaned.get("organisation")):
+                if organisation is not None and organisation.pk not in allowed:
+                    _check_scope(actor, organisation)
+                    allowed.add(organisation.pk)
+            citizen_id = cleaned.get("citizen_id")
+            if citizen_id:
+                if citizen_id in seen:
+                    raise _citizen_id_taken(citizen_id)
+                seen[citizen_id] = pk
+        except DomainError as exc:
+            raise _in_row(exc, label) from exc
+        cleaned_changes[pk] = cleaned
+    for citizen_id, holder in _taken_citizen_ids(list(seen)).items():
+        if holder != seen[citizen_id]:
+            pk = seen[citizen_id]
+            label = row_numbers[pk] if row_numbers is not None else pk
+            raise _in_row(_citizen_id_taken(citizen_id), label)
+    now = timezone.now()
+    fields: set[str] = {"full_name_folded", "updated_at"}
+    audit: dict[str, Any] = {}
+    for pk, cleaned in cleaned_changes.items():
+        person = people[pk]
+        before = _snapshot(person)
+        for name, value in cleaned.items():
+            setattr(person, name, value)
+        person.full_name_folded = fold(person.full_name)
+        person.updated_at = now
+        fields.update(cleaned)
+        after = _snapshot(person)
+        audit[str(pk)] = {
+            "before": {k: v for k, v in before.items() if after[k] != v},
+            "after": {k: v for k, v in after.items() if before[k] != v},
+        }
+    ordered = [people[pk] for pk in pks]
+    for start in range(0, len(ordered), BULK_BATCH):
+        Person.objects.bulk_update(ordered[start : start + BULK_BATCH], sorted(fields))
+        progress("write", min(start + BULK_BATCH, len(ordered)), len(ordered))
+    if ordered:
+        record(
+            actor=actor,
+            action="people.person.bulk_changed",
+            target=None,
+            organisation=common_organisation(person.organisation for person in ordered),
+            data={"count": len(ordered), "changes": audit, **(source or {})},
+        )
+    return ordered

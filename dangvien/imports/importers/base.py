@@ -40,7 +40,7 @@ from dangvien.people.choices import (
 )
 from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
 from dangvien.people.reference_data import ETHNIC_ALIASES, OCCUPATION_ALIASES, RELIGION_ALIASES
-from dangvien.people.services import normalise_citizen_id, validate_person_data
+from dangvien.people.services import PERSON_FIELDS, normalise_citizen_id, validate_person_data
 
 COMMUNE_KINDS = frozenset({OrganisationKind.COMMUNE, *GRASSROOTS_KINDS})
 PREVIEW_ROWS = 20
@@ -214,6 +214,28 @@ def person_columns() -> list[Column]:
             kind="bool",
             choices=[_("Có"), _("Không")],
         ),
+        *(
+            Column(
+                key,
+                header,
+                _(
+                    "«Có» (hoặc x) hoặc «Không». Không bắt buộc; khi cập nhật người đã có, ô "
+                    "trống (hoặc tệp không có cột này) giữ nguyên giá trị đang lưu."
+                ),
+                kind="bool",
+                choices=[_("Có"), _("Không")],
+            )
+            for key, header in flag_columns()
+        ),
+    ]
+
+
+def flag_columns() -> list[tuple[str, str]]:
+    """The person's roles in the village (``PERSON_FIELDS``), counted by the statistics."""
+    return [
+        ("is_village_head", _("Trưởng thôn, bản, tổ dân phố")),
+        ("is_front_group_head", _("Trưởng ban công tác Mặt trận")),
+        ("is_mass_org_head", _("Người đứng đầu đoàn thể ở thôn")),
     ]
 
 
@@ -289,6 +311,8 @@ class Importer:
 
     def __init__(self, *, user: Any) -> None:
         self.user = user
+        # Added to the audit rows of the services that write (e.g. {"import_job": 12}).
+        self.source: dict[str, Any] = {}
         self.columns_list = self.columns()
         self.headers = {column.key: column.header for column in self.columns_list}
 
@@ -498,6 +522,10 @@ class Importer:
             data[key] = parsed.get(key, "")
         for key in ("youth_union_member", "trade_union_member"):
             data[key] = bool(parsed.get(key, False))
+        for key, _header in flag_columns():
+            # Only when filled in: a file without these columns keeps what the form recorded.
+            if key in parsed:
+                data[key] = bool(parsed[key])
         try:
             data["citizen_id"] = normalise_citizen_id(parsed.get("citizen_id") or None)
         except DomainError as exc:
@@ -622,27 +650,6 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[start : start + size]
 
 
-PERSON_WRITE_FIELDS = (
-    "full_name",
-    "full_name_folded",
-    "date_of_birth",
-    "sex",
-    "ethnic_group",
-    "religion",
-    "citizen_id",
-    "phone",
-    "hometown",
-    "residence",
-    "residence_area",
-    "general_education",
-    "professional_level",
-    "political_theory",
-    "occupation",
-    "youth_union_member",
-    "trade_union_member",
-    "organisation",
-)
-
-
 def person_values(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in PERSON_WRITE_FIELDS if key in data}
+    """The row's values for the people services: ``PERSON_FIELDS`` only, as in the form."""
+    return {key: data[key] for key in PERSON_FIELDS if key in data}

@@ -3,15 +3,16 @@
 The rules are those of ``dangvien.members.services.register_existing_member`` (ceremony not
 before the decision, official date not before the ceremony, one membership per person, card
 numbers unique, probation ``probation_months`` of the rule set after the ceremony), checked in
-memory for the whole file. Members admitted before the first rule set in the database get
-the 12 months that the Party Statute has fixed throughout.
+memory for the whole file for the preview, then again by ``bulk_register_members``, which
+writes. Members admitted before the first rule set in the database get the 12 months that the
+Party Statute has fixed throughout.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -19,27 +20,8 @@ from dangvien.core.importing import Column, ProgressCallback, RowError, no_progr
 from dangvien.imports.importers.base import Analysis, Importer, RowResult, person_columns
 from dangvien.imports.importers.people import _counts, write_people
 from dangvien.imports.models import DuplicateChoice, ImportKind
-from dangvien.imports.writing import insert_rows
-from dangvien.members.choices import MemberStatus
-from dangvien.members.models import Membership, MembershipEvent
-from dangvien.members.services import add_months
-
-BATCH = 1000
-DEFAULT_PROBATION_MONTHS = 12
-
-
-def probation_months_table() -> list[tuple[dt.date, int]]:
-    """(effective from, probation months) of every rule set, newest first."""
-    from dangvien.rules.models import RuleSet
-
-    table = []
-    for effective_from, values in RuleSet.objects.order_by("-effective_from").values_list(
-        "effective_from", "values"
-    ):
-        months = (values or {}).get("probation_months")
-        if months is not None:
-            table.append((effective_from, int(months)))
-    return table
+from dangvien.members.models import Membership
+from dangvien.members.services import bulk_register_members
 
 
 class MembersImporter(Importer):
@@ -99,14 +81,8 @@ class MembersImporter(Importer):
 
     def preload(self, sheet: Any) -> None:
         super().preload(sheet)
-        self.probation_table = probation_months_table()
         self.cards: set[str] = set()
-
-    def probation_months(self, day: dt.date) -> int:
-        for effective_from, months in self.probation_table:
-            if effective_from <= day:
-                return months
-        return DEFAULT_PROBATION_MONTHS
+        self.today = timezone.localdate()
 
     def validate_row(self, result: RowResult, raw: dict[str, Any], errors: list[RowError]) -> None:
         self.validate_person(result, raw, errors)
@@ -127,6 +103,15 @@ class MembersImporter(Importer):
             self.error(
                 result, errors, "decision_date", _("Ngày quyết định kết nạp phải sau ngày sinh.")
             )
+        for key, day in (("decision_date", decision), ("official_date", official)):
+            if day and day > self.today:
+                self.error(
+                    result,
+                    errors,
+                    key,
+                    _("Ngày %(day)s ở tương lai (hôm nay là %(today)s).")
+                    % {"day": f"{day:%d/%m/%Y}", "today": f"{self.today:%d/%m/%Y}"},
+                )
         if decision and ceremony and ceremony < decision:
             self.error(
                 result,
@@ -195,8 +180,11 @@ class MembersImporter(Importer):
     ) -> dict[str, int]:
         results = analysis.results
         total = len(results) * 2
-        row_person = write_people(results, progress=progress, total=total)
-        memberships: list[dict[str, Any]] = []
+        row_person = write_people(
+            results, actor=actor, source=self.source, progress=progress, total=total
+        )
+        rows: list[dict[str, Any]] = []
+        row_numbers: list[int] = []
         for result in results:
             if result.extra.get("choice") == DuplicateChoice.SKIP:
                 continue
@@ -204,60 +192,24 @@ class MembersImporter(Importer):
             if person_id is None:
                 continue
             extra = result.extra
-            decision, ceremony, official = (
-                extra["decision_date"],
-                extra["ceremony_date"],
-                extra["official_date"],
-            )
-            start = ceremony or decision
-            organisation_id = result.data["organisation"].pk
-            memberships.append(
+            rows.append(
                 {
                     "person_id": person_id,
-                    "organisation_id": organisation_id,
-                    "admitted_in_id": organisation_id,
-                    "dossier_id": None,
-                    "status": MemberStatus.OFFICIAL if official else MemberStatus.PROBATIONARY,
-                    "decision_date": decision,
+                    "organisation": result.data["organisation"],
+                    "decision_date": extra["decision_date"],
                     "decision_number": extra["decision_number"],
-                    "ceremony_date": ceremony,
-                    "probation_end": add_months(start, self.probation_months(start)),
-                    "official_date": official,
+                    "ceremony_date": extra["ceremony_date"],
+                    "official_date": extra["official_date"],
                     "card_number": extra["card_number"] or None,
                 }
             )
+            row_numbers.append(result.row)
         done = len(results)
-        note = _("Nhập đảng viên hiện có")
-        actor_id = getattr(actor, "pk", None)
-        for index in range(0, len(memberships), BATCH):
-            batch = memberships[index : index + BATCH]
-            ids = insert_rows(Membership, batch)
-            events = []
-            for membership, pk in zip(batch, ids, strict=True):
-                events.append(
-                    {
-                        "membership_id": pk,
-                        "status": MemberStatus.PROBATIONARY,
-                        "organisation_id": membership["organisation_id"],
-                        "date": membership["ceremony_date"] or membership["decision_date"],
-                        "decision_number": membership["decision_number"],
-                        "note": note,
-                        "actor_id": actor_id,
-                    }
-                )
-                if membership["official_date"]:
-                    events.append(
-                        {
-                            "membership_id": pk,
-                            "status": MemberStatus.OFFICIAL,
-                            "organisation_id": membership["organisation_id"],
-                            "date": membership["official_date"],
-                            "decision_number": "",
-                            "note": "",
-                            "actor_id": actor_id,
-                        }
-                    )
-            insert_rows(MembershipEvent, events, returning=False)
-            done += len(batch)
-            progress("write", done, total)
+
+        def registered(phase: str, count: int, _total: int) -> None:
+            progress(phase, done + count, total)
+
+        bulk_register_members(
+            rows, actor=actor, source=self.source, row_numbers=row_numbers, progress=registered
+        )
         return _counts(results, row_person)

@@ -200,7 +200,9 @@ class OutstandingImporter(Importer):
 
         results = analysis.results
         total = len(results) * 2
-        row_person = write_people(results, progress=progress, total=total)
+        row_person = write_people(
+            results, actor=actor, source=self.source, progress=progress, total=total
+        )
         helper_ids = {r.extra["helper_id"] for r in results if r.extra.get("helper_id")}
         helpers = Person.objects.in_bulk(list(helper_ids))
         people = Person.objects.in_bulk(list(row_person.values()))

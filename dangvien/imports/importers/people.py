@@ -4,82 +4,63 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.importing import ProgressCallback, no_progress
-from dangvien.imports.importers.base import (
-    PERSON_WRITE_FIELDS,
-    Analysis,
-    Importer,
-    RowResult,
-    person_values,
-)
+from dangvien.imports.importers.base import Analysis, Importer, RowResult, person_values
 from dangvien.imports.models import DuplicateChoice, ImportKind
-from dangvien.imports.writing import insert_rows
-from dangvien.people.models import Person
-
-BATCH = 1000
+from dangvien.people.services import bulk_create_people, bulk_update_people
 
 
 def write_people(
     results: list[RowResult],
     *,
+    actor: Any,
+    source: dict[str, Any] | None = None,
     progress: ProgressCallback = no_progress,
-    offset: int = 0,
     total: int = 0,
 ) -> dict[int, int]:
-    """Create or update the people of ``results`` (their choice is in ``extra['choice']``);
-    returns row number → person id for every row that now has a person."""
-    creates: list[tuple[RowResult, dict[str, Any]]] = []
-    updates: list[tuple[RowResult, Person]] = []
-    update_ids = [r.match_id for r in results if r.extra.get("choice") == DuplicateChoice.UPDATE]
-    existing = Person.objects.in_bulk([i for i in update_ids if i is not None])
+    """Create or update the people of ``results`` (their choice is in ``extra['choice']``)
+    through the people services; returns row number → person id for every row that now has
+    a person."""
+    creates: list[RowResult] = []
+    updates: dict[int, RowResult] = {}
     row_person: dict[int, int] = {}
-    now = timezone.now()
     for result in results:
         choice = result.extra.get("choice")
         if result.status == "new" or choice == DuplicateChoice.CREATE:
-            creates.append((result, _row(result.data)))
-        elif choice == DuplicateChoice.UPDATE and result.match_id in existing:
-            person = existing[result.match_id]
-            person.updated_at = now
-            for key, value in person_values(result.data).items():
-                setattr(person, key, value)
-            updates.append((result, person))
+            creates.append(result)
+        elif choice == DuplicateChoice.UPDATE and result.match_id is not None:
+            updates[result.match_id] = result
         elif choice == DuplicateChoice.SKIP and result.match_id is not None:
             row_person[result.row] = result.match_id
     total = total or len(results)
-    done = offset
-    for start in range(0, len(creates), BATCH):
-        new_rows = creates[start : start + BATCH]
-        ids = insert_rows(Person, [row for _r, row in new_rows])
-        for (result, _row_values), pk in zip(new_rows, ids, strict=True):
-            row_person[result.row] = pk
-        done += len(new_rows)
-        progress("write", done, total)
-    for start in range(0, len(updates), BATCH):
-        batch = updates[start : start + BATCH]
-        Person.objects.bulk_update(
-            [person for _r, person in batch], [*PERSON_WRITE_FIELDS, "updated_at"]
-        )
-        for result, person in batch:
-            row_person[result.row] = person.pk
-        done += len(batch)
-        progress("write", done, total)
+
+    def created(phase: str, done: int, _total: int) -> None:
+        progress(phase, done, total)
+
+    def updated(phase: str, done: int, _total: int) -> None:
+        progress(phase, len(creates) + done, total)
+
+    ids = bulk_create_people(
+        [person_values(result.data) for result in creates],
+        actor=actor,
+        source=source,
+        row_numbers=[result.row for result in creates],
+        progress=created,
+    )
+    for result, pk in zip(creates, ids, strict=True):
+        row_person[result.row] = pk
+    people = bulk_update_people(
+        {pk: person_values(result.data) for pk, result in updates.items()},
+        actor=actor,
+        source=source,
+        row_numbers={pk: result.row for pk, result in updates.items()},
+        progress=updated,
+    )
+    for person in people:
+        row_person[updates[person.pk].row] = person.pk
     return row_person
-
-
-FOREIGN_KEYS = ("ethnic_group", "religion", "occupation", "organisation")
-
-
-def _row(data: dict[str, Any]) -> dict[str, Any]:
-    """A new person's values by attname (foreign keys as ids), for ``insert_rows``."""
-    row = person_values(data)
-    for key in FOREIGN_KEYS:
-        if key in row:
-            row[f"{key}_id"] = row.pop(key).pk
-    return row
 
 
 class PeopleImporter(Importer):
@@ -90,7 +71,9 @@ class PeopleImporter(Importer):
     def write(
         self, analysis: Analysis, *, actor: Any, progress: ProgressCallback = no_progress
     ) -> dict[str, int]:
-        row_person = write_people(analysis.results, progress=progress)
+        row_person = write_people(
+            analysis.results, actor=actor, source=self.source, progress=progress
+        )
         return _counts(analysis.results, row_person)
 
 

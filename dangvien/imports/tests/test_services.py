@@ -38,7 +38,7 @@ def snapshot():
     )
 
 
-def test_people_preview_then_commit_writes_every_row_and_one_audit_event(
+def test_people_preview_then_commit_writes_every_row_and_its_audit_events(
     branch_secretary, persona_tree
 ):
     # the branch secretary's scope is CB01 only, so the CB02 row is refused
@@ -71,7 +71,14 @@ def test_people_preview_then_commit_writes_every_row_and_one_audit_event(
     events = AuditEvent.objects.filter(action="imports.import_job.committed")
     assert events.count() == 1
     assert events.get().data["created"] == 3
-    assert AuditEvent.objects.count() == 1
+    # exactly two audit rows: the people service's (who wrote the rows) and the import's
+    assert sorted(AuditEvent.objects.values_list("action", flat=True)) == [
+        "imports.import_job.committed",
+        "people.person.bulk_created",
+    ]
+    bulk = AuditEvent.objects.get(action="people.person.bulk_created")
+    assert bulk.data == {"count": 3, "import_job": job.pk}
+    assert bulk.organisation == persona_tree.commune_north  # CB01 and CB02 share it
     assert job.file.name.startswith("imports/")
 
 
@@ -249,21 +256,21 @@ def test_an_existing_member_can_only_be_skipped(region_officer, persona_tree):
 
 
 def test_killed_worker_halfway_leaves_nothing_behind(region_officer, monkeypatch):
-    from dangvien.imports.importers import members as members_importer
+    from dangvien.members import services as members_services
 
     before = snapshot()
     job = analysed(region_officer, "members_ok.xlsx", kind="members")
     job = services.start_commit(job, actor=region_officer)
 
-    real_insert = members_importer.insert_rows
+    real_insert = members_services.insert_rows
 
     def killed(model, rows, **kwargs):
-        if model is members_importer.MembershipEvent:
+        if model is members_services.MembershipEvent:
             raise KeyboardInterrupt("worker killed")  # not an Exception: nothing catches it
         return real_insert(model, rows, **kwargs)
 
     # people and memberships are already inserted when the events' insert dies
-    monkeypatch.setattr(members_importer, "insert_rows", killed)
+    monkeypatch.setattr(members_services, "insert_rows", killed)
     with pytest.raises(KeyboardInterrupt):
         services.commit_import(job, actor=region_officer)
     assert snapshot() == before
@@ -345,3 +352,73 @@ def test_template_has_headers_help_and_dropdowns():
         str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row if c.value
     )
     assert "Ngày công nhận chính thức" in help_text and "Nông dân, lâm nghiệp" in help_text
+
+
+def test_an_update_from_a_file_without_the_village_role_columns_keeps_them(
+    branch_secretary, persona_tree
+):
+    old = PersonFactory(
+        organisation=persona_tree.branch,
+        full_name="Hoàng Thị Cũ",
+        citizen_id="001190000001",
+        is_village_head=True,
+    )
+    job = analysed(branch_secretary, "people_duplicates.xlsx")
+    services.set_duplicate_choices(
+        job, actor=branch_secretary, default="skip", per_row={2: "update"}
+    )
+    job = committed(branch_secretary, job)
+    assert job.status == ImportStatus.COMMITTED, job.message
+    old.refresh_from_db()
+    assert old.is_village_head is True
+    event = AuditEvent.objects.get(action="people.person.bulk_changed")
+    assert event.data["import_job"] == job.pk
+    assert list(event.data["changes"]) == [str(old.pk)]
+
+
+def test_the_template_offers_every_person_field():
+    from dangvien.imports.importers.base import person_columns
+    from dangvien.people.services import PERSON_FIELDS
+
+    headers = [column.header for column in person_columns()]
+    assert "Trưởng thôn, bản, tổ dân phố" in headers
+    assert {column.key for column in person_columns()} == set(PERSON_FIELDS)
+
+
+def test_the_village_role_columns_are_imported(branch_secretary, persona_tree):
+    import io
+
+    import xlsxwriter
+
+    from dangvien.imports.tests.conftest import upload
+
+    values = {
+        "Mã tổ chức": "CB01",
+        "Họ và tên": "Lò Văn Trưởng",
+        "Ngày sinh": "01/02/1980",
+        "Giới tính": "Nam",
+        "Dân tộc": "Thái",
+        "Nghề nghiệp": "Nông dân",
+        "Trưởng thôn, bản, tổ dân phố": "Có",
+        "Trưởng ban công tác Mặt trận": "Không",
+    }
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet("Dữ liệu")
+    for col, (header, value) in enumerate(values.items()):
+        sheet.write_string(0, col, header)
+        sheet.write_string(1, col, value)
+    book.close()
+    job = services.create_import_job(
+        actor=branch_secretary, kind="people", upload=upload("roles.xlsx", buffer.getvalue())
+    )
+    job = services.analyse_import(job, actor=branch_secretary)
+    assert job.errors == []
+    job = committed(branch_secretary, job)
+    assert job.status == ImportStatus.COMMITTED, job.message
+    person = Person.objects.get(full_name="Lò Văn Trưởng")
+    assert (person.is_village_head, person.is_front_group_head, person.is_mass_org_head) == (
+        True,
+        False,
+        False,
+    )
