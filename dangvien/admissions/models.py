@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
@@ -126,7 +127,11 @@ class FailedVote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()} lần {self.round} {self.date:%d/%m/%Y}"
+        return gettext("%(get_stage_display)s lần %(round)s %(date)s") % {
+            "get_stage_display": self.get_stage_display(),
+            "round": self.round,
+            "date": format(self.date, "%d/%m/%Y"),
+        }
 
 
 class Approval(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -52,27 +53,34 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
             }
         )
     return api.create_response(
-        request, {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": errors}, status=422
+        request, {"detail": gettext("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422
     )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "Không tìm thấy hoặc bạn không có quyền xem.", "errors": []}, status=404
+        request,
+        {"detail": gettext("Không tìm thấy hoặc bạn không có quyền xem."), "errors": []},
+        status=404,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "Bạn cần đăng nhập.", "errors": []}, status=401)
+    return api.create_response(
+        request, {"detail": gettext("Bạn cần đăng nhập."), "errors": []}, status=401
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": "Vai trò của bạn không được phép thực hiện thao tác này.", "errors": []},
+        {
+            "detail": gettext("Vai trò của bạn không được phép thực hiện thao tác này."),
+            "errors": [],
+        },
         status=403,
     )
 
@@ -80,22 +88,22 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _vietnamese_validation_message(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     messages = {
-        "missing": "Thiếu trường bắt buộc.",
-        "string_too_long": "Quá dài.",
-        "string_too_short": "Quá ngắn.",
-        "int_parsing": "Phải là số nguyên.",
-        "int_type": "Phải là số nguyên.",
-        "date_from_datetime_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-        "date_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-        "date_type": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-        "bool_parsing": "Phải là true hoặc false.",
-        "enum": "Giá trị không nằm trong danh sách cho phép.",
-        "literal_error": "Giá trị không nằm trong danh sách cho phép.",
-        "greater_than_equal": "Giá trị quá nhỏ.",
-        "less_than_equal": "Giá trị quá lớn.",
-        "json_invalid": "Nội dung không phải JSON hợp lệ.",
-        "model_attributes_type": "Nội dung phải là một đối tượng JSON.",
-        "dict_type": "Nội dung phải là một đối tượng JSON.",
-        "string_type": "Phải là chuỗi ký tự.",
+        "missing": gettext("Thiếu trường bắt buộc."),
+        "string_too_long": gettext("Quá dài."),
+        "string_too_short": gettext("Quá ngắn."),
+        "int_parsing": gettext("Phải là số nguyên."),
+        "int_type": gettext("Phải là số nguyên."),
+        "date_from_datetime_parsing": gettext("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
+        "date_parsing": gettext("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
+        "date_type": gettext("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
+        "bool_parsing": gettext("Phải là true hoặc false."),
+        "enum": gettext("Giá trị không nằm trong danh sách cho phép."),
+        "literal_error": gettext("Giá trị không nằm trong danh sách cho phép."),
+        "greater_than_equal": gettext("Giá trị quá nhỏ."),
+        "less_than_equal": gettext("Giá trị quá lớn."),
+        "json_invalid": gettext("Nội dung không phải JSON hợp lệ."),
+        "model_attributes_type": gettext("Nội dung phải là một đối tượng JSON."),
+        "dict_type": gettext("Nội dung phải là một đối tượng JSON."),
+        "string_type": gettext("Phải là chuỗi ký tự."),
     }
-    return messages.get(kind, "Giá trị không hợp lệ.")
+    return messages.get(kind, gettext("Giá trị không hợp lệ."))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 DASH = "—"
 
 
@@ -62,10 +64,10 @@ def format_change(value: Decimal | None) -> str:
         return DASH
     delta = value - Decimal(100)
     if delta > 0:
-        return f"tăng {format_percent(delta)}"
+        return gettext("tăng %(delta)s") % {"delta": format_percent(delta)}
     if delta < 0:
-        return f"giảm {format_percent(-delta)}"
-    return "bằng cùng kỳ"
+        return gettext("giảm %(delta)s") % {"delta": format_percent(-delta)}
+    return gettext("bằng cùng kỳ")
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:
@@ -101,4 +103,7 @@ def parse_date(text: str) -> dt.date:
                 return dt.date(third, second, first)
             except ValueError:
                 break
-    raise ValueError(f"Ngày «{text}» không hợp lệ; cần dạng ngày/tháng/năm, ví dụ 20/02/2024.")
+    raise ValueError(
+        gettext("Ngày «%(text)s» không hợp lệ; cần dạng ngày/tháng/năm, ví dụ 20/02/2024.")
+        % {"text": text}
+    )

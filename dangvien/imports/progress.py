@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 PHASES = {
-    "read": "Đọc tệp",
-    "validate": "Kiểm tra từng dòng",
-    "duplicates": "Tìm người đã có",
-    "write": "Ghi vào cơ sở dữ liệu",
-    "done": "Xong",
+    "read": gettext_lazy("Đọc tệp"),
+    "validate": gettext_lazy("Kiểm tra từng dòng"),
+    "duplicates": gettext_lazy("Tìm người đã có"),
+    "write": gettext_lazy("Ghi vào cơ sở dữ liệu"),
+    "done": gettext_lazy("Xong"),
 }
 
 
@@ -44,7 +45,7 @@ class ProgressWriter:
         self.last = now
         data = {
             "phase": phase,
-            "label": PHASES.get(phase, phase),
+            "label": str(PHASES.get(phase, phase)),
             "done": done,
             "total": total,
             "at": time.time(),

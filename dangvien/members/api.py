@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
@@ -246,7 +247,7 @@ def _organisation_by_code(code: str, field: str) -> Organisation:
     found = Organisation.objects.filter(code=code).first()
     if found is None:
         raise DomainError(
-            f"Không có tổ chức đảng nào mang mã «{code}».",
+            gettext("Không có tổ chức đảng nào mang mã «%(code)s».") % {"code": code},
             rule="organisation_code",
             found=code,
             field=field,
@@ -327,7 +328,7 @@ def assign_helper(request: HttpRequest, member_id: int, payload: HelperIn) -> An
     membership = get_membership_for_user(request.user, member_id, action="member.change")
     helper = Membership.objects.filter(pk=payload.helper_id).first()
     if helper is None:
-        raise DomainError("Không tìm thấy đảng viên giúp đỡ.", field="helper_id")
+        raise DomainError(gettext("Không tìm thấy đảng viên giúp đỡ."), field="helper_id")
     assignment = services.assign_helper(
         membership,
         helper=helper,

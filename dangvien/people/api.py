@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
@@ -96,7 +97,11 @@ _REFERENCE: dict[str, Any] = {
     "religion": Religion,
     "occupation": Occupation,
 }
-_LABELS = {"ethnic_group": "Dân tộc", "religion": "Tôn giáo", "occupation": "Nghề nghiệp"}
+_LABELS = {
+    "ethnic_group": gettext_lazy("Dân tộc"),
+    "religion": gettext_lazy("Tôn giáo"),
+    "occupation": gettext_lazy("Nghề nghiệp"),
+}
 
 
 def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
@@ -109,14 +114,16 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
             row = _REFERENCE[key].objects.filter(code=value).first()
             if row is None:
                 raise DomainError(
-                    f"{_LABELS[key]}: mã «{value}» không có trong danh mục.", field=key
+                    gettext("%(value)s: mã «%(value2)s» không có trong danh mục.")
+                    % {"value": _LABELS[key], "value2": value},
+                    field=key,
                 )
             resolved[key] = row
         elif key == "organisation_id":
             organisation = Organisation.objects.visible_to(request.user).filter(pk=value).first()
             if organisation is None:
                 raise DomainError(
-                    "Tổ chức quản lý không tồn tại hoặc nằm ngoài phạm vi của bạn.",
+                    gettext("Tổ chức quản lý không tồn tại hoặc nằm ngoài phạm vi của bạn."),
                     field="organisation_id",
                 )
             resolved["organisation"] = organisation

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
@@ -80,7 +81,7 @@ def normalise_citizen_id(value: str | None) -> str | None:
             % {"value": cleaned, "n": len(cleaned)},
             rule="citizen_id_format",
             found=cleaned,
-            required="12 chữ số",
+            required=gettext("12 chữ số"),
             field="citizen_id",
         )
     return cleaned

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from dangvien.core.errors import DomainError
 from dangvien.reports.periods import Period, build_period
@@ -48,7 +49,7 @@ def period_from_params(
     year = _int(params.get("year")) or today.year
     if not 1930 <= year <= 2100:
         raise DomainError(
-            f"Năm {year} không hợp lệ.",
+            gettext("Năm %(year)s không hợp lệ.") % {"year": year},
             rule="period_year",
             found=year,
             required="1930–2100",

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from dangvien.people.choices import GeneralEducation, ProfessionalLevel
 from dangvien.people.reference_data import KINH_CODE, OCCUPATIONS
@@ -20,20 +22,20 @@ from dangvien.people.reference_data import KINH_CODE, OCCUPATIONS
 @dataclass(frozen=True)
 class Criterion:
     key: str
-    label: str
+    label: str | Promise
     group: str
     q: Q
 
 
-AGE_BANDS: list[tuple[str, str, int, int | None]] = [
-    ("age_18_30", "Từ 18 đến 30 tuổi", 0, 30),
-    ("age_31_35", "Từ 31 đến 35 tuổi", 31, 35),
-    ("age_36_40", "Từ 36 đến 40 tuổi", 36, 40),
-    ("age_41_45", "Từ 41 đến 45 tuổi", 41, 45),
-    ("age_46_50", "Từ 46 đến 50 tuổi", 46, 50),
-    ("age_51_55", "Từ 51 đến 55 tuổi", 51, 55),
-    ("age_56_60", "Từ 56 đến 60 tuổi", 56, 60),
-    ("age_over_60", "Trên 60 tuổi", 61, None),
+AGE_BANDS: list[tuple[str, str | Promise, int, int | None]] = [
+    ("age_18_30", gettext_lazy("Từ 18 đến 30 tuổi"), 0, 30),
+    ("age_31_35", gettext_lazy("Từ 31 đến 35 tuổi"), 31, 35),
+    ("age_36_40", gettext_lazy("Từ 36 đến 40 tuổi"), 36, 40),
+    ("age_41_45", gettext_lazy("Từ 41 đến 45 tuổi"), 41, 45),
+    ("age_46_50", gettext_lazy("Từ 46 đến 50 tuổi"), 46, 50),
+    ("age_51_55", gettext_lazy("Từ 51 đến 55 tuổi"), 51, 55),
+    ("age_56_60", gettext_lazy("Từ 56 đến 60 tuổi"), 56, 60),
+    ("age_over_60", gettext_lazy("Trên 60 tuổi"), 61, None),
 ]
 
 
@@ -45,17 +47,25 @@ def _age_q(low: int, high: int | None) -> Q:
 
 
 CRITERIA: list[Criterion] = [
-    Criterion("women", "Nữ", "main", Q(person__sex="female")),
+    Criterion("women", gettext_lazy("Nữ"), "main", Q(person__sex="female")),
     Criterion(
-        "ethnic_minority", "Dân tộc thiểu số", "main", ~Q(person__ethnic_group__code=KINH_CODE)
+        "ethnic_minority",
+        gettext_lazy("Dân tộc thiểu số"),
+        "main",
+        ~Q(person__ethnic_group__code=KINH_CODE),
     ),
-    Criterion("religious", "Có tôn giáo", "main", ~Q(person__religion__code="none")),
-    Criterion("youth_union", "Đoàn viên thanh niên", "main", Q(person__youth_union_member=True)),
-    Criterion("farmers", "Nông dân", "main", Q(person__occupation__code="farmer")),
-    Criterion("rural", "Ở nông thôn", "main", Q(person__residence_area="rural")),
+    Criterion("religious", gettext_lazy("Có tôn giáo"), "main", ~Q(person__religion__code="none")),
+    Criterion(
+        "youth_union",
+        gettext_lazy("Đoàn viên thanh niên"),
+        "main",
+        Q(person__youth_union_member=True),
+    ),
+    Criterion("farmers", gettext_lazy("Nông dân"), "main", Q(person__occupation__code="farmer")),
+    Criterion("rural", gettext_lazy("Ở nông thôn"), "main", Q(person__residence_area="rural")),
     Criterion(
         "university",
-        "Trình độ đại học trở lên",
+        gettext_lazy("Trình độ đại học trở lên"),
         "main",
         Q(
             person__professional_level__in=[
@@ -85,11 +95,11 @@ CRITERIA: list[Criterion] = [
 CRITERIA_BY_KEY = {criterion.key: criterion for criterion in CRITERIA}
 
 GROUP_LABELS = {
-    "main": "Trong đó",
-    "occupation": "Nghề nghiệp",
-    "age": "Tuổi đời (tại ngày quyết định kết nạp)",
-    "education": "Trình độ giáo dục phổ thông",
-    "professional": "Trình độ chuyên môn, nghiệp vụ",
+    "main": gettext_lazy("Trong đó"),
+    "occupation": gettext_lazy("Nghề nghiệp"),
+    "age": gettext_lazy("Tuổi đời (tại ngày quyết định kết nạp)"),
+    "education": gettext_lazy("Trình độ giáo dục phổ thông"),
+    "professional": gettext_lazy("Trình độ chuyên môn, nghiệp vụ"),
 }
 
 

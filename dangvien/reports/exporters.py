@@ -10,6 +10,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from dangvien.core.formatting import format_datetime, format_percent
 from dangvien.core.xlsx import CellWriter
 from dangvien.reports.selectors import AdmissionReport
@@ -28,8 +30,11 @@ def _title(report: AdmissionReport) -> str:
 
 
 def _stamp(user: Any, when: dt.datetime) -> str:
-    who = user if user is not None else "hệ thống"
-    return f"Người lập: {who} · Thời điểm xuất: {format_datetime(when)}"
+    who = user if user is not None else gettext("hệ thống")
+    return gettext("Người lập: %(who)s · Thời điểm xuất: %(when)s") % {
+        "who": who,
+        "when": format_datetime(when),
+    }
 
 
 def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
@@ -64,22 +69,30 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
             sheet.write_number(row, col, float(value), fmt)
 
     # 1. Summary figures
-    sheet = book.add_worksheet("Tổng hợp")
-    row = header(sheet, "KẾT QUẢ KẾT NẠP ĐẢNG VIÊN", [("Chỉ tiêu thống kê", 48), ("Giá trị", 16)])
+    sheet = book.add_worksheet(gettext("Tổng hợp"))
+    row = header(
+        sheet,
+        gettext("KẾT QUẢ KẾT NẠP ĐẢNG VIÊN"),
+        [(gettext("Chỉ tiêu thống kê"), 48), (gettext("Giá trị"), 16)],
+    )
     lines: list[tuple[str, Any, Any]] = [
-        ("Số đảng viên kết nạp trong kỳ", report.admitted, num),
-        ("Chỉ tiêu năm", report.target, num),
-        ("Tỷ lệ so với chỉ tiêu (%)", report.percent_of_target, pct),
-        ("Cùng kỳ năm trước", report.previous, num),
-        ("So với cùng kỳ (%)", report.percent_vs_same_period, pct),
-        ("Kết nạp từ đầu năm", report.pacing.admitted_year_to_date, num),
-        ("Thời gian của năm đã qua (%)", report.pacing.share_of_year, pct),
-        ("Đảng viên cuối kỳ", report.membership["total"], num),
-        ("  trong đó dự bị", report.membership["probationary"], num),
-        ("Công nhận đảng viên chính thức trong kỳ", report.membership["recognised_official"], num),
+        (gettext("Số đảng viên kết nạp trong kỳ"), report.admitted, num),
+        (gettext("Chỉ tiêu năm"), report.target, num),
+        (gettext("Tỷ lệ so với chỉ tiêu (%)"), report.percent_of_target, pct),
+        (gettext("Cùng kỳ năm trước"), report.previous, num),
+        (gettext("So với cùng kỳ (%)"), report.percent_vs_same_period, pct),
+        (gettext("Kết nạp từ đầu năm"), report.pacing.admitted_year_to_date, num),
+        (gettext("Thời gian của năm đã qua (%)"), report.pacing.share_of_year, pct),
+        (gettext("Đảng viên cuối kỳ"), report.membership["total"], num),
+        (gettext("  trong đó dự bị"), report.membership["probationary"], num),
+        (
+            gettext("Công nhận đảng viên chính thức trong kỳ"),
+            report.membership["recognised_official"],
+            num,
+        ),
     ]
     if report.forecast is not None:
-        lines.append(("Dự báo cả năm", report.forecast.value, num))
+        lines.append((gettext("Dự báo cả năm"), report.forecast.value, num))
     for label, value, fmt in lines:
         cells.write(sheet, row, 0, label, cell)
         write_value(sheet, row, 1, value, fmt)
@@ -87,21 +100,21 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     cells.write(sheet, row + 1, 0, build_summary(report))
 
     # 2. Children
-    sheet = book.add_worksheet("Tổ chức trực thuộc")
+    sheet = book.add_worksheet(gettext("Tổ chức trực thuộc"))
     row = header(
         sheet,
-        "KẾT QUẢ KẾT NẠP THEO TỔ CHỨC TRỰC THUỘC",
+        gettext("KẾT QUẢ KẾT NẠP THEO TỔ CHỨC TRỰC THUỘC"),
         [
-            ("Tổ chức", 40),
-            ("Kết nạp trong kỳ", 14),
-            ("Chỉ tiêu", 12),
-            ("% chỉ tiêu", 12),
-            ("Cùng kỳ năm trước", 14),
-            ("So với cùng kỳ (%)", 14),
+            (gettext("Tổ chức"), 40),
+            (gettext("Kết nạp trong kỳ"), 14),
+            (gettext("Chỉ tiêu"), 12),
+            (gettext("% chỉ tiêu"), 12),
+            (gettext("Cùng kỳ năm trước"), 14),
+            (gettext("So với cùng kỳ (%)"), 14),
         ],
     )
     for child in report.children:
-        name = child.organisation.name if child.organisation else "Trực thuộc trực tiếp"
+        name = child.organisation.name if child.organisation else gettext("Trực thuộc trực tiếp")
         cells.write(sheet, row, 0, name, cell)
         write_value(sheet, row, 1, child.admitted, num)
         write_value(sheet, row, 2, child.target, num)
@@ -111,11 +124,15 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         row += 1
 
     # 3. Pipeline
-    sheet = book.add_worksheet("Nguồn, hồ sơ")
+    sheet = book.add_worksheet(gettext("Nguồn, hồ sơ"))
     row = header(
         sheet,
-        "NGUỒN PHÁT TRIỂN ĐẢNG VIÊN",
-        [("Bước", 40), ("Hồ sơ đang ở bước này", 18), ("Đạt bước này trong kỳ", 18)],
+        gettext("NGUỒN PHÁT TRIỂN ĐẢNG VIÊN"),
+        [
+            (gettext("Bước"), 40),
+            (gettext("Hồ sơ đang ở bước này"), 18),
+            (gettext("Đạt bước này trong kỳ"), 18),
+        ],
     )
     for stage in report.pipeline["stages"]:
         cells.write(sheet, row, 0, stage["label"], cell)
@@ -123,25 +140,25 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         write_value(sheet, row, 2, stage["reached_in_period"], num)
         row += 1
     for label, key in (
-        ("Học lớp nhận thức về Đảng trong kỳ", "awareness_attendees"),
-        ("Được cấp giấy chứng nhận (cảm tình Đảng) trong kỳ", "sympathisers"),
-        ("Đảng viên dự bị học lớp đảng viên mới trong kỳ", "new_member_attendees"),
+        (gettext("Học lớp nhận thức về Đảng trong kỳ"), "awareness_attendees"),
+        (gettext("Được cấp giấy chứng nhận (cảm tình Đảng) trong kỳ"), "sympathisers"),
+        (gettext("Đảng viên dự bị học lớp đảng viên mới trong kỳ"), "new_member_attendees"),
     ):
         cells.write(sheet, row, 0, label, cell)
         write_value(sheet, row, 1, report.pipeline[key], num)
         row += 1
 
     # 4. Biểu 2-BTCTW layout
-    sheet = book.add_worksheet("Biểu 2-BTCTW")
-    cells.write(sheet, 0, 0, "Biểu 2-BTCTW", bold)
-    cells.write(sheet, 1, 0, "ĐẢNG VIÊN MỚI KẾT NẠP", title)
+    sheet = book.add_worksheet(gettext("Biểu 2-BTCTW"))
+    cells.write(sheet, 0, 0, gettext("Biểu 2-BTCTW"), bold)
+    cells.write(sheet, 1, 0, gettext("ĐẢNG VIÊN MỚI KẾT NẠP"), title)
     cells.write(sheet, 2, 0, _title(report), bold)
     cells.write(sheet, 3, 0, _stamp(user, when), small)
     columns = [
-        ("Tiêu chí", 50),
-        ("Kỳ này", 12),
-        ("Cùng kỳ năm trước", 14),
-        ("So sánh (%)", 12),
+        (gettext("Tiêu chí"), 50),
+        (gettext("Kỳ này"), 12),
+        (gettext("Cùng kỳ năm trước"), 14),
+        (gettext("So sánh (%)"), 12),
     ]
     for col, (text, width) in enumerate(columns):
         cells.write(sheet, 5, col, text, head)
@@ -151,7 +168,7 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     row = 7
     from dangvien.core.formatting import percent_value
 
-    cells.write(sheet, row, 0, "I. Tổng số đảng viên mới kết nạp", group)
+    cells.write(sheet, row, 0, gettext("I. Tổng số đảng viên mới kết nạp"), group)
     write_value(sheet, row, 1, report.admitted, num)
     write_value(sheet, row, 2, report.previous, num)
     write_value(sheet, row, 3, percent_value(report.admitted, report.previous), pct)
@@ -167,7 +184,7 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         key = items[0].group if items else ""
         heading = label if key == "main" else f"{roman.get(key, '')}{label}"
         if key == "occupation":
-            cells.write(sheet, row, 0, "II. Phân tích", group)
+            cells.write(sheet, row, 0, gettext("II. Phân tích"), group)
             row += 1
         cells.write(sheet, row, 0, heading, group)
         row += 1
@@ -178,7 +195,7 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
             write_value(sheet, row, 3, item.ratio, pct)
             row += 1
         if key == "age":
-            cells.write(sheet, row, 0, "  - Tuổi bình quân", cell)
+            cells.write(sheet, row, 0, gettext("  - Tuổi bình quân"), cell)
             write_value(
                 sheet,
                 row,
@@ -195,14 +212,14 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
             )
             cells.write(sheet, row, 3, "", cell)
             row += 1
-    cells.write(sheet, row + 1, 0, "Người lập biểu", bold)
-    cells.write(sheet, row + 1, 2, "Trưởng ban", bold)
+    cells.write(sheet, row + 1, 0, gettext("Người lập biểu"), bold)
+    cells.write(sheet, row + 1, 2, gettext("Trưởng ban"), bold)
 
     # 5. Machine-readable JSON keys (for checking against the API)
-    sheet = book.add_worksheet("Dữ liệu")
+    sheet = book.add_worksheet(gettext("Dữ liệu"))
     data = report_to_dict(report)
-    cells.write(sheet, 0, 0, "Khóa", head)
-    cells.write(sheet, 0, 1, "Giá trị", head)
+    cells.write(sheet, 0, 0, gettext("Khóa"), head)
+    cells.write(sheet, 0, 1, gettext("Giá trị"), head)
     for r, key in enumerate(
         [
             "admitted",
@@ -227,18 +244,28 @@ def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     from docx import Document
 
     document = Document()
-    document.add_heading(f"Báo cáo kết quả kết nạp đảng viên — {report.period.label}", level=1)
+    document.add_heading(
+        gettext("Báo cáo kết quả kết nạp đảng viên — %(label)s") % {"label": report.period.label},
+        level=1,
+    )
     document.add_paragraph(report.organisation.name)
     document.add_paragraph(build_summary(report))
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
-    for col, text in enumerate(["Tiêu chí", "Kỳ này", "Cùng kỳ năm trước", "So sánh (%)"]):
+    for col, text in enumerate(
+        [
+            gettext("Tiêu chí"),
+            gettext("Kỳ này"),
+            gettext("Cùng kỳ năm trước"),
+            gettext("So sánh (%)"),
+        ]
+    ):
         table.rows[0].cells[col].text = text
     from dangvien.core.formatting import format_number, percent_value
 
     rows = [
         (
-            "Tổng số kết nạp",
+            gettext("Tổng số kết nạp"),
             report.admitted,
             report.previous,
             percent_value(report.admitted, report.previous),

@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 
@@ -37,8 +39,10 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise DomainError(
-                f"Kỳ báo cáo không hợp lệ: ngày kết thúc {format_date(self.end)} trước ngày "
-                f"bắt đầu {format_date(self.start)}.",
+                gettext(
+                    "Kỳ báo cáo không hợp lệ: ngày kết thúc %(end)s trước ngày bắt đầu %(start)s."
+                )
+                % {"end": format_date(self.end), "start": format_date(self.start)},
                 rule="period_order",
                 found=format_date(self.end),
                 required=f"≥ {format_date(self.start)}",
@@ -78,24 +82,33 @@ class Period:
         s, e = self.start, self.end
         if s.day == 1 and self._is_month_end():
             if s.year == e.year and s.month == e.month:
-                return f"Tháng {e.month}/{e.year}"
+                return gettext("Tháng %(month)s/%(year)s") % {"month": e.month, "year": e.year}
             if s.year == e.year and s.month == 1:
                 if e.month == 12:
-                    return f"Năm {e.year}"
+                    return gettext("Năm %(year)s") % {"year": e.year}
                 if e.month in (6, 9):
-                    return f"{e.month} tháng đầu năm {e.year}"
+                    return gettext("%(month)s tháng đầu năm %(year)s") % {
+                        "month": e.month,
+                        "year": e.year,
+                    }
                 if e.month == 3:
-                    return f"Quý I/{e.year}"
-                return f"Đến hết tháng {e.month}/{e.year}"
+                    return gettext("Quý I/%(year)s") % {"year": e.year}
+                return gettext("Đến hết tháng %(month)s/%(year)s") % {
+                    "month": e.month,
+                    "year": e.year,
+                }
             if s.year == e.year and s.month in (4, 7, 10) and e.month == s.month + 2:
-                return f"Quý {ROMAN[(s.month - 1) // 3 + 1]}/{e.year}"
-        return f"Từ {format_date(s)} đến {format_date(e)}"
+                return gettext("Quý %(value)s/%(year)s") % {
+                    "value": ROMAN[(s.month - 1) // 3 + 1],
+                    "year": e.year,
+                }
+        return gettext("Từ %(s)s đến %(e)s") % {"s": format_date(s), "e": format_date(e)}
 
     @property
     def lead(self) -> str:
         """How a summary sentence opens: 'Đến hết tháng 11/2016', 'Trong quý III/2016'…"""
         label = self.label
-        if label.startswith(("Tháng", "Quý", "Năm")):
+        if label.startswith((gettext("Tháng"), gettext("Quý"), gettext("Năm"))):
             return "Trong " + label[0].lower() + label[1:]
         return label
 
@@ -117,7 +130,9 @@ def build_period(
     if kind == "range":
         if start is None or end is None:
             raise DomainError(
-                "Cần nhập cả ngày bắt đầu và ngày kết thúc.", rule="period_range", field="from"
+                gettext("Cần nhập cả ngày bắt đầu và ngày kết thúc."),
+                rule="period_range",
+                field="from",
             )
         return Period(start, end)
     if kind == "year":
@@ -130,7 +145,7 @@ def build_period(
         q = quarter or 1
         if not 1 <= q <= 4:
             raise DomainError(
-                f"Quý {q} không hợp lệ; cần từ 1 đến 4.",
+                gettext("Quý %(q)s không hợp lệ; cần từ 1 đến 4.") % {"q": q},
                 rule="period_quarter",
                 found=q,
                 required="1–4",
@@ -141,7 +156,7 @@ def build_period(
         m = month or 12
         if not 1 <= m <= 12:
             raise DomainError(
-                f"Tháng {m} không hợp lệ; cần từ 1 đến 12.",
+                gettext("Tháng %(m)s không hợp lệ; cần từ 1 đến 12.") % {"m": m},
                 rule="period_month",
                 found=m,
                 required="1–12",
@@ -150,7 +165,7 @@ def build_period(
         first = dt.date(year, m, 1) if kind == "month" else dt.date(year, 1, 1)
         return Period(first, _month_end(year, m))
     raise DomainError(
-        f"Loại kỳ báo cáo «{kind}» không hợp lệ.",
+        gettext("Loại kỳ báo cáo «%(kind)s» không hợp lệ.") % {"kind": kind},
         rule="period_kind",
         found=kind,
         required=", ".join(PERIOD_KINDS),

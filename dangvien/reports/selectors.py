@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.utils.translation import gettext
 
 from dangvien.core.formatting import format_number, format_percent, percent_value
 from dangvien.organisations.models import Organisation
@@ -108,15 +109,24 @@ class Pacing:
     @property
     def text(self) -> str:
         if self.target is None:
-            return "Chưa được giao chỉ tiêu năm nên chưa so được tiến độ."
-        verdict = "đạt hoặc vượt tiến độ" if self.status == "ahead" else "chậm so với tiến độ"
-        return (
-            f"Đã kết nạp {format_number(self.admitted_year_to_date)}/"
-            f"{format_number(self.target)} đảng viên theo chỉ tiêu năm "
-            f"({format_percent(self.percent_of_target)}) khi đã qua "
-            f"{format_percent(self.share_of_year)} thời gian của năm "
-            f"(theo tiến độ cần khoảng {format_number(self.expected)}): {verdict}."
+            return gettext("Chưa được giao chỉ tiêu năm nên chưa so được tiến độ.")
+        verdict = (
+            gettext("đạt hoặc vượt tiến độ")
+            if self.status == "ahead"
+            else gettext("chậm so với tiến độ")
         )
+        return gettext(
+            "Đã kết nạp %(admitted_year_to_date)s/%(target)s đảng viên theo chỉ tiêu năm "
+            "(%(percent_of_target)s) khi đã qua %(share_of_year)s thời gian của năm (theo tiến độ "
+            "cần khoảng %(expected)s): %(verdict)s."
+        ) % {
+            "admitted_year_to_date": format_number(self.admitted_year_to_date),
+            "target": format_number(self.target),
+            "percent_of_target": format_percent(self.percent_of_target),
+            "share_of_year": format_percent(self.share_of_year),
+            "expected": format_number(self.expected),
+            "verdict": verdict,
+        }
 
 
 @dataclass
@@ -137,17 +147,29 @@ class Forecast:
 
     @property
     def explanation(self) -> str:
-        parts = [f"{format_number(self.admitted_so_far)} đã kết nạp đến {self.as_of:%d/%m/%Y}"]
+        parts = [
+            gettext("%(admitted_so_far)s đã kết nạp đến %(as_of)s")
+            % {
+                "admitted_so_far": format_number(self.admitted_so_far),
+                "as_of": format(self.as_of, "%d/%m/%Y"),
+            }
+        ]
         for label, count, weight, _expected in self.lines:
             if count:
                 share = format_percent(weight * 100, 0)
-                parts.append(f"{format_number(count)} hồ sơ ở bước «{label}» × {share}")
-        text = f"Dự báo cả năm khoảng {format_number(self.value)} đảng viên = " + " + ".join(parts)
+                parts.append(
+                    gettext("%(count)s hồ sơ ở bước «%(label)s» × %(share)s")
+                    % {"count": format_number(count), "label": label, "share": share}
+                )
+        text = (
+            gettext("Dự báo cả năm khoảng %(value)s đảng viên = ")
+            % {"value": format_number(self.value)}
+        ) + " + ".join(parts)
         if self.target is not None:
-            text += (
-                f"; so với chỉ tiêu {format_number(self.target)}: "
-                f"{format_percent(self.percent_of_target)}"
-            )
+            text += gettext("; so với chỉ tiêu %(target)s: %(percent_of_target)s") % {
+                "target": format_number(self.target),
+                "percent_of_target": format_percent(self.percent_of_target),
+            }
         return text + "."
 
 
@@ -188,7 +210,7 @@ class AdmissionReport:
 
     @property
     def breakdown_groups(self) -> list[tuple[str, list[Breakdown]]]:
-        return [(label, self.breakdown_group(group)) for group, label in GROUP_LABELS.items()]
+        return [(str(label), self.breakdown_group(group)) for group, label in GROUP_LABELS.items()]
 
     @property
     def children_meeting_target(self) -> list[ChildRow]:
@@ -363,9 +385,9 @@ def _coverage(organisation: Organisation, targets: dict[str, int]) -> dict[str, 
         .count()
     )
     labels = {
-        "village_heads": "Trưởng thôn, bản, tổ dân phố",
-        "front_group_heads": "Trưởng ban công tác Mặt trận",
-        "mass_org_heads": "Người đứng đầu đoàn thể ở thôn",
+        "village_heads": gettext("Trưởng thôn, bản, tổ dân phố"),
+        "front_group_heads": gettext("Trưởng ban công tác Mặt trận"),
+        "mass_org_heads": gettext("Người đứng đầu đoàn thể ở thôn"),
     }
     rows = []
     for key, label in labels.items():
@@ -402,7 +424,7 @@ def get_admission_report(
     breakdowns = [
         Breakdown(
             key=c.key,
-            label=c.label,
+            label=str(c.label),
             group=c.group,
             count=agg[f"cur_{c.key}"],
             previous=agg[f"prev_{c.key}"],

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from dangvien.reports.selectors import AdmissionReport
 
 
@@ -51,7 +53,9 @@ def report_to_dict(report: AdmissionReport) -> dict[str, Any]:
             {
                 "id": row.organisation.pk if row.organisation else None,
                 "code": row.organisation.code if row.organisation else None,
-                "name": row.organisation.name if row.organisation else "Trực thuộc trực tiếp",
+                "name": row.organisation.name
+                if row.organisation
+                else gettext("Trực thuộc trực tiếp"),
                 "admitted": row.admitted,
                 "target": row.target,
                 "percent_of_target": _num(row.percent_of_target),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dangvien.audit.services import record
 from dangvien.reports.selectors import AdmissionReport
@@ -31,7 +32,7 @@ def export_report(
         content = build_docx(report, user=actor, when=when)
     elif file_format == "json":
         data = report_to_dict(report)
-        data["generated_by"] = str(actor) if actor is not None else "hệ thống"
+        data["generated_by"] = str(actor) if actor is not None else gettext("hệ thống")
         data["generated_at"] = when.isoformat()
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
     elif file_format == "text":
@@ -40,7 +41,8 @@ def export_report(
         from dangvien.core.errors import DomainError
 
         raise DomainError(
-            f"Định dạng «{file_format}» không được hỗ trợ.",
+            gettext("Định dạng «%(file_format)s» không được hỗ trợ.")
+            % {"file_format": file_format},
             rule="export_format",
             found=file_format,
             required="xlsx, docx, json, text",

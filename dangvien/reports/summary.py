@@ -9,34 +9,39 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
 from dangvien.core.formatting import format_change, format_number, format_percent
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.reports.selectors import AdmissionReport
 
-WHOLE_OF: dict[str, str] = {
-    OrganisationKind.CENTRAL: "toàn Đảng",
-    OrganisationKind.PROVINCE: "toàn Đảng bộ tỉnh",
-    OrganisationKind.DISTRICT: "toàn Đảng bộ huyện",
-    OrganisationKind.BLOC: "toàn Đảng bộ khối",
-    OrganisationKind.COMMUNE: "toàn Đảng bộ xã",
-    OrganisationKind.GRASSROOTS_COMMITTEE: "toàn Đảng bộ",
-    OrganisationKind.SUB_COMMITTEE: "Đảng bộ bộ phận",
-    OrganisationKind.GRASSROOTS_CELL: "Chi bộ",
-    OrganisationKind.CELL: "Chi bộ",
+WHOLE_OF: dict[str, str | Promise] = {
+    OrganisationKind.CENTRAL: gettext_lazy("toàn Đảng"),
+    OrganisationKind.PROVINCE: gettext_lazy("toàn Đảng bộ tỉnh"),
+    OrganisationKind.DISTRICT: gettext_lazy("toàn Đảng bộ huyện"),
+    OrganisationKind.BLOC: gettext_lazy("toàn Đảng bộ khối"),
+    OrganisationKind.COMMUNE: gettext_lazy("toàn Đảng bộ xã"),
+    OrganisationKind.GRASSROOTS_COMMITTEE: gettext_lazy("toàn Đảng bộ"),
+    OrganisationKind.SUB_COMMITTEE: gettext_lazy("Đảng bộ bộ phận"),
+    OrganisationKind.GRASSROOTS_CELL: gettext_lazy("Chi bộ"),
+    OrganisationKind.CELL: gettext_lazy("Chi bộ"),
 }
 
 
 def _people(count: int) -> str:
-    return f"{format_number(count)} người"
+    return gettext("%(count)s người") % {"count": format_number(count)}
 
 
 def _plan_clause(report: AdmissionReport) -> str:
     percent = report.percent_of_target
     if percent is None:
-        return "chưa được giao chỉ tiêu kết nạp"
-    clause = f"đạt {format_percent(percent)} kế hoạch"
+        return gettext("chưa được giao chỉ tiêu kết nạp")
+    clause = gettext("đạt %(percent)s kế hoạch") % {"percent": format_percent(percent)}
     if percent > 100:
-        clause += f" (vượt {format_percent(percent - Decimal(100))})"
+        clause += gettext(" (vượt %(format_percent)s)") % {
+            "format_percent": format_percent(percent - Decimal(100))
+        }
     return clause
 
 
@@ -44,11 +49,11 @@ def _same_period_clause(report: AdmissionReport) -> str:
     year = report.previous_period.end.year
     ratio = report.percent_vs_same_period
     if ratio is None:
-        return f"cùng kỳ năm {year} chưa kết nạp đảng viên nào"
+        return gettext("cùng kỳ năm %(year)s chưa kết nạp đảng viên nào") % {"year": year}
+    if ratio == 100:
+        return gettext("bằng cùng kỳ năm %(year)s") % {"year": year}
     change = format_change(ratio)
-    if change == "bằng cùng kỳ":
-        return f"bằng cùng kỳ năm {year}"
-    return f"{change} so với cùng kỳ năm {year}"
+    return gettext("%(change)s so với cùng kỳ năm %(year)s") % {"change": change, "year": year}
 
 
 def build_summary(report: AdmissionReport) -> str:
@@ -56,40 +61,63 @@ def build_summary(report: AdmissionReport) -> str:
     who = WHOLE_OF.get(report.organisation.kind, report.organisation.name)
     lead = report.period.lead
     if report.admitted == 0:
-        return f"{lead}, {who} chưa kết nạp được đảng viên nào ({_same_period_clause(report)})."
+        return gettext(
+            "%(lead)s, %(who)s chưa kết nạp được đảng viên nào (%(same_period_clause)s)."
+        ) % {"lead": lead, "who": who, "same_period_clause": _same_period_clause(report)}
     b = report.breakdown
     sentences = [
-        f"{lead}, {who} đã kết nạp {format_number(report.admitted)} đảng viên, "
-        f"{_plan_clause(report)}, {_same_period_clause(report)}."
+        gettext(
+            "%(lead)s, %(who)s đã kết nạp %(admitted)s đảng viên, %(plan_clause)s, "
+            "%(same_period_clause)s."
+        )
+        % {
+            "lead": lead,
+            "who": who,
+            "admitted": format_number(report.admitted),
+            "plan_clause": _plan_clause(report),
+            "same_period_clause": _same_period_clause(report),
+        }
     ]
     details = [
-        f"nữ {_people(b['women'].count)}",
-        f"dân tộc thiểu số {_people(b['ethnic_minority'].count)} "
-        f"({format_percent(b['ethnic_minority'].percent)})",
-        f"đoàn viên {_people(b['youth_union'].count)}",
-        f"nông dân {_people(b['farmers'].count)}",
-        f"ở nông thôn {_people(b['rural'].count)} ({format_percent(b['rural'].percent)})",
-        f"từ 18 đến 30 tuổi {_people(b['age_18_30'].count)} "
-        f"({format_percent(b['age_18_30'].percent)})",
+        gettext("nữ %(people)s") % {"people": _people(b["women"].count)},
+        gettext("dân tộc thiểu số %(people)s (%(percent)s)")
+        % {
+            "people": _people(b["ethnic_minority"].count),
+            "percent": format_percent(b["ethnic_minority"].percent),
+        },
+        gettext("đoàn viên %(people)s") % {"people": _people(b["youth_union"].count)},
+        gettext("nông dân %(people)s") % {"people": _people(b["farmers"].count)},
+        gettext("ở nông thôn %(people)s (%(percent)s)")
+        % {"people": _people(b["rural"].count), "percent": format_percent(b["rural"].percent)},
+        gettext("từ 18 đến 30 tuổi %(people)s (%(percent)s)")
+        % {
+            "people": _people(b["age_18_30"].count),
+            "percent": format_percent(b["age_18_30"].percent),
+        },
     ]
     if b["religious"].count:
-        details.append(f"có tôn giáo {_people(b['religious'].count)}")
-    university = b["university"]
-    uni = f"trình độ đại học trở lên {_people(university.count)}"
-    if university.ratio is not None:
-        uni += (
-            f", bằng {format_percent(university.ratio)} so với cùng kỳ"
-            f" ({format_change(university.ratio)})"
+        details.append(
+            gettext("có tôn giáo %(people)s") % {"people": _people(b["religious"].count)}
         )
+    university = b["university"]
+    uni = gettext("trình độ đại học trở lên %(people)s") % {"people": _people(university.count)}
+    if university.ratio is not None:
+        uni += gettext(", bằng %(ratio)s so với cùng kỳ (%(ratio2)s)") % {
+            "ratio": format_percent(university.ratio),
+            "ratio2": format_change(university.ratio),
+        }
     details.append(uni)
-    sentences.append("Trong số đảng viên mới kết nạp, " + ", ".join(details) + ".")
+    sentences.append(gettext("Trong số đảng viên mới kết nạp, ") + ", ".join(details) + ".")
     meeting = report.children_meeting_target
     with_target = report.children_with_target
     if with_target:
-        text = (
-            f"Có {format_number(len(meeting))}/{format_number(with_target)} tổ chức trực thuộc "
-            "được giao chỉ tiêu đạt hoặc vượt chỉ tiêu"
-        )
+        text = gettext(
+            "Có %(format_number)s/%(with_target)s tổ chức trực thuộc được giao chỉ tiêu đạt hoặc "
+            "vượt chỉ tiêu"
+        ) % {
+            "format_number": format_number(len(meeting)),
+            "with_target": format_number(with_target),
+        }
         if meeting:
             names = ", ".join(row.organisation.name for row in meeting[:8] if row.organisation)
             text += f": {names}" + ("…" if len(meeting) > 8 else "")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
@@ -108,7 +109,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chart_data: dict[str, Any] = {
         "progress": {
             "labels": [
-                row.organisation.name if row.organisation else "Trực tiếp" for row in data.children
+                row.organisation.name if row.organisation else gettext("Trực tiếp")
+                for row in data.children
             ],
             "admitted": [row.admitted for row in data.children],
             "target": [row.target for row in data.children],
@@ -117,8 +119,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "labels": [f"Th{m}" for m in range(1, 13)],
             "current": monthly[year],
             "previous": monthly[year - 1],
-            "current_label": f"Năm {year}",
-            "previous_label": f"Năm {year - 1}",
+            "current_label": gettext("Năm %(year)s") % {"year": year},
+            "previous_label": gettext("Năm %(value)s") % {"value": year - 1},
         },
         "composition": {
             "labels": [],
@@ -171,7 +173,7 @@ def records(request: HttpRequest) -> HttpResponse:
             organisation__path__startswith=organisation.path,
             official_date__range=(period.start, period.end),
         )
-        title = "Đảng viên được công nhận chính thức"
+        title = gettext("Đảng viên được công nhận chính thức")
     else:
         criterion = CRITERIA_BY_KEY.get(figure)
         if figure != "total" and criterion is None:
@@ -184,7 +186,7 @@ def records(request: HttpRequest) -> HttpResponse:
         )
         if criterion is not None:
             queryset = queryset.filter(criterion.q)
-        title = "Đảng viên kết nạp" + (f" — {criterion.label}" if criterion else "")
+        title = gettext("Đảng viên kết nạp") + (f" — {criterion.label}" if criterion else "")
     queryset = queryset.select_related(
         "person", "person__ethnic_group", "person__occupation", "admitted_in"
     ).order_by("decision_date", "pk")

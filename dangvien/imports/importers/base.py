@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from dangvien.core.errors import DomainError
@@ -86,7 +87,7 @@ def person_columns() -> list[Column]:
             _("Mã tổ chức"),
             _("Mã của tổ chức đảng quản lý (xem trang Tổ chức), phải thuộc phạm vi của bạn."),
             required=True,
-            aliases=("Ma to chuc", "Mã chi bộ"),
+            aliases=("Ma to chuc", gettext("Mã chi bộ")),
             example="CB01",
         ),
         Column(
@@ -94,7 +95,7 @@ def person_columns() -> list[Column]:
             _("Họ và tên"),
             _("Họ, chữ đệm và tên, có dấu."),
             required=True,
-            example="Nguyễn Thị Hoa",
+            example=gettext("Nguyễn Thị Hoa"),
             max_length=150,
         ),
         Column(
@@ -112,7 +113,7 @@ def person_columns() -> list[Column]:
             required=True,
             kind="choice",
             choices=[label for _v, label in _labels(Sex)],
-            example="Nữ",
+            example=gettext("Nữ"),
         ),
         Column(
             "ethnic_group",
@@ -133,7 +134,7 @@ def person_columns() -> list[Column]:
             _("Để trống nếu không theo tôn giáo."),
             kind="choice",
             choices=[name for _c, name in Religion.objects.values_list("code", "name")],
-            example="Không",
+            example=gettext("Không"),
         ),
         Column(
             "citizen_id",
@@ -143,7 +144,7 @@ def person_columns() -> list[Column]:
                 "bổ sung số 0 đầu cho đủ 12 chữ số. Không bắt buộc nhưng nên có để tránh trùng."
             ),
             kind="citizen_id",
-            aliases=("CCCD", "Số căn cước", "Số căn cước công dân"),
+            aliases=("CCCD", gettext("Số căn cước"), gettext("Số căn cước công dân")),
             example="001098012345",
         ),
         Column(
@@ -161,7 +162,7 @@ def person_columns() -> list[Column]:
             _("Để trống là Nông thôn."),
             kind="choice",
             choices=[label for _v, label in _labels(ResidenceArea)],
-            example="Nông thôn",
+            example=gettext("Nông thôn"),
         ),
         Column(
             "general_education",
@@ -169,7 +170,7 @@ def person_columns() -> list[Column]:
             _("Cũng nhận 12/12, 9/12, 5/12, THPT, THCS. Để trống là Trung học phổ thông."),
             kind="choice",
             choices=[label for _v, label in _labels(GeneralEducation)],
-            example="Trung học phổ thông",
+            example=gettext("Trung học phổ thông"),
         ),
         Column(
             "professional_level",
@@ -177,7 +178,7 @@ def person_columns() -> list[Column]:
             _("Cũng nhận ĐH, CĐ, TC, ThS, TS. Để trống là Chưa qua đào tạo."),
             kind="choice",
             choices=[label for _v, label in _labels(ProfessionalLevel)],
-            example="Đại học",
+            example=gettext("Đại học"),
         ),
         Column(
             "political_theory",
@@ -185,7 +186,7 @@ def person_columns() -> list[Column]:
             _("Để trống là Chưa qua đào tạo."),
             kind="choice",
             choices=[label for _v, label in _labels(PoliticalTheory)],
-            example="Sơ cấp",
+            example=gettext("Sơ cấp"),
         ),
         Column(
             "occupation",
@@ -197,7 +198,7 @@ def person_columns() -> list[Column]:
             required=True,
             kind="choice",
             choices=[name for _c, name in Occupation.objects.values_list("code", "name")],
-            example="Nông dân, lâm nghiệp, ngư nghiệp",
+            example=gettext("Nông dân, lâm nghiệp, ngư nghiệp"),
         ),
         Column(
             "youth_union_member",
@@ -205,7 +206,7 @@ def person_columns() -> list[Column]:
             _("«Có» (hoặc x) nếu là đoàn viên Đoàn TNCS Hồ Chí Minh; để trống nếu không."),
             kind="bool",
             choices=[_("Có"), _("Không")],
-            example="Có",
+            example=gettext("Có"),
         ),
         Column(
             "trade_union_member",

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -44,7 +45,7 @@ class ClassResultsImporter(Importer):
                     "dưỡng. Lớp phải do tổ chức trong phạm vi của bạn mở."
                 ),
                 required=True,
-                aliases=("Ma lop", "Tên lớp", "Lớp"),
+                aliases=("Ma lop", gettext("Tên lớp"), gettext("Lớp")),
                 example="12",
                 max_length=200,
             ),
@@ -53,7 +54,7 @@ class ClassResultsImporter(Importer):
                 _("Họ và tên"),
                 _("Họ, chữ đệm và tên, như trong danh sách quần chúng."),
                 required=True,
-                example="Nguyễn Thị Hoa",
+                example=gettext("Nguyễn Thị Hoa"),
                 max_length=150,
             ),
             Column(
@@ -72,7 +73,7 @@ class ClassResultsImporter(Importer):
                     "sinh. Người phải có sẵn trong danh sách quần chúng trong phạm vi của bạn."
                 ),
                 kind="citizen_id",
-                aliases=("CCCD", "Số căn cước", "Số căn cước công dân"),
+                aliases=("CCCD", gettext("Số căn cước"), gettext("Số căn cước công dân")),
                 example="001198012345",
             ),
             Column(
@@ -85,7 +86,7 @@ class ClassResultsImporter(Importer):
                 required=True,
                 kind="bool",
                 choices=[_("Có"), _("Không")],
-                example="Có",
+                example=gettext("Có"),
             ),
             Column(
                 "certificate_number",

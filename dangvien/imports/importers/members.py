@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -42,7 +43,7 @@ class MembersImporter(Importer):
                 "decision_number",
                 _("Số quyết định kết nạp"),
                 _("Không bắt buộc."),
-                example="125-QĐ/ĐU",
+                example=gettext("125-QĐ/ĐU"),
                 max_length=64,
             ),
             Column(

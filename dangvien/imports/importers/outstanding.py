@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -53,7 +54,7 @@ class OutstandingImporter(Importer):
                     "Số thẻ đảng hoặc số CCCD của đảng viên chính thức được phân công giúp đỡ; "
                     "không bắt buộc."
                 ),
-                aliases=("Người giúp đỡ",),
+                aliases=(gettext("Người giúp đỡ"),),
                 example="01012345",
                 max_length=32,
             ),
@@ -61,7 +62,7 @@ class OutstandingImporter(Importer):
                 "document_number",
                 _("Số nghị quyết/biên bản"),
                 _("Số nghị quyết hoặc biên bản họp chi bộ; không bắt buộc."),
-                aliases=("Số nghị quyết", "Số biên bản"),
+                aliases=(gettext("Số nghị quyết"), gettext("Số biên bản")),
                 example="05-NQ/CB",
                 max_length=64,
             ),

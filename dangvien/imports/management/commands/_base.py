@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from dangvien.core.errors import DomainError
 from dangvien.imports import services
@@ -39,14 +40,16 @@ class ImportCommand(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp {path}")
+            raise CommandError(gettext("Không tìm thấy tệp %(path)s") % {"path": path})
         user_model = get_user_model()
         if options["username"]:
             actor = user_model.objects.filter(username=options["username"]).first()
         else:
             actor = user_model.objects.filter(is_superuser=True).order_by("pk").first()
         if actor is None:
-            raise CommandError("Không tìm thấy người dùng thực hiện (dùng --as TÊN_ĐĂNG_NHẬP).")
+            raise CommandError(
+                gettext("Không tìm thấy người dùng thực hiện (dùng --as TÊN_ĐĂNG_NHẬP).")
+            )
         try:
             with path.open("rb") as handle:
                 upload = File(handle, name=path.name)
@@ -61,20 +64,36 @@ class ImportCommand(BaseCommand):
             raise CommandError(job.message)
         summary = job.summary
         self.stdout.write(
-            f"Tổng {summary['total']} dòng: mới {summary['new']}, trùng {summary['duplicate']}, "
-            f"lỗi {summary['error']} (lượt nhập #{job.pk})."
+            gettext(
+                "Tổng %(total)s dòng: mới %(new)s, trùng %(duplicate)s, lỗi %(error)s (lượt nhập "
+                "#%(pk)s)."
+            )
+            % {
+                "total": summary["total"],
+                "new": summary["new"],
+                "duplicate": summary["duplicate"],
+                "error": summary["error"],
+                "pk": job.pk,
+            }
         )
         for error in job.errors[:50]:
             self.stdout.write(
-                f"  Dòng {error['row']}, {error['column'] or '—'}: {error['message']}"
+                gettext("  Dòng %(row)s, %(value)s: %(message)s")
+                % {
+                    "row": error["row"],
+                    "value": error["column"] or "—",
+                    "message": error["message"],
+                }
             )
         if len(job.errors) > 50:
-            self.stdout.write(f"  … và {len(job.errors) - 50} lỗi khác.")
+            self.stdout.write(
+                gettext("  … và %(value)s lỗi khác.") % {"value": len(job.errors) - 50}
+            )
         if not options["commit"]:
-            self.stdout.write("Chưa ghi gì (thêm --commit để ghi).")
+            self.stdout.write(gettext("Chưa ghi gì (thêm --commit để ghi)."))
             return
         if job.errors:
-            raise CommandError("Tệp còn lỗi; không dòng nào được ghi.")
+            raise CommandError(gettext("Tệp còn lỗi; không dòng nào được ghi."))
         if options["duplicates"]:
             services.set_duplicate_choices(job, actor=actor, default=options["duplicates"])
         try:
@@ -87,8 +106,12 @@ class ImportCommand(BaseCommand):
             raise CommandError(job.message or job.get_status_display())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã ghi: thêm mới {job.summary['created']}, cập nhật {job.summary['updated']}, "
-                f"bỏ qua {job.summary['skipped']}."
+                gettext("Đã ghi: thêm mới %(created)s, cập nhật %(updated)s, bỏ qua %(skipped)s.")
+                % {
+                    "created": job.summary["created"],
+                    "updated": job.summary["updated"],
+                    "skipped": job.summary["skipped"],
+                }
             )
         )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
+from django.utils.translation import gettext
 
 from dangvien.core.errors import DomainError
 
@@ -45,27 +46,32 @@ class Command(BaseCommand):
 
                 actor = User.objects.filter(username=options["user"]).first()
                 if actor is None:
-                    raise CommandError(f"Không có người dùng «{options['user']}».")
+                    raise CommandError(
+                        gettext("Không có người dùng «%(user)s».") % {"user": options["user"]}
+                    )
                 organisation = get_report_organisation(actor, options["org"])
             else:
                 organisation = Organisation.objects.filter(code=options["org"]).first()
                 if organisation is None:
-                    raise CommandError(f"Không có tổ chức mã «{options['org']}».")
+                    raise CommandError(
+                        gettext("Không có tổ chức mã «%(org)s».") % {"org": options["org"]}
+                    )
             report = get_admission_report(organisation=organisation, period=period)
             content, _when = export_report(report, actor=actor, file_format=options["file_format"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         except Http404 as exc:
             raise CommandError(
-                f"Không tìm thấy tổ chức «{options['org']}» trong phạm vi của bạn."
+                gettext("Không tìm thấy tổ chức «%(org)s» trong phạm vi của bạn.")
+                % {"org": options["org"]}
             ) from exc
         output = options["output"]
         if output and output != "-":
             Path(output).write_bytes(content)
-            self.stderr.write(f"Đã ghi {output}")
+            self.stderr.write(gettext("Đã ghi %(output)s") % {"output": output})
         elif options["file_format"] in ("json", "text"):
             self.stdout.write(content.decode(), ending="")
         elif output == "-":
             sys.stdout.buffer.write(content)
         else:
-            raise CommandError("Định dạng xlsx/docx cần --output TỆP (hoặc --output - ).")
+            raise CommandError(gettext("Định dạng xlsx/docx cần --output TỆP (hoặc --output - )."))
