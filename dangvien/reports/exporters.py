@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from dangvien.core.formatting import format_datetime, format_percent
 from dangvien.core.xlsx import CellWriter
+from dangvien.organisations.choices import OrganisationKind
 from dangvien.reports.selectors import AdmissionReport
 from dangvien.reports.serializers import report_to_dict
 from dangvien.reports.summary import build_summary
@@ -240,29 +244,34 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     return buffer.getvalue()
 
 
+SIGNING_COMMITTEE: dict[str, str | Promise] = {
+    OrganisationKind.CENTRAL: gettext_lazy("BAN CHẤP HÀNH TRUNG ƯƠNG"),
+    OrganisationKind.PROVINCE: gettext_lazy("BAN THƯỜNG VỤ"),
+    OrganisationKind.DISTRICT: gettext_lazy("BAN THƯỜNG VỤ"),
+    OrganisationKind.BLOC: gettext_lazy("BAN THƯỜNG VỤ"),
+    OrganisationKind.COMMUNE: gettext_lazy("BAN THƯỜNG VỤ"),
+    OrganisationKind.GRASSROOTS_COMMITTEE: gettext_lazy("ĐẢNG ỦY"),
+    OrganisationKind.SUB_COMMITTEE: gettext_lazy("ĐẢNG ỦY"),
+    OrganisationKind.GRASSROOTS_CELL: gettext_lazy("CHI BỘ"),
+    OrganisationKind.CELL: gettext_lazy("CHI BỘ"),
+}
+"""Who signs a report of each kind of organisation ("T/M …")."""
+
+SUMMARY_TEMPLATE = Path(__file__).resolve().parent / "documents" / "admission_summary.docx"
+
+
 def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
-    from docx import Document
+    """The summary as a Word document a committee can sign: the party header with the
+    superior committee and the number line, the place and date, the title, the summary, the
+    main figures, recipients and the signature block (template: ``documents/``, docxtpl)."""
+    from docxtpl import DocxTemplate
 
-    document = Document()
-    document.add_heading(
-        gettext("Báo cáo kết quả kết nạp đảng viên — %(label)s") % {"label": report.period.label},
-        level=1,
-    )
-    document.add_paragraph(report.organisation.name)
-    document.add_paragraph(build_summary(report))
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for col, text in enumerate(
-        [
-            gettext("Tiêu chí"),
-            gettext("Kỳ này"),
-            gettext("Cùng kỳ năm trước"),
-            gettext("So sánh (%)"),
-        ]
-    ):
-        table.rows[0].cells[col].text = text
     from dangvien.core.formatting import format_number, percent_value
+    from dangvien.organisations.models import Organisation
 
+    organisation = report.organisation
+    parents = list(Organisation.objects.ancestors_of(organisation))
+    parent = parents[-1] if parents else None
     rows = [
         (
             gettext("Tổng số kết nạp"),
@@ -272,13 +281,43 @@ def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         )
     ]
     rows += [(b.label, b.count, b.previous, b.ratio) for b in report.breakdown_group("main")]
-    for label, count, previous, ratio in rows:
-        cells = table.add_row().cells
-        cells[0].text = label
-        cells[1].text = format_number(count)
-        cells[2].text = format_number(previous)
-        cells[3].text = format_percent(ratio)
-    document.add_paragraph(_stamp(user, when))
+    local = timezone.localtime(when)
+    context = {
+        "parent_name": parent.name.upper() if parent else "",
+        "organisation_name": organisation.name.upper(),
+        "organisation_code": organisation.code,
+        "place_and_date": gettext("…………, ngày %(day)s tháng %(month)s năm %(year)s")
+        % {"day": f"{local.day:02d}", "month": f"{local.month:02d}", "year": local.year},
+        "title": gettext("Kết quả công tác kết nạp đảng viên %(period)s")
+        % {"period": report.period.label},
+        "summary": build_summary(report),
+        "headings": [
+            gettext("Tiêu chí"),
+            gettext("Kỳ này"),
+            gettext("Cùng kỳ năm trước"),
+            gettext("So sánh (%)"),
+        ],
+        "rows": [
+            {
+                "label": str(label),
+                "count": format_number(count),
+                "previous": format_number(previous),
+                "ratio": format_percent(ratio),
+            }
+            for label, count, previous, ratio in rows
+        ],
+        "recipient": (
+            gettext("Ban Tổ chức %(parent)s") % {"parent": parent.name}
+            if parent
+            else gettext("Lưu hồ sơ")
+        ),
+        "committee": str(SIGNING_COMMITTEE.get(organisation.kind, gettext("CẤP ỦY"))),
+        "signer_title": gettext("BÍ THƯ"),
+        "signer_name": "",
+        "stamp": _stamp(user, when),
+    }
+    document = DocxTemplate(SUMMARY_TEMPLATE)
+    document.render(context, autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
