@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.admissions import selectors, services
@@ -219,87 +224,78 @@ def dossier_step(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _simple_post(
-    request: HttpRequest,
-    pk: int,
-    *,
-    action: str,
-    form_class: Any,
-    form_name: str,
-    call: Any,
-    success: str,
-) -> HttpResponse:
-    dossier = get_dossier_for_user(request.user, pk, action=action)
-    kwargs = {"user": request.user} if form_class is HelperForm else {}
-    form = form_class(request.POST, **kwargs)
-    if form.is_valid():
-        try:
-            call(dossier, form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return _done(request, dossier, success)
-    return _partial(
-        request,
-        "admissions/partials/_action_form.html",
-        {"dossier": dossier, "form": form, "form_name": form_name, "action_url": request.path},
+@dataclass(frozen=True)
+class DossierAction:
+    """A POST on one dossier answered with the re-rendered action form (htmx): the action the
+    role needs, the form (``form_name`` picks the partial's wording), the service (called as
+    ``service(dossier, actor=…, **cleaned_data)``) and the success message."""
+
+    permission: str
+    form: type[forms.Form]
+    form_name: str
+    service: Callable[..., Any]
+    success: str | Promise
+    form_gets_user: bool = False
+
+
+def _dossier_action_view(spec: DossierAction) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        dossier = get_dossier_for_user(request.user, pk, action=spec.permission)
+        kwargs: dict[str, Any] = {"user": request.user} if spec.form_gets_user else {}
+        form = spec.form(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                spec.service(dossier, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return _done(request, dossier, str(spec.success))
+        context = {
+            "dossier": dossier,
+            "form": form,
+            "form_name": spec.form_name,
+            "action_url": request.path,
+        }
+        return _partial(request, "admissions/partials/_action_form.html", context)
+
+    return view
+
+
+dossier_stop = _dossier_action_view(
+    DossierAction(
+        "dossier.change", StopForm, "stop", services.stop_dossier, gettext_lazy("Đã dừng hồ sơ.")
     )
-
-
-@login_required
-@require_POST
-def dossier_stop(request: HttpRequest, pk: int) -> HttpResponse:
-    return _simple_post(
-        request,
-        pk,
-        action="dossier.change",
-        form_class=StopForm,
-        form_name="stop",
-        call=lambda d, data: services.stop_dossier(d, actor=request.user, **data),
-        success=_("Đã dừng hồ sơ."),
+)
+dossier_approval = _dossier_action_view(
+    DossierAction(
+        "dossier.change",
+        ApprovalForm,
+        "approval",
+        services.record_approval,
+        gettext_lazy("Đã ghi văn bản đồng ý."),
     )
-
-
-@login_required
-@require_POST
-def dossier_approval(request: HttpRequest, pk: int) -> HttpResponse:
-    return _simple_post(
-        request,
-        pk,
-        action="dossier.change",
-        form_class=ApprovalForm,
-        form_name="approval",
-        call=lambda d, data: services.record_approval(d, actor=request.user, **data),
-        success=_("Đã ghi văn bản đồng ý."),
+)
+dossier_extension = _dossier_action_view(
+    DossierAction(
+        "dossier.decide",
+        ExtensionForm,
+        "extension",
+        services.record_extension,
+        gettext_lazy("Đã ghi gia hạn."),
     )
-
-
-@login_required
-@require_POST
-def dossier_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    return _simple_post(
-        request,
-        pk,
-        action="dossier.decide",
-        form_class=ExtensionForm,
-        form_name="extension",
-        call=lambda d, data: services.record_extension(d, actor=request.user, **data),
-        success=_("Đã ghi gia hạn."),
+)
+dossier_helper = _dossier_action_view(
+    DossierAction(
+        "dossier.change",
+        HelperForm,
+        "helper",
+        services.assign_helper,
+        gettext_lazy("Đã phân công đảng viên giúp đỡ."),
+        form_gets_user=True,
     )
-
-
-@login_required
-@require_POST
-def dossier_helper(request: HttpRequest, pk: int) -> HttpResponse:
-    return _simple_post(
-        request,
-        pk,
-        action="dossier.change",
-        form_class=HelperForm,
-        form_name="helper",
-        call=lambda d, data: services.assign_helper(d, actor=request.user, **data),
-        success=_("Đã phân công đảng viên giúp đỡ."),
-    )
+)
 
 
 @login_required

@@ -86,6 +86,21 @@ def _check_not_member(person: Any) -> None:
         )
 
 
+def _check_not_before(
+    day: dt.date, limit: dt.date, *, message: str, rule: str, field: str = ""
+) -> None:
+    """Refuse ``day`` earlier than ``limit``. ``message`` is translated, with ``%(day)s`` and
+    ``%(limit)s`` for the two dates."""
+    if day < limit:
+        raise DomainError(
+            message % {"day": d(day), "limit": d(limit)},
+            rule=rule,
+            found=d(day),
+            required=_("từ %s trở đi") % d(limit),
+            field=field or None,
+        )
+
+
 def _check_not_future(day: dt.date, field: str, label: str) -> None:
     today = _today()
     if day > today:
@@ -225,15 +240,7 @@ def admit_member(
     """Create a probationary membership at the ceremony. Probation ends ``probation_months``
     (the rule set in force on the ceremony unless given) after the ceremony."""
     _check_not_member(person)
-    if ceremony_date < decision_date:
-        raise DomainError(
-            _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
-            % {"c": d(ceremony_date), "d": d(decision_date)},
-            rule="ceremony_after_decision",
-            found=d(ceremony_date),
-            required=_("từ %s trở đi") % d(decision_date),
-            field="ceremony_date",
-        )
+    _check_ceremony_after_decision(ceremony_date, decision_date)
     months = (
         probation_months
         if probation_months is not None
@@ -297,26 +304,7 @@ def register_existing_member(
     """
     _check_not_member(person)
     _check_cell(organisation)
-    _check_not_future(decision_date, "decision_date", _("Ngày quyết định kết nạp"))
-    if ceremony_date and ceremony_date < decision_date:
-        raise DomainError(
-            _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
-            % {"c": d(ceremony_date), "d": d(decision_date)},
-            rule="ceremony_after_decision",
-            found=d(ceremony_date),
-            required=_("từ %s trở đi") % d(decision_date),
-            field="ceremony_date",
-        )
-    if official_date and official_date < (ceremony_date or decision_date):
-        raise DomainError(
-            _("Ngày công nhận chính thức (%s) không được trước ngày kết nạp.") % d(official_date),
-            rule="official_after_ceremony",
-            found=d(official_date),
-            required=_("từ %s trở đi") % d(ceremony_date or decision_date),
-            field="official_date",
-        )
-    if official_date:
-        _check_not_future(official_date, "official_date", _("Ngày công nhận chính thức"))
+    _check_member_dates(decision_date, ceremony_date, official_date, today=_today())
     start = ceremony_date or decision_date
     if probation_months is not None:
         end = add_months(start, probation_months)
@@ -473,21 +461,25 @@ def _in_row(exc: DomainError, row: int) -> DomainError:
     )
 
 
+def _check_ceremony_after_decision(ceremony: dt.date, decision: dt.date) -> None:
+    _check_not_before(
+        ceremony,
+        decision,
+        message=_("Ngày kết nạp (%(day)s) không được trước ngày quyết định kết nạp (%(limit)s)."),
+        rule="ceremony_after_decision",
+        field="ceremony_date",
+    )
+
+
 def _check_member_dates(
     decision: dt.date, ceremony: dt.date | None, official: dt.date | None, *, today: dt.date
 ) -> None:
-    """The date rules of ``register_existing_member`` (labels translated only on refusal)."""
+    """The date rules of entering an existing member, one or many (labels translated only on
+    refusal)."""
     if decision > today:
         _check_not_future(decision, "decision_date", _("Ngày quyết định kết nạp"))
-    if ceremony and ceremony < decision:
-        raise DomainError(
-            _("Ngày kết nạp (%(c)s) không được trước ngày quyết định kết nạp (%(d)s).")
-            % {"c": d(ceremony), "d": d(decision)},
-            rule="ceremony_after_decision",
-            found=d(ceremony),
-            required=_("từ %s trở đi") % d(decision),
-            field="ceremony_date",
-        )
+    if ceremony:
+        _check_ceremony_after_decision(ceremony, decision)
     if official and official < (ceremony or decision):
         raise DomainError(
             _("Ngày công nhận chính thức (%s) không được trước ngày kết nạp.") % d(official),
@@ -797,15 +789,13 @@ def assign_helper(
                 required=_("lý do thay"),
                 field="replace_reason",
             )
-        if start_date < current.start_date:
-            raise DomainError(
-                _("Ngày thay (%(s)s) trước ngày phân công người hiện tại (%(c)s).")
-                % {"s": d(start_date), "c": d(current.start_date)},
-                rule="events_in_date_order",
-                found=d(start_date),
-                required=_("từ %s trở đi") % d(current.start_date),
-                field="start_date",
-            )
+        _check_not_before(
+            start_date,
+            current.start_date,
+            message=_("Ngày thay (%(day)s) trước ngày phân công người hiện tại (%(limit)s)."),
+            rule="events_in_date_order",
+            field="start_date",
+        )
         current.end_date = start_date
         current.end_reason = replace_reason.strip()
         current.save(update_fields=["end_date", "end_reason"])
@@ -923,18 +913,16 @@ def record_recognition_step(
     passed: bool | None = None
     if stage == RecognitionStage.CELL_VOTE:
         assert membership.probation_end is not None
-        if date < membership.probation_end:
-            raise DomainError(
-                _(
-                    "Chi bộ chỉ xét công nhận chính thức khi hết 12 tháng dự bị: ngày họp "
-                    "%(day)s, hết dự bị ngày %(end)s."
-                )
-                % {"day": d(date), "end": d(membership.probation_end)},
-                rule="probation_months",
-                found=d(date),
-                required=_("từ %s trở đi") % d(membership.probation_end),
-                field="date",
-            )
+        _check_not_before(
+            date,
+            membership.probation_end,
+            message=_(
+                "Chi bộ chỉ xét công nhận chính thức khi hết 12 tháng dự bị: ngày họp "
+                "%(day)s, hết dự bị ngày %(limit)s."
+            ),
+            rule="probation_months",
+            field="date",
+        )
         for prep in _PREPARATION:
             _require_step(steps, prep)
         if new_member_certificate(membership) is None:
@@ -977,15 +965,13 @@ def record_recognition_step(
         passed = Fraction(votes_for, votes_eligible) >= fraction
     elif stage == RecognitionStage.GRASSROOTS_RESOLUTION:
         vote = _require_step(steps, RecognitionStage.CELL_VOTE, passed=True)
-        if date < vote.date:
-            raise DomainError(
-                _("Nghị quyết đảng ủy cơ sở (%(day)s) trước nghị quyết chi bộ (%(vote)s).")
-                % {"day": d(date), "vote": d(vote.date)},
-                rule="recognition_order",
-                found=d(date),
-                required=_("từ %s trở đi") % d(vote.date),
-                field="date",
-            )
+        _check_not_before(
+            date,
+            vote.date,
+            message=_("Nghị quyết đảng ủy cơ sở (%(day)s) trước nghị quyết chi bộ (%(limit)s)."),
+            rule="recognition_order",
+            field="date",
+        )
         passed = True
     step = RecognitionStep.objects.create(
         membership=membership,
@@ -1025,15 +1011,13 @@ def recognise_official(
     steps = _steps(membership)
     grassroots = _require_step(steps, RecognitionStage.GRASSROOTS_RESOLUTION, passed=True)
     _check_not_future(date, "date", _("Ngày quyết định"))
-    if date < grassroots.date:
-        raise DomainError(
-            _("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(g)s).")
-            % {"day": d(date), "g": d(grassroots.date)},
-            rule="recognition_order",
-            found=d(date),
-            required=_("từ %s trở đi") % d(grassroots.date),
-            field="date",
-        )
+    _check_not_before(
+        date,
+        grassroots.date,
+        message=_("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(limit)s)."),
+        rule="recognition_order",
+        field="date",
+    )
     if not decision_number.strip():
         raise DomainError(
             _("Cần số quyết định công nhận đảng viên chính thức."),
@@ -1190,15 +1174,13 @@ def issue_card(
             field="reason",
         )
     if current is not None:
-        if decision_date < current.decision_date:
-            raise DomainError(
-                _("Ngày quyết định (%(day)s) trước ngày cấp thẻ hiện tại (%(cur)s).")
-                % {"day": d(decision_date), "cur": d(current.decision_date)},
-                rule="events_in_date_order",
-                found=d(decision_date),
-                required=_("từ %s trở đi") % d(current.decision_date),
-                field="decision_date",
-            )
+        _check_not_before(
+            decision_date,
+            current.decision_date,
+            message=_("Ngày quyết định (%(day)s) trước ngày cấp thẻ hiện tại (%(limit)s)."),
+            rule="events_in_date_order",
+            field="decision_date",
+        )
         current.replaced_on = decision_date
         current.save(update_fields=["replaced_on"])
         membership.card_number = None
@@ -1241,15 +1223,13 @@ def hand_over_card(card: PartyCard, *, date: dt.date, actor: Any, meeting: str =
             found=d(card.handed_over_on),
             required=_("chưa trao"),
         )
-    if date < card.decision_date:
-        raise DomainError(
-            _("Ngày trao thẻ (%(day)s) trước ngày quyết định cấp thẻ (%(dec)s).")
-            % {"day": d(date), "dec": d(card.decision_date)},
-            rule="card_after_decision",
-            found=d(date),
-            required=_("từ %s trở đi") % d(card.decision_date),
-            field="date",
-        )
+    _check_not_before(
+        date,
+        card.decision_date,
+        message=_("Ngày trao thẻ (%(day)s) trước ngày quyết định cấp thẻ (%(limit)s)."),
+        rule="card_after_decision",
+        field="date",
+    )
     _check_not_future(date, "date", _("Ngày trao thẻ"))
     card.handed_over_on = date
     card.handed_over_note = meeting.strip()
@@ -1350,18 +1330,16 @@ def start_transfer(
             found=str(membership.temporary_organisation),
             required=_("không sinh hoạt tạm thời nơi nào"),
         )
-    if started_on < reason_date:
-        raise DomainError(
-            _(
-                "Ngày giới thiệu chuyển đi (%(s)s) trước ngày có quyết định/thay đổi "
-                "nơi cư trú (%(r)s)."
-            )
-            % {"s": d(started_on), "r": d(reason_date)},
-            rule="transfer_dates",
-            found=d(started_on),
-            required=_("từ %s trở đi") % d(reason_date),
-            field="started_on",
-        )
+    _check_not_before(
+        started_on,
+        reason_date,
+        message=_(
+            "Ngày giới thiệu chuyển đi (%(day)s) trước ngày có quyết định/thay đổi "
+            "nơi cư trú (%(limit)s)."
+        ),
+        rule="transfer_dates",
+        field="started_on",
+    )
     _check_not_future(started_on, "started_on", _("Ngày giới thiệu chuyển đi"))
     try:
         with transaction.atomic():
@@ -1426,15 +1404,13 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: Any) -
     transfer = _lock_transfer(transfer)
     _check_open(transfer)
     membership = _lock(transfer.membership)
-    if confirmed_on < transfer.started_on:
-        raise DomainError(
-            _("Ngày tiếp nhận (%(c)s) trước ngày giới thiệu chuyển đi (%(s)s).")
-            % {"c": d(confirmed_on), "s": d(transfer.started_on)},
-            rule="transfer_dates",
-            found=d(confirmed_on),
-            required=_("từ %s trở đi") % d(transfer.started_on),
-            field="confirmed_on",
-        )
+    _check_not_before(
+        confirmed_on,
+        transfer.started_on,
+        message=_("Ngày tiếp nhận (%(day)s) trước ngày giới thiệu chuyển đi (%(limit)s)."),
+        rule="transfer_dates",
+        field="confirmed_on",
+    )
     _check_not_future(confirmed_on, "confirmed_on", _("Ngày tiếp nhận"))
     _check_destination(transfer.to_organisation, confirmed_on)
     _check_event_order(membership, confirmed_on, "confirmed_on")
@@ -1511,15 +1487,13 @@ def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: Any) -> 
         )
     membership = _lock(transfer.membership)
     assert transfer.confirmed_on is not None
-    if date < transfer.confirmed_on:
-        raise DomainError(
-            _("Ngày kết thúc (%(e)s) trước ngày tiếp nhận (%(c)s).")
-            % {"e": d(date), "c": d(transfer.confirmed_on)},
-            rule="transfer_dates",
-            found=d(date),
-            required=_("từ %s trở đi") % d(transfer.confirmed_on),
-            field="date",
-        )
+    _check_not_before(
+        date,
+        transfer.confirmed_on,
+        message=_("Ngày kết thúc (%(day)s) trước ngày tiếp nhận (%(limit)s)."),
+        rule="transfer_dates",
+        field="date",
+    )
     _check_event_order(membership, date)
     membership.temporary_organisation = None
     membership.save(update_fields=["temporary_organisation"])
@@ -1581,15 +1555,13 @@ def record_residence_introduction(
                 required=_("ngày giới thiệu"),
                 field="introduced_on",
             )
-        if introduced_on < link.required_from:
-            raise DomainError(
-                _("Ngày giới thiệu (%(i)s) trước ngày phát sinh nghĩa vụ (%(r)s).")
-                % {"i": d(introduced_on), "r": d(link.required_from)},
-                rule="residence_introduction_date",
-                found=d(introduced_on),
-                required=_("từ %s trở đi") % d(link.required_from),
-                field="introduced_on",
-            )
+        _check_not_before(
+            introduced_on,
+            link.required_from,
+            message=_("Ngày giới thiệu (%(day)s) trước ngày phát sinh nghĩa vụ (%(limit)s)."),
+            rule="residence_introduction_date",
+            field="introduced_on",
+        )
         _check_not_future(introduced_on, "introduced_on", _("Ngày giới thiệu"))
     if residence_organisation is not None and not residence_organisation.is_cell:
         _check_cell(residence_organisation, "residence_organisation")

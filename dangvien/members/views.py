@@ -4,6 +4,7 @@ message and changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -13,7 +14,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
@@ -30,7 +33,7 @@ from dangvien.members.access import (
 )
 from dangvien.members.choices import MemberStatus, TransferStatus
 from dangvien.members.filtersets import MemberFilterSet
-from dangvien.members.models import Membership, PartyCard, ResidenceLink, Transfer
+from dangvien.members.models import PartyCard, ResidenceLink, Transfer
 from dangvien.members.tables import MemberTable
 
 PAGE_SIZE = 50
@@ -226,104 +229,98 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- actions (POST only) -------------------------------------------------------------------------
 
 
-def _member_action(
-    request: HttpRequest,
-    pk: int,
-    action: str,
-    form_class: type[forms.Form],
-    call: Callable[[Membership, dict[str, Any]], Any],
-    success: str,
-    back: str = "members:member-detail",
-    **form_kwargs: Any,
-) -> HttpResponse:
-    membership = get_membership_for_user(request.user, pk, action=action)
-    kwargs: dict[str, Any] = dict.fromkeys(form_kwargs, membership)
-    form = form_class(request.POST, **kwargs)
-    _run(request, form, lambda data: call(membership, data), success)
-    return redirect(back, pk=membership.pk)
+@dataclass(frozen=True)
+class MemberAction:
+    """A POST on one membership: the action the role needs, the form, the service (called as
+    ``service(membership, actor=…, **cleaned_data)``), the message, where to go back."""
+
+    permission: str
+    form: type[forms.Form]
+    service: Callable[..., Any]
+    success: str | Promise
+    back: str = "members:member-detail"
+    form_gets_membership: bool = False
 
 
-@login_required
-@require_POST
-def member_status(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
+def _member_action_view(spec: MemberAction) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        membership = get_membership_for_user(request.user, pk, action=spec.permission)
+        kwargs: dict[str, Any] = {"membership": membership} if spec.form_gets_membership else {}
+        form = spec.form(request.POST, **kwargs)
+        _run(
+            request,
+            form,
+            lambda data: spec.service(membership, actor=request.user, **data),
+            str(spec.success),
+        )
+        return redirect(spec.back, pk=membership.pk)
+
+    return view
+
+
+member_status = _member_action_view(
+    MemberAction(
         "member.decide",
         member_forms.StatusForm,
-        lambda m, data: services.change_status(m, actor=request.user, **data),
-        _("Đã ghi diễn biến."),
+        services.change_status,
+        gettext_lazy("Đã ghi diễn biến."),
     )
-
-
-@login_required
-@require_POST
-def helper_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
+)
+helper_assign = _member_action_view(
+    MemberAction(
         "member.change",
         member_forms.HelperForm,
-        lambda m, data: services.assign_helper(m, actor=request.user, **data),
-        _("Đã phân công người giúp đỡ."),
-        "members:member-probation",
-        membership=True,
+        services.assign_helper,
+        gettext_lazy("Đã phân công người giúp đỡ."),
+        back="members:member-probation",
+        form_gets_membership=True,
     )
-
-
-@login_required
-@require_POST
-def recognition_step(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
+)
+recognition_step = _member_action_view(
+    MemberAction(
         "member.change",
         member_forms.RecognitionStepForm,
-        lambda m, data: services.record_recognition_step(m, actor=request.user, **data),
-        _("Đã ghi bước công nhận chính thức."),
-        "members:member-probation",
+        services.record_recognition_step,
+        gettext_lazy("Đã ghi bước công nhận chính thức."),
+        back="members:member-probation",
     )
-
-
-@login_required
-@require_POST
-def recognition_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
+)
+recognition_decide = _member_action_view(
+    MemberAction(
         "member.decide",
         member_forms.RecognitionDecisionForm,
-        lambda m, data: services.recognise_official(m, actor=request.user, **data),
-        _("Đã công nhận đảng viên chính thức."),
-        "members:member-probation",
+        services.recognise_official,
+        gettext_lazy("Đã công nhận đảng viên chính thức."),
+        back="members:member-probation",
     )
-
-
-@login_required
-@require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
+)
+member_remove = _member_action_view(
+    MemberAction(
         "member.decide",
         member_forms.RemovalForm,
-        lambda m, data: services.remove_probationary(m, actor=request.user, **data),
-        _("Đã xóa tên khỏi danh sách đảng viên dự bị."),
-        "members:member-probation",
+        services.remove_probationary,
+        gettext_lazy("Đã xóa tên khỏi danh sách đảng viên dự bị."),
+        back="members:member-probation",
     )
-
-
-@login_required
-@require_POST
-def card_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
+)
+transfer_start = _member_action_view(
+    MemberAction(
+        "member.change",
+        member_forms.TransferStartForm,
+        services.start_transfer,
+        gettext_lazy("Đã giới thiệu chuyển sinh hoạt; chờ nơi đến tiếp nhận."),
+    )
+)
+card_issue = _member_action_view(
+    MemberAction(
         "member.decide",
         member_forms.CardForm,
-        lambda m, data: services.issue_card(m, actor=request.user, **data),
-        _("Đã ghi quyết định cấp thẻ đảng."),
+        services.issue_card,
+        gettext_lazy("Đã ghi quyết định cấp thẻ đảng."),
     )
+)
 
 
 @login_required
@@ -338,19 +335,6 @@ def card_handover(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã ghi trao thẻ."),
     )
     return redirect("members:member-detail", pk=card.membership_id)
-
-
-@login_required
-@require_POST
-def transfer_start(request: HttpRequest, pk: int) -> HttpResponse:
-    return _member_action(
-        request,
-        pk,
-        "member.change",
-        member_forms.TransferStartForm,
-        lambda m, data: services.start_transfer(m, actor=request.user, **data),
-        _("Đã giới thiệu chuyển sinh hoạt; chờ nơi đến tiếp nhận."),
-    )
 
 
 @login_required
