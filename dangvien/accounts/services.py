@@ -14,7 +14,7 @@ from dangvien.audit.services import record
 
 
 @transaction.atomic
-def assign_role(user: User, *, role: str, organisation: Any, actor: Any) -> RoleAssignment:
+def assign_role(user: User, *, role: str, organisation: Any, actor: User) -> RoleAssignment:
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, organisation=organisation
     )
@@ -31,7 +31,7 @@ def assign_role(user: User, *, role: str, organisation: Any, actor: Any) -> Role
 
 
 @transaction.atomic
-def create_api_token(user: User, *, name: str, actor: Any) -> tuple[ApiToken, str]:
+def create_api_token(user: User, *, name: str, actor: User) -> tuple[ApiToken, str]:
     """Return the token row and the raw key (shown to the user once, never stored)."""
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw))
@@ -52,7 +52,7 @@ def home_organisation(user: Any) -> Any:
 
 
 @transaction.atomic
-def unlock_user(user: User, *, actor: Any) -> int:
+def unlock_user(user: User, *, actor: User) -> int:
     """Lift a login lockout (every address) for ``user``; returns the attempt rows removed.
 
     Allowed to holders of ``user.unlock`` on the organisation the user's account is filed
@@ -75,6 +75,7 @@ def unlock_user(user: User, *, actor: Any) -> int:
         )
     attempts = AccessAttempt.objects.select_for_update().filter(username__iexact=user.username)
     addresses = sorted({a.ip_address or "" for a in attempts})
+    removed: int  # axes is untyped
     removed, _detail = attempts.delete()
     record(
         actor=actor,
@@ -100,7 +101,7 @@ def record_lockout(*, username: str, ip_address: str) -> None:
 
 
 @transaction.atomic
-def record_mfa_change(user: Any, *, actor: Any, enabled: bool) -> None:
+def record_mfa_change(user: Any, *, actor: User, enabled: bool) -> None:
     record(
         actor=actor,
         action="accounts.user.mfa_enabled" if enabled else "accounts.user.mfa_disabled",

@@ -12,6 +12,7 @@ from dangvien.accounts import selectors, services
 from dangvien.accounts.access import get_locked_user_for_user
 from dangvien.accounts.rules import can_anywhere
 from dangvien.core.errors import DomainError
+from dangvien.core.typing import AuthenticatedHttpRequest
 
 
 @login_required
@@ -25,7 +26,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     target = get_locked_user_for_user(request.user, user_id)
     try:
         services.unlock_user(target, actor=request.user)

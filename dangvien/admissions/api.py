@@ -20,6 +20,7 @@ from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
 
@@ -195,7 +196,7 @@ def worklist(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/", response={201: DossierOut, **ERROR_RESPONSES})
-def open_dossier(request: HttpRequest, payload: DossierIn) -> tuple[int, Dossier]:
+def open_dossier(request: AuthenticatedHttpRequest, payload: DossierIn) -> tuple[int, Dossier]:
     organisation = (
         Organisation.objects.visible_to(request.user).filter(pk=payload.organisation_id).first()
     )
@@ -223,7 +224,9 @@ def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
 
 
 @router.post("/{int:dossier_id}/steps", response={201: StepResultOut, **ERROR_RESPONSES})
-def record_step(request: HttpRequest, dossier_id: int, payload: StepIn) -> tuple[int, Any]:
+def record_step(
+    request: AuthenticatedHttpRequest, dossier_id: int, payload: StepIn
+) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id)
     stage = payload.stage.value
     if not can(request.user, services.action_for(stage), dossier.organisation):
@@ -265,7 +268,7 @@ def record_step(request: HttpRequest, dossier_id: int, payload: StepIn) -> tuple
 
 
 @router.post("/{int:dossier_id}/stop", response={200: DossierOut, **ERROR_RESPONSES})
-def stop_dossier(request: HttpRequest, dossier_id: int, payload: StopIn) -> Dossier:
+def stop_dossier(request: AuthenticatedHttpRequest, dossier_id: int, payload: StopIn) -> Dossier:
     dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
     return services.stop_dossier(
         dossier,
@@ -277,7 +280,9 @@ def stop_dossier(request: HttpRequest, dossier_id: int, payload: StopIn) -> Doss
 
 
 @router.post("/{int:dossier_id}/approvals", response={201: DossierOut, **ERROR_RESPONSES})
-def record_approval(request: HttpRequest, dossier_id: int, payload: ApprovalIn) -> tuple[int, Any]:
+def record_approval(
+    request: AuthenticatedHttpRequest, dossier_id: int, payload: ApprovalIn
+) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
     services.record_approval(
         dossier,
@@ -292,7 +297,9 @@ def record_approval(request: HttpRequest, dossier_id: int, payload: ApprovalIn) 
 
 
 @router.post("/{int:dossier_id}/extension", response={200: DossierOut, **ERROR_RESPONSES})
-def record_extension(request: HttpRequest, dossier_id: int, payload: ExtensionIn) -> Dossier:
+def record_extension(
+    request: AuthenticatedHttpRequest, dossier_id: int, payload: ExtensionIn
+) -> Dossier:
     dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.decide")
     return services.record_extension(
         dossier,
@@ -304,7 +311,9 @@ def record_extension(request: HttpRequest, dossier_id: int, payload: ExtensionIn
 
 
 @router.post("/{int:dossier_id}/helpers", response={201: DossierOut, **ERROR_RESPONSES})
-def assign_helper(request: HttpRequest, dossier_id: int, payload: HelperIn) -> tuple[int, Any]:
+def assign_helper(
+    request: AuthenticatedHttpRequest, dossier_id: int, payload: HelperIn
+) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
     services.assign_helper(
         dossier,

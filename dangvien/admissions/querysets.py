@@ -1,27 +1,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+from dangvien.core.typing import AnyUser
 
-class DossierQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
-    def visible_to(self, user: Any) -> Any:
+if TYPE_CHECKING:
+    from dangvien.admissions.models import Dossier  # noqa: F401 (the QuerySet[...] base)
+    from dangvien.organisations.models import Organisation
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def visible_to(self, user: AnyUser) -> Self:
         from dangvien.core.scoping import scope_q
 
         return self.filter(scope_q(user))
 
-    def in_subtree(self, organisation: Any) -> Any:
+    def in_subtree(self, organisation: Organisation) -> Self:
         return self.filter(organisation__path__startswith=organisation.path)
 
-    def open(self) -> Any:
+    def open(self) -> Self:
         return self.filter(status="open")
 
-    def overdue(self, today: dt.date) -> Any:
+    def overdue(self, today: dt.date) -> Self:
         return self.open().filter(next_deadline__lt=today)
 
-    def due_within(self, today: dt.date, days: int) -> Any:
+    def due_within(self, today: dt.date, days: int) -> Self:
         return self.open().filter(
             next_deadline__gte=today, next_deadline__lte=today + dt.timedelta(days=days)
         )

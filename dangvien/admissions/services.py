@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -25,6 +25,9 @@ from dangvien.core.scoping import can
 from dangvien.rules.models import RuleSet
 from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
 DECIDE_STAGES = {Stage.DECISION}
 
@@ -35,7 +38,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _require(actor: Any, action: str, organisation: Any) -> None:
+def _require(actor: User, action: str, organisation: Any) -> None:
     if not can(actor, action, organisation):
         raise PermissionDenied(action)
 
@@ -160,7 +163,7 @@ def open_dossier(
     person: Any,
     organisation: Any,
     date: dt.date,
-    actor: Any,
+    actor: User,
     document_number: str = "",
     note: str = "",
     helpers: Iterable[Any] = (),
@@ -294,7 +297,7 @@ def _add_participant(
 
 
 @transaction.atomic
-def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: Any) -> Participant:
+def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: User) -> Participant:
     """The cell assigns an official member to help the candidate."""
     _require(actor, "dossier.change", dossier.organisation)
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
@@ -433,7 +436,7 @@ class StepContext:
     dossier: Dossier
     stage: str
     date: dt.date
-    actor: Any
+    actor: User
     rule_set: RuleSet
     steps: dict[str, Step]
     document_number: str = ""
@@ -730,7 +733,7 @@ def record_step(
     *,
     stage: str,
     date: dt.date,
-    actor: Any,
+    actor: User,
     document_number: str = "",
     note: str = "",
     votes_eligible: int | None = None,
@@ -811,7 +814,7 @@ def record_step(
 
 
 def _admit(
-    dossier: Dossier, decision: Step, ceremony: Step, actor: Any, rule_set: Any, helper: Any
+    dossier: Dossier, decision: Step, ceremony: Step, actor: User, rule_set: Any, helper: Any
 ) -> None:
     from dangvien.members.services import admit_member
 
@@ -890,7 +893,7 @@ def _record_failed_vote(
     dossier: Dossier,
     stage: str,
     date: dt.date,
-    actor: Any,
+    actor: User,
     document_number: str,
     note: str,
     eligible: int,
@@ -940,7 +943,9 @@ def _record_failed_vote(
 
 
 @transaction.atomic
-def stop_dossier(dossier: Dossier, *, reason: str, date: dt.date, note: str, actor: Any) -> Dossier:
+def stop_dossier(
+    dossier: Dossier, *, reason: str, date: dt.date, note: str, actor: User
+) -> Dossier:
     """Stop an open dossier (withdrawn, rejected, moved away, certificate expired). Its history
     stays; the person may start a new attempt with ``open_dossier``."""
     _require(actor, "dossier.change", dossier.organisation)
@@ -994,7 +999,7 @@ def stop_dossier(dossier: Dossier, *, reason: str, date: dt.date, note: str, act
 
 @transaction.atomic
 def record_extension(
-    dossier: Dossier, *, working_days: int, document_number: str, date: dt.date, actor: Any
+    dossier: Dossier, *, working_days: int, document_number: str, date: dt.date, actor: User
 ) -> Dossier:
     """Extend the decision deadline (special cases), at most the rule set's limit."""
     _require(actor, "dossier.decide", dossier.organisation)
@@ -1049,7 +1054,7 @@ def record_approval(
     issuing_body: str,
     document_number: str,
     date: dt.date,
-    actor: Any,
+    actor: User,
 ) -> Approval:
     """Record the written approval that lets an exception pass (over 60, literacy only)."""
     _require(actor, "dossier.change", dossier.organisation)
@@ -1087,13 +1092,13 @@ def record_approval(
     return approval
 
 
-def on_awareness_certificate(enrolment: Any, *, actor: Any) -> None:
+def on_awareness_certificate(enrolment: Any, *, actor: User) -> None:
     """Registered with ``training`` (``AdmissionsConfig.ready``): an awareness certificate was
     issued, so the person's dossier may move to the class stage."""
     mark_sympathiser(enrolment.person, enrolment=enrolment, actor=actor)
 
 
-def mark_sympathiser(person: Any, *, enrolment: Any, actor: Any) -> Step | None:
+def mark_sympathiser(person: Any, *, enrolment: Any, actor: User) -> Step | None:
     """Called by training when a person finishes the awareness class: an open dossier at the
     outstanding stage moves to the class stage (the person becomes a sympathiser)."""
     dossier = Dossier.objects.filter(

@@ -30,12 +30,13 @@ from dangvien.admissions.forms import (
     StepForm,
     StopForm,
 )
-from dangvien.admissions.models import Dossier
+from dangvien.admissions.models import Dossier, FailedVote
 from dangvien.admissions.tables import DossierTable
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
 
@@ -94,7 +95,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dossier_create(request: HttpRequest) -> HttpResponse:
+def dossier_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"date": timezone.localdate()}
     if request.GET.get("organisation"):
         initial["organisation"] = request.GET["organisation"]
@@ -184,7 +185,7 @@ def _partial(request: HttpRequest, template: str, context: dict[str, Any]) -> Ht
 
 @login_required
 @require_POST
-def dossier_step(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, pk)
     stage = request.POST.get("stage") or services.next_stage(dossier)
     if stage not in Stage.values:
@@ -200,7 +201,7 @@ def dossier_step(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            if isinstance(result, services.FailedVote):
+            if isinstance(result, FailedVote):
                 messages.warning(
                     request,
                     _("Biểu quyết lần %(round)s không đạt: %(for)s/%(eligible)s tán thành.")

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+from dangvien.core.typing import AnyUser
 
-class AuditEventQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
-    def visible_to(self, user: Any) -> Any:
+if TYPE_CHECKING:
+    from dangvien.audit.models import AuditEvent  # noqa: F401 (the QuerySet[...] base)
+
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: AnyUser) -> Self:
         """Events about organisations in the user's subtrees; events with no organisation
         (logins, system changes) only for superusers."""
         from dangvien.core.scoping import scope_q, subtree_paths
@@ -16,5 +23,5 @@ class AuditEventQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignor
             return self.all()
         return self.filter(scope_q(user))
 
-    def about(self, target: models.Model) -> Any:
+    def about(self, target: models.Model) -> Self:
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))

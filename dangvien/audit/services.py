@@ -10,6 +10,7 @@ from django.db import models
 
 from dangvien.audit.models import AuditEvent
 from dangvien.core.middleware import current_client_ip, current_request_id
+from dangvien.core.typing import Actor
 
 SECRET_KEYS = frozenset({"password", "citizen_id", "phone", "token", "secret", "otp"})
 
@@ -35,7 +36,7 @@ def _jsonable(value: Any) -> Any:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     organisation: Any = None,

@@ -18,6 +18,7 @@ from dangvien.audit.tables import AuditEventTable
 from dangvien.core.errors import DomainError
 from dangvien.core.exporting import ListExport
 from dangvien.core.scoping import can_anywhere
+from dangvien.core.typing import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -45,7 +46,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered, scoped audit log as .xlsx; the export itself is audited."""
     from dangvien.audit.services import record
 

@@ -12,7 +12,7 @@ Deterministic (no randomness needed) and run once: it stops when its first card 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dangvien.core.dates import add_months
 from dangvien.members import services
@@ -23,6 +23,9 @@ from dangvien.members.choices import (
     TransferKind,
 )
 from dangvien.members.models import Membership, PartyCard
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 CARD_PREFIX = "DB-"
 SERVICE_CELL = "DBD-ML-01"
@@ -95,7 +98,7 @@ def seed(ctx: Any) -> None:
     ctx.log("members: probationers, cards to hand over, a pending transfer, residence links")
 
 
-def _seed_residence(ctx: Any, today: dt.date, actor: Any) -> None:
+def _seed_residence(ctx: Any, today: dt.date, actor: User) -> None:
     workplace = next((c for c in ctx.cells if c.area_kind in WORKPLACE_AREA_KINDS), None)
     if workplace is None:
         return

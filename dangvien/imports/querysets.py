@@ -1,13 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
 
+from dangvien.core.typing import AnyUser
 
-class ImportJobQuerySet(models.QuerySet):  # type: ignore[type-arg,unused-ignore]
-    def visible_to(self, user: Any) -> Any:
+if TYPE_CHECKING:
+    from dangvien.imports.models import ImportJob  # noqa: F401 (the QuerySet[...] base)
+
+    pass
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: AnyUser) -> Self:
         """The user's own jobs, and jobs whose scope lies in the user's subtrees."""
         from dangvien.core.scoping import scope_q
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -39,11 +39,14 @@ from dangvien.imports.importers.base import Analysis, Importer
 from dangvien.imports.models import DuplicateChoice, ImportJob, ImportKind, ImportStatus
 from dangvien.imports.progress import ProgressWriter, read_progress
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
 STALE_SECONDS = 300
 MAX_STORED_ERRORS = 100_000
 
 
-def _scope_root(actor: Any, action: str = "import.run") -> Any:
+def _scope_root(actor: User, action: str = "import.run") -> Any:
     """The highest organisation on which the actor may ``action`` (the audit scope)."""
     from dangvien.accounts.models import RoleAssignment
     from dangvien.accounts.rules import role_allows
@@ -54,7 +57,7 @@ def _scope_root(actor: Any, action: str = "import.run") -> Any:
 
 
 @transaction.atomic
-def create_import_job(*, actor: Any, kind: str, upload: File) -> ImportJob:
+def create_import_job(*, actor: User, kind: str, upload: File[bytes]) -> ImportJob:
     """Keep the uploaded file and open a job; refuses a file over the size limit at once."""
     if not can_anywhere(actor, "import.run"):
         raise PermissionDenied("import.run")
@@ -90,7 +93,7 @@ def create_import_job(*, actor: Any, kind: str, upload: File) -> ImportJob:
 
 
 def load(
-    job: ImportJob, *, actor: Any, progress: ProgressCallback = no_progress
+    job: ImportJob, *, actor: User, progress: ProgressCallback = no_progress
 ) -> tuple[Importer, Analysis, Sheet]:
     """Check and read the kept file, validate every row; raises ImportRefused for the file."""
     path = Path(job.file.path)
@@ -116,7 +119,7 @@ def _store_analysis(job: ImportJob, analysis: Analysis) -> list[str]:
 
 
 def analyse_import(
-    job: ImportJob, *, actor: Any, progress: ProgressCallback = no_progress
+    job: ImportJob, *, actor: User, progress: ProgressCallback = no_progress
 ) -> ImportJob:
     """Build the preview: counts, first rows, every error, the duplicates. Writes nothing else."""
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.ANALYSING)
@@ -138,7 +141,7 @@ def analyse_import(
 
 @transaction.atomic
 def set_duplicate_choices(
-    job: ImportJob, *, actor: Any, default: str = "", per_row: dict[int, str] | None = None
+    job: ImportJob, *, actor: User, default: str = "", per_row: dict[int, str] | None = None
 ) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     _check_may_run(job, actor)
@@ -168,7 +171,7 @@ def set_duplicate_choices(
     return job
 
 
-def may_run(job: ImportJob, actor: Any) -> bool:
+def may_run(job: ImportJob, actor: User) -> bool:
     """The job's creator (while they may import) or whoever may import on its scope."""
     if job.organisation is not None and can(actor, "import.run", job.organisation):
         return True
@@ -177,7 +180,7 @@ def may_run(job: ImportJob, actor: Any) -> bool:
     return bool(job.created_by_id == actor.pk and can_anywhere(actor, "import.run"))
 
 
-def _check_may_run(job: ImportJob, actor: Any) -> None:
+def _check_may_run(job: ImportJob, actor: User) -> None:
     if not may_run(job, actor):
         raise PermissionDenied("import.run")
 
@@ -215,7 +218,7 @@ def is_stale(job: ImportJob) -> bool:
     return bool(time.time() - at > STALE_SECONDS)
 
 
-def start_commit(job: ImportJob, *, actor: Any) -> ImportJob:
+def start_commit(job: ImportJob, *, actor: User) -> ImportJob:
     """Claim the job for committing; exactly one of two concurrent clicks gets it."""
     _check_may_run(job, actor)
     claimable = [ImportStatus.READY, ImportStatus.FAILED]
@@ -239,7 +242,7 @@ def start_commit(job: ImportJob, *, actor: Any) -> ImportJob:
 
 
 def commit_import(
-    job: ImportJob, *, actor: Any, progress: ProgressCallback = no_progress
+    job: ImportJob, *, actor: User, progress: ProgressCallback = no_progress
 ) -> ImportJob:
     """Write every row or none. The job must have been claimed with ``start_commit``."""
     try:
@@ -309,7 +312,7 @@ def _fail(job: ImportJob, message: str, *, status: str = ImportStatus.FAILED) ->
     ImportJob.objects.filter(pk=job.pk).update(status=status, message=message)
 
 
-def error_workbook(job: ImportJob, *, actor: Any) -> bytes:
+def error_workbook(job: ImportJob, *, actor: User) -> bytes:
     """The uploaded rows as read, with a «Lỗi» column (the preview's errors)."""
     importer = importer_for(job.kind, user=actor)
     sheet = read_rows(Path(job.file.path), importer.columns_list, max_rows=settings.IMPORT_MAX_ROWS)
@@ -333,7 +336,7 @@ def template_workbook(kind: str) -> bytes:
 KIND_LABELS = dict(ImportKind.choices)
 
 
-def record_export(*, actor: Any, exporter: Any) -> None:
+def record_export(*, actor: User, exporter: Any) -> None:
     """One audit row per list export: which list, which filters, how many rows."""
     record(
         actor=actor,

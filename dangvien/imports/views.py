@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can_anywhere
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.imports import exports, services, tasks
 from dangvien.imports.access import get_import_job_for_user
 from dangvien.imports.forms import ChoicesForm, UploadForm
@@ -34,7 +35,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     may_import = can_anywhere(request.user, "import.run")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -67,7 +68,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, job: ImportJob) -> dict[str, Any]:
     choices = {int(row): choice for row, choice in job.choices.items()}
     duplicates = [
         {
@@ -91,14 +92,14 @@ def _detail_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     return render(request, "imports/import_detail.html", _detail_context(request, job))
 
 
 @login_required
 @require_GET
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     response = render(request, "imports/partials/_progress.html", _detail_context(request, job))
     if not job.is_busy or services.is_stale(job):
@@ -108,7 +109,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_choices(request: HttpRequest, pk: int) -> HttpResponse:
+def import_choices(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk, action="import.run")
     form = ChoicesForm(request.POST)
     per_row: dict[int, str] = {}
@@ -132,7 +133,7 @@ def import_choices(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def import_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk, action="import.run")
     try:
         services.start_commit(job, actor=request.user)
@@ -145,7 +146,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     if not job.errors:
         raise Http404("no errors")
@@ -164,7 +165,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 # --- List exports ------------------------------------------------------------------------------
 
 
-def _export(request: HttpRequest, build: Any, back: str) -> HttpResponse:
+def _export(request: AuthenticatedHttpRequest, build: Any, back: str) -> HttpResponse:
     """A list as xlsx; a bad filter goes back to the list with the reason, exports nothing."""
     if not can_anywhere(request.user, "export.run"):
         raise PermissionDenied("export.run")
@@ -181,7 +182,7 @@ def _export(request: HttpRequest, build: Any, back: str) -> HttpResponse:
 
 
 @login_required
-def export_people(request: HttpRequest) -> HttpResponse:
+def export_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(
         request,
         lambda: exports.people_export(user=request.user, data=request.GET),
@@ -190,7 +191,7 @@ def export_people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_dossiers(request: HttpRequest) -> HttpResponse:
+def export_dossiers(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(
         request,
         lambda: exports.dossiers_export(user=request.user, data=request.GET),
@@ -199,7 +200,7 @@ def export_dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_members(request: HttpRequest) -> HttpResponse:
+def export_members(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(
         request,
         lambda: exports.members_export(user=request.user, data=request.GET),
@@ -208,7 +209,7 @@ def export_members(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_worklist(request: HttpRequest) -> HttpResponse:
+def export_worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(
         request,
         lambda: exports.worklist_export(user=request.user, today=timezone.localdate()),

@@ -15,6 +15,7 @@ from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.members import selectors, services
 from dangvien.members.access import (
     get_card_for_user,
@@ -297,7 +298,7 @@ def get_probation(request: HttpRequest, member_id: int) -> Any:
 
 
 @router.post("/register", response={201: MemberOut, **ERROR_RESPONSES})
-def register_member(request: HttpRequest, payload: RegisterIn) -> Any:
+def register_member(request: AuthenticatedHttpRequest, payload: RegisterIn) -> Any:
     from dangvien.people.models import Person
 
     organisation = (
@@ -316,7 +317,7 @@ def register_member(request: HttpRequest, payload: RegisterIn) -> Any:
 
 
 @router.post("/{int:member_id}/status", response={200: MemberOut, **ERROR_RESPONSES})
-def change_status(request: HttpRequest, member_id: int, payload: StatusIn) -> Any:
+def change_status(request: AuthenticatedHttpRequest, member_id: int, payload: StatusIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.decide")
     data = payload.dict()
     data["status"] = payload.status.value
@@ -324,7 +325,7 @@ def change_status(request: HttpRequest, member_id: int, payload: StatusIn) -> An
 
 
 @router.post("/{int:member_id}/helper", response={201: dict, **ERROR_RESPONSES})
-def assign_helper(request: HttpRequest, member_id: int, payload: HelperIn) -> Any:
+def assign_helper(request: AuthenticatedHttpRequest, member_id: int, payload: HelperIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.change")
     helper = Membership.objects.filter(pk=payload.helper_id).first()
     if helper is None:
@@ -340,7 +341,7 @@ def assign_helper(request: HttpRequest, member_id: int, payload: HelperIn) -> An
 
 
 @router.post("/{int:member_id}/recognition/steps", response={201: StepOut, **ERROR_RESPONSES})
-def record_step(request: HttpRequest, member_id: int, payload: StepIn) -> Any:
+def record_step(request: AuthenticatedHttpRequest, member_id: int, payload: StepIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.change")
     data = payload.dict()
     data["stage"] = payload.stage.value
@@ -349,19 +350,19 @@ def record_step(request: HttpRequest, member_id: int, payload: StepIn) -> Any:
 
 
 @router.post("/{int:member_id}/recognition/decision", response={200: MemberOut, **ERROR_RESPONSES})
-def recognise(request: HttpRequest, member_id: int, payload: DecisionIn) -> Any:
+def recognise(request: AuthenticatedHttpRequest, member_id: int, payload: DecisionIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.decide")
     return services.recognise_official(membership, actor=request.user, **payload.dict())
 
 
 @router.post("/{int:member_id}/removal", response={200: MemberOut, **ERROR_RESPONSES})
-def remove(request: HttpRequest, member_id: int, payload: RemovalIn) -> Any:
+def remove(request: AuthenticatedHttpRequest, member_id: int, payload: RemovalIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.decide")
     return services.remove_probationary(membership, actor=request.user, **payload.dict())
 
 
 @router.post("/{int:member_id}/cards", response={201: CardOut, **ERROR_RESPONSES})
-def issue_card(request: HttpRequest, member_id: int, payload: CardIn) -> Any:
+def issue_card(request: AuthenticatedHttpRequest, member_id: int, payload: CardIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.decide")
     data = payload.dict()
     data["reason"] = payload.reason.value
@@ -370,13 +371,13 @@ def issue_card(request: HttpRequest, member_id: int, payload: CardIn) -> Any:
 
 
 @router.post("/cards/{int:card_id}/hand-over", response={200: CardOut, **ERROR_RESPONSES})
-def hand_over_card(request: HttpRequest, card_id: int, payload: HandOverIn) -> Any:
+def hand_over_card(request: AuthenticatedHttpRequest, card_id: int, payload: HandOverIn) -> Any:
     card = get_card_for_user(request.user, card_id, action="member.change")
     return services.hand_over_card(card, actor=request.user, **payload.dict())
 
 
 @router.post("/{int:member_id}/transfers", response={201: TransferOut, **ERROR_RESPONSES})
-def start_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -> Any:
+def start_transfer(request: AuthenticatedHttpRequest, member_id: int, payload: TransferIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.change")
     data = payload.dict()
     data["kind"] = payload.kind.value
@@ -386,25 +387,27 @@ def start_transfer(request: HttpRequest, member_id: int, payload: TransferIn) ->
 
 
 @router.post("/transfers/{int:transfer_id}/confirm", response={200: TransferOut, **ERROR_RESPONSES})
-def confirm_transfer(request: HttpRequest, transfer_id: int, payload: ConfirmIn) -> Any:
+def confirm_transfer(
+    request: AuthenticatedHttpRequest, transfer_id: int, payload: ConfirmIn
+) -> Any:
     transfer = get_transfer_for_user(request.user, transfer_id, action="member.receive")
     return services.confirm_transfer(transfer, actor=request.user, **payload.dict())
 
 
 @router.post("/transfers/{int:transfer_id}/cancel", response={200: TransferOut, **ERROR_RESPONSES})
-def cancel_transfer(request: HttpRequest, transfer_id: int) -> Any:
+def cancel_transfer(request: AuthenticatedHttpRequest, transfer_id: int) -> Any:
     transfer = get_transfer_for_user(request.user, transfer_id, action="member.change")
     return services.cancel_transfer(transfer, actor=request.user)
 
 
 @router.post("/transfers/{int:transfer_id}/end", response={200: TransferOut, **ERROR_RESPONSES})
-def end_transfer(request: HttpRequest, transfer_id: int, payload: EndIn) -> Any:
+def end_transfer(request: AuthenticatedHttpRequest, transfer_id: int, payload: EndIn) -> Any:
     transfer = get_transfer_for_user(request.user, transfer_id, action="member.change")
     return services.end_temporary_transfer(transfer, actor=request.user, **payload.dict())
 
 
 @router.post("/residence/{int:link_id}", response={200: ResidenceOut, **ERROR_RESPONSES})
-def record_residence(request: HttpRequest, link_id: int, payload: ResidenceIn) -> Any:
+def record_residence(request: AuthenticatedHttpRequest, link_id: int, payload: ResidenceIn) -> Any:
     link = get_residence_link_for_user(request.user, link_id)
     data = payload.dict()
     data["exemption"] = payload.exemption.value

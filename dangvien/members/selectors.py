@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -372,7 +372,7 @@ def work_probation_ending(user: Any, today: dt.date) -> list[Any]:
             label=_("Hết 12 tháng dự bị, chuẩn bị xét công nhận chính thức"),
             subject=str(m.person),
             organisation=m.organisation,
-            due=m.probation_end,
+            due=cast(dt.date, m.probation_end),  # probation_ending() filters on it
             url=_member_url(m.pk, "members:member-probation"),
         )
         for m in queryset
@@ -396,7 +396,7 @@ def work_recognition_overdue(user: Any, today: dt.date) -> list[Any]:
         steps = {step.stage: step for step in m.recognition_steps.all()}
         vote = steps.get(RecognitionStage.CELL_VOTE)
         if vote is None:
-            due = deadlines.recognition_cell_due(m.probation_end)
+            due = deadlines.recognition_cell_due(cast(dt.date, m.probation_end))
             label = _("Quá hạn chi bộ xét công nhận đảng viên chính thức")
         else:
             due = deadlines.recognition_decision_due(vote.date)

@@ -153,7 +153,7 @@ def _check_event_order(membership: Membership, day: dt.date, field: str = "date"
 
 
 def open_residence_requirement(
-    membership: Membership, *, organisation: Any, since: dt.date, actor: Any
+    membership: Membership, *, organisation: Any, since: dt.date, actor: User
 ) -> ResidenceLink | None:
     """A workplace cell's member must be introduced to the residence cell: open the duty."""
     if organisation.area_kind not in WORKPLACE_AREA_KINDS:
@@ -174,7 +174,7 @@ def _create_card(
     reason: str,
     decision_number: str,
     decision_date: dt.date,
-    actor: Any,
+    actor: User,
     handed_over_on: dt.date | None = None,
     handed_over_note: str = "",
 ) -> PartyCard:
@@ -233,7 +233,7 @@ def admit_member(
     decision_date: dt.date,
     decision_number: str,
     ceremony_date: dt.date,
-    actor: Any,
+    actor: User,
     dossier: Any = None,
     probation_months: int | None = None,
 ) -> Membership:
@@ -290,7 +290,7 @@ def register_existing_member(
     person: Any,
     organisation: Any,
     decision_date: dt.date,
-    actor: Any,
+    actor: User,
     decision_number: str = "",
     ceremony_date: dt.date | None = None,
     official_date: dt.date | None = None,
@@ -663,7 +663,7 @@ def change_status(
     *,
     status: str,
     date: dt.date,
-    actor: Any,
+    actor: User,
     decision_number: str = "",
     note: str = "",
 ) -> Membership:
@@ -743,7 +743,7 @@ def assign_helper(
     *,
     helper: Membership,
     start_date: dt.date,
-    actor: Any,
+    actor: User,
     replace_reason: str = "",
 ) -> HelperAssignment:
     """Assign an official member to help a probationary member; a second assignment replaces
@@ -872,7 +872,7 @@ def record_recognition_step(
     *,
     stage: str,
     date: dt.date,
-    actor: Any,
+    actor: User,
     document_number: str = "",
     votes_eligible: int | None = None,
     votes_for: int | None = None,
@@ -1002,7 +1002,7 @@ def record_recognition_step(
 
 @transaction.atomic
 def recognise_official(
-    membership: Membership, *, date: dt.date, decision_number: str, actor: Any
+    membership: Membership, *, date: dt.date, decision_number: str, actor: User
 ) -> Membership:
     """The superior committee's decision. The member is official from the end of the 12
     months, even when the cell met late or the decision comes late (29-QĐ/TW 4.2 b)."""
@@ -1062,7 +1062,7 @@ def recognise_official(
 
 @transaction.atomic
 def remove_probationary(
-    membership: Membership, *, date: dt.date, decision_number: str, reason: str, actor: Any
+    membership: Membership, *, date: dt.date, decision_number: str, reason: str, actor: User
 ) -> Membership:
     """Not qualified: the competent committee removes the probationary member from the list
     (xóa tên, Charter Art. 5.2), with the reason."""
@@ -1121,7 +1121,7 @@ def issue_card(
     *,
     number: str,
     decision_date: dt.date,
-    actor: Any,
+    actor: User,
     decision_number: str = "",
     reason: str = CardReason.FIRST,
 ) -> PartyCard:
@@ -1208,7 +1208,7 @@ def issue_card(
 
 
 @transaction.atomic
-def hand_over_card(card: PartyCard, *, date: dt.date, actor: Any, meeting: str = "") -> PartyCard:
+def hand_over_card(card: PartyCard, *, date: dt.date, actor: User, meeting: str = "") -> PartyCard:
     """The cell hands the card over at its regular meeting after the decision."""
     card = (
         PartyCard.objects.select_for_update()
@@ -1268,7 +1268,7 @@ def start_transfer(
     kind: str,
     reason_date: dt.date,
     started_on: dt.date,
-    actor: Any,
+    actor: User,
     letter_number: str = "",
     note: str = "",
 ) -> Transfer:
@@ -1398,7 +1398,7 @@ def _check_open(transfer: Transfer) -> None:
 
 
 @transaction.atomic
-def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: Any) -> Transfer:
+def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: User) -> Transfer:
     """The receiving side confirms the member presented the letter: the member moves cell (or
     gets a temporary cell). Never two main cells, never none: the move is one update."""
     transfer = _lock_transfer(transfer)
@@ -1456,7 +1456,7 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: Any) -
 
 
 @transaction.atomic
-def cancel_transfer(transfer: Transfer, *, actor: Any, note: str = "") -> Transfer:
+def cancel_transfer(transfer: Transfer, *, actor: User, note: str = "") -> Transfer:
     """The sending side withdraws an open transfer (the member stays where they are)."""
     transfer = _lock_transfer(transfer)
     _check_open(transfer)
@@ -1475,7 +1475,7 @@ def cancel_transfer(transfer: Transfer, *, actor: Any, note: str = "") -> Transf
 
 
 @transaction.atomic
-def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: Any) -> Transfer:
+def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: User) -> Transfer:
     """A temporary transfer ends: the member is back in the main cell only."""
     transfer = _lock_transfer(transfer)
     if transfer.kind != TransferKind.TEMPORARY or transfer.status != TransferStatus.CONFIRMED:
@@ -1526,7 +1526,7 @@ def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: Any) -> 
 def record_residence_introduction(
     link: ResidenceLink,
     *,
-    actor: Any,
+    actor: User,
     introduced_on: dt.date | None = None,
     residence_organisation: Any = None,
     residence_place: str = "",

@@ -23,6 +23,7 @@ from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.scoping import can, can_anywhere
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.members import forms as member_forms
 from dangvien.members import selectors, services
 from dangvien.members.access import (
@@ -158,7 +159,7 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_register(request: HttpRequest) -> HttpResponse:
+def member_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_anywhere(request.user, "member.change"):
         from django.core.exceptions import PermissionDenied
 
@@ -325,7 +326,7 @@ card_issue = _member_action_view(
 
 @login_required
 @require_POST
-def card_handover(request: HttpRequest, pk: int) -> HttpResponse:
+def card_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     card: PartyCard = get_card_for_user(request.user, pk, action="member.change")
     form = member_forms.CardHandOverForm(request.POST)
     _run(
@@ -339,7 +340,7 @@ def card_handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer: Transfer = get_transfer_for_user(request.user, pk, action="member.receive")
     form = member_forms.TransferConfirmForm(request.POST)
     _run(
@@ -353,7 +354,7 @@ def transfer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer: Transfer = get_transfer_for_user(request.user, pk, action="member.change")
     try:
         services.cancel_transfer(transfer, actor=request.user, note=request.POST.get("note", ""))
@@ -366,7 +367,7 @@ def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer_end(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer: Transfer = get_transfer_for_user(request.user, pk, action="member.change")
     form = member_forms.TransferEndForm(request.POST)
     _run(
@@ -380,7 +381,7 @@ def transfer_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def residence_record(request: HttpRequest, pk: int) -> HttpResponse:
+def residence_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link: ResidenceLink = get_residence_link_for_user(request.user, pk)
     form = member_forms.ResidenceForm(request.POST)
     _run(

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.pagination import paginated
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations import services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.choices import AreaKind, OrganisationKind
@@ -71,7 +72,9 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
 
 
 @router.post("/", response={201: OrganisationOut, **ERROR_RESPONSES})
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
+def create_organisation(
+    request: AuthenticatedHttpRequest, payload: OrganisationIn
+) -> tuple[int, Organisation]:
     parent = get_organisation_for_user(
         request.user, payload.parent_id, action="organisation.change"
     )
@@ -83,7 +86,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
 
 @router.patch("/{int:organisation_id}", response={200: OrganisationOut, **ERROR_RESPONSES})
 def update_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+    request: AuthenticatedHttpRequest, organisation_id: int, payload: OrganisationPatch
 ) -> Organisation:
     organisation = get_organisation_for_user(
         request.user, organisation_id, action="organisation.change"

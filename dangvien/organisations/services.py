@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
 from dangvien.core.text import fold
+from dangvien.core.typing import Actor
 from dangvien.organisations.models import Organisation
 
 EDITABLE_FIELDS = ("name", "kind", "area_kind", "disadvantaged_area", "valid_from", "valid_to")
@@ -53,7 +54,7 @@ def create_organisation(
     code: str,
     name: str,
     kind: str,
-    actor: Any,
+    actor: Actor,
     area_kind: str = "other",
     disadvantaged_area: bool = False,
     valid_from: dt.date | None = None,
@@ -75,6 +76,7 @@ def create_organisation(
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
+    organisation: Organisation  # treebeard is untyped: add_root/add_child return Any
     try:
         with transaction.atomic():
             if parent is None:
@@ -109,7 +111,9 @@ def create_organisation(
 
 
 @transaction.atomic
-def update_organisation(organisation: Organisation, *, actor: Any, **changes: Any) -> Organisation:
+def update_organisation(
+    organisation: Organisation, *, actor: Actor, **changes: Any
+) -> Organisation:
     """Change the name, kind, area or validity; the code and the place in the tree stay."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     unknown = set(changes) - set(EDITABLE_FIELDS)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations import selectors, services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.forms import OrganisationForm
@@ -53,7 +54,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parent = get_organisation_for_user(request.user, pk, action="organisation.change")
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +75,7 @@ def organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk, action="organisation.change")
     initial = {
         field: getattr(organisation, field)

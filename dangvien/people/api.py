@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
 from dangvien.core.pagination import paginated
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.models import Organisation
 from dangvien.people import services
 from dangvien.people.access import get_person_for_user
@@ -153,13 +154,15 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.post("/", response={201: PersonOut, **ERROR_RESPONSES})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: AuthenticatedHttpRequest, payload: PersonIn) -> tuple[int, Person]:
     data = _resolve(request, payload.dict())
     return 201, services.create_person(actor=request.user, **data)
 
 
 @router.patch("/{int:person_id}", response={200: PersonOut, **ERROR_RESPONSES})
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+def update_person(
+    request: AuthenticatedHttpRequest, person_id: int, payload: PersonPatch
+) -> Person:
     person = get_person_for_user(request.user, person_id, action="person.change")
     data = _resolve(request, payload.dict(exclude_unset=True))
     return services.update_person(person, actor=request.user, **data)

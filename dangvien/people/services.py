@@ -140,7 +140,7 @@ def _clean_person_values(data: Mapping[str, Any], *, today: dt.date) -> dict[str
     return cleaned
 
 
-def _check_scope(actor: Any, organisation: Any) -> None:
+def _check_scope(actor: User, organisation: Any) -> None:
     if not can(actor, "person.change", organisation):
         raise DomainError(
             _("Tổ chức «%s» nằm ngoài phạm vi bạn được phân quyền quản lý.") % organisation,
@@ -159,7 +159,7 @@ _ATTNAMES = {name: _FIELDS[name].attname for name in PERSON_FIELDS}
 
 
 @transaction.atomic
-def create_person(*, actor: Any, **data: Any) -> Person:
+def create_person(*, actor: User, **data: Any) -> Person:
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise DomainError(_("Trường không hợp lệ: %s.") % ", ".join(sorted(unknown)))
@@ -187,7 +187,7 @@ def create_person(*, actor: Any, **data: Any) -> Person:
 
 
 @transaction.atomic
-def update_person(person: Person, *, actor: Any, **changes: Any) -> Person:
+def update_person(person: Person, *, actor: User, **changes: Any) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
@@ -225,7 +225,7 @@ def update_person(person: Person, *, actor: Any, **changes: Any) -> Person:
 
 @transaction.atomic
 def reveal_sensitive(
-    person: Person, *, actor: Any, fields: tuple[str, ...] = ("citizen_id",)
+    person: Person, *, actor: User, fields: tuple[str, ...] = ("citizen_id",)
 ) -> dict[str, str]:
     """Return the unmasked values and log who saw whose, when and from where."""
     if not can(actor, "person.reveal_sensitive", person.organisation):
@@ -283,7 +283,7 @@ _CHOICE_VALUES: dict[str, frozenset[str]] = {
 }
 
 
-def _check_scope_all(actor: Any, organisations: Iterable[Any]) -> None:
+def _check_scope_all(actor: User, organisations: Iterable[Any]) -> None:
     for organisation in {org.pk: org for org in organisations}.values():
         _check_scope(actor, organisation)
 

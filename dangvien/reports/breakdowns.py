@@ -8,9 +8,9 @@ on the drill-down page, so a number and its list can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -103,7 +103,10 @@ GROUP_LABELS = {
 }
 
 
-def annotate_age(queryset: Any) -> Any:
+_QuerySet = TypeVar("_QuerySet", bound=QuerySet[Any])
+
+
+def annotate_age(queryset: _QuerySet) -> _QuerySet:
     """Add ``age``: full years of the person at the admission decision, computed in SQL."""
     return queryset.annotate(
         _decision_md=ExtractMonth("decision_date") * 100 + ExtractDay("decision_date"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,10 +12,13 @@ from django.utils.translation import gettext
 from dangvien.audit.services import record
 from dangvien.reports.selectors import AdmissionReport
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
 
 @transaction.atomic
 def export_report(
-    report: AdmissionReport, *, actor: Any, file_format: str
+    report: AdmissionReport, *, actor: User | None, file_format: str
 ) -> tuple[bytes, dt.datetime]:
     """Render ``report`` as ``file_format`` (xlsx, docx, json, text) stamped with the actor and
     time, and write the audit event ``reports.report.exported``."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
 from dangvien.reports.access import get_report_organisation, period_from_params
@@ -206,7 +207,7 @@ def records(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def export(request: HttpRequest, file_format: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     """Download the report as xlsx or docx; stamped with the user and time, and audited."""
     from dangvien.reports.services import export_report
 

@@ -12,6 +12,7 @@ from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.calendar import add_working_days, working_days_between
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can_anywhere
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.rules import selectors, services
 from dangvien.rules.models import CalendarDay, RuleSet
 
@@ -64,7 +65,7 @@ def rule_set_in_force(request: HttpRequest, on: dt.date) -> RuleSet:
 
 
 @router.post("/rule-sets", response={201: RuleSetOut, **ERROR_RESPONSES})
-def create_rule_set(request: HttpRequest, payload: RuleSetIn) -> tuple[int, RuleSet]:
+def create_rule_set(request: AuthenticatedHttpRequest, payload: RuleSetIn) -> tuple[int, RuleSet]:
     return 201, services.create_rule_set(actor=request.user, **payload.dict())
 
 
@@ -82,7 +83,9 @@ def list_calendar(request: HttpRequest, year: int | None = None) -> list[Calenda
 
 
 @router.post("/calendar", response={201: CalendarDayOut, **ERROR_RESPONSES})
-def set_calendar_day(request: HttpRequest, payload: CalendarDayIn) -> tuple[int, CalendarDay]:
+def set_calendar_day(
+    request: AuthenticatedHttpRequest, payload: CalendarDayIn
+) -> tuple[int, CalendarDay]:
     if not can_anywhere(request.user, "calendar.change"):
         raise PermissionDenied("calendar.change")
     day = services.set_calendar_day(

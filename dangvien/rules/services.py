@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -19,6 +19,9 @@ from dangvien.rules.defaults import COMMON_VALUES
 from dangvien.rules.models import CalendarDay, RuleSet
 from dangvien.rules.selectors import get_rule_set, is_rule_set_used
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
 __all__ = [
     "create_rule_set",
     "get_rule_set",
@@ -29,7 +32,7 @@ __all__ = [
 ]
 
 
-def _require(actor: Any, action: str) -> None:
+def _require(actor: User, action: str) -> None:
     if not can_anywhere(actor, action):
         raise PermissionDenied(action)
 
@@ -94,7 +97,7 @@ def create_rule_set(
     effective_from: dt.date,
     source: str,
     values: dict[str, Any],
-    actor: Any,
+    actor: User,
 ) -> RuleSet:
     """Add a rule set in force from ``effective_from``. Earlier sets are kept as they are."""
     _require(actor, "rules.change")
@@ -131,7 +134,7 @@ def create_rule_set(
 def update_rule_set(
     rule_set: RuleSet,
     *,
-    actor: Any,
+    actor: User,
     today: dt.date | None = None,
     **changes: Any,
 ) -> RuleSet:
@@ -169,7 +172,7 @@ def update_rule_set(
 
 
 @transaction.atomic
-def set_calendar_day(*, date: dt.date, kind: str, note: str = "", actor: Any) -> CalendarDay:
+def set_calendar_day(*, date: dt.date, kind: str, note: str = "", actor: User) -> CalendarDay:
     """Mark ``date`` as an extra day off or a swapped working day (replacing an earlier entry
     for that date). Open dossiers' deadlines are recomputed."""
     _require(actor, "calendar.change")
@@ -199,7 +202,7 @@ def set_calendar_day(*, date: dt.date, kind: str, note: str = "", actor: Any) ->
 
 
 @transaction.atomic
-def remove_calendar_day(day: CalendarDay, *, actor: Any) -> None:
+def remove_calendar_day(day: CalendarDay, *, actor: User) -> None:
     _require(actor, "calendar.change")
     data = {"date": day.date, "kind": day.kind, "note": day.note}
     record(actor=actor, action="rules.calendar_day.removed", target=day, data=data)

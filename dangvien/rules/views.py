@@ -15,6 +15,7 @@ from dangvien.core.calendar import add_working_days
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can_anywhere
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.rules import selectors, services
 from dangvien.rules.forms import CalendarDayForm, RuleSetForm
 from dangvien.rules.models import CalendarDay, RuleSet
@@ -55,7 +56,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rule_set_create(request: HttpRequest) -> HttpResponse:
+def rule_set_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_anywhere(request.user, "rules.change"):
         raise PermissionDenied("rules.change")
     form = RuleSetForm(request.POST or None)
@@ -71,7 +72,7 @@ def rule_set_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_anywhere(request.user, "calendar.change"):
         raise PermissionDenied("calendar.change")
     try:
@@ -107,7 +108,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_anywhere(request.user, "calendar.change"):
         raise PermissionDenied("calendar.change")
     day = CalendarDay.objects.filter(pk=pk).first()

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.targets import selectors, services
 from dangvien.targets.access import resolve_organisation
@@ -73,7 +74,7 @@ def get_allocation(
 
 
 @router.put("/", response={200: TargetOut, **ERROR_RESPONSES})
-def put_target(request: HttpRequest, payload: TargetIn) -> TargetOut:
+def put_target(request: AuthenticatedHttpRequest, payload: TargetIn) -> TargetOut:
     organisation = get_organisation_for_user(request.user, payload.organisation)
     if not can(request.user, "target.change", organisation.get_parent() or organisation):
         raise PermissionDenied("target.change")

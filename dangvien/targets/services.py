@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -13,6 +13,9 @@ from dangvien.core.formatting import format_number
 from dangvien.core.scoping import can
 from dangvien.organisations.models import Organisation
 from dangvien.targets.models import Target, TargetChange
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 MIN_YEAR = 1930
 MAX_YEAR = 2100
@@ -30,7 +33,7 @@ def set_target(
     *,
     year: int,
     value: int,
-    actor: Any,
+    actor: User,
     kind: str = Target.Kind.ADMISSIONS,
     note: str = "",
 ) -> Target:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.models import Organisation
 from dangvien.targets import selectors, services
@@ -58,7 +59,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def target_set(request: HttpRequest, pk: int) -> HttpResponse:
+def target_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Assign a target to organisation ``pk`` (permission is checked on its parent)."""
     organisation = get_organisation_for_user(request.user, pk, action="target.view")
     if not can(request.user, "target.change", organisation.get_parent() or organisation):

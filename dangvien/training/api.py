@@ -12,6 +12,7 @@ from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.models import Organisation
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user
@@ -70,7 +71,7 @@ def list_classes(request: HttpRequest, kind: str = "") -> Any:
 
 
 @router.post("/classes", response={201: ClassOut, **ERROR_RESPONSES})
-def create_class(request: HttpRequest, payload: ClassIn) -> tuple[int, TrainingClass]:
+def create_class(request: AuthenticatedHttpRequest, payload: ClassIn) -> tuple[int, TrainingClass]:
     organiser = (
         Organisation.objects.visible_to(request.user).filter(pk=payload.organiser_id).first()
     )
@@ -104,7 +105,7 @@ def list_enrolments(request: HttpRequest, class_id: int) -> list[dict[str, Any]]
 
 
 @router.post("/classes/{int:class_id}/enrolments", response={201: EnrolmentOut, **ERROR_RESPONSES})
-def enrol(request: HttpRequest, class_id: int, payload: EnrolIn) -> tuple[int, Any]:
+def enrol(request: AuthenticatedHttpRequest, class_id: int, payload: EnrolIn) -> tuple[int, Any]:
     from dangvien.people.models import Person
 
     training_class = get_class_for_user(request.user, class_id, action="training.change")
@@ -122,7 +123,7 @@ def enrol(request: HttpRequest, class_id: int, payload: EnrolIn) -> tuple[int, A
     response={200: EnrolmentOut, **ERROR_RESPONSES},
 )
 def complete(
-    request: HttpRequest, class_id: int, enrolment_id: int, payload: CompleteIn
+    request: AuthenticatedHttpRequest, class_id: int, enrolment_id: int, payload: CompleteIn
 ) -> dict[str, Any]:
     training_class = get_class_for_user(request.user, class_id, action="training.change")
     enrolment = Enrolment.objects.filter(pk=enrolment_id, training_class=training_class).first()

@@ -6,7 +6,10 @@ their awareness certificate is issued. Hooks run inside the service's transactio
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 CertificateHook = Callable[..., Any]  # (enrolment, *, actor) -> anything
 _AWARENESS_ISSUED: dict[str, CertificateHook] = {}
@@ -16,6 +19,6 @@ def register_awareness_certificate_issued(name: str, hook: CertificateHook) -> N
     _AWARENESS_ISSUED[name] = hook
 
 
-def awareness_certificate_issued(enrolment: Any, *, actor: Any) -> None:
+def awareness_certificate_issued(enrolment: Any, *, actor: User) -> None:
     for hook in _AWARENESS_ISSUED.values():
         hook(enrolment, actor=actor)

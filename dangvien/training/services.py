@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -15,8 +15,11 @@ from dangvien.core.scoping import can
 from dangvien.training import registry
 from dangvien.training.models import Enrolment, TrainingClass
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
-def _require(actor: Any, organisation: Any) -> None:
+
+def _require(actor: User, organisation: Any) -> None:
     if not can(actor, "training.change", organisation):
         raise PermissionDenied("training.change")
 
@@ -33,7 +36,7 @@ def create_class(
     organiser: Any,
     start_date: dt.date,
     end_date: dt.date,
-    actor: Any,
+    actor: User,
 ) -> TrainingClass:
     _require(actor, organiser)
     if kind not in TrainingClass.Kind.values:
@@ -65,7 +68,7 @@ def create_class(
 
 
 @transaction.atomic
-def enrol_person(training_class: TrainingClass, *, person: Any, actor: Any) -> Enrolment:
+def enrol_person(training_class: TrainingClass, *, person: Any, actor: User) -> Enrolment:
     _require(actor, training_class.organiser)
     try:
         with transaction.atomic():
@@ -92,7 +95,7 @@ def complete_enrolment(
     *,
     certificate_number: str,
     certificate_date: dt.date,
-    actor: Any,
+    actor: User,
 ) -> Enrolment:
     """Issue the certificate. Finishing an awareness class makes an outstanding person a
     sympathiser: their open dossier moves to the class stage (when the actor may record it)."""

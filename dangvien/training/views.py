@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.training import selectors, services
 from dangvien.training.access import get_class_for_user
 from dangvien.training.filtersets import TrainingClassFilterSet
@@ -37,7 +38,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def class_create(request: HttpRequest) -> HttpResponse:
+def class_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClassForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         if not can(request.user, "training.change", form.cleaned_data["organiser"]):
@@ -80,7 +81,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def class_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def class_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training_class = get_class_for_user(request.user, pk, action="training.change")
     form = EnrolForm(request.POST, user=request.user)
     if form.is_valid():
@@ -98,7 +99,9 @@ def class_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_complete(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+def enrolment_complete(
+    request: AuthenticatedHttpRequest, pk: int, enrolment_pk: int
+) -> HttpResponse:
     training_class = get_class_for_user(request.user, pk, action="training.change")
     enrolment = Enrolment.objects.filter(pk=enrolment_pk, training_class=training_class).first()
     if enrolment is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -42,6 +42,9 @@ from dangvien.people.choices import (
 from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
 from dangvien.people.reference_data import ETHNIC_ALIASES, OCCUPATION_ALIASES, RELIGION_ALIASES
 from dangvien.people.services import PERSON_FIELDS, normalise_citizen_id, validate_person_data
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 COMMUNE_KINDS = frozenset({OrganisationKind.COMMUNE, *GRASSROOTS_KINDS})
 PREVIEW_ROWS = 20
@@ -321,7 +324,7 @@ class Importer:
         return person_columns()
 
     def write(
-        self, analysis: Analysis, *, actor: Any, progress: ProgressCallback = no_progress
+        self, analysis: Analysis, *, actor: User, progress: ProgressCallback = no_progress
     ) -> dict[str, int]:
         raise NotImplementedError
 

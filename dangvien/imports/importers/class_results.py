@@ -13,7 +13,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,6 +27,9 @@ from dangvien.core.text import fold
 from dangvien.imports.importers.base import Analysis, Importer, RowResult, _chunks
 from dangvien.imports.models import ImportKind
 from dangvien.people.services import normalise_citizen_id
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 
 class ClassResultsImporter(Importer):
@@ -331,7 +334,7 @@ class ClassResultsImporter(Importer):
         progress("duplicates", len(results), len(results))
 
     def write(
-        self, analysis: Analysis, *, actor: Any, progress: ProgressCallback = no_progress
+        self, analysis: Analysis, *, actor: User, progress: ProgressCallback = no_progress
     ) -> dict[str, int]:
         from dangvien.people.models import Person
         from dangvien.training.services import complete_enrolment, enrol_person

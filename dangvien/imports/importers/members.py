@@ -10,7 +10,7 @@ Party Statute has fixed throughout.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +23,9 @@ from dangvien.imports.importers.people import _counts, write_people
 from dangvien.imports.models import DuplicateChoice, ImportKind
 from dangvien.members.models import Membership
 from dangvien.members.services import bulk_register_members
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 
 class MembersImporter(Importer):
@@ -177,7 +180,7 @@ class MembersImporter(Importer):
             result.extra["already_member"] = True
 
     def write(
-        self, analysis: Analysis, *, actor: Any, progress: ProgressCallback = no_progress
+        self, analysis: Analysis, *, actor: User, progress: ProgressCallback = no_progress
     ) -> dict[str, int]:
         results = analysis.results
         total = len(results) * 2

@@ -11,7 +11,7 @@ row; the service checks them again when writing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +23,9 @@ from dangvien.core.importing import Column, ProgressCallback, RowError, no_progr
 from dangvien.imports.importers.base import Analysis, Importer, RowResult, person_columns
 from dangvien.imports.importers.people import _counts, write_people
 from dangvien.imports.models import DuplicateChoice, ImportKind
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
 
 
 class OutstandingImporter(Importer):
@@ -194,7 +197,7 @@ class OutstandingImporter(Importer):
         result.allowed = tuple(str(choice) for choice in allowed)
 
     def write(
-        self, analysis: Analysis, *, actor: Any, progress: ProgressCallback = no_progress
+        self, analysis: Analysis, *, actor: User, progress: ProgressCallback = no_progress
     ) -> dict[str, int]:
         from dangvien.admissions.services import open_dossier
         from dangvien.people.models import Person

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +11,14 @@ from dangvien.imports.importers.base import Analysis, Importer, RowResult, perso
 from dangvien.imports.models import DuplicateChoice, ImportKind
 from dangvien.people.services import bulk_create_people, bulk_update_people
 
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
 
 def write_people(
     results: list[RowResult],
     *,
-    actor: Any,
+    actor: User,
     source: dict[str, Any] | None = None,
     progress: ProgressCallback = no_progress,
     total: int = 0,
@@ -69,7 +72,7 @@ class PeopleImporter(Importer):
     action = "person.change"
 
     def write(
-        self, analysis: Analysis, *, actor: Any, progress: ProgressCallback = no_progress
+        self, analysis: Analysis, *, actor: User, progress: ProgressCallback = no_progress
     ) -> dict[str, int]:
         row_person = write_people(
             analysis.results, actor=actor, source=self.source, progress=progress
