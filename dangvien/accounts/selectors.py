@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 
 from dangvien.accounts.models import ApiToken, User
+from dangvien.core.typing import AnyUser
 
 
 def hash_token(raw: str) -> str:
@@ -34,7 +35,7 @@ class Lockout:
     attempt_time: Any
 
 
-def list_lockouts(*, user: Any) -> list[Lockout]:
+def list_lockouts(*, user: AnyUser) -> list[Lockout]:
     """Locked-out (username, address) pairs whose account the reader may unlock."""
     from axes.models import AccessAttempt
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.admissions.choices import DossierStatus, Stage
 from dangvien.admissions.models import Dossier, FailedVote, Step
+from dangvien.core.typing import AnyUser
 from dangvien.core.worklist import HORIZON_DAYS, WorkItem
 
 DEADLINE_LABELS = {
@@ -46,7 +47,7 @@ def forget_horizon() -> None:
     _HORIZON_CACHE.clear()
 
 
-def list_dossiers(*, user: Any) -> QuerySet[Dossier]:
+def list_dossiers(*, user: AnyUser) -> QuerySet[Dossier]:
     """Dossiers visible to ``user``, newest first; the list's filters are
     ``admissions.filtersets.DossierFilterSet``."""
     return (
@@ -56,7 +57,7 @@ def list_dossiers(*, user: Any) -> QuerySet[Dossier]:
     )
 
 
-def list_outstanding(*, user: Any, organisation: Any) -> QuerySet[Dossier]:
+def list_outstanding(*, user: AnyUser, organisation: Any) -> QuerySet[Dossier]:
     """A cell's outstanding list: its open dossiers not yet past the awareness class."""
     return (
         Dossier.objects.visible_to(user)
@@ -79,7 +80,7 @@ def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
     return entries
 
 
-def list_dossier_work(user: Any, today: dt.date) -> list[WorkItem]:
+def list_dossier_work(user: AnyUser, today: dt.date) -> list[WorkItem]:
     """Worklist source: open dossiers in scope whose next deadline is overdue or within the
     horizon. One query."""
     horizon = today + dt.timedelta(days=horizon_days(today))

@@ -17,12 +17,14 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 
+from dangvien.core.typing import AnyUser
+
 
 @dataclass(frozen=True)
 class ScopePolicy:
-    subtree_paths: Callable[[Any], list[str]]  # user -> the path prefixes they can read
-    can: Callable[[Any, str, Any], bool]  # user, action, organisation -> allowed
-    can_anywhere: Callable[[Any, str], bool]  # user, action -> allowed somewhere
+    subtree_paths: Callable[[AnyUser], list[str]]  # user -> the path prefixes they can read
+    can: Callable[[AnyUser, str, Any], bool]  # user, action, organisation -> allowed
+    can_anywhere: Callable[[AnyUser, str], bool]  # user, action -> allowed somewhere
 
 
 _POLICY: list[ScopePolicy] = []
@@ -38,15 +40,15 @@ def _policy() -> ScopePolicy:
     return _POLICY[0]
 
 
-def subtree_paths(user: Any) -> list[str]:
+def subtree_paths(user: AnyUser) -> list[str]:
     return _policy().subtree_paths(user)
 
 
-def can(user: Any, action: str, organisation: Any) -> bool:
+def can(user: AnyUser, action: str, organisation: Any) -> bool:
     return _policy().can(user, action, organisation)
 
 
-def can_anywhere(user: Any, action: str) -> bool:
+def can_anywhere(user: AnyUser, action: str) -> bool:
     return _policy().can_anywhere(user, action)
 
 
@@ -58,6 +60,6 @@ def path_prefix_q(paths: list[str] | tuple[str, ...], field: str = "path") -> Q:
     return query
 
 
-def scope_q(user: Any, field: str = "organisation") -> Q:
+def scope_q(user: AnyUser, field: str = "organisation") -> Q:
     """Q for rows whose ``field`` (an organisation foreign key) lies in the user's reach."""
     return path_prefix_q(subtree_paths(user), f"{field}__path")

@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvien.core.formatting import format_date, percent_value
+from dangvien.core.typing import AnyUser
+from dangvien.core.worklist import WorkItem
 from dangvien.members import deadlines
 from dangvien.members.choices import (
     ACTIVE_STATUSES,
@@ -34,7 +36,7 @@ from dangvien.members.models import (
 # --- list ----------------------------------------------------------------------------------------
 
 
-def list_members(*, user: Any) -> Any:
+def list_members(*, user: AnyUser) -> QuerySet[Membership]:
     """Members visible to the user, in the list's order, with what the list page and its
     export show; the list's filters are ``members.filtersets.MemberFilterSet``."""
     return (
@@ -332,7 +334,7 @@ def count_residence_introductions(
 # --- transfers -----------------------------------------------------------------------------------
 
 
-def list_transfers(*, user: Any, direction: str = "", status: str = "") -> Any:
+def list_transfers(*, user: AnyUser, direction: str = "", status: str = "") -> QuerySet[Transfer]:
     """Transfers seen from either side; ``direction`` "in" or "out" relative to the user's
     subtrees."""
     from dangvien.core.scoping import scope_q
@@ -358,7 +360,7 @@ def _member_url(membership_id: int, name: str = "members:member-detail") -> str:
     return reverse(name, args=[membership_id])
 
 
-def work_probation_ending(user: Any, today: dt.date) -> list[Any]:
+def work_probation_ending(user: AnyUser, today: dt.date) -> list[WorkItem]:
     from dangvien.core.worklist import WorkItem
 
     queryset = (
@@ -379,7 +381,7 @@ def work_probation_ending(user: Any, today: dt.date) -> list[Any]:
     ]
 
 
-def work_recognition_overdue(user: Any, today: dt.date) -> list[Any]:
+def work_recognition_overdue(user: AnyUser, today: dt.date) -> list[WorkItem]:
     """Probationers whose cell vote or superior decision is past its working-day deadline."""
     from dangvien.core.worklist import WorkItem
 
@@ -415,7 +417,7 @@ def work_recognition_overdue(user: Any, today: dt.date) -> list[Any]:
     return items
 
 
-def work_cards_to_hand_over(user: Any, today: dt.date) -> list[Any]:
+def work_cards_to_hand_over(user: AnyUser, today: dt.date) -> list[WorkItem]:
     from dangvien.core.worklist import WorkItem
 
     cards = (
@@ -441,7 +443,7 @@ def work_cards_to_hand_over(user: Any, today: dt.date) -> list[Any]:
     ]
 
 
-def work_transfers_unconfirmed(user: Any, today: dt.date) -> list[Any]:
+def work_transfers_unconfirmed(user: AnyUser, today: dt.date) -> list[WorkItem]:
     from dangvien.core.worklist import WorkItem
 
     return [
@@ -458,7 +460,7 @@ def work_transfers_unconfirmed(user: Any, today: dt.date) -> list[Any]:
     ]
 
 
-def work_residence_pending(user: Any, today: dt.date) -> list[Any]:
+def work_residence_pending(user: AnyUser, today: dt.date) -> list[WorkItem]:
     from dangvien.core.worklist import WorkItem
 
     links = (

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from dangvien.core.scoping import path_prefix_q, subtree_paths
+from dangvien.core.typing import AnyUser
 from dangvien.organisations.models import Organisation
 from dangvien.organisations.registry import subtree_counts
 
@@ -31,7 +32,7 @@ def _counts_by_prefix(queryset: Any, field: str, prefix_length: int) -> dict[str
     return dict(rows)
 
 
-def list_top_organisations(*, user: Any) -> list[Organisation]:
+def list_top_organisations(*, user: AnyUser) -> list[Organisation]:
     """The roots of the user's reach (the whole tree's roots for a superuser)."""
     paths = subtree_paths(user)
     if paths == [""]:
@@ -39,7 +40,9 @@ def list_top_organisations(*, user: Any) -> list[Organisation]:
     return list(Organisation.objects.filter(path__in=paths))
 
 
-def list_children_with_counts(*, organisation: Organisation | None, user: Any) -> list[NodeCounts]:
+def list_children_with_counts(
+    *, organisation: Organisation | None, user: AnyUser
+) -> list[NodeCounts]:
     """The visible children of ``organisation`` (or the user's top nodes) with the registered
     tree figures (active members, open dossiers…) of each child's subtree. One query per figure
     and one for the children, per distinct depth among the children, whatever the tree's size."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dangvien.core.typing import AnyUser
 from dangvien.organisations.models import Organisation
 from dangvien.targets.models import Target, TargetChange
 
@@ -72,7 +73,11 @@ class TargetAllocation:
 
 
 def get_target_allocation(
-    *, organisation: Organisation, year: int, kind: str = Target.Kind.ADMISSIONS, user: Any = None
+    *,
+    organisation: Organisation,
+    year: int,
+    kind: str = Target.Kind.ADMISSIONS,
+    user: AnyUser | None = None,
 ) -> TargetAllocation:
     """Two queries: the children, and the targets of the organisation and its children."""
     from dangvien.core.scoping import can

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from dangvien.core.dates import add_months
+from dangvien.core.typing import AnyUser
 from dangvien.training.models import Enrolment, TrainingClass
 
 
-def list_classes(*, user: Any) -> QuerySet[TrainingClass]:
+def list_classes(*, user: AnyUser) -> QuerySet[TrainingClass]:
     """Classes visible to the user, newest first, with their counts; the list's filter is
     ``training.filtersets.TrainingClassFilterSet``."""
     return (
