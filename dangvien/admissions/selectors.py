@@ -4,7 +4,7 @@ one dossier with its timeline, a cell's outstanding list, and the worklist sourc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -14,6 +14,9 @@ from dangvien.admissions.choices import DossierStatus, Stage
 from dangvien.admissions.models import Dossier, FailedVote, Step
 from dangvien.core.typing import AnyUser
 from dangvien.core.worklist import HORIZON_DAYS, WorkItem
+
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
 
 DEADLINE_LABELS = {
     "certificate_expiry": _("Giấy chứng nhận lớp nhận thức hết hạn"),
@@ -57,7 +60,7 @@ def list_dossiers(*, user: AnyUser) -> QuerySet[Dossier]:
     )
 
 
-def list_outstanding(*, user: AnyUser, organisation: Any) -> QuerySet[Dossier]:
+def list_outstanding(*, user: AnyUser, organisation: Organisation) -> QuerySet[Dossier]:
     """A cell's outstanding list: its open dossiers not yet past the awareness class."""
     return (
         Dossier.objects.visible_to(user)

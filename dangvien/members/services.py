@@ -49,6 +49,8 @@ from dangvien.members.models import (
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
+    from dangvien.organisations.models import Organisation
+    from dangvien.people.models import Person
 
 __all__ = [
     "admit_member",
@@ -76,7 +78,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _check_not_member(person: Any) -> None:
+def _check_not_member(person: Person) -> None:
     if Membership.objects.filter(person=person).exists():
         raise DomainError(
             _("%s đã có trong danh sách đảng viên.") % person,
@@ -114,7 +116,7 @@ def _check_not_future(day: dt.date, field: str, label: str) -> None:
         )
 
 
-def _check_cell(organisation: Any, field: str = "organisation") -> None:
+def _check_cell(organisation: Organisation, field: str = "organisation") -> None:
     if not organisation.is_cell:
         raise DomainError(
             _("«%(org)s» không phải là chi bộ: đảng viên sinh hoạt ở chi bộ.")
@@ -153,7 +155,7 @@ def _check_event_order(membership: Membership, day: dt.date, field: str = "date"
 
 
 def open_residence_requirement(
-    membership: Membership, *, organisation: Any, since: dt.date, actor: User
+    membership: Membership, *, organisation: Organisation, since: dt.date, actor: User
 ) -> ResidenceLink | None:
     """A workplace cell's member must be introduced to the residence cell: open the duty."""
     if organisation.area_kind not in WORKPLACE_AREA_KINDS:
@@ -228,8 +230,8 @@ def _create_card(
 @transaction.atomic
 def admit_member(
     *,
-    person: Any,
-    organisation: Any,
+    person: Person,
+    organisation: Organisation,
     decision_date: dt.date,
     decision_number: str,
     ceremony_date: dt.date,
@@ -287,8 +289,8 @@ def admit_member(
 @transaction.atomic
 def register_existing_member(
     *,
-    person: Any,
-    organisation: Any,
+    person: Person,
+    organisation: Organisation,
     decision_date: dt.date,
     actor: User,
     decision_number: str = "",
@@ -1247,7 +1249,7 @@ def hand_over_card(card: PartyCard, *, date: dt.date, actor: User, meeting: str 
 # --- transfers -----------------------------------------------------------------------------------
 
 
-def _check_destination(organisation: Any, day: dt.date) -> None:
+def _check_destination(organisation: Organisation, day: dt.date) -> None:
     _check_cell(organisation, "to_organisation")
     if not organisation.is_valid_on(day):
         raise DomainError(
@@ -1264,7 +1266,7 @@ def _check_destination(organisation: Any, day: dt.date) -> None:
 def start_transfer(
     membership: Membership,
     *,
-    to_organisation: Any,
+    to_organisation: Organisation,
     kind: str,
     reason_date: dt.date,
     started_on: dt.date,
@@ -1528,7 +1530,7 @@ def record_residence_introduction(
     *,
     actor: User,
     introduced_on: dt.date | None = None,
-    residence_organisation: Any = None,
+    residence_organisation: Organisation | None = None,
     residence_place: str = "",
     exemption: str = "",
     exemption_reason: str = "",

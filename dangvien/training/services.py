@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -17,9 +17,11 @@ from dangvien.training.models import Enrolment, TrainingClass
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
+    from dangvien.organisations.models import Organisation
+    from dangvien.people.models import Person
 
 
-def _require(actor: User, organisation: Any) -> None:
+def _require(actor: User, organisation: Organisation) -> None:
     if not can(actor, "training.change", organisation):
         raise PermissionDenied("training.change")
 
@@ -33,7 +35,7 @@ def create_class(
     *,
     kind: str,
     name: str,
-    organiser: Any,
+    organiser: Organisation,
     start_date: dt.date,
     end_date: dt.date,
     actor: User,
@@ -68,7 +70,7 @@ def create_class(
 
 
 @transaction.atomic
-def enrol_person(training_class: TrainingClass, *, person: Any, actor: User) -> Enrolment:
+def enrol_person(training_class: TrainingClass, *, person: Person, actor: User) -> Enrolment:
     _require(actor, training_class.organiser)
     try:
         with transaction.atomic():
