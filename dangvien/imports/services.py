@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -41,12 +41,14 @@ from dangvien.imports.progress import ProgressWriter, read_progress
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
+    from dangvien.core.exporting import ListExport
+    from dangvien.organisations.models import Organisation
 
 STALE_SECONDS = 300
 MAX_STORED_ERRORS = 100_000
 
 
-def _scope_root(actor: User, action: str = "import.run") -> Any:
+def _scope_root(actor: User, action: str = "import.run") -> Organisation | None:
     """The highest organisation on which the actor may ``action`` (the audit scope)."""
     from dangvien.accounts.models import RoleAssignment
     from dangvien.accounts.rules import role_allows
@@ -336,7 +338,7 @@ def template_workbook(kind: str) -> bytes:
 KIND_LABELS = dict(ImportKind.choices)
 
 
-def record_export(*, actor: User, exporter: Any) -> None:
+def record_export(*, actor: User, exporter: ListExport) -> None:
     """One audit row per list export: which list, which filters, how many rows."""
     record(
         actor=actor,
