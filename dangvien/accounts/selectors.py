@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 
@@ -32,7 +32,7 @@ class Lockout:
     user: User
     ip_address: str
     failures: int
-    attempt_time: Any
+    attempt_time: dt.datetime
 
 
 def list_lockouts(*, user: AnyUser) -> list[Lockout]:

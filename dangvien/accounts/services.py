@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,9 +12,14 @@ from dangvien.accounts.scope import forget
 from dangvien.accounts.selectors import hash_token
 from dangvien.audit.services import record
 
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
+
 
 @transaction.atomic
-def assign_role(user: User, *, role: str, organisation: Any, actor: User) -> RoleAssignment:
+def assign_role(
+    user: User, *, role: str, organisation: Organisation, actor: User
+) -> RoleAssignment:
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, organisation=organisation
     )
@@ -39,7 +44,7 @@ def create_api_token(user: User, *, name: str, actor: User) -> tuple[ApiToken, s
     return token, raw
 
 
-def home_organisation(user: Any) -> Any:
+def home_organisation(user: User) -> Organisation | None:
     """The organisation a user's account events are filed under (for the scoped audit browser):
     the highest organisation among their role assignments."""
     assignment = (
@@ -101,7 +106,7 @@ def record_lockout(*, username: str, ip_address: str) -> None:
 
 
 @transaction.atomic
-def record_mfa_change(user: Any, *, actor: User, enabled: bool) -> None:
+def record_mfa_change(user: User, *, actor: User, enabled: bool) -> None:
     record(
         actor=actor,
         action="accounts.user.mfa_enabled" if enabled else "accounts.user.mfa_disabled",

@@ -27,6 +27,9 @@ from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
+    from dangvien.organisations.models import Organisation
+    from dangvien.people.models import Person
+    from dangvien.training.models import Enrolment
 
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
 DECIDE_STAGES = {Stage.DECISION}
@@ -38,7 +41,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _require(actor: User, action: str, organisation: Any) -> None:
+def _require(actor: User, action: str, organisation: Organisation) -> None:
     if not can(actor, action, organisation):
         raise PermissionDenied(action)
 
@@ -56,7 +59,7 @@ def action_for(stage: str) -> str:
     return "dossier.decide" if stage in DECIDE_STAGES else "dossier.change"
 
 
-def official_on(person: Any, day: dt.date) -> bool:
+def official_on(person: Person, day: dt.date) -> bool:
     """The person is an official member on ``day`` (status official; official since then)."""
     membership = getattr(person, "membership", None)
     if membership is None:
@@ -68,7 +71,7 @@ def official_on(person: Any, day: dt.date) -> bool:
     return membership.official_date is None or membership.official_date <= day
 
 
-def count_official_members(organisation: Any, day: dt.date) -> int:
+def count_official_members(organisation: Organisation, day: dt.date) -> int:
     """Official members whose cell is ``organisation`` on ``day`` (all of them, not those
     present at the meeting)."""
     from dangvien.members.models import Membership
@@ -80,7 +83,7 @@ def count_official_members(organisation: Any, day: dt.date) -> int:
     )
 
 
-def _check_member_official(person: Any, day: dt.date, role: str) -> None:
+def _check_member_official(person: Person, day: dt.date, role: str) -> None:
     if not official_on(person, day):
         from dangvien.members.models import Membership
 
@@ -160,13 +163,13 @@ def refresh_all_deadlines() -> int:
 @transaction.atomic
 def open_dossier(
     *,
-    person: Any,
-    organisation: Any,
+    person: Person,
+    organisation: Organisation,
     date: dt.date,
     actor: User,
     document_number: str = "",
     note: str = "",
-    helpers: Iterable[Any] = (),
+    helpers: Iterable[Person] = (),
 ) -> Dossier:
     """Put a person on a cell's outstanding list: a new dossier (one attempt) at stage 2."""
     _require(actor, "dossier.change", organisation)
@@ -248,7 +251,7 @@ def open_dossier(
     return dossier
 
 
-def _latest_certificate(person: Any) -> Any:
+def _latest_certificate(person: Person) -> Enrolment | None:
     from dangvien.training.models import Enrolment, TrainingClass
 
     return (
@@ -266,7 +269,7 @@ def _latest_certificate(person: Any) -> Any:
 def _add_participant(
     dossier: Dossier,
     *,
-    person: Any,
+    person: Person,
     role: str,
     day: dt.date,
     months_together: int | None = None,
@@ -297,7 +300,7 @@ def _add_participant(
 
 
 @transaction.atomic
-def assign_helper(dossier: Dossier, *, person: Any, date: dt.date, actor: User) -> Participant:
+def assign_helper(dossier: Dossier, *, person: Person, date: dt.date, actor: User) -> Participant:
     """The cell assigns an official member to help the candidate."""
     _require(actor, "dossier.change", dossier.organisation)
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
@@ -1092,13 +1095,13 @@ def record_approval(
     return approval
 
 
-def on_awareness_certificate(enrolment: Any, *, actor: User) -> None:
+def on_awareness_certificate(enrolment: Enrolment, *, actor: User) -> None:
     """Registered with ``training`` (``AdmissionsConfig.ready``): an awareness certificate was
     issued, so the person's dossier may move to the class stage."""
     mark_sympathiser(enrolment.person, enrolment=enrolment, actor=actor)
 
 
-def mark_sympathiser(person: Any, *, enrolment: Any, actor: User) -> Step | None:
+def mark_sympathiser(person: Person, *, enrolment: Any, actor: User) -> Step | None:
     """Called by training when a person finishes the awareness class: an open dossier at the
     outstanding stage moves to the class stage (the person becomes a sympathiser)."""
     dossier = Dossier.objects.filter(

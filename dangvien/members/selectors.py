@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -32,6 +32,9 @@ from dangvien.members.models import (
     ResidenceLink,
     Transfer,
 )
+
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
 
 # --- list ----------------------------------------------------------------------------------------
 
@@ -142,7 +145,7 @@ class TimelineEntry:
     date: dt.date
     label: str
     detail: str = ""
-    organisation: Any = None
+    organisation: Organisation | None = None
 
 
 def get_timeline(membership: Membership) -> list[TimelineEntry]:
@@ -300,7 +303,7 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
 
 
 def count_residence_introductions(
-    *, organisation: Any, start: dt.date, end: dt.date
+    *, organisation: Organisation, start: dt.date, end: dt.date
 ) -> dict[str, Any]:
     """Members of workplace cells in ``organisation``'s subtree whose introduction to the
     residence cell fell due between ``start`` and ``end`` (inclusive). One query.

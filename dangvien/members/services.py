@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from dangvien.accounts.models import User
     from dangvien.organisations.models import Organisation
     from dangvien.people.models import Person
+    from dangvien.training.models import Enrolment
 
 __all__ = [
     "admit_member",
@@ -838,7 +839,9 @@ def _steps(membership: Membership) -> dict[str, RecognitionStep]:
     return {step.stage: step for step in membership.recognition_steps.all()}
 
 
-def _require_step(steps: dict[str, RecognitionStep], stage: str, *, passed: bool = False) -> Any:
+def _require_step(
+    steps: dict[str, RecognitionStep], stage: str, *, passed: bool = False
+) -> RecognitionStep:
     step = steps.get(stage)
     if step is None or (passed and not step.passed):
         label = RecognitionStage(stage).label
@@ -852,7 +855,7 @@ def _require_step(steps: dict[str, RecognitionStep], stage: str, *, passed: bool
     return step
 
 
-def new_member_certificate(membership: Membership) -> Any:
+def new_member_certificate(membership: Membership) -> Enrolment | None:
     """The completed enrolment of the member in a new-member class (training app), or None."""
     from dangvien.training.models import Enrolment, TrainingClass
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
 from dangvien.core.scoping import path_prefix_q, subtree_paths
@@ -21,7 +21,7 @@ class NodeCounts:
     has_children: bool
 
 
-def _counts_by_prefix(queryset: Any, field: str, prefix_length: int) -> dict[str, int]:
+def _counts_by_prefix(queryset: QuerySet[Any], field: str, prefix_length: int) -> dict[str, int]:
     """One GROUP BY over the first ``prefix_length`` characters of the related path."""
     rows = (
         queryset.annotate(prefix=Substr(f"{field}__path", 1, prefix_length))

@@ -140,7 +140,7 @@ def _clean_person_values(data: Mapping[str, Any], *, today: dt.date) -> dict[str
     return cleaned
 
 
-def _check_scope(actor: User, organisation: Any) -> None:
+def _check_scope(actor: User, organisation: Organisation) -> None:
     if not can(actor, "person.change", organisation):
         raise DomainError(
             _("Tổ chức «%s» nằm ngoài phạm vi bạn được phân quyền quản lý.") % organisation,
@@ -283,7 +283,7 @@ _CHOICE_VALUES: dict[str, frozenset[str]] = {
 }
 
 
-def _check_scope_all(actor: User, organisations: Iterable[Any]) -> None:
+def _check_scope_all(actor: User, organisations: Iterable[Organisation]) -> None:
     for organisation in {org.pk: org for org in organisations}.values():
         _check_scope(actor, organisation)
 

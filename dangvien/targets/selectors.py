@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -101,7 +100,9 @@ def get_target_allocation(
     )
 
 
-def list_target_changes(*, organisation: Organisation, year: int, limit: int = 50) -> list[Any]:
+def list_target_changes(
+    *, organisation: Organisation, year: int, limit: int = 50
+) -> list[TargetChange]:
     """The history of the targets of the organisation and its children for one year."""
     return list(
         TargetChange.objects.filter(

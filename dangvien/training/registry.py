@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
+    from dangvien.training.models import Enrolment
 
 CertificateHook = Callable[..., Any]  # (enrolment, *, actor) -> anything
 _AWARENESS_ISSUED: dict[str, CertificateHook] = {}
@@ -19,6 +20,6 @@ def register_awareness_certificate_issued(name: str, hook: CertificateHook) -> N
     _AWARENESS_ISSUED[name] = hook
 
 
-def awareness_certificate_issued(enrolment: Any, *, actor: User) -> None:
+def awareness_certificate_issued(enrolment: Enrolment, *, actor: User) -> None:
     for hook in _AWARENESS_ISSUED.values():
         hook(enrolment, actor=actor)
