@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.admissions.models import Dossier
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 
 
-def get_dossier_for_user(user: Any, pk: int, *, action: str = "dossier.view") -> Dossier:
+def get_dossier_for_user(user: AnyUser, pk: int, *, action: str = "dossier.view") -> Dossier:
     dossier = (
         Dossier.objects.visible_to(user)
         .select_related("person", "organisation", "enrolment__training_class")

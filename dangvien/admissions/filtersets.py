@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvien.admissions.choices import DossierStatus, Stage
 from dangvien.admissions.models import Dossier
 from dangvien.core.filtering import ScopedFilterSet, SubtreeFilter, scope_subtree_fields
+from dangvien.core.typing import AnyUser
 
 DEADLINE_CHOICES = [
     ("overdue", _("Quá hạn")),
@@ -47,12 +48,12 @@ class DossierFilterSet(ScopedFilterSet):
         self.today = today or dt.date.today()
         super().__init__(*args, **kwargs)
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         from dangvien.admissions.selectors import list_dossiers
 
         return list_dossiers(user=user)
 
-    def scope_fields(self, user: Any) -> None:
+    def scope_fields(self, user: AnyUser) -> None:
         scope_subtree_fields(self, user)
 
     def filter_deadline(self, queryset: Any, name: str, value: str) -> Any:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.audit.models import AuditEvent
 from dangvien.core.filtering import ScopedFilterSet, SubtreeFilter, scope_subtree_fields
+from dangvien.core.typing import AnyUser
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -33,12 +34,12 @@ class AuditEventFilterSet(ScopedFilterSet):
         model = AuditEvent
         fields: list[str] = []
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         from dangvien.audit.selectors import list_events
 
         return list_events(user=user)
 
-    def scope_fields(self, user: Any) -> None:
+    def scope_fields(self, user: AnyUser) -> None:
         scope_subtree_fields(self, user)
 
     def filter_date_from(self, queryset: Any, name: str, value: dt.date) -> Any:

@@ -20,6 +20,7 @@ from django_tables2.rows import BoundRow
 
 from dangvien.core.formatting import format_datetime, format_number
 from dangvien.core.importing import write_table
+from dangvien.core.typing import AnyUser
 
 MASKED_NOTE = gettext_lazy("Tài liệu mật: số CCCD, số điện thoại đã được che.")
 
@@ -49,7 +50,7 @@ class ListExport:
         filename: str,
         table: Table,
         records: Iterable[Any],
-        user: Any,
+        user: AnyUser,
         filters: str = "",
         note: Any = MASKED_NOTE,
         max_rows: int | None = None,
@@ -72,7 +73,7 @@ class ListExport:
         *,
         title: Any,
         filename: str,
-        user: Any,
+        user: AnyUser,
         **kwargs: Any,
     ) -> ListExport:
         """The list the page shows for these filters; a bad filter is refused (``DomainError``)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 from dangvien.core.forms import set_queryset
+from dangvien.core.typing import AnyUser
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -31,7 +32,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         data: Any = None,
         queryset: QuerySet[Any] | None = None,
         *,
-        user: Any,
+        user: AnyUser,
         request: Any = None,
         prefix: str | None = None,
     ) -> None:
@@ -42,10 +43,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data or None, queryset, request=request, prefix=prefix)
         self.scope_fields(user)
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def scope_fields(self, user: Any) -> None:
+    def scope_fields(self, user: AnyUser) -> None:
         """Narrow model-choice fields to the user's scope (an out-of-scope id is invalid)."""
 
     @property
@@ -154,7 +155,7 @@ def _related_model(model: Any, field_name: str) -> Any:
     return model
 
 
-def scope_subtree_fields(filterset: django_filters.FilterSet, user: Any) -> None:
+def scope_subtree_fields(filterset: django_filters.FilterSet, user: AnyUser) -> None:
     """Offer only the user's visible nodes in every ``SubtreeFilter`` of ``filterset``."""
     for name, declared in filterset.filters.items():
         if isinstance(declared, SubtreeFilter):

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dangvien.core.typing import AnyUser
+
 HORIZON_DAYS = 14
 
 
@@ -32,7 +34,7 @@ class WorkItem:
         return self.due < today
 
 
-WorkSource = Callable[[Any, dt.date], list[WorkItem]]
+WorkSource = Callable[[AnyUser, dt.date], list[WorkItem]]
 _SOURCES: dict[str, WorkSource] = {}
 
 
@@ -40,7 +42,7 @@ def register_source(name: str, source: WorkSource) -> None:
     _SOURCES[name] = source
 
 
-def collect(user: Any, today: dt.date) -> list[WorkItem]:
+def collect(user: AnyUser, today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     for source in _SOURCES.values():
         items.extend(source(user, today))

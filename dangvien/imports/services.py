@@ -42,6 +42,7 @@ from dangvien.imports.progress import ProgressWriter, read_progress
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
     from dangvien.core.exporting import ListExport
+    from dangvien.core.typing import AnyUser
     from dangvien.organisations.models import Organisation
 
 STALE_SECONDS = 300
@@ -173,7 +174,7 @@ def set_duplicate_choices(
     return job
 
 
-def may_run(job: ImportJob, actor: User) -> bool:
+def may_run(job: ImportJob, actor: AnyUser) -> bool:
     """The job's creator (while they may import) or whoever may import on its scope."""
     if job.organisation is not None and can(actor, "import.run", job.organisation):
         return True

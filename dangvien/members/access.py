@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 from dangvien.members.models import Membership, PartyCard, ResidenceLink, Transfer
 
 
-def get_membership_for_user(user: Any, pk: int, *, action: str = "member.view") -> Membership:
+def get_membership_for_user(user: AnyUser, pk: int, *, action: str = "member.view") -> Membership:
     membership = (
         Membership.objects.visible_to(user)
         .select_related(
@@ -31,7 +30,7 @@ def get_membership_for_user(user: Any, pk: int, *, action: str = "member.view") 
     return membership
 
 
-def get_transfer_for_user(user: Any, pk: int, *, action: str = "member.view") -> Transfer:
+def get_transfer_for_user(user: AnyUser, pk: int, *, action: str = "member.view") -> Transfer:
     """``side`` of the action follows the action: starting/cancelling needs the sending cell,
     confirming (``member.receive``) needs the receiving cell."""
     transfer = (
@@ -55,7 +54,7 @@ def get_transfer_for_user(user: Any, pk: int, *, action: str = "member.view") ->
     return transfer
 
 
-def get_card_for_user(user: Any, pk: int, *, action: str = "member.change") -> PartyCard:
+def get_card_for_user(user: AnyUser, pk: int, *, action: str = "member.change") -> PartyCard:
     card = (
         PartyCard.objects.filter(membership__in=Membership.objects.visible_to(user))
         .select_related("membership__organisation")
@@ -70,7 +69,7 @@ def get_card_for_user(user: Any, pk: int, *, action: str = "member.change") -> P
 
 
 def get_residence_link_for_user(
-    user: Any, pk: int, *, action: str = "member.change"
+    user: AnyUser, pk: int, *, action: str = "member.change"
 ) -> ResidenceLink:
     link = (
         ResidenceLink.objects.visible_to(user)

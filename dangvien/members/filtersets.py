@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.filtering import ScopedFilterSet, SubtreeFilter, scope_subtree_fields
+from dangvien.core.typing import AnyUser
 from dangvien.members import deadlines
 from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
 from dangvien.members.models import Membership
@@ -92,12 +93,12 @@ class MemberFilterSet(ScopedFilterSet):
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         from dangvien.members.selectors import list_members
 
         return list_members(user=user)
 
-    def scope_fields(self, user: Any) -> None:
+    def scope_fields(self, user: AnyUser) -> None:
         scope_subtree_fields(self, user)
 
     def filter_queryset(self, queryset: Any) -> Any:

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 from dangvien.organisations.models import Organisation
 
 
 def get_organisation_for_user(
-    user: Any, pk: int | str, *, action: str = "organisation.view"
+    user: AnyUser, pk: int | str, *, action: str = "organisation.view"
 ) -> Organisation:
     """The organisation if it is in the user's subtrees (else 404) and the role allows
     ``action`` there (else 403)."""

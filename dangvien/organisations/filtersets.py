@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.filtering import ScopedFilterSet
 from dangvien.core.forms import set_queryset
+from dangvien.core.typing import AnyUser
 from dangvien.organisations.models import Organisation
 
 
@@ -28,10 +29,10 @@ class OrganisationFilterSet(ScopedFilterSet):
         model = Organisation
         fields: list[str] = []
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         return Organisation.objects.visible_to(user)
 
-    def scope_fields(self, user: Any) -> None:
+    def scope_fields(self, user: AnyUser) -> None:
         set_queryset(self.form.fields["parent"], Organisation.objects.visible_to(user))
 
     def filter_parent(self, queryset: Any, name: str, value: Organisation) -> Any:

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 from dangvien.people.models import Person
 
 
-def get_person_for_user(user: Any, pk: int, *, action: str = "person.view") -> Person:
+def get_person_for_user(user: AnyUser, pk: int, *, action: str = "person.view") -> Person:
     person = (
         Person.objects.visible_to(user)
         .select_related("organisation", "ethnic_group", "religion", "occupation")

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.filtering import ScopedFilterSet, SubtreeFilter, scope_subtree_fields
+from dangvien.core.typing import AnyUser
 from dangvien.people.choices import Sex
 from dangvien.people.models import EthnicGroup, Person
 
@@ -27,12 +28,12 @@ class PersonFilterSet(ScopedFilterSet):
         model = Person
         fields: list[str] = []
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         from dangvien.people.selectors import list_people
 
         return list_people(user=user)
 
-    def scope_fields(self, user: Any) -> None:
+    def scope_fields(self, user: AnyUser) -> None:
         scope_subtree_fields(self, user)
 
     def filter_q(self, queryset: Any, name: str, value: str) -> Any:

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import QueryDict
 from django.utils.translation import gettext
 
 from dangvien.core.errors import DomainError
+from dangvien.core.typing import AnyUser
 from dangvien.reports.periods import Period, build_period
 from dangvien.targets.access import resolve_organisation
 
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
+
 
 def get_report_organisation(
-    user: Any, value: str | int | None, *, action: str = "report.view"
-) -> Any:
+    user: AnyUser, value: str | int | None, *, action: str = "report.view"
+) -> Organisation:
     """The organisation to report on (pk or code), within the user's scope (404 otherwise)."""
     return resolve_organisation(user, value, action=action)
 

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 from dangvien.targets.models import Target
 
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
 
-def get_target_for_user(user: Any, pk: int, *, action: str = "target.view") -> Target:
+
+def get_target_for_user(user: AnyUser, pk: int, *, action: str = "target.view") -> Target:
     """The target if its organisation is in the user's subtrees (else 404) and the role allows
     ``action`` there (else 403)."""
     from dangvien.core.scoping import scope_q
@@ -24,7 +28,7 @@ def get_target_for_user(user: Any, pk: int, *, action: str = "target.view") -> T
     return target
 
 
-def get_home_organisation(user: Any) -> Any:
+def get_home_organisation(user: AnyUser) -> Organisation:
     """The top organisation of the user's first subtree (where their pages start)."""
     from dangvien.core.scoping import subtree_paths
     from dangvien.organisations.models import Organisation
@@ -41,7 +45,7 @@ def get_home_organisation(user: Any) -> Any:
     return organisation
 
 
-def resolve_organisation(user: Any, value: str | int | None, *, action: str) -> Any:
+def resolve_organisation(user: AnyUser, value: str | int | None, *, action: str) -> Organisation:
     """``value`` (pk or code) checked against the user's scope; the home organisation if empty."""
     from dangvien.organisations.access import get_organisation_for_user
 

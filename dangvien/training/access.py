@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 from dangvien.training.models import TrainingClass
 
 
-def get_class_for_user(user: Any, pk: int, *, action: str = "training.view") -> TrainingClass:
+def get_class_for_user(user: AnyUser, pk: int, *, action: str = "training.view") -> TrainingClass:
     training_class = (
         TrainingClass.objects.visible_to(user).select_related("organiser").filter(pk=pk).first()
     )

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.filtering import ScopedFilterSet
+from dangvien.core.typing import AnyUser
 from dangvien.training.models import TrainingClass
 
 
@@ -21,7 +22,7 @@ class TrainingClassFilterSet(ScopedFilterSet):
         model = TrainingClass
         fields: list[str] = []
 
-    def base_queryset(self, user: Any) -> QuerySet[Any]:
+    def base_queryset(self, user: AnyUser) -> QuerySet[Any]:
         from dangvien.training.selectors import list_classes
 
         return list_classes(user=user)
