@@ -9,8 +9,6 @@ from dangvien.core.typing import AnyUser
 if TYPE_CHECKING:
     from dangvien.audit.models import AuditEvent  # noqa: F401 (the QuerySet[...] base)
 
-    pass
-
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user: AnyUser) -> Self:

@@ -10,8 +10,6 @@ from dangvien.core.typing import AnyUser
 if TYPE_CHECKING:
     from dangvien.imports.models import ImportJob  # noqa: F401 (the QuerySet[...] base)
 
-    pass
-
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: AnyUser) -> Self:

@@ -9,8 +9,6 @@ from dangvien.core.typing import AnyUser
 if TYPE_CHECKING:
     from dangvien.training.models import TrainingClass  # noqa: F401 (the QuerySet[...] base)
 
-    pass
-
 
 class TrainingClassQuerySet(models.QuerySet["TrainingClass"]):
     def visible_to(self, user: AnyUser) -> Self:
