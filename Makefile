@@ -47,6 +47,8 @@ chromium:
 lint:
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@echo "→ import contracts (layers, demo isolation)"
+	@.venv/bin/lint-imports --no-cache
 
 typecheck:
 	@$(PY) -m mypy dangvien config
