@@ -142,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10, minimum=8)},
     },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's similarity ratio lets "bithu12345" through for "bithu": refuse the username inside.
+    {"NAME": "dangvien.accounts.passwords.UsernameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -227,6 +229,16 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # there is one rule and one message. Its other throttles stay.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_ADAPTER = "dangvien.accounts.mfa.MfaAdapter"
+# allauth's TOTP throttle is its "login_failed" rate, switched off above; the code step is
+# throttled by accounts.services instead (counted in the database, so every worker process sees
+# the same count): MFA_FAILURE_LIMIT wrong codes within MFA_LOCKOUT_MINUTES lock the second
+# factor of that account for MFA_LOCKOUT_MINUTES, whatever the address.
+MFA_FORMS = {
+    "authenticate": "dangvien.accounts.forms.AuthenticateForm",
+    "reauthenticate": "dangvien.accounts.forms.ReauthenticateForm",
+}
+MFA_FAILURE_LIMIT = env_int("MFA_FAILURE_LIMIT", 5, minimum=1)
+MFA_LOCKOUT_MINUTES = env_int("MFA_LOCKOUT_MINUTES", 15, minimum=1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Phát triển đảng viên")
 MFA_RECOVERY_CODE_COUNT = 10
@@ -255,6 +267,16 @@ AXES_LOCKOUT_CALLABLE = "dangvien.accounts.views.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_CALLABLE = "dangvien.accounts.adapters.axes_username"
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
+# The client address lockouts, throttles and audit rows use (dangvien.core.client_ip). 0: the
+# TCP peer (REMOTE_ADDR), forwarding headers ignored. Behind N reverse proxies that append to
+# X-Forwarded-For: N, so the address the outermost proxy saw is used and one locked-out user
+# does not lock the username for everybody behind the proxy.
+CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 0, minimum=0)
+CLIENT_IP_HEADER = "HTTP_" + env_str("CLIENT_IP_HEADER", "X-Forwarded-For").strip().upper().replace(
+    "-", "_"
+)
+CLIENT_IP_TRUSTED_PROXIES = env_list("CLIENT_IP_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "dangvien.core.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # --- Background tasks: database-backed worker, immediate in tests ---

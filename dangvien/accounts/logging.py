@@ -39,3 +39,19 @@ class RedactSecretsFilter(logging.Filter):
             record.msg = cleaned
             record.args = None
         return True
+
+
+# Loggers that write request lines or request data through handlers of their own (not only
+# through the root handler, which has the filter in settings.LOGGING): Django's development
+# server, Django's request errors, and gunicorn's access and error logs, whose handlers gunicorn
+# sets up itself. A filter on the *logger* applies whatever handler is attached later.
+REDACTED_LOGGERS = ("django.server", "django.request", "gunicorn.access", "gunicorn.error")
+
+
+def install_redaction(names: tuple[str, ...] = REDACTED_LOGGERS) -> None:
+    """Put ``RedactSecretsFilter`` on each named logger (once); called from ``AppConfig.ready``,
+    i.e. in every process that serves requests (runserver, each gunicorn worker)."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
+            logger.addFilter(RedactSecretsFilter())

@@ -62,3 +62,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.name}"
+
+
+class SecondFactorThrottle(models.Model):
+    """Second-factor codes tried for one account in the current window, and the lock they led to.
+
+    The password step has django-axes; this is the same for the TOTP / recovery-code step
+    (``accounts.services.start_second_factor_attempt``). Kept in the database so every worker
+    process counts the same attempts.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor_throttle"
+    )
+    attempts = models.PositiveIntegerField(_("số lần thử sai"), default=0)
+    window_started_at = models.DateTimeField(_("bắt đầu đếm lúc"))
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+    last_address = models.CharField(_("địa chỉ gần nhất"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("giới hạn nhập mã xác thực")
+        verbose_name_plural = _("giới hạn nhập mã xác thực")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.attempts}"

@@ -33,13 +33,16 @@ class Lockout:
     ip_address: str
     failures: int
     attempt_time: dt.datetime
+    second_factor: bool = False  # the code step (accounts.SecondFactorThrottle), not the password
 
 
 def list_lockouts(*, user: AnyUser) -> list[Lockout]:
-    """Locked-out (username, address) pairs whose account the reader may unlock."""
+    """Locked-out (username, address) pairs and locked second-factor steps whose account the
+    reader may unlock."""
     from axes.models import AccessAttempt
+    from django.utils import timezone
 
-    from dangvien.accounts.models import RoleAssignment
+    from dangvien.accounts.models import RoleAssignment, SecondFactorThrottle
     from dangvien.accounts.rules import role_allows
     from dangvien.accounts.scope import assignments
 
@@ -48,7 +51,13 @@ def list_lockouts(*, user: AnyUser) -> list[Lockout]:
         .order_by("-attempt_time")
         .values("username", "ip_address", "failures_since_start", "attempt_time")
     )
+    throttles = list(
+        SecondFactorThrottle.objects.filter(locked_until__gt=timezone.now())
+        .select_related("user")
+        .order_by("-locked_until")
+    )
     usernames = {a["username"].lower() for a in attempts if a["username"]}
+    usernames |= {t.user.username.lower() for t in throttles}
     users = {u.username.lower(): u for u in User.objects.filter(username__in=usernames)}
     if not user.is_superuser:
         roots = [path for role, path in assignments(user) if role_allows(role, "user.unlock")]
@@ -65,7 +74,7 @@ def list_lockouts(*, user: AnyUser) -> list[Lockout]:
             for name, u in users.items()
             if u.pk in homes and any(homes[u.pk].startswith(root) for root in roots)
         }
-    return [
+    password_locks = [
         Lockout(
             user=users[a["username"].lower()],
             ip_address=a["ip_address"] or "",
@@ -75,3 +84,15 @@ def list_lockouts(*, user: AnyUser) -> list[Lockout]:
         for a in attempts
         if a["username"] and a["username"].lower() in users
     ]
+    code_locks = [
+        Lockout(
+            user=users[t.user.username.lower()],
+            ip_address=t.last_address,
+            failures=t.attempts,
+            attempt_time=t.locked_until or t.window_started_at,
+            second_factor=True,
+        )
+        for t in throttles
+        if t.user.username.lower() in users
+    ]
+    return password_locks + code_locks

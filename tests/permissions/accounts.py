@@ -5,6 +5,7 @@ from tests.support.matrix import LOGIN, UNCHANGED, Page, answers, by_role, redir
 
 SIGNED_IN = answers(200, anonymous=LOGIN)
 REAUTH = redirect("/accounts/reauthenticate/")
+LOGGED_OUT = answers(redirect("/accounts/login/", audited=True), anonymous=UNCHANGED)
 
 PERMISSIONS = [
     # Login: the form for visitors; a signed-in user is sent on to the home page.
@@ -15,9 +16,10 @@ PERMISSIONS = [
         note="the login POST itself is tested in accounts/tests/test_login.py",
     ),
     Page("account_login", get=answers(302, anonymous=200), post=answers(UNCHANGED)),
-    # Logout: a confirmation page; the POST ends the session (no data changes).
-    Page("accounts:logout", get=answers(200, anonymous=LOGIN), post=answers(UNCHANGED)),
-    Page("account_logout", get=answers(200, anonymous=LOGIN), post=answers(UNCHANGED)),
+    # Logout: a confirmation page; the POST ends the session and writes only the audit event
+    # accounts.user.logged_out.
+    Page("accounts:logout", get=answers(200, anonymous=LOGIN), post=LOGGED_OUT),
+    Page("account_logout", get=answers(200, anonymous=LOGIN), post=LOGGED_OUT),
     Page("account_inactive", get=answers(200), post=answers(UNCHANGED)),
     Page("account_reauthenticate", get=SIGNED_IN, post=answers(UNCHANGED)),
     Page("account_change_password", get=SIGNED_IN, post=answers(UNCHANGED)),

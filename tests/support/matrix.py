@@ -10,6 +10,8 @@ page, ``400``, ``403``, ``404``, ``405``), ``LOGIN`` (a redirect to the login pa
 answers 401 instead), ``redirect("/prefix")`` (a redirect to that prefix), or ``UNCHANGED``
 (for a POST: any non-5xx answer, and the database must not change). Writes answered with
 403/404/401/LOGIN/400/405/UNCHANGED are always checked to have changed nothing.
+``redirect("/prefix", audited=True)`` is a redirect after which only the audit log may have
+changed (logging out: the session ends and ``accounts.user.logged_out`` is written).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ MATRIX_PERSONAS = PERSONAS
 @dataclass(frozen=True)
 class Redirect:
     prefix: str
+    audited: bool = False  # only audit rows may change
 
 
 LOGIN = Redirect("/accounts/login/")
@@ -34,8 +37,8 @@ UNCHANGED = "unchanged"
 Answer = int | Redirect | str
 
 
-def redirect(prefix: str) -> Redirect:
-    return Redirect(prefix)
+def redirect(prefix: str, *, audited: bool = False) -> Redirect:
+    return Redirect(prefix, audited=audited)
 
 
 def answers(default: Answer, **overrides: Answer) -> dict[str, Answer]:
