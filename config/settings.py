@@ -209,6 +209,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):  # behind a TLS-terminating reverse proxy
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the TLS proxy every request comes from 127.0.0.1, so allauth's per-address limits
+# (30 logins a minute) would count a whole province as one address. TRUSTED_PROXY_COUNT=1 makes
+# allauth read the client's address from the proxy's X-Forwarded-For (docs/deployment.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Content-Security-Policy (django-csp 4): no inline or third-party scripts, no framing.
 # Inline *styles* stay allowed (Bootstrap components and a few style attributes use them).
