@@ -384,6 +384,50 @@ def run_user(
                 time.sleep(rng.uniform(*think))
 
 
+ACCESS_LINE = re.compile(r'"GET (?P<path>\S+) HTTP/1\.1" (?P<status>\d+) \d+ (?P<ms>\d+)ms')
+
+
+def page_of(path: str) -> str | None:
+    if path.startswith("/admissions/worklist/"):
+        return "worklist"
+    if path.startswith("/people/"):
+        return "person_list"
+    if re.fullmatch(r"/admissions/\d+/", path):
+        return "dossier"
+    if path.startswith("/reports/admissions/"):
+        return "report"
+    return None
+
+
+def server_side(access_log: Path) -> dict[str, list[float]]:
+    """Time spent inside gunicorn per page (excludes waiting for a free worker thread)."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in access_log.read_text(errors="replace").splitlines():
+        match = ACCESS_LINE.search(line)
+        if match and (page := page_of(match["path"])):
+            times[page].append(int(match["ms"]) / 1000)
+    return times
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live children, from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(child) for child in children]
+    except OSError:
+        return 0.0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
@@ -420,7 +464,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--think", default="2-6", help="think time in seconds, e.g. 2-6 or 0")
-    parser.add_argument("--ramp", type=float, default=10.0, help="spread the logins over N s")
+    parser.add_argument("--ramp", type=float, default=30.0, help="spread the logins over N s")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 900:
@@ -454,6 +498,8 @@ def main() -> int:
                 flush=True,
             )
             load_before = os.getloadavg()[0]
+            server_pid = processes[1].pid
+            cpu_before = cpu_seconds(server_pid)
             results = Results()
             begin = time.monotonic()
             deadline = begin + args.ramp + args.seconds
@@ -479,10 +525,26 @@ def main() -> int:
             for thread in threads:
                 thread.join(timeout=max(0.0, join_by - time.monotonic()))
             elapsed = time.monotonic() - begin
+            cpu_used = cpu_seconds(server_pid) - cpu_before
             stop_server(processes)
             processes = []
             print(f"  load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
             ok = report(results, elapsed)
+            inside = server_side(var_dir / "access.log")
+            print("time inside the server (gunicorn's access log), ms:")
+            for page in PAGES[1:]:
+                if inside.get(page):
+                    values = inside[page]
+                    print(
+                        f"  {page:<12} p50 {percentile(values, 50) * 1000:>6.0f}   "
+                        f"p95 {percentile(values, 95) * 1000:>6.0f}"
+                    )
+            requests = sum(len(v) for v in results.times.values())
+            print(
+                f"server CPU: {cpu_used:.0f} s for {requests} page loads and logins "
+                f"({cpu_used / max(requests, 1) * 1000:.0f} ms each; "
+                f"{cpu_used / elapsed:.2f} of the machine's {os.cpu_count()} cores)"
+            )
             errors = (var_dir / "error.log").read_text(errors="replace")
             tracebacks = errors.count("Traceback")
             if tracebacks:
