@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test env uv chromium lint typecheck djangocheck test-sqlite test-postgres bench demo worker clean
+.PHONY: run serve test env uv chromium lint typecheck djangocheck test-sqlite test-postgres bench demo worker clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
@@ -31,6 +31,23 @@ run: env
 	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
 	  echo "→ Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+# --- make serve: the production server (docs/deployment.md): gunicorn + PostgreSQL + worker ---
+# Needs DATABASE_URL (PostgreSQL) and SECRET_KEY (or SECRET_KEY_FILE); the settings refuse the
+# demo key. Behind the TLS proxy; set ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER=1.
+serve: env
+	@case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) ;; \
+	  *) echo "make serve cần DATABASE_URL=postgres://… (PostgreSQL)"; exit 1;; esac
+	@test -n "$${SECRET_KEY:-}$${SECRET_KEY_FILE:-}" || { \
+	  echo "make serve cần SECRET_KEY (hoặc SECRET_KEY_FILE); tạo bằng: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"; exit 1; }
+	@export DANGVIEN_PRODUCTION=1 DANGVIEN_MANIFEST_STATIC=1 DB_CONN_MAX_AGE=$${DB_CONN_MAX_AGE:-60}; \
+	  mkdir -p "$${DANGVIEN_VAR_DIR:-var}" && \
+	  $(PY) manage.py check --deploy --fail-level ERROR && \
+	  $(PY) manage.py migrate --noinput -v 0 && \
+	  $(PY) manage.py collectstatic --noinput -v 0 && \
+	  { trap 'kill 0' EXIT; \
+	    $(PY) manage.py db_worker --interval 1 >>"$${DANGVIEN_VAR_DIR:-var}/worker.log" 2>&1 & \
+	    $(PY) -m gunicorn -c config/gunicorn.py; }
 
 demo: env
 	@$(PY) manage.py migrate --noinput -v 0

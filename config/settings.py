@@ -16,11 +16,22 @@ DEBUG = env_bool("DEBUG", False)
 # DANGVIEN_PRODUCTION=1 flips every security default to its production value (HTTPS only,
 # HSTS, secure cookies, no built-in secret); each stays overridable on its own.
 PRODUCTION = env_bool("DANGVIEN_PRODUCTION", False)
+# The public demo key: `make run` and the tests use it; production refuses it (below).
+DEMO_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
 _secret = env_raw("SECRET_KEY")
 if not _secret:
     if not DEBUG and not env_bool("DANGVIEN_ALLOW_DEV_SECRET", not PRODUCTION):
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    _secret = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
+    _secret = DEMO_SECRET_KEY
+if PRODUCTION and (
+    _secret == DEMO_SECRET_KEY or _secret.startswith("django-insecure") or len(set(_secret)) < 5
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the public demo key (or a placeholder); production needs its own secret: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+if PRODUCTION and len(_secret) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production")
 SECRET_KEY = _secret
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -124,6 +135,9 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections for the production server (each gunicorn thread keeps its own).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if env_raw("DANGVIEN_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = env_str("DANGVIEN_TEST_DB_NAME", "")
@@ -170,7 +184,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "dangvien.core.staticfiles.ManifestStaticFilesStorage"
             if env_bool("DANGVIEN_MANIFEST_STATIC", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -277,7 +291,22 @@ CLIENT_IP_HEADER = "HTTP_" + env_str("CLIENT_IP_HEADER", "X-Forwarded-For").stri
 )
 CLIENT_IP_TRUSTED_PROXIES = env_list("CLIENT_IP_TRUSTED_PROXIES", [])
 AXES_CLIENT_IP_CALLABLE = "dangvien.core.client_ip.client_ip"
+# allauth's per-address limits (30 logins a minute) read the same proxy count: behind the TLS
+# proxy every request comes from 127.0.0.1, which would count a whole province as one address.
+ALLAUTH_TRUSTED_PROXY_COUNT = CLIENT_IP_PROXY_COUNT
 AXES_VERBOSE = False
+
+# --- Cache: rate limits and used TOTP codes live here, so every server process must share it.
+# The default (per-process memory) is right for `make run` and the tests; the production server
+# runs several processes, so it gets a file cache on the same disk unless CACHE_DIR says otherwise.
+_cache_dir = env_str("CACHE_DIR", str(VAR_DIR / "cache") if PRODUCTION else "")
+if _cache_dir:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _cache_dir,
+        }
+    }
 
 # --- Background tasks: database-backed worker, immediate in tests ---
 TASKS = {

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import set_queryset
+from dangvien.core.forms import set_queryset, show_only
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 
@@ -26,6 +26,16 @@ def _official_members(user: Any) -> Any:
         .filter(membership__status="official")
         .order_by("full_name_folded", "pk")
     )
+
+
+def _offer_nearby(field: forms.Field, members: Any, near: Organisation | None) -> None:
+    """List the official members of the dossier's party committee (the cell's parent), not
+    every member the user can see: a province-wide user would otherwise get thousands of
+    options on every dossier page. Any member in scope is still accepted."""
+    if near is None:
+        return
+    committee = near.get_parent() or near
+    show_only(field, members.in_subtree(committee))
 
 
 class DossierCreateForm(forms.Form):
@@ -126,7 +136,15 @@ class StepForm(forms.Form):
         "helper",
     )
 
-    def __init__(self, data: Any = None, *, user: Any, stage: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        user: Any,
+        stage: str,
+        near: Organisation | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
         self.stage = stage
         keep = set(self.STAGE_FIELDS.get(stage, ()))
@@ -137,6 +155,7 @@ class StepForm(forms.Form):
         for name in ("introducer_1", "introducer_2", "helper"):
             if name in self.fields:
                 set_queryset(self.fields[name], members)
+                _offer_nearby(self.fields[name], members, near)
         if stage in ("cell_vote", "grassroots_vote"):
             self.fields["votes_for"].required = True
         if stage == "grassroots_vote":
@@ -197,6 +216,10 @@ class HelperForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Đảng viên giúp đỡ"), queryset=Person.objects.none())
     date = _date_field(_("Ngày phân công"))
 
-    def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *, user: Any, near: Organisation | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(data, **kwargs)
-        set_queryset(self.fields["person"], _official_members(user))
+        members = _official_members(user)
+        set_queryset(self.fields["person"], members)
+        _offer_nearby(self.fields["person"], members, near)

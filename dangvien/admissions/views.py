@@ -158,13 +158,13 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
         context["can_step"] = can_step
         if can_step and stage:
             context["step_form"] = forms.get("step_form") or StepForm(
-                user=user, stage=stage, initial={"date": today}
+                user=user, stage=stage, near=dossier.organisation, initial={"date": today}
             )
         if context["can_change"]:
             context["stop_form"] = forms.get("stop_form") or StopForm(initial={"date": today})
             context["approval_form"] = forms.get("approval_form") or ApprovalForm()
             context["helper_form"] = forms.get("helper_form") or HelperForm(
-                user=user, initial={"date": today}
+                user=user, near=dossier.organisation, initial={"date": today}
             )
         if context["can_decide"] and dossier.stage in (Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE):
             context["extension_form"] = forms.get("extension_form") or ExtensionForm(
@@ -192,7 +192,7 @@ def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404("stage")
     if not can(request.user, services.action_for(stage), dossier.organisation):
         raise PermissionDenied(services.action_for(stage))
-    form = StepForm(request.POST, user=request.user, stage=stage)
+    form = StepForm(request.POST, user=request.user, stage=stage, near=dossier.organisation)
     if form.is_valid():
         try:
             result = services.record_step(
@@ -244,7 +244,10 @@ def _dossier_action_view(spec: DossierAction) -> Callable[[HttpRequest, int], Ht
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         dossier = get_dossier_for_user(request.user, pk, action=spec.permission)
-        kwargs: dict[str, Any] = {"user": request.user} if spec.form_gets_user else {}
+        # the member pickers offer the dossier's committee first (any member in scope is valid)
+        kwargs: dict[str, Any] = (
+            {"user": request.user, "near": dossier.organisation} if spec.form_gets_user else {}
+        )
         form = spec.form(request.POST, **kwargs)
         if form.is_valid():
             try:

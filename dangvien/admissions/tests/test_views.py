@@ -366,3 +366,31 @@ def test_two_simultaneous_submissions_record_exactly_one_step(persona_tree):
         thread.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert Step.objects.filter(dossier=dossier, stage=Stage.CLASS).count() == 1
+
+
+def test_dossier_page_offers_the_committees_members_and_accepts_any_in_scope(
+    client_for, persona_tree, dossier
+):
+    # A province-wide user would otherwise get every official member in scope as an option on
+    # every dossier page (thousands in a province: 2,7 s per page in the load test).
+    from dangvien.admissions.models import Participant
+    from dangvien.admissions.tests.factories import make_official
+
+    near = make_official(persona_tree.branch_two, full_name="Cầm Văn Gần")
+    far = make_official(persona_tree.branch_south, full_name="Lò Thị Xa")
+    client = client_for("national_admin")
+
+    body = client.get(f"/admissions/{dossier.pk}/").content.decode()
+    assert f'<option value="{near.pk}">' in body
+    assert f'<option value="{far.pk}">' not in body
+
+    response = client.post(
+        f"/admissions/{dossier.pk}/helper/", {"person": far.pk, "date": "20/06/2026"}
+    )
+    assert response.status_code == 302
+    assert (
+        Participant.objects.filter(
+            dossier=dossier, person=far, role=Participant.Role.HELPER
+        ).count()
+        == 1
+    )
