@@ -93,6 +93,7 @@ def _detail_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
+    services.mark_interrupted(job)  # a job whose worker died says so on the next look
     return render(request, "imports/import_detail.html", _detail_context(request, job))
 
 
@@ -100,6 +101,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
+    services.mark_interrupted(job)
     response = render(request, "imports/partials/_progress.html", _detail_context(request, job))
     if not job.is_busy or services.is_stale(job):
         response["HX-Refresh"] = "true"
