@@ -402,7 +402,7 @@ def check_workbook(
             check.unpacked_bytes = unpacked
             for info in archive.infolist():
                 if info.filename != member and info.filename.endswith(".xml"):
-                    scan = _XmlScan(max_run=max_cell_chars * 4 + 64, max_cell_chars=max_cell_chars)
+                    scan = _XmlScan(max_run=max_cell_chars * 6 + 64, max_cell_chars=max_cell_chars)
                     with archive.open(info) as stream:
                         while chunk := stream.read(UNPACK_CHUNK):
                             scan.feed(chunk)
@@ -447,7 +447,7 @@ def _scan_sheet(
         raise ImportRefused(_("Tệp không phải là tệp Excel (.xlsx) hợp lệ."), rule="xlsx") from exc
     declared: int | None = None
     rows = 0
-    scan = _XmlScan(max_run=max_cell_chars * 4 + 64, max_cell_chars=max_cell_chars)
+    scan = _XmlScan(max_run=max_cell_chars * 6 + 64, max_cell_chars=max_cell_chars)
     with archive.open(info) as stream:
         head = stream.read(4096)
         match = _DIMENSION.search(head)

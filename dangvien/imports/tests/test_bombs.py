@@ -208,6 +208,15 @@ def test_the_total_unpacked_size_is_read_from_the_zip_directory(tmp_path):
     assert refused.value.message.endswith("vượt giới hạn 1,0 MB. Hãy chia thành nhiều tệp nhỏ hơn.")
 
 
+def test_a_cell_of_excels_maximum_length_passes(tmp_path):
+    path = make_xlsx(
+        tmp_path / "cell.xlsx",
+        dimension="A1:A1",
+        rows=iter([f'<row r="1">{_cell("A1", "&amp;" * 32_767)}</row>']),
+    )
+    assert check_workbook(path, **LIMITS).rows == 1
+
+
 def test_an_oversized_cell_is_refused_before_parsing(tmp_path):
     # 200 KB: under the ratio floor, over Excel's 32.767 characters
     path = make_xlsx(
