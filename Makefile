@@ -7,6 +7,8 @@ PY := .venv/bin/python
 PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Background workers (imports): more than one, so one heavy file cannot hold the queue.
+TASK_WORKERS ?= 2
 
 .PHONY: run serve test env uv chromium lint typecheck djangocheck test-sqlite test-postgres bench demo worker clean
 
@@ -26,9 +28,12 @@ run: env
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py collectstatic --noinput -v 0
 	@$(PY) manage.py seed_demo
-	@echo "→ Hàng đợi công việc nền (nhập Excel lớn) chạy cùng máy chủ."
+	@$(PY) manage.py mark_interrupted_imports -v 0 >/dev/null
+	@echo "→ Hàng đợi công việc nền (nhập Excel lớn): $(TASK_WORKERS) tiến trình chạy cùng máy chủ."
 	@trap 'kill 0' EXIT; \
-	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	  for i in $$(seq 1 $(TASK_WORKERS)); do \
+	    $(PY) manage.py db_worker --interval 1 >var/worker-$$i.log 2>&1 & \
+	  done; \
 	  echo "→ Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
@@ -96,7 +101,9 @@ bench: env
 	@$(PY) -m bench.run
 
 worker: env
-	@$(PY) manage.py db_worker
+	@$(PY) manage.py mark_interrupted_imports
+	@trap 'kill 0' EXIT; \
+	  for i in $$(seq 1 $(TASK_WORKERS)); do $(PY) manage.py db_worker & done; wait
 
 clean:
 	rm -rf .venv var/staticfiles .mypy_cache .ruff_cache

@@ -112,6 +112,16 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         sys.stdout.write(f"\r   {phase:<10} {done:>7}/{total:<7}")
         sys.stdout.flush()
 
+    # The background task's memory cap (IMPORT_WORKER_MEMORY_MB over the process's address
+    # space at its start): the largest allowed file must pass under it.
+    import resource
+
+    from dangvien.core.memory import address_space, address_space_cap
+
+    cap = settings.IMPORT_WORKER_MEMORY_MB * 1024 * 1024
+    base_vm, base_rss = address_space(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    capped = address_space_cap(cap)
+    capped.__enter__()
     t0 = time.perf_counter()
     with path.open("rb") as handle:
         upload = File(handle, name=path.name)
@@ -131,6 +141,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     assert Person.objects.count() == args.rows
     if args.kind == "members":
         assert Membership.objects.count() == args.rows
+    capped.__exit__(None, None, None)
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"→ memory: cap {cap // 2**20} MB over {base_vm // 2**20} MB address space; "
+        f"peak RSS {base_rss // 1024} → {peak_rss // 1024} MB",
+        flush=True,
+    )
     total = t_analyse + t_commit
     print(
         f"RESULT rows={args.rows} kind={args.kind} analyse={t_analyse:.1f}s "

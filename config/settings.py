@@ -319,6 +319,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+# Zip-bomb limits, checked from the zip directory and a streamed read before any parsing.
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 256, minimum=1) * 1024 * 1024
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100, minimum=2)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767, minimum=1)
+# Address space an import task may add to its worker process (RLIMIT_AS); 0 switches it off.
+IMPORT_WORKER_MEMORY_MB = env_int("IMPORT_WORKER_MEMORY_MB", 1024, minimum=0)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

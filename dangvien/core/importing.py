@@ -190,6 +190,13 @@ def cell_bool(value: Any) -> bool:
     raise CellError(_("«%s» không hợp lệ; ghi «Có» hoặc để trống.") % cell_text(value))
 
 
+# A text cell starting with one of these is read by Excel (and LibreOffice) as a formula when
+# the value is later exported or pasted: the import refuses it (see docs/import.md).
+# A signed plain number («+84 912 345 678», «-5») is not a formula and stays accepted.
+FORMULA_PREFIXES = frozenset("=+-@")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s.,]+$")
+
+
 # --- Columns and specs -------------------------------------------------------------------------
 
 
@@ -218,6 +225,14 @@ class Column:
         if self.kind == "citizen_id":
             return cell_citizen_id(value)
         text = cell_text(value)
+        if text[:1] in FORMULA_PREFIXES and not _PLAIN_NUMBER.match(text):
+            raise CellError(
+                _(
+                    "«%(value)s» bắt đầu bằng ký tự «%(char)s»; ô văn bản không được bắt đầu "
+                    "bằng = + - @ (Excel hiểu là công thức). Hãy bỏ ký tự đó."
+                )
+                % {"value": text[:40], "char": text[0]}
+            )
         if self.max_length and len(text) > self.max_length:
             raise CellError(
                 _("Dài %(n)d ký tự, tối đa %(max)d.") % {"n": len(text), "max": self.max_length}
@@ -258,10 +273,106 @@ def _first_sheet_member(archive: zipfile.ZipFile) -> str:
 @dataclass
 class SheetCheck:
     declared_rows: int | None
+    rows: int = 0  # the <row> elements actually in the sheet XML
+    unpacked_bytes: int = 0
 
 
-def check_workbook(path: Path, *, max_bytes: int, max_rows: int) -> SheetCheck:
-    """Refuse a file that is too large, not an xlsx, too long, merged or with formulas."""
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+UNPACK_CHUNK = 1 << 20
+RATIO_FLOOR = 1 << 20  # members smaller than this unpacked are not held to the ratio
+
+
+def _mb(size: int) -> str:
+    return format_number(size / 1024 / 1024, 1)
+
+
+def _check_archive(archive: zipfile.ZipFile, *, max_unpacked_bytes: int, max_ratio: int) -> int:
+    """Refuse from the central directory alone: total unpacked size and compression ratio."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        packed = max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and info.file_size / packed > max_ratio:
+            raise ImportRefused(
+                _(
+                    "Tệp nén bất thường: phần «%(member)s» nén %(packed)s KB nhưng giải nén ra "
+                    "%(size)s MB (gấp %(ratio)s lần, tối đa %(max)s lần). Tệp Excel thật không "
+                    "như vậy; hãy lưu lại tệp bằng Excel rồi tải lên."
+                )
+                % {
+                    "member": info.filename,
+                    "packed": format_number(packed / 1024, 0),
+                    "size": _mb(info.file_size),
+                    "ratio": format_number(info.file_size // packed),
+                    "max": format_number(max_ratio),
+                },
+                rule="max_zip_ratio",
+                found=info.file_size // packed,
+                required=max_ratio,
+            )
+    if total > max_unpacked_bytes:
+        raise ImportRefused(
+            _(
+                "Tệp giải nén ra %(size)s MB, vượt giới hạn %(max)s MB. Hãy chia thành nhiều "
+                "tệp nhỏ hơn."
+            )
+            % {"size": _mb(total), "max": _mb(max_unpacked_bytes)},
+            rule="max_unpacked_bytes",
+            found=total,
+            required=max_unpacked_bytes,
+        )
+    return total
+
+
+class _XmlScan:
+    """Streams one zip member (the real bytes, whatever the directory claims) and checks the
+    longest text run between two tags (a cell's text, read before any parser holds it)."""
+
+    def __init__(self, *, max_run: int, max_cell_chars: int) -> None:
+        self.max_run = max_run
+        self.max_cell_chars = max_cell_chars
+        self.run = 0
+
+    def feed(self, chunk: bytes) -> None:
+        pieces = chunk.split(b"<")
+        if len(pieces) == 1:
+            self.run += len(chunk)
+        else:
+            longest = max(self.run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
+            self.run = len(pieces[-1])
+            if longest > self.max_run:
+                self._refuse(longest)
+        if self.run > self.max_run:
+            self._refuse(self.run)
+
+    def _refuse(self, found: int) -> None:
+        raise ImportRefused(
+            _(
+                "Tệp có một ô dài hơn %(max)s ký tự (khoảng %(size)s KB); Excel chỉ cho phép "
+                "%(max)s ký tự mỗi ô. Hãy kiểm tra lại tệp."
+            )
+            % {"max": format_number(self.max_cell_chars), "size": format_number(found // 1024)},
+            rule="max_cell_chars",
+            found=found,
+            required=self.max_cell_chars,
+        )
+
+
+def check_workbook(
+    path: Path,
+    *,
+    max_bytes: int,
+    max_rows: int,
+    max_unpacked_bytes: int = 256 * 1024 * 1024,
+    max_ratio: int = 100,
+    max_cell_chars: int = 32_767,
+) -> SheetCheck:
+    """Refuse a file that is too large (packed or unpacked), a zip bomb, not an xlsx, too long
+    (declared and real row count), with an oversized cell, merged cells or formulas.
+
+    Nothing is parsed into memory: the zip directory is read first, then every member is
+    streamed in 1 MB chunks (so a member that lies about its size fails its CRC check).
+    """
     size = path.stat().st_size
     if size == 0:
         raise ImportRefused(_("Tệp rỗng (0 byte)."), rule="empty", found=0)
@@ -281,51 +392,96 @@ def check_workbook(path: Path, *, max_bytes: int, max_rows: int) -> SheetCheck:
             _("Tệp không phải là tệp Excel (.xlsx). Hãy lưu lại bằng Excel dạng «Excel Workbook»."),
             rule="xlsx",
         )
-    with zipfile.ZipFile(path) as archive:
-        member = _first_sheet_member(archive)
-        try:
-            info = archive.getinfo(member)
-        except KeyError as exc:
-            raise ImportRefused(
-                _("Tệp không phải là tệp Excel (.xlsx) hợp lệ."), rule="xlsx"
-            ) from exc
-        declared: int | None = None
-        with archive.open(info) as stream:
-            head = stream.read(4096)
-            match = _DIMENSION.search(head)
-            if match:
-                declared = int(match.group(4) or match.group(2))
-                if declared - 1 > max_rows:
-                    raise ImportRefused(
-                        _(
-                            "Trang tính có %(found)s dòng, vượt giới hạn %(max)s dòng mỗi lần "
-                            "nhập. Hãy chia thành nhiều tệp."
-                        )
-                        % {"found": format_number(declared - 1), "max": format_number(max_rows)},
-                        rule="max_rows",
-                        found=declared - 1,
-                        required=max_rows,
-                    )
-            tail = b""
-            chunk = head
-            while chunk:
-                window = tail + chunk
-                if _FORMULA.search(window):
-                    raise ImportRefused(
-                        _(
-                            "Trang tính có ô chứa công thức. Hãy sao chép và dán «chỉ giá trị» "
-                            "(Paste Values) rồi tải lên lại."
-                        ),
-                        rule="formula",
-                    )
-                if _MERGE.search(window):
-                    raise ImportRefused(
-                        _("Trang tính có ô gộp (merge). Hãy bỏ gộp ô rồi tải lên lại."),
-                        rule="merged_cells",
-                    )
-                tail = window[-32:]
-                chunk = stream.read(1 << 20)
-    return SheetCheck(declared_rows=declared)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = _check_archive(
+                archive, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio
+            )
+            member = _first_sheet_member(archive)
+            check = _scan_sheet(archive, member, max_rows=max_rows, max_cell_chars=max_cell_chars)
+            check.unpacked_bytes = unpacked
+            for info in archive.infolist():
+                if info.filename != member and info.filename.endswith(".xml"):
+                    scan = _XmlScan(max_run=max_cell_chars * 6 + 64, max_cell_chars=max_cell_chars)
+                    with archive.open(info) as stream:
+                        while chunk := stream.read(UNPACK_CHUNK):
+                            scan.feed(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise ImportRefused(
+            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."),
+            rule="xlsx",
+        ) from exc
+    return check
+
+
+def _too_many_rows(found: int, max_rows: int, *, at_least: bool = False) -> ImportRefused:
+    if at_least:
+        return ImportRefused(
+            _(
+                "Trang tính có hơn %(max)s dòng dữ liệu, vượt giới hạn mỗi lần nhập (đã dừng "
+                "đọc ở dòng %(found)s). Hãy chia thành nhiều tệp."
+            )
+            % {"found": format_number(found + 1), "max": format_number(max_rows)},
+            rule="max_rows",
+            found=found,
+            required=max_rows,
+        )
+    return ImportRefused(
+        _(
+            "Trang tính có %(found)s dòng, vượt giới hạn %(max)s dòng mỗi lần "
+            "nhập. Hãy chia thành nhiều tệp."
+        )
+        % {"found": format_number(found), "max": format_number(max_rows)},
+        rule="max_rows",
+        found=found,
+        required=max_rows,
+    )
+
+
+def _scan_sheet(
+    archive: zipfile.ZipFile, member: str, *, max_rows: int, max_cell_chars: int
+) -> SheetCheck:
+    try:
+        info = archive.getinfo(member)
+    except KeyError as exc:
+        raise ImportRefused(_("Tệp không phải là tệp Excel (.xlsx) hợp lệ."), rule="xlsx") from exc
+    declared: int | None = None
+    rows = 0
+    scan = _XmlScan(max_run=max_cell_chars * 6 + 64, max_cell_chars=max_cell_chars)
+    with archive.open(info) as stream:
+        head = stream.read(4096)
+        match = _DIMENSION.search(head)
+        if match:
+            declared = int(match.group(4) or match.group(2))
+            if declared - 1 > max_rows:
+                raise _too_many_rows(declared - 1, max_rows)
+        tail = b""
+        chunk = head
+        while chunk:
+            scan.feed(chunk)
+            window = tail + chunk
+            for found in _ROW.finditer(window):
+                if found.end() > len(tail):
+                    rows += 1
+                    if rows - 1 > max_rows:
+                        # The real count, whatever the dimension claims: stop reading here.
+                        raise _too_many_rows(rows - 1, max_rows, at_least=True)
+            if _FORMULA.search(window):
+                raise ImportRefused(
+                    _(
+                        "Trang tính có ô chứa công thức. Hãy sao chép và dán «chỉ giá trị» "
+                        "(Paste Values) rồi tải lên lại."
+                    ),
+                    rule="formula",
+                )
+            if _MERGE.search(window):
+                raise ImportRefused(
+                    _("Trang tính có ô gộp (merge). Hãy bỏ gộp ô rồi tải lên lại."),
+                    rule="merged_cells",
+                )
+            tail = window[-32:]
+            chunk = stream.read(UNPACK_CHUNK)
+    return SheetCheck(declared_rows=declared, rows=rows)
 
 
 @dataclass
@@ -335,20 +491,39 @@ class Sheet:
     rows: list[list[Any]]  # data rows, header excluded, trailing empty rows dropped
 
 
-def read_rows(path: Path, columns: Sequence[Column], *, max_rows: int) -> Sheet:
+def read_rows(
+    path: Path, columns: Sequence[Column], *, max_rows: int, max_cell_chars: int = 32_767
+) -> Sheet:
     """Read the first sheet with calamine and map its header to the columns."""
     from python_calamine import CalamineWorkbook
 
+    data: list[list[Any]] = []
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         if sheet.height - 1 > max_rows:
-            raise ImportRefused(
-                _("Trang tính có %(found)s dòng, vượt giới hạn %(max)s dòng mỗi lần nhập.")
-                % {"found": format_number(sheet.height - 1), "max": format_number(max_rows)},
-                rule="max_rows",
-            )
-        data = sheet.to_python(skip_empty_area=False)
+            raise _too_many_rows(sheet.height - 1, max_rows)
+        # Rows are streamed and counted as they come: past the limit, reading stops.
+        # iter_rows pads the empty rows above the data but not the empty columns before it.
+        pad = [""] * ((sheet.start or (0, 0))[1])
+        for row_values in sheet.iter_rows():
+            values = [*pad, *row_values] if pad else list(row_values)
+            if len(data) > max_rows:
+                raise _too_many_rows(len(data), max_rows, at_least=True)
+            for value in values:
+                if isinstance(value, str) and len(value) > max_cell_chars:
+                    raise ImportRefused(
+                        _("Dòng %(row)d có một ô dài %(n)s ký tự, tối đa %(max)s ký tự mỗi ô.")
+                        % {
+                            "row": len(data) + 1,
+                            "n": format_number(len(value)),
+                            "max": format_number(max_cell_chars),
+                        },
+                        rule="max_cell_chars",
+                        found=len(value),
+                        required=max_cell_chars,
+                    )
+            data.append(values)
     except ImportRefused:
         raise
     except Exception as exc:  # calamine raises its own errors on broken files

@@ -358,7 +358,8 @@ def build(ctx: DemoContext) -> None:
     for cell, row, membership_fields in planned:
         if cell.code != SERVICE_CELL:
             continue
-        person = create_person(actor=ctx.actor, **row)
+        # generated names may repeat with a birth date: they are different people by design
+        person = create_person(actor=ctx.actor, confirm_duplicate=True, **row)
         ctx.people.append(person)
         if membership_fields:
             ctx.members.append(

@@ -22,6 +22,7 @@ class ImportStatus(models.TextChoices):
     COMMITTING = "committing", _("Đang ghi")
     COMMITTED = "committed", _("Đã nhập")
     FAILED = "failed", _("Ghi không thành công")
+    INTERRUPTED = "interrupted", _("Bị gián đoạn")
 
 
 class DuplicateChoice(models.TextChoices):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,9 @@ class ProgressWriter:
             "done": done,
             "total": total,
             "at": time.time(),
+            # Which process writes: a later look can tell that it died (mark_interrupted).
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
         }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data))
@@ -65,6 +69,20 @@ def read_progress(job_id: int) -> dict[str, Any]:
     total = data.get("total") or 0
     data["percent"] = int(100 * data.get("done", 0) / total) if total else 0
     return data
+
+
+def writer_is_dead(data: dict[str, Any]) -> bool:
+    """True when the progress was written by a process of this machine that no longer runs."""
+    pid = data.get("pid")
+    if not pid or data.get("host") != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return False
 
 
 def clear_progress(job_id: int) -> None:

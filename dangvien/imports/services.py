@@ -37,7 +37,7 @@ from dangvien.core.scoping import can, can_anywhere
 from dangvien.imports.importers import IMPORTERS, importer_for
 from dangvien.imports.importers.base import Analysis, Importer
 from dangvien.imports.models import DuplicateChoice, ImportJob, ImportKind, ImportStatus
-from dangvien.imports.progress import ProgressWriter, read_progress
+from dangvien.imports.progress import ProgressWriter, read_progress, writer_is_dead
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
@@ -102,10 +102,20 @@ def load(
     path = Path(job.file.path)
     progress("read", 0, 1)
     check_workbook(
-        path, max_bytes=settings.IMPORT_MAX_FILE_BYTES, max_rows=settings.IMPORT_MAX_ROWS
+        path,
+        max_bytes=settings.IMPORT_MAX_FILE_BYTES,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES,
+        max_ratio=settings.IMPORT_MAX_ZIP_RATIO,
+        max_cell_chars=settings.IMPORT_MAX_CELL_CHARS,
     )
     importer = importer_for(job.kind, user=actor)
-    sheet = read_rows(path, importer.columns_list, max_rows=settings.IMPORT_MAX_ROWS)
+    sheet = read_rows(
+        path,
+        importer.columns_list,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_cell_chars=settings.IMPORT_MAX_CELL_CHARS,
+    )
     progress("read", 1, 1)
     analysis = importer.analyse(sheet, progress=progress)
     return importer, analysis, sheet
@@ -221,10 +231,99 @@ def is_stale(job: ImportJob) -> bool:
     return bool(time.time() - at > STALE_SECONDS)
 
 
+def is_interrupted(job: ImportJob) -> bool:
+    """A job said to be running whose worker is gone: its process died (same machine) or it
+    wrote no progress for ``STALE_SECONDS``."""
+    if job.status not in (ImportStatus.ANALYSING, ImportStatus.COMMITTING):
+        return False
+    data = read_progress(job.pk)
+    if writer_is_dead(data):
+        return True
+    at = data.get("at") or job.created_at.timestamp()
+    return bool(time.time() - at > STALE_SECONDS)
+
+
+def mark_interrupted(job: ImportJob) -> bool:
+    """Give an interrupted job a truthful state: «Bị gián đoạn», with what happened and what
+    to do, and fail its background task row. Nothing is half-written: the commit is one
+    transaction, rolled back when its process died. Returns whether the job was marked."""
+    if not is_interrupted(job):
+        return False
+    was = job.status
+    if was == ImportStatus.COMMITTING:
+        message = _(
+            "Lần ghi bị gián đoạn (tiến trình nền đã dừng giữa chừng, ở bước «%(phase)s» "
+            "%(done)s/%(total)s dòng). Không dòng nào được ghi; hãy bấm «Ghi vào hệ thống» lại."
+        )
+    else:
+        message = _(
+            "Lần kiểm tra tệp bị gián đoạn (tiến trình nền đã dừng giữa chừng, ở bước "
+            "«%(phase)s» %(done)s/%(total)s dòng). Không dòng nào được ghi; hãy tải tệp lên lại."
+        )
+    data = read_progress(job.pk)
+    message = message % {
+        "phase": data.get("label") or _("Đọc tệp"),
+        "done": format_number(data.get("done") or 0),
+        "total": format_number(data.get("total") or 0),
+    }
+    with transaction.atomic():
+        marked = ImportJob.objects.filter(pk=job.pk, status=was).update(
+            status=ImportStatus.INTERRUPTED, message=message
+        )
+        if marked:
+            _fail_task_rows(job.pk, message)
+    job.refresh_from_db()
+    return bool(marked)
+
+
+def mark_interrupted_jobs() -> list[int]:
+    """Every interrupted job marked (the ``mark_interrupted_imports`` command)."""
+    busy = ImportJob.objects.filter(
+        status__in=[ImportStatus.ANALYSING, ImportStatus.COMMITTING]
+    ).order_by("pk")
+    return [job.pk for job in busy if mark_interrupted(job)]
+
+
+def _fail_task_rows(job_id: int, message: str) -> None:
+    """The database backend's task rows of this job still RUNNING become FAILED."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    running = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path__startswith="dangvien.imports.tasks."
+    )
+    for row in running:
+        args = (row.args_kwargs or {}).get("args") or []
+        if args and args[0] == job_id:
+            DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                exception_class_path="dangvien.imports.Interrupted",
+                traceback=message,
+            )
+
+
+def refuse_for_memory(job: ImportJob) -> ImportJob:
+    """The task ran out of its memory cap: the file is refused, nothing was written."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.REFUSED,
+        message=_(
+            "Tệp cần hơn %(mb)s MB bộ nhớ để đọc, vượt giới hạn của máy chủ; không dòng nào "
+            "được ghi. Hãy chia thành nhiều tệp nhỏ hơn."
+        )
+        % {"mb": format_number(settings.IMPORT_WORKER_MEMORY_MB)},
+    )
+    job.refresh_from_db()
+    return job
+
+
 def start_commit(job: ImportJob, *, actor: User) -> ImportJob:
     """Claim the job for committing; exactly one of two concurrent clicks gets it."""
     _check_may_run(job, actor)
+    mark_interrupted(job)
     claimable = [ImportStatus.READY, ImportStatus.FAILED]
+    if job.status == ImportStatus.INTERRUPTED and job.analysed_at is not None:
+        claimable.append(ImportStatus.INTERRUPTED)
     if is_stale(job):
         claimable.append(ImportStatus.COMMITTING)
     with transaction.atomic():

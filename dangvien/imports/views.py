@@ -94,6 +94,7 @@ def _detail_context(request: AuthenticatedHttpRequest, job: ImportJob) -> dict[s
 @login_required
 def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
+    services.mark_interrupted(job)  # a job whose worker died says so on the next look
     return render(request, "imports/import_detail.html", _detail_context(request, job))
 
 
@@ -101,6 +102,7 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
+    services.mark_interrupted(job)
     response = render(request, "imports/partials/_progress.html", _detail_context(request, job))
     if not job.is_busy or services.is_stale(job):
         response["HX-Refresh"] = "true"

@@ -204,7 +204,13 @@ class PartyCard(models.Model):
                 fields=["membership"],
                 condition=models.Q(replaced_on__isnull=True),
                 name="one_current_card",
-            )
+            ),
+            # The decision is the issue's key: a repeated submission of the same issue (same
+            # card number, reason, decision number and date) cannot make a second card.
+            models.UniqueConstraint(
+                fields=["membership", "number", "reason", "decision_number", "decision_date"],
+                name="one_card_per_decision",
+            ),
         ]
 
     def __str__(self) -> str:

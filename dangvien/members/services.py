@@ -201,16 +201,25 @@ def _create_card(
             required=_("số thẻ chưa cấp cho ai"),
             field="number",
         )
-    card = PartyCard.objects.create(
-        membership=membership,
-        number=number,
-        reason=reason,
-        decision_number=decision_number,
-        decision_date=decision_date,
-        handed_over_on=handed_over_on,
-        handed_over_note=handed_over_note,
-        actor=actor,
-    )
+    try:
+        with transaction.atomic():
+            card = PartyCard.objects.create(
+                membership=membership,
+                number=number,
+                reason=reason,
+                decision_number=decision_number,
+                decision_date=decision_date,
+                handed_over_on=handed_over_on,
+                handed_over_note=handed_over_note,
+                actor=actor,
+            )
+    except IntegrityError as exc:  # the same issue recorded at the same moment
+        raise DomainError(
+            _("Thẻ số %s theo quyết định này đã được cấp; không cấp thêm thẻ.") % number,
+            rule="card_issue_repeated",
+            found=number,
+            field="decision_number",
+        ) from exc
     membership.card_number = number
     try:
         with transaction.atomic():
@@ -320,17 +329,23 @@ def register_existing_member(
             if official_date is None:
                 raise
             end = official_date
-    membership = Membership.objects.create(
-        person=person,
-        organisation=organisation,
-        admitted_in=organisation,
-        status=MemberStatus.OFFICIAL if official_date else MemberStatus.PROBATIONARY,
-        decision_date=decision_date,
-        decision_number=decision_number,
-        ceremony_date=ceremony_date,
-        probation_end=end,
-        official_date=official_date,
-    )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                person=person,
+                organisation=organisation,
+                admitted_in=organisation,
+                status=MemberStatus.OFFICIAL if official_date else MemberStatus.PROBATIONARY,
+                decision_date=decision_date,
+                decision_number=decision_number,
+                ceremony_date=ceremony_date,
+                probation_end=end,
+                official_date=official_date,
+            )
+    except IntegrityError as exc:  # the same person registered at the same moment
+        raise DomainError(
+            _("%s đã có trong danh sách đảng viên.") % person, rule="one_membership_per_person"
+        ) from exc
     MembershipEvent.objects.create(
         membership=membership,
         status=MemberStatus.PROBATIONARY,
@@ -1177,6 +1192,28 @@ def issue_card(
             found=_("chưa có thẻ"),
             required=_("một thẻ đang dùng"),
             field="reason",
+        )
+    if current is not None and (
+        current.number,
+        current.reason,
+        current.decision_number,
+        current.decision_date,
+    ) == ((number or "").strip(), reason, decision_number.strip(), decision_date):
+        # The same issue sent twice (a double click, a retried request): one card only.
+        raise DomainError(
+            _(
+                "Thẻ số %(number)s đã được cấp theo quyết định %(decision)s ngày %(day)s; "
+                "yêu cầu gửi lặp lại không cấp thêm thẻ."
+            )
+            % {
+                "number": current.number,
+                "decision": current.decision_number or "—",
+                "day": d(current.decision_date),
+            },
+            rule="card_issue_repeated",
+            found=current.number,
+            required=_("một quyết định cấp thẻ mới"),
+            field="decision_number",
         )
     if current is not None:
         _check_not_before(

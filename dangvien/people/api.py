@@ -73,6 +73,26 @@ class PersonIn(Schema):
     organisation_id: int
 
 
+class PersonCreateIn(PersonIn):
+    confirm_duplicate: bool = False
+    duplicates_seen: int | None = Field(None, ge=0, le=10_000)
+
+
+class PersonDuplicateCandidate(Schema):
+    id: int | None
+    full_name: str
+    date_of_birth: dt.date | None
+    organisation: str
+    has_citizen_id: bool
+
+
+class PersonDuplicatesOut(Schema):
+    detail: str
+    rule: str
+    errors: list[dict[str, str]] = []
+    candidates: list[PersonDuplicateCandidate]
+
+
 class PersonPatch(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=150)
     date_of_birth: dt.date | None = None
@@ -153,10 +173,27 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
     return get_person_for_user(request.user, person_id)
 
 
-@router.post("/", response={201: PersonOut, **ERROR_RESPONSES})
-def create_person(request: AuthenticatedHttpRequest, payload: PersonIn) -> tuple[int, Person]:
-    data = _resolve(request, payload.dict())
-    return 201, services.create_person(actor=request.user, **data)
+@router.post("/", response={201: PersonOut, 409: PersonDuplicatesOut, **ERROR_RESPONSES})
+def create_person(request: AuthenticatedHttpRequest, payload: PersonCreateIn) -> tuple[int, Any]:
+    """Without a citizen ID, a person with the same name and birth date in the same grassroots
+    organisation answers 409 with the candidates; send again with ``confirm_duplicate: true``
+    (and ``duplicates_seen``: how many candidates you were shown) to create anyway."""
+    data = payload.dict()
+    confirm = bool(data.pop("confirm_duplicate"))
+    seen = data.pop("duplicates_seen")
+    data = _resolve(request, data)
+    try:
+        person = services.create_person(
+            actor=request.user, confirm_duplicate=confirm, seen_duplicates=seen, **data
+        )
+    except services.PossibleDuplicate as exc:
+        return 409, {
+            "detail": exc.message,
+            "rule": exc.rule,
+            "errors": [{"field": "confirm_duplicate", "message": exc.message}],
+            "candidates": services.describe_duplicates(exc.candidates, user=request.user),
+        }
+    return 201, person
 
 
 @router.patch("/{int:person_id}", response={200: PersonOut, **ERROR_RESPONSES})

@@ -51,3 +51,20 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     def _post_clean(self) -> None:
         # Model validation (unique citizen ID…) is the service's job, with its own messages.
         pass
+
+
+class DuplicateConfirmForm(forms.Form):
+    """The «create anyway» confirmation shown with the possible duplicates of a new person."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Vẫn tạo mới: tôi đã kiểm tra, đây là một người khác"), required=False
+    )
+    # How many possible duplicates were shown: a confirmation holds for those only.
+    seen_duplicates = forms.IntegerField(
+        required=False, min_value=0, max_value=10_000, widget=forms.HiddenInput
+    )
+
+    def seen(self) -> int:
+        if not self.is_valid():
+            return 0
+        return int(self.cleaned_data.get("seen_duplicates") or 0)

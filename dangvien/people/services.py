@@ -158,13 +158,144 @@ _FIELDS = {field.name: field for field in Person._meta.concrete_fields}
 _ATTNAMES = {name: _FIELDS[name].attname for name in PERSON_FIELDS}
 
 
+class PossibleDuplicate(DomainError):
+    """A person without citizen ID whose folded name and birth date match someone in the same
+    grassroots organisation: the caller shows ``candidates`` and asks before creating."""
+
+    def __init__(self, message: str, *, candidates: list[Person]) -> None:
+        super().__init__(
+            message,
+            rule="person_possible_duplicate",
+            found=", ".join(str(person.pk) for person in candidates),
+            required=gettext("xác nhận «vẫn tạo mới»"),
+            field="full_name",
+        )
+        self.candidates = candidates
+
+
+def grassroots_of(organisation: Organisation) -> Organisation:
+    """The nearest commune or grassroots party organisation (xã, phường; đảng bộ or chi bộ cơ
+    sở) at or above ``organisation``; the organisation itself when none is above it."""
+    from dangvien.organisations.choices import GRASSROOTS_KINDS, OrganisationKind
+    from dangvien.organisations.models import Organisation
+
+    found = (
+        Organisation.objects.ancestors_of(organisation, include_self=True)
+        .filter(kind__in=[*GRASSROOTS_KINDS, OrganisationKind.COMMUNE])
+        .order_by("-depth")
+        .first()
+    )
+    return found or organisation
+
+
+def possible_duplicates(
+    *, full_name: str, date_of_birth: dt.date, organisation: Organisation
+) -> list[Person]:
+    """People with the same folded name and birth date anywhere in the grassroots
+    organisation of ``organisation`` (with or without a citizen ID)."""
+    commune = grassroots_of(organisation)
+    return list(
+        Person.objects.filter(
+            full_name_folded=fold(" ".join(str(full_name).split())),
+            date_of_birth=date_of_birth,
+            organisation__path__startswith=commune.path,
+        )
+        .select_related("organisation")
+        .order_by("pk")
+    )
+
+
+def _check_duplicates(
+    cleaned: Mapping[str, Any],
+    *,
+    confirm_duplicate: bool,
+    seen_duplicates: int | None,
+) -> None:
+    """Without a citizen ID, a same name + birth date in the same grassroots organisation is
+    asked about first. The grassroots organisation's row is locked, so of two identical
+    requests at once the second sees the first's person."""
+    from dangvien.organisations.models import Organisation
+
+    commune = grassroots_of(cleaned["organisation"])
+    Organisation.objects.select_for_update().filter(pk=commune.pk).first()
+    candidates = possible_duplicates(
+        full_name=cleaned["full_name"],
+        date_of_birth=cleaned["date_of_birth"],
+        organisation=cleaned["organisation"],
+    )
+    if not candidates:
+        return
+    if confirm_duplicate and (seen_duplicates is None or len(candidates) <= seen_duplicates):
+        return
+    raise PossibleDuplicate(
+        _(
+            "Có thể trùng: %(n)d người tên «%(name)s», sinh ngày %(born)s đã có trong %(org)s. "
+            "Hãy kiểm tra; nếu đúng là người khác, chọn «Vẫn tạo mới»."
+        )
+        % {
+            "n": len(candidates),
+            "name": cleaned["full_name"],
+            "born": f"{cleaned['date_of_birth']:%d/%m/%Y}",
+            "org": grassroots_of(cleaned["organisation"]),
+        },
+        candidates=candidates,
+    )
+
+
+def describe_duplicates(candidates: Sequence[Person], *, user: Any) -> list[dict[str, Any]]:
+    """The candidates as the user may see them: name, birth date and id only for people in
+    their scope; for the others only the organisation (scope is never widened by the check)."""
+    visible = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[person.pk for person in candidates])
+        .values_list("pk", flat=True)
+    )
+    described = []
+    for person in candidates:
+        if person.pk in visible:
+            described.append(
+                {
+                    "id": person.pk,
+                    "full_name": person.full_name,
+                    "date_of_birth": person.date_of_birth,
+                    "organisation": str(person.organisation),
+                    "has_citizen_id": bool(person.citizen_id),
+                }
+            )
+        else:
+            described.append(
+                {
+                    "id": None,
+                    "full_name": "",
+                    "date_of_birth": None,
+                    "organisation": str(person.organisation),
+                    "has_citizen_id": bool(person.citizen_id),
+                }
+            )
+    return described
+
+
 @transaction.atomic
-def create_person(*, actor: User, **data: Any) -> Person:
+def create_person(
+    *,
+    actor: User,
+    confirm_duplicate: bool = False,
+    seen_duplicates: int | None = None,
+    **data: Any,
+) -> Person:
+    """Create one person. Without a citizen ID, a possible duplicate (same folded name and
+    birth date in the same grassroots organisation) raises ``PossibleDuplicate`` unless
+    ``confirm_duplicate``; ``seen_duplicates`` (how many candidates the user was shown) makes
+    the confirmation hold for those only, so a repeated «create anyway» asks again."""
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise DomainError(_("Trường không hợp lệ: %s.") % ", ".join(sorted(unknown)))
     cleaned = validate_person_data(data)
     _check_scope(actor, cleaned["organisation"])
+    if not cleaned.get("citizen_id") and cleaned.get("date_of_birth") and cleaned.get("full_name"):
+        _check_duplicates(
+            cleaned, confirm_duplicate=confirm_duplicate, seen_duplicates=seen_duplicates
+        )
     person = Person(**cleaned)
     person.full_name_folded = fold(person.full_name)
     try:

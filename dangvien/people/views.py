@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.people import services
 from dangvien.people.access import get_person_for_user
 from dangvien.people.filtersets import PersonFilterSet
-from dangvien.people.forms import PersonForm
+from dangvien.people.forms import DuplicateConfirmForm, PersonForm
 from dangvien.people.tables import PersonTable
 
 PAGE_SIZE = 50
@@ -59,15 +61,37 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=request.user)
+    confirm = DuplicateConfirmForm(request.POST or None)
+    duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
+        confirmed = confirm.is_valid() and bool(confirm.cleaned_data["confirm_duplicate"])
         try:
-            person = services.create_person(actor=request.user, **form.cleaned_data)
+            person = services.create_person(
+                actor=request.user,
+                confirm_duplicate=confirmed,
+                seen_duplicates=confirm.seen(),
+                **form.cleaned_data,
+            )
+        except services.PossibleDuplicate as exc:
+            # Ask before creating: show the candidates and a «create anyway» box, unticked.
+            duplicates = services.describe_duplicates(exc.candidates, user=request.user)
+            confirm = DuplicateConfirmForm(initial={"seen_duplicates": len(duplicates)})
+            form.add_error(None, exc.message)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm «%s».") % person.full_name)
             return redirect("people:person-detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "title": _("Thêm người")})
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "title": _("Thêm người"),
+            "duplicates": duplicates,
+            "confirm_form": confirm,
+        },
+    )
 
 
 @login_required

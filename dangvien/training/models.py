@@ -35,7 +35,11 @@ class TrainingClass(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="training_class_dates",
-            )
+            ),
+            # One class per organiser, kind, name and opening day: a repeated create is refused.
+            models.UniqueConstraint(
+                fields=["organiser", "kind", "name", "start_date"], name="unique_training_class"
+            ),
         ]
 
     def __str__(self) -> str:

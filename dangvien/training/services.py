@@ -56,9 +56,30 @@ def create_class(
             required=_("từ %(start_date)s") % {"start_date": _fmt(start_date)},
             field="end_date",
         )
-    training_class = TrainingClass.objects.create(
-        kind=kind, name=name.strip(), organiser=organiser, start_date=start_date, end_date=end_date
+    duplicate = DomainError(
+        _("%(organiser)s đã có lớp «%(name)s» khai giảng ngày %(start_date)s.")
+        % {"organiser": organiser, "name": name.strip(), "start_date": _fmt(start_date)},
+        rule="unique_training_class",
+        found=name.strip(),
+        required=_("tên lớp hoặc ngày khai giảng khác"),
+        field="name",
     )
+    same = TrainingClass.objects.filter(
+        organiser=organiser, kind=kind, name=name.strip(), start_date=start_date
+    )
+    if same.exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            training_class = TrainingClass.objects.create(
+                kind=kind,
+                name=name.strip(),
+                organiser=organiser,
+                start_date=start_date,
+                end_date=end_date,
+            )
+    except IntegrityError as exc:  # the same class created at the same moment
+        raise duplicate from exc
     record(
         actor=actor,
         action="training.training_class.created",

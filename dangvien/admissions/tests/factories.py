@@ -35,12 +35,14 @@ def make_officials(cell: Any, count: int) -> list[Any]:
 
 
 def make_certificate(person: Any, organiser: Any, day: dt.date, number: str = "GCN-1") -> Any:
-    training_class = TrainingClass.objects.create(
+    # one class per organiser, name and opening day (unique_training_class): certificates of
+    # the same day are of the same class
+    training_class, _created = TrainingClass.objects.get_or_create(
         kind=TrainingClass.Kind.AWARENESS,
         name=f"Lớp nhận thức {day:%m/%Y}",
         organiser=organiser,
         start_date=day - dt.timedelta(days=5),
-        end_date=day,
+        defaults={"end_date": day},
     )
     return Enrolment.objects.create(
         training_class=training_class,

@@ -54,12 +54,12 @@ def make_certificate(membership: Membership, *, on: dt.date) -> Any:
     """A completed new-member class for the member (training app tables)."""
     from dangvien.training.models import Enrolment, TrainingClass
 
-    training_class = TrainingClass.objects.create(
+    training_class, _created = TrainingClass.objects.get_or_create(
         kind=TrainingClass.Kind.NEW_MEMBER,
         name="Lớp đảng viên mới",
         organiser=membership.organisation,
         start_date=on - dt.timedelta(days=5),
-        end_date=on,
+        defaults={"end_date": on},
     )
     return Enrolment.objects.create(
         training_class=training_class,

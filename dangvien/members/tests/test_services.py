@@ -362,6 +362,39 @@ def test_card_number_used_twice_is_refused(persona_tree, region_officer):
     assert not PartyCard.objects.filter(membership=second).exists()
 
 
+@time_machine.travel(dt.date(2025, 12, 1))
+def test_the_same_reissue_sent_twice_makes_one_card(persona_tree, region_officer):
+    member = make_member(persona_tree.branch)
+    services.issue_card(
+        member, number="01000123", decision_date=dt.date(2025, 10, 1), actor=region_officer
+    )
+    reissue = {
+        "number": "01000123",
+        "reason": CardReason.LOST,
+        "decision_number": "15-QĐ/HU",
+        "decision_date": dt.date(2025, 11, 20),
+        "actor": region_officer,
+    }
+    services.issue_card(member, **reissue)
+    with pytest.raises(DomainError) as caught:
+        services.issue_card(member, **reissue)  # a double click
+    assert caught.value.rule == "card_issue_repeated"
+    assert caught.value.message == (
+        "Thẻ số 01000123 đã được cấp theo quyết định 15-QĐ/HU ngày 20/11/2025; yêu cầu gửi "
+        "lặp lại không cấp thêm thẻ."
+    )
+    # a later decision reissues again (same number: a reissued card keeps it)
+    services.issue_card(
+        member, **{**reissue, "decision_number": "16-QĐ/HU", "decision_date": dt.date(2025, 11, 25)}
+    )
+    cards = PartyCard.objects.filter(membership=member).order_by("pk")
+    assert [(c.decision_number, c.replaced_on) for c in cards] == [
+        ("", dt.date(2025, 11, 20)),
+        ("15-QĐ/HU", dt.date(2025, 11, 25)),
+        ("16-QĐ/HU", None),
+    ]
+
+
 def test_card_only_for_official_members(probationer, region_officer):
     with pytest.raises(DomainError) as caught:
         services.issue_card(

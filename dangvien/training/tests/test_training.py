@@ -168,3 +168,30 @@ def test_class_list_filters_by_kind_on_the_page_and_the_api(client_for, klass):
     bad = client.get("/api/v1/training/classes?kind=bogus")
     assert bad.status_code == 400
     assert bad.json()["detail"].startswith("Bộ lọc không hợp lệ: Loại lớp: ")
+
+
+def test_the_same_class_created_twice_is_refused(persona_tree, klass):
+    with pytest.raises(DomainError) as caught:
+        services.create_class(
+            kind="awareness",
+            name=" Lớp nhận thức khóa 3 ",
+            organiser=persona_tree.commune_north,
+            start_date=D(2026, 6, 1),
+            end_date=D(2026, 6, 5),
+            actor=persona_tree.users["national_admin"],
+        )
+    assert caught.value.rule == "unique_training_class"
+    assert caught.value.message == (
+        "Đảng bộ xã Bắc Một đã có lớp «Lớp nhận thức khóa 3» khai giảng ngày 01/06/2026."
+    )
+    assert TrainingClass.objects.count() == 1
+    # another opening day is another class
+    services.create_class(
+        kind="awareness",
+        name="Lớp nhận thức khóa 3",
+        organiser=persona_tree.commune_north,
+        start_date=D(2026, 6, 8),
+        end_date=D(2026, 6, 12),
+        actor=persona_tree.users["national_admin"],
+    )
+    assert TrainingClass.objects.count() == 2
