@@ -30,6 +30,7 @@ from dangvien.admissions.tables import DossierTable
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can
 from dangvien.core.worklist import collect
 from dangvien.organisations.models import Organisation
@@ -304,9 +305,7 @@ def dossier_helper(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def outstanding_list(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = Organisation.objects.visible_to(request.user).filter(pk=org_pk).first()
-    if organisation is None:
-        raise Http404("organisation")
+    organisation = get_visible_or_404(Organisation, request.user, org_pk)
     dossiers = selectors.list_outstanding(user=request.user, organisation=organisation)
     return render(
         request,

@@ -767,6 +767,15 @@ def assign_helper(
             required=MemberStatus.OFFICIAL.label,
             field="helper",
         )
+    if helper.organisation_id != membership.organisation_id:
+        raise DomainError(
+            _("Người giúp đỡ phải là đảng viên chính thức của chi bộ %(cell)s.")
+            % {"cell": membership.organisation},
+            rule="helper_same_cell",
+            found=_("đảng viên của chi bộ khác"),
+            required=str(membership.organisation),
+            field="helper",
+        )
     if membership.ceremony_date and start_date < membership.ceremony_date:
         raise DomainError(
             _("Ngày phân công (%(s)s) trước ngày kết nạp (%(c)s).")

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from dangvien.core.lookup import valid_id
 from dangvien.core.scoping import can
 from dangvien.people.models import Person
 
@@ -13,7 +14,7 @@ def get_person_for_user(user: Any, pk: int, *, action: str = "person.view") -> P
     person = (
         Person.objects.visible_to(user)
         .select_related("organisation", "ethnic_group", "religion", "occupation")
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if person is None:

@@ -144,8 +144,8 @@ PERMISSIONS = [
     Operation("GET /api/v1/admissions/worklist", answers(200, anonymous=401)),
     Operation(
         "POST /api/v1/admissions/",
-        # outside their reach the cell is refused as a field error (400)
-        by_role(201, who=CHANGERS, outsider=400, anonymous=401),
+        # outside their reach the cell is not found (core.lookup), like one that does not exist
+        by_role(201, who=CHANGERS, anonymous=401),
         payload=lambda w: {
             "person_id": w.admission_candidate.pk,
             "organisation_id": w.tree.branch.pk,

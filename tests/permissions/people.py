@@ -88,8 +88,8 @@ PERMISSIONS = [
     ),
     Operation(
         "POST /api/v1/people/",
-        # outside their reach the organisation is refused as a field error (400)
-        by_role(201, who=CHANGERS, denied=400, outsider=400, anonymous=401),
+        # outside their reach the organisation is not found (core.lookup)
+        by_role(201, who=CHANGERS, denied=400, anonymous=401),
         payload=_payload,
     ),
     Operation(

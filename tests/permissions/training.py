@@ -92,8 +92,8 @@ PERMISSIONS = [
     Operation("GET /api/v1/training/classes", answers(200, anonymous=401)),
     Operation(
         "POST /api/v1/training/classes",
-        # outside their reach the organiser is refused as a field error (400)
-        by_role(201, who=TRAINERS, outsider=400, anonymous=401),
+        # outside their reach the organiser is not found (core.lookup)
+        by_role(201, who=TRAINERS, anonymous=401),
         payload=lambda w: _new_class(w, page=False),
     ),
     Operation(

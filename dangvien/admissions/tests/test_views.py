@@ -307,7 +307,8 @@ def test_api_open_dossier_and_stop(client_for, persona_tree):
         ),
         content_type="application/json",
     )
-    assert response.status_code == 400
+    # the cell is out of the outsider's scope: 404, as for a cell that does not exist
+    assert response.status_code == 404
     assert Dossier.objects.filter(person=person).count() == 1
 
 
