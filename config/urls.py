@@ -23,3 +23,5 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "dangvien.core.errorpages.forbidden"

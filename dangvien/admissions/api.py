@@ -216,8 +216,7 @@ def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
 def record_step(request: HttpRequest, dossier_id: int, payload: DossierStepIn) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id)
     stage = payload.stage.value
-    if not can(request.user, services.action_for(stage), dossier.organisation):
-        raise PermissionDenied(services.action_for(stage))
+    services.check_step_authority(request.user, stage, dossier.organisation)
     enrolment = None
     if payload.enrolment_id is not None:
         from dangvien.training.models import Enrolment

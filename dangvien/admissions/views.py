@@ -185,8 +185,7 @@ def dossier_step(request: HttpRequest, pk: int) -> HttpResponse:
     stage = request.POST.get("stage") or services.next_stage(dossier)
     if stage not in Stage.values:
         raise Http404("stage")
-    if not can(request.user, services.action_for(stage), dossier.organisation):
-        raise PermissionDenied(services.action_for(stage))
+    services.check_step_authority(request.user, stage, dossier.organisation)
     form = StepForm(request.POST, user=request.user, stage=stage)
     if form.is_valid():
         try:

@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from dangvien.api.auth import SessionAuth, TokenAuth
 from dangvien.api.routers import ROUTERS
-from dangvien.core.errors import DomainError
+from dangvien.core.errors import DomainError, Forbidden
 
 api = NinjaAPI(
     title="dangvien API",
@@ -75,6 +75,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    if isinstance(exc, Forbidden):
+        body = {"detail": exc.message, "errors": [], **exc.as_dict()}
+        return api.create_response(request, body, status=403)
     return api.create_response(
         request,
         {

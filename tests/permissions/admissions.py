@@ -22,6 +22,9 @@ NORTH = (
 )
 # dossier.change on the north branch CB01
 CHANGERS = ("national_admin", "region_officer", "grassroots_office", "branch_secretary")
+# dossier.committee on CB01: the grassroots committee's steps (verification, its vote); the
+# cell secretary records the cell's steps only (step authority, docs/permissions.md)
+COMMITTEE = ("national_admin", "region_officer", "grassroots_office")
 # dossier.decide on CB01 (decision step, extensions)
 DECIDERS = ("national_admin", "region_officer")
 POST_ONLY = by_role(405, who=NORTH, denied=405, outsider=405)
@@ -98,7 +101,7 @@ PERMISSIONS = [
     Page(
         "admissions:dossier-step",
         get=POST_ONLY,
-        post=by_role(302, who=CHANGERS),
+        post=by_role(302, who=COMMITTEE),
         kwargs=_dossier,
         data=lambda w: {"stage": "verification", "date": _vn(_today()), "document_number": "2"},
     ),
@@ -159,7 +162,7 @@ PERMISSIONS = [
     ),
     Operation(
         "POST /api/v1/admissions/{dossier_id}/steps",
-        by_role(201, who=CHANGERS, anonymous=401),
+        by_role(201, who=COMMITTEE, anonymous=401),
         params=_api_dossier,
         payload=lambda w: {
             "stage": "verification",

@@ -106,7 +106,7 @@ def test_official_date_is_the_end_of_the_twelve_months_even_with_a_november_deci
         probationer,
         stage=RecognitionStage.GRASSROOTS_RESOLUTION,
         date=dt.date(2025, 10, 20),
-        actor=branch_secretary,
+        actor=region_officer,
     )
     # when the superior committee decides in November
     member = services.recognise_official(
@@ -174,7 +174,7 @@ def test_one_vote_of_three_fails_and_the_member_can_be_removed_with_a_reason(
             probationer,
             stage=RecognitionStage.GRASSROOTS_RESOLUTION,
             date=dt.date(2025, 10, 5),
-            actor=branch_secretary,
+            actor=region_officer,
         )
     with pytest.raises(DomainError, match="lý do"):
         services.remove_probationary(
