@@ -25,3 +25,5 @@ urlpatterns = [
 ]
 
 handler403 = "dangvien.core.errorpages.forbidden"
+handler404 = "dangvien.core.errorpages.not_found"
+handler500 = "dangvien.core.errorpages.server_error"
