@@ -47,6 +47,7 @@ from dangvien.members.models import (
     ResidenceLink,
     Transfer,
 )
+from dangvien.people.services import follow_membership
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
@@ -1496,6 +1497,13 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: Any) -
     transfer.confirmed_by = actor
     transfer.save(update_fields=["status", "confirmed_on", "confirmed_by"])
     if transfer.kind == TransferKind.OFFICIAL:
+        # the person's record moves with the membership: the old cell no longer reads it
+        follow_membership(
+            membership.person,
+            organisation=transfer.to_organisation,
+            actor=actor,
+            reason="members.transfer.confirmed",
+        )
         open_residence_requirement(
             membership, organisation=transfer.to_organisation, since=confirmed_on, actor=actor
         )
