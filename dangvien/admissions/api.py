@@ -173,7 +173,7 @@ def list_dossiers(
     return filterset.strict_qs(not_found=("organisation",))
 
 
-@router.get("/worklist", response=list[WorkItemOut])
+@router.get("/worklist", response={200: list[WorkItemOut], **ERROR_RESPONSES})
 def worklist(request: HttpRequest) -> list[dict[str, Any]]:
     today = timezone.localdate()
     return [

@@ -267,7 +267,7 @@ def list_members(request: HttpRequest) -> Any:
     return MemberFilterSet(request.GET, user=request.user, request=request).strict_qs()
 
 
-@router.get("/transfers", response=list[TransferOut])
+@router.get("/transfers", response={200: list[TransferOut], **ERROR_RESPONSES})
 @paginated(default_limit=100)
 def list_transfers(request: HttpRequest, direction: str = "", status: str = "") -> Any:
     return selectors.list_transfers(user=request.user, direction=direction, status=status)
