@@ -65,3 +65,42 @@ def test_api_and_views_resolve_received_ids_through_the_scoped_lookup() -> None:
             if UNSCOPED_LOOKUP.search(line):
                 offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+# choices of a row anywhere in the country, on purpose (a transfer's receiving cell)
+DESTINATION_FIELDS = {("dangvien.members.forms.TransferStartForm", "to_organisation")}
+
+
+def test_form_choices_of_scoped_rows_use_the_scoped_lookup() -> None:
+    """A form's choice of a person, member, organisation… is a ``ScopedModelChoiceField``:
+    the posted id goes through ``core.lookup`` like the API's (out of scope: 404)."""
+    import importlib
+    import inspect
+
+    from django import forms
+
+    from dangvien.core.forms import ScopedModelChoiceField, ScopedModelMultipleChoiceField
+
+    offenders = []
+    for label in _project_apps():
+        try:
+            module = importlib.import_module(f"dangvien.{label}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, form in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
+                continue
+            for field_name, field in form.base_fields.items():  # type: ignore[attr-defined]
+                if not isinstance(field, forms.ModelChoiceField):
+                    continue
+                scoped_model = hasattr(field.queryset.model._default_manager, "visible_to")
+                key = (f"{module.__name__}.{name}", field_name)
+                if (
+                    scoped_model
+                    and key not in DESTINATION_FIELDS
+                    and not isinstance(
+                        field, ScopedModelChoiceField | ScopedModelMultipleChoiceField
+                    )
+                ):
+                    offenders.append(".".join(key))
+    assert offenders == []

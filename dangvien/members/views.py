@@ -146,7 +146,9 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can(request.user, "member.change", org),
             "can_decide": can(request.user, "member.decide", org),
             "is_probationary": membership.status == MemberStatus.PROBATIONARY,
-            "helper_form": member_forms.HelperForm(membership=membership, auto_id="helper-%s"),
+            "helper_form": member_forms.HelperForm(
+                membership=membership, user=request.user, auto_id="helper-%s"
+            ),
             "step_form": member_forms.RecognitionStepForm(auto_id="step-%s"),
             "decision_form": member_forms.RecognitionDecisionForm(auto_id="decision-%s"),
             "removal_form": member_forms.RemovalForm(auto_id="removal-%s"),
@@ -237,7 +239,8 @@ def _member_action(
     **form_kwargs: Any,
 ) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk, action=action)
-    kwargs: dict[str, Any] = dict.fromkeys(form_kwargs, membership)
+    # form_kwargs name what the form takes: the membership, the user (scoped choices)
+    kwargs: dict[str, Any] = {k: request.user if k == "user" else membership for k in form_kwargs}
     form = form_class(request.POST, **kwargs)
     _run(request, form, lambda data: call(membership, data), success)
     return redirect(back, pk=membership.pk)
@@ -268,6 +271,7 @@ def helper_assign(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã phân công người giúp đỡ."),
         "members:member-probation",
         membership=True,
+        user=True,
     )
 
 
