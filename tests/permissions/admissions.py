@@ -82,10 +82,10 @@ PERMISSIONS = [
     Page(
         "admissions:dossier-create",
         # Every role may open the form; the person and cell lists only offer what the reader
-        # sees. Outsiders do not see the CB01 candidate: the form refuses it (200 with an
-        # error) and nothing is written; readers without dossier.change get 403.
+        # sees. Outsiders do not see the CB01 candidate: its posted id is a 404 (core.lookup,
+        # as on the API) and nothing is written; readers without dossier.change get 403.
         get=answers(200, anonymous=LOGIN),
-        post=by_role(302, who=CHANGERS, outsider=200),
+        post=by_role(302, who=CHANGERS, outsider=404),
         data=lambda w: {
             "person": w.admission_candidate.pk,
             "organisation": w.tree.branch.pk,

@@ -55,10 +55,10 @@ PERMISSIONS = [
     Page(
         "people:person-create",
         # Every role may open the form; the organisation list offers only where the
-        # reader may add people. Outsiders may not add to the north branch: the form
-        # refuses the organisation (200 with an error) and nothing is written.
+        # reader may add people. The north branch is out of the outsider's scope: the posted
+        # id goes through core.lookup (404, as on the API) and nothing is written.
         get=answers(200, anonymous=LOGIN),
-        post=by_role(302, who=CHANGERS, denied=200, outsider=200),
+        post=by_role(302, who=CHANGERS, denied=200, outsider=404),
         data=_form,
     ),
     Page(

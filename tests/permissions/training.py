@@ -69,9 +69,9 @@ PERMISSIONS = [
     Page(
         "training:class-create",
         # Every role may open the form (organisers offered: what the reader sees). The
-        # outsider does not see CB01: the form refuses it (200 with an error), nothing written.
+        # outsider does not see CB01: its posted id is a 404 (core.lookup), nothing written.
         get=answers(200, anonymous=LOGIN),
-        post=by_role(302, who=TRAINERS, outsider=200),
+        post=by_role(302, who=TRAINERS, outsider=404),
         data=lambda w: _new_class(w, page=True),
     ),
     Page("training:class-detail", get=by_role(200, who=NORTH), kwargs=_class),
