@@ -23,3 +23,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "dangvien.core.errorpages.forbidden"
+handler404 = "dangvien.core.errorpages.not_found"
+handler500 = "dangvien.core.errorpages.server_error"

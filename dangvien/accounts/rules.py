@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from dangvien.accounts.choices import Role
+from dangvien.core.errors import Forbidden
 
 READ_ACTIONS = frozenset(
     {
@@ -30,8 +33,10 @@ ALL_WRITE_ACTIONS = frozenset(
         "person.change",
         "person.reveal_sensitive",
         "dossier.change",
+        "dossier.committee",
         "dossier.decide",
         "member.change",
+        "member.committee",
         "member.decide",
         "training.change",
         "target.change",
@@ -51,8 +56,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         "person.change",
         "person.reveal_sensitive",
         "dossier.change",
+        "dossier.committee",
         "dossier.decide",
         "member.change",
+        "member.committee",
         "member.decide",
         "training.change",
         "target.change",
@@ -64,7 +71,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         "person.change",
         "person.reveal_sensitive",
         "dossier.change",
+        "dossier.committee",
         "member.change",
+        "member.committee",
         "training.change",
         "import.run",
         "export.run",
@@ -79,6 +88,24 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 def role_allows(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def roles_allowed(action: str) -> list[str]:
+    """The roles whose table holds ``action``, in the order of ``Role`` (for refusals)."""
+    return [role for role in Role if role_allows(role, action)]
+
+
+def role_labels(roles: Any) -> str:
+    return " / ".join(str(Role(role).label) for role in roles)
+
+
+def roles_on(user: Any, organisation: Any) -> list[str]:
+    """The roles the user holds on ``organisation`` (through an assignment above it)."""
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return []
+    from dangvien.accounts.scope import assignments
+
+    return sorted({role for role, path in assignments(user) if organisation.path.startswith(path)})
 
 
 def can(user: Any, action: str, organisation: Any) -> bool:
@@ -105,3 +132,24 @@ def can_anywhere(user: Any, action: str) -> bool:
     from dangvien.accounts.scope import assignments
 
     return any(role_allows(role, action) for role, _path in assignments(user))
+
+
+def require_step_authority(user: Any, action: str, organisation: Any, *, step: str) -> None:
+    """Step authority: refuse with a 403 (``Forbidden``) naming the step, the user's role on
+    ``organisation`` and the roles that record it, unless the user may ``action`` there. The
+    step → action tables are in the services that record the steps (admissions'
+    ``STAGE_ACTIONS``, members' ``RECOGNITION_ACTIONS``)."""
+    if can(user, action, organisation):
+        return
+    found = role_labels(roles_on(user, organisation)) or gettext("không có vai trò tại đây")
+    required = role_labels(roles_allowed(action))
+    raise Forbidden(
+        gettext(
+            "Bước «%(step)s» do %(required)s ghi; "
+            "vai trò của bạn (%(found)s) không được ghi bước này."
+        )
+        % {"step": step, "required": required, "found": found},
+        rule="step_authority",
+        found=found,
+        required=required,
+    )

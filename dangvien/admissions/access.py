@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvien.admissions.models import Dossier
+from dangvien.core.lookup import valid_id
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
 
@@ -12,7 +13,7 @@ def get_dossier_for_user(user: AnyUser, pk: int, *, action: str = "dossier.view"
     dossier = (
         Dossier.objects.visible_to(user)
         .select_related("person", "organisation", "enrolment__training_class")
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if dossier is None:

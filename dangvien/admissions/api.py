@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from dangvien.admissions import services
@@ -17,7 +16,7 @@ from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.models import Approval, Dossier, FailedVote
 from dangvien.core.api import ERROR_RESPONSES
-from dangvien.core.errors import DomainError
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
@@ -44,7 +43,7 @@ class DossierOut(Schema):
     extension_working_days: int | None
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
     id: int
     stage: str
     date: dt.date
@@ -69,7 +68,7 @@ class FailedVoteOut(Schema):
 
 
 class DossierDetailOut(DossierOut):
-    steps: list[StepOut]
+    steps: list[DossierStepOut]
     failed_votes: list[FailedVoteOut]
 
     @staticmethod
@@ -84,7 +83,7 @@ class DossierDetailOut(DossierOut):
 class StepResultOut(Schema):
     passed: bool
     stage: str
-    step: StepOut | None = None
+    step: DossierStepOut | None = None
     failed_vote: FailedVoteOut | None = None
     dossier: DossierOut
 
@@ -104,7 +103,7 @@ class IntroducerIn(Schema):
     replacement: bool = False
 
 
-class StepIn(Schema):
+class DossierStepIn(Schema):
     stage: Stage
     date: dt.date
     document_number: str = Field("", max_length=64)
@@ -138,7 +137,7 @@ class ExtensionIn(Schema):
     date: dt.date
 
 
-class HelperIn(Schema):
+class DossierHelperIn(Schema):
     person_id: int
     date: dt.date
 
@@ -156,10 +155,7 @@ class WorkItemOut(Schema):
 def _person(request: HttpRequest, pk: int, field: str) -> Any:
     from dangvien.people.models import Person
 
-    person = Person.objects.visible_to(request.user).filter(pk=pk).first()
-    if person is None:
-        raise DomainError(_("Người này không tồn tại hoặc nằm ngoài phạm vi của bạn."), field=field)
-    return person
+    return get_visible_or_404(Person, request.user, pk, what=field)
 
 
 @router.get("/", response={200: list[DossierOut], **ERROR_RESPONSES})
@@ -178,7 +174,7 @@ def list_dossiers(
     return filterset.strict_qs(not_found=("organisation",))
 
 
-@router.get("/worklist", response=list[WorkItemOut])
+@router.get("/worklist", response={200: list[WorkItemOut], **ERROR_RESPONSES})
 def worklist(request: HttpRequest) -> list[dict[str, Any]]:
     today = timezone.localdate()
     return [
@@ -197,13 +193,7 @@ def worklist(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/", response={201: DossierOut, **ERROR_RESPONSES})
 def open_dossier(request: AuthenticatedHttpRequest, payload: DossierIn) -> tuple[int, Dossier]:
-    organisation = (
-        Organisation.objects.visible_to(request.user).filter(pk=payload.organisation_id).first()
-    )
-    if organisation is None:
-        raise DomainError(
-            _("Chi bộ không tồn tại hoặc nằm ngoài phạm vi của bạn."), field="organisation_id"
-        )
+    organisation = get_visible_or_404(Organisation, request.user, payload.organisation_id)
     if not can(request.user, "dossier.change", organisation):
         raise PermissionDenied("dossier.change")
     dossier = services.open_dossier(
@@ -225,19 +215,19 @@ def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
 
 @router.post("/{int:dossier_id}/steps", response={201: StepResultOut, **ERROR_RESPONSES})
 def record_step(
-    request: AuthenticatedHttpRequest, dossier_id: int, payload: StepIn
+    request: AuthenticatedHttpRequest, dossier_id: int, payload: DossierStepIn
 ) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id)
     stage = payload.stage.value
-    if not can(request.user, services.action_for(stage), dossier.organisation):
-        raise PermissionDenied(services.action_for(stage))
+    services.check_step_authority(request.user, stage, dossier.organisation)
     enrolment = None
     if payload.enrolment_id is not None:
         from dangvien.training.models import Enrolment
 
-        enrolment = Enrolment.objects.filter(pk=payload.enrolment_id, person=dossier.person).first()
-        if enrolment is None:
-            raise DomainError(_("Giấy chứng nhận không thuộc người này."), field="enrolment_id")
+        # an enrolment has no scope of its own: it is reached through the dossier's person
+        enrolment = get_visible_or_404(
+            Enrolment.objects.filter(person=dossier.person), request.user, payload.enrolment_id
+        )
     result = services.record_step(
         dossier,
         stage=stage,
@@ -312,7 +302,7 @@ def record_extension(
 
 @router.post("/{int:dossier_id}/helpers", response={201: DossierOut, **ERROR_RESPONSES})
 def assign_helper(
-    request: AuthenticatedHttpRequest, dossier_id: int, payload: HelperIn
+    request: AuthenticatedHttpRequest, dossier_id: int, payload: DossierHelperIn
 ) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id, action="dossier.change")
     services.assign_helper(

@@ -33,4 +33,5 @@ class AdmissionsConfig(AppConfig):
             label=_("Đối tượng kết nạp đang xét"),
             rows=lambda: Dossier.objects.filter(status="open"),
             in_tree=True,
+            live=True,
         )

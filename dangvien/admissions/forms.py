@@ -5,7 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import set_queryset, show_only
+from dangvien.core.forms import (
+    ScopedModelChoiceField,
+    ScopedModelMultipleChoiceField,
+    set_queryset,
+    show_only,
+)
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 
@@ -41,11 +46,11 @@ def _offer_nearby(field: forms.Field, members: Any, near: Organisation | None) -
 class DossierCreateForm(forms.Form):
     """Put a person on a cell's outstanding list (opens a dossier)."""
 
-    person = forms.ModelChoiceField(label=_("Quần chúng"), queryset=Person.objects.none())
-    organisation = forms.ModelChoiceField(label=_("Chi bộ"), queryset=Organisation.objects.none())
+    person = ScopedModelChoiceField(label=_("Quần chúng"), queryset=Person.objects.none())
+    organisation = ScopedModelChoiceField(label=_("Chi bộ"), queryset=Organisation.objects.none())
     date = _date_field(_("Ngày chi bộ đưa vào danh sách"))
     document_number = forms.CharField(label=_("Số biên bản, nghị quyết"), required=False)
-    helpers = forms.ModelMultipleChoiceField(
+    helpers = ScopedModelMultipleChoiceField(
         label=_("Đảng viên chính thức giúp đỡ"),
         queryset=Person.objects.none(),
         required=False,
@@ -62,9 +67,12 @@ class DossierCreateForm(forms.Form):
             .filter(membership__isnull=True)
             .exclude(dossiers__status="open")
             .order_by("full_name_folded", "pk"),
+            user=user,
         )
-        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user).cells())
-        set_queryset(self.fields["helpers"], _official_members(user))
+        set_queryset(
+            self.fields["organisation"], Organisation.objects.visible_to(user).cells(), user=user
+        )
+        set_queryset(self.fields["helpers"], _official_members(user), user=user)
 
 
 class StepForm(forms.Form):
@@ -82,7 +90,7 @@ class StepForm(forms.Form):
         required=False,
         max_length=200,
     )
-    introducer_1 = forms.ModelChoiceField(
+    introducer_1 = ScopedModelChoiceField(
         label=_("Người giới thiệu 1"), queryset=Person.objects.none(), required=False
     )
     months_1 = forms.IntegerField(
@@ -91,7 +99,7 @@ class StepForm(forms.Form):
     replacement_1 = forms.BooleanField(
         label=_("Người 1 là người giới thiệu thay thế"), required=False
     )
-    introducer_2 = forms.ModelChoiceField(
+    introducer_2 = ScopedModelChoiceField(
         label=_("Người giới thiệu 2"), queryset=Person.objects.none(), required=False
     )
     months_2 = forms.IntegerField(
@@ -101,7 +109,7 @@ class StepForm(forms.Form):
         label=_("Người 2 là người giới thiệu thay thế"), required=False
     )
     received_on = _date_field(_("Ngày chi bộ nhận quyết định"), required=False)
-    helper = forms.ModelChoiceField(
+    helper = ScopedModelChoiceField(
         label=_("Đảng viên giúp đỡ đảng viên dự bị"), queryset=Person.objects.none(), required=False
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.TextInput())
@@ -154,7 +162,7 @@ class StepForm(forms.Form):
         members = _official_members(user)
         for name in ("introducer_1", "introducer_2", "helper"):
             if name in self.fields:
-                set_queryset(self.fields[name], members)
+                set_queryset(self.fields[name], members, user=user)
                 _offer_nearby(self.fields[name], members, near)
         if stage in ("cell_vote", "grassroots_vote"):
             self.fields["votes_for"].required = True
@@ -213,7 +221,7 @@ class ExtensionForm(forms.Form):
 
 
 class HelperForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Đảng viên giúp đỡ"), queryset=Person.objects.none())
+    person = ScopedModelChoiceField(label=_("Đảng viên giúp đỡ"), queryset=Person.objects.none())
     date = _date_field(_("Ngày phân công"))
 
     def __init__(
@@ -221,5 +229,5 @@ class HelperForm(forms.Form):
     ) -> None:
         super().__init__(data, **kwargs)
         members = _official_members(user)
-        set_queryset(self.fields["person"], members)
+        set_queryset(self.fields["person"], members, user=user)
         _offer_nearby(self.fields["person"], members, near)

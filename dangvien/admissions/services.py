@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from dangvien.accounts.rules import require_step_authority
 from dangvien.admissions import eligibility as el
 from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
 from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
@@ -32,7 +33,23 @@ if TYPE_CHECKING:
     from dangvien.training.models import Enrolment
 
 VOTE_STAGES = {Stage.CELL_VOTE, Stage.GRASSROOTS_VOTE}
-DECIDE_STAGES = {Stage.DECISION}
+
+# Step authority: the action (accounts.rules.ROLE_ACTIONS says which roles hold it) needed to
+# record each stage. The cell records its own meetings and papers; the grassroots committee
+# (its office) verifies the background and reviews; the deciding bodies decide.
+STAGE_ACTIONS: dict[str, str] = {
+    Stage.OUTSTANDING: "dossier.change",
+    Stage.CLASS: "dossier.change",
+    Stage.APPLICATION: "dossier.change",
+    Stage.VERIFICATION: "dossier.committee",
+    Stage.INTRODUCTION: "dossier.change",
+    Stage.OPINIONS: "dossier.change",
+    Stage.CELL_VOTE: "dossier.change",
+    Stage.GRASSROOTS_VOTE: "dossier.committee",
+    Stage.DECISION: "dossier.decide",
+    Stage.CEREMONY: "dossier.change",
+}
+DECIDE_STAGES = {stage for stage, action in STAGE_ACTIONS.items() if action == "dossier.decide"}
 
 
 def _today() -> dt.date:
@@ -56,7 +73,14 @@ def next_stage(dossier: Dossier) -> str | None:
 
 
 def action_for(stage: str) -> str:
-    return "dossier.decide" if stage in DECIDE_STAGES else "dossier.change"
+    return STAGE_ACTIONS.get(stage, "dossier.change")
+
+
+def check_step_authority(actor: Any, stage: str, organisation: Any) -> None:
+    """Refuse (403, ``Forbidden`` naming the step, the caller's role and the roles required)
+    when the actor's role may not record ``stage`` for a dossier of ``organisation``."""
+    label = stage_label(stage) if stage in Stage.values else stage
+    require_step_authority(actor, action_for(stage), organisation, step=label)
 
 
 def official_on(person: Person, day: dt.date) -> bool:
@@ -754,7 +778,7 @@ def record_step(
     The common part (permission, row lock, order and date, rule set, step row, dossier stage,
     audit, deadline) is here; each stage's own rules are its entry in ``STAGE_CHECKS`` and, for
     what follows the step row, ``STAGE_EFFECTS``."""
-    _require(actor, action_for(stage), dossier.organisation)
+    check_step_authority(actor, stage, dossier.organisation)
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("person", "organisation", "enrolment")

@@ -35,6 +35,7 @@ from dangvien.admissions.tables import DossierTable
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.core.worklist import collect
@@ -190,8 +191,7 @@ def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stage = request.POST.get("stage") or services.next_stage(dossier)
     if stage not in Stage.values:
         raise Http404("stage")
-    if not can(request.user, services.action_for(stage), dossier.organisation):
-        raise PermissionDenied(services.action_for(stage))
+    services.check_step_authority(request.user, stage, dossier.organisation)
     form = StepForm(request.POST, user=request.user, stage=stage, near=dossier.organisation)
     if form.is_valid():
         try:
@@ -304,9 +304,7 @@ dossier_helper = _dossier_action_view(
 
 @login_required
 def outstanding_list(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = Organisation.objects.visible_to(request.user).filter(pk=org_pk).first()
-    if organisation is None:
-        raise Http404("organisation")
+    organisation = get_visible_or_404(Organisation, request.user, org_pk)
     dossiers = selectors.list_outstanding(user=request.user, organisation=organisation)
     return render(
         request,

@@ -6,9 +6,11 @@ Errors have one shape: ``{"detail": "<Vietnamese message>", "errors": [{"field",
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
@@ -16,7 +18,9 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from dangvien.api.auth import SessionAuth, TokenAuth
 from dangvien.api.routers import ROUTERS
-from dangvien.core.errors import DomainError
+from dangvien.core.errors import DomainError, Forbidden
+
+logger = logging.getLogger("dangvien.api")
 
 api = NinjaAPI(
     title="dangvien API",
@@ -75,6 +79,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    if isinstance(exc, Forbidden):
+        body = {"detail": exc.message, "errors": [], **exc.as_dict()}
+        return api.create_response(request, body, status=403)
     return api.create_response(
         request,
         {
@@ -82,6 +89,35 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
             "errors": [],
         },
         status=403,
+    )
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A database constraint refused the write (the service's transaction is rolled back):
+    the input conflicts with a row (a race between two identical requests, a value the checks
+    above the database missed). Logged, answered 400 in the common shape."""
+    logger.warning("integrity error on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(
+        request,
+        {
+            "detail": gettext("Dữ liệu gửi lên mâu thuẫn với dữ liệu đã có; không có gì thay đổi."),
+            "errors": [],
+            "rule": "database_constraint",
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else is a bug: logged with its traceback, answered 500 in the common shape
+    (never Django's HTML page)."""
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        {"detail": gettext("Lỗi máy chủ; thao tác không được thực hiện."), "errors": []},
+        status=500,
     )
 
 
@@ -105,5 +141,11 @@ def _vietnamese_validation_message(error: dict[str, Any]) -> str:
         "model_attributes_type": gettext("Nội dung phải là một đối tượng JSON."),
         "dict_type": gettext("Nội dung phải là một đối tượng JSON."),
         "string_type": gettext("Phải là chuỗi ký tự."),
+        "extra_forbidden": gettext("Trường này không được gửi cho thao tác này."),
+        "int_from_float": gettext("Phải là số nguyên."),
+        "float_parsing": gettext("Phải là số."),
+        "bool_type": gettext("Phải là true hoặc false."),
+        "list_type": gettext("Phải là một danh sách."),
+        "date_from_datetime_inexact": gettext("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
     }
     return messages.get(kind, gettext("Giá trị không hợp lệ."))

@@ -8,13 +8,51 @@ from typing import Any
 from django import forms
 
 from dangvien.core.errors import DomainError
+from dangvien.core.lookup import get_visible_or_404
 
 
-def set_queryset(field: forms.Field, queryset: Any) -> None:
-    """Narrow a model-choice field to a (scoped) queryset."""
+class ScopedModelChoiceField(forms.ModelChoiceField):
+    """A choice of a row the user must be able to see. The id posted goes through
+    ``core.lookup.get_visible_or_404`` (the same lookup as the API): out of the user's scope
+    is a 404 that reveals nothing; in scope but not among the choices (not eligible) is the
+    field's usual error. ``set_queryset(field, queryset, user=…)`` gives it its user."""
+
+    scope_user: Any = None
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            self._check_scope(value)
+        return super().to_python(value)
+
+    def _check_scope(self, value: Any) -> None:
+        if self.scope_user is None:
+            raise TypeError(f"{self!r}: set_queryset(..., user=) was not called")
+        get_visible_or_404(self.queryset.model, self.scope_user, value)  # type: ignore[union-attr]
+
+
+class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows the user must be able to see (see ``ScopedModelChoiceField``)."""
+
+    scope_user: Any = None
+
+    def _check_values(self, value: Any) -> Any:
+        if self.scope_user is None:
+            raise TypeError(f"{self!r}: set_queryset(..., user=) was not called")
+        for pk in value:
+            get_visible_or_404(self.queryset.model, self.scope_user, pk)  # type: ignore[union-attr]
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+def set_queryset(field: forms.Field, queryset: Any, *, user: Any = None) -> None:
+    """Narrow a model-choice field to a (scoped) queryset; a scoped field also gets the user
+    whose scope every posted id is checked against."""
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{field!r} is not a model choice field")
     field.queryset = queryset
+    if isinstance(field, ScopedModelChoiceField | ScopedModelMultipleChoiceField):
+        if user is None:
+            raise TypeError(f"{field!r} is scoped: pass user=")
+        field.scope_user = user
 
 
 def show_only(field: forms.Field, queryset: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from dangvien.core.lookup import valid_id
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
 from dangvien.members.models import Membership, PartyCard, ResidenceLink, Transfer
@@ -20,7 +21,7 @@ def get_membership_for_user(user: AnyUser, pk: int, *, action: str = "member.vie
             "admitted_in",
             "temporary_organisation",
         )
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if membership is None:
@@ -36,7 +37,7 @@ def get_transfer_for_user(user: AnyUser, pk: int, *, action: str = "member.view"
     transfer = (
         Transfer.objects.visible_to(user)
         .select_related("membership__person", "from_organisation", "to_organisation")
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if transfer is None:
@@ -58,7 +59,7 @@ def get_card_for_user(user: AnyUser, pk: int, *, action: str = "member.change") 
     card = (
         PartyCard.objects.filter(membership__in=Membership.objects.visible_to(user))
         .select_related("membership__organisation")
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if card is None:
@@ -74,7 +75,7 @@ def get_residence_link_for_user(
     link = (
         ResidenceLink.objects.visible_to(user)
         .select_related("membership", "workplace_organisation")
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if link is None:

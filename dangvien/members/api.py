@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
@@ -267,7 +268,7 @@ def list_members(request: HttpRequest) -> Any:
     return MemberFilterSet(request.GET, user=request.user, request=request).strict_qs()
 
 
-@router.get("/transfers", response=list[TransferOut])
+@router.get("/transfers", response={200: list[TransferOut], **ERROR_RESPONSES})
 @paginated(default_limit=100)
 def list_transfers(request: HttpRequest, direction: str = "", status: str = "") -> Any:
     return selectors.list_transfers(user=request.user, direction=direction, status=status)
@@ -277,9 +278,7 @@ def list_transfers(request: HttpRequest, direction: str = "", status: str = "") 
 def count_residence_introductions(
     request: HttpRequest, organisation: int, start: dt.date, end: dt.date
 ) -> Any:
-    found = Organisation.objects.visible_to(request.user).filter(pk=organisation).first()
-    if found is None:
-        raise Http404("organisation")
+    found = get_visible_or_404(Organisation, request.user, organisation)
     return selectors.count_residence_introductions(organisation=found, start=start, end=end)
 
 
@@ -301,12 +300,8 @@ def get_probation(request: HttpRequest, member_id: int) -> Any:
 def register_member(request: AuthenticatedHttpRequest, payload: RegisterIn) -> Any:
     from dangvien.people.models import Person
 
-    organisation = (
-        Organisation.objects.visible_to(request.user).filter(pk=payload.organisation_id).first()
-    )
-    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
-    if organisation is None or person is None:
-        raise Http404("organisation or person")
+    organisation = get_visible_or_404(Organisation, request.user, payload.organisation_id)
+    person = get_visible_or_404(Person, request.user, payload.person_id)
     if not can(request.user, "member.change", organisation):
         raise PermissionDenied("member.change")
     data = payload.dict(exclude={"organisation_id", "person_id"})
@@ -327,9 +322,9 @@ def change_status(request: AuthenticatedHttpRequest, member_id: int, payload: St
 @router.post("/{int:member_id}/helper", response={201: dict, **ERROR_RESPONSES})
 def assign_helper(request: AuthenticatedHttpRequest, member_id: int, payload: HelperIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.change")
-    helper = Membership.objects.filter(pk=payload.helper_id).first()
-    if helper is None:
-        raise DomainError(gettext("Không tìm thấy đảng viên giúp đỡ."), field="helper_id")
+    # the helper is another member the user must be able to see (out of scope: 404, and
+    # nothing about that member is revealed); the service checks the rest (official, same cell)
+    helper = get_visible_or_404(Membership, request.user, payload.helper_id)
     assignment = services.assign_helper(
         membership,
         helper=helper,

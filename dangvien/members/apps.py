@@ -26,4 +26,5 @@ class MembersConfig(AppConfig):
             label=_("Đảng viên"),
             rows=lambda: Membership.objects.filter(status__in=ACTIVE_STATUSES),
             in_tree=True,
+            live=True,
         )

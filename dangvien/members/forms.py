@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import set_queryset
+from dangvien.core.forms import ScopedModelChoiceField, set_queryset
 from dangvien.members.choices import (
     CardReason,
     MemberStatus,
@@ -27,8 +27,8 @@ def _date(label: Any, required: bool = True) -> forms.DateField:
 
 
 class RegisterMemberForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Người"), queryset=Person.objects.none())
-    organisation = forms.ModelChoiceField(
+    person = ScopedModelChoiceField(label=_("Người"), queryset=Person.objects.none())
+    organisation = ScopedModelChoiceField(
         label=_("Chi bộ sinh hoạt"), queryset=Organisation.objects.none()
     )
     decision_date = _date(_("Ngày quyết định kết nạp"))
@@ -42,8 +42,11 @@ class RegisterMemberForm(forms.Form):
         set_queryset(
             self.fields["person"],
             Person.objects.visible_to(user).filter(membership__isnull=True),
+            user=user,
         )
-        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user).cells())
+        set_queryset(
+            self.fields["organisation"], Organisation.objects.visible_to(user).cells(), user=user
+        )
 
 
 class StatusForm(forms.Form):
@@ -54,19 +57,20 @@ class StatusForm(forms.Form):
 
 
 class HelperForm(forms.Form):
-    helper = forms.ModelChoiceField(
+    helper = ScopedModelChoiceField(
         label=_("Đảng viên giúp đỡ"), queryset=Membership.objects.none()
     )
     start_date = _date(_("Ngày phân công"))
     replace_reason = forms.CharField(label=_("Lý do thay người (nếu thay)"), required=False)
 
-    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, membership: Membership, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(
             self.fields["helper"],
             Membership.objects.official_in(membership.organisation)
             .exclude(pk=membership.pk)
             .select_related("person"),
+            user=user,
         )
 
 

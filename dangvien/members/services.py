@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangvien.accounts.rules import require_step_authority
 from dangvien.audit.services import record
 from dangvien.core.bulk import insert_rows
 from dangvien.core.dates import add_months
@@ -46,6 +47,7 @@ from dangvien.members.models import (
     ResidenceLink,
     Transfer,
 )
+from dangvien.people.services import follow_membership
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
@@ -73,6 +75,18 @@ __all__ = [
 ]
 
 d = format_date
+
+# Step authority for recognition: the action (accounts.rules.ROLE_ACTIONS says which roles hold
+# it) needed to record each step. The cell prepares and votes; the grassroots committee
+# resolves; the deciding bodies decide.
+RECOGNITION_ACTIONS: dict[str, str] = {
+    RecognitionStage.SELF_REVIEW: "member.change",
+    RecognitionStage.HELPER_COMMENT: "member.change",
+    RecognitionStage.OPINIONS: "member.change",
+    RecognitionStage.CELL_VOTE: "member.change",
+    RecognitionStage.GRASSROOTS_RESOLUTION: "member.committee",
+    RecognitionStage.DECISION: "member.decide",
+}
 
 
 def _today() -> dt.date:
@@ -777,6 +791,15 @@ def assign_helper(
             required=MemberStatus.OFFICIAL.label,
             field="helper",
         )
+    if helper.organisation_id != membership.organisation_id:
+        raise DomainError(
+            _("Người giúp đỡ phải là đảng viên chính thức của chi bộ %(cell)s.")
+            % {"cell": membership.organisation},
+            rule="helper_same_cell",
+            found=_("đảng viên của chi bộ khác"),
+            required=str(membership.organisation),
+            field="helper",
+        )
     if membership.ceremony_date and start_date < membership.ceremony_date:
         raise DomainError(
             _("Ngày phân công (%(s)s) trước ngày kết nạp (%(c)s).")
@@ -904,6 +927,13 @@ def record_recognition_step(
     no earlier than the end of the probation, and passes with ≥ the rule set's fraction of ALL
     the cell's official members (not of those present). A failed vote is recorded too.
     """
+    if stage in RECOGNITION_ACTIONS:
+        require_step_authority(
+            actor,
+            RECOGNITION_ACTIONS[stage],
+            membership.organisation,
+            step=str(RecognitionStage(stage).label),
+        )
     membership = _lock(membership)
     _check_probationary(membership)
     if stage not in RecognitionStage.values or stage == RecognitionStage.DECISION:
@@ -1026,6 +1056,12 @@ def recognise_official(
 ) -> Membership:
     """The superior committee's decision. The member is official from the end of the 12
     months, even when the cell met late or the decision comes late (29-QĐ/TW 4.2 b)."""
+    require_step_authority(
+        actor,
+        RECOGNITION_ACTIONS[RecognitionStage.DECISION],
+        membership.organisation,
+        step=str(RecognitionStage.DECISION.label),
+    )
     membership = _lock(membership)
     _check_probationary(membership)
     steps = _steps(membership)
@@ -1479,6 +1515,13 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: User) 
     transfer.confirmed_by = actor
     transfer.save(update_fields=["status", "confirmed_on", "confirmed_by"])
     if transfer.kind == TransferKind.OFFICIAL:
+        # the person's record moves with the membership: the old cell no longer reads it
+        follow_membership(
+            membership.person,
+            organisation=transfer.to_organisation,
+            actor=actor,
+            reason="members.transfer.confirmed",
+        )
         open_residence_requirement(
             membership, organisation=transfer.to_organisation, since=confirmed_on, actor=actor
         )

@@ -150,7 +150,9 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can(request.user, "member.change", org),
             "can_decide": can(request.user, "member.decide", org),
             "is_probationary": membership.status == MemberStatus.PROBATIONARY,
-            "helper_form": member_forms.HelperForm(membership=membership, auto_id="helper-%s"),
+            "helper_form": member_forms.HelperForm(
+                membership=membership, user=request.user, auto_id="helper-%s"
+            ),
             "step_form": member_forms.RecognitionStepForm(auto_id="step-%s"),
             "decision_form": member_forms.RecognitionDecisionForm(auto_id="decision-%s"),
             "removal_form": member_forms.RemovalForm(auto_id="removal-%s"),
@@ -233,14 +235,15 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class MemberAction:
     """A POST on one membership: the action the role needs, the form, the service (called as
-    ``service(membership, actor=…, **cleaned_data)``), the message, where to go back."""
+    ``service(membership, actor=…, **cleaned_data)``), the message, where to go back, and what
+    the form takes (``"membership"``; ``"user"`` for choices scoped to the reader)."""
 
     permission: str
     form: type[forms.Form]
     service: Callable[..., Any]
     success: str | Promise
     back: str = "members:member-detail"
-    form_gets_membership: bool = False
+    form_takes: tuple[str, ...] = ()
 
 
 def _member_action_view(spec: MemberAction) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -248,7 +251,9 @@ def _member_action_view(spec: MemberAction) -> Callable[[HttpRequest, int], Http
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         membership = get_membership_for_user(request.user, pk, action=spec.permission)
-        kwargs: dict[str, Any] = {"membership": membership} if spec.form_gets_membership else {}
+        kwargs: dict[str, Any] = {
+            name: request.user if name == "user" else membership for name in spec.form_takes
+        }
         form = spec.form(request.POST, **kwargs)
         _run(
             request,
@@ -276,7 +281,7 @@ helper_assign = _member_action_view(
         services.assign_helper,
         gettext_lazy("Đã phân công người giúp đỡ."),
         back="members:member-probation",
-        form_gets_membership=True,
+        form_takes=("membership", "user"),
     )
 )
 recognition_step = _member_action_view(

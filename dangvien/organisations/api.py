@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.pagination import paginated
@@ -48,6 +49,11 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
+    """Only these fields; any other (``parent_id``, ``code``) is refused (422): moving a node or
+    changing its code is a reorganisation."""
+
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = Field(None, min_length=1, max_length=255)
     kind: OrganisationKind | None = None
     area_kind: AreaKind | None = None

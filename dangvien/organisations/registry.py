@@ -24,17 +24,31 @@ class SubtreeCount:
     label: StrOrPromise  # Vietnamese, shown on the organisation page
     rows: Callable[[], QuerySet[Any]]  # the rows to count; each has an ``organisation`` FK
     in_tree: bool = False  # also shown beside every node of the tree browser
+    # live facts that hold the node in place: while any remain in its subtree the node cannot
+    # be given an end date, nor (held by the node itself) change its kind between a cell and a
+    # committee (``services.update_organisation``)
+    live: bool = False
 
 
 _COUNTS: dict[str, SubtreeCount] = {}
 
 
 def register_subtree_count(
-    key: str, *, label: StrOrPromise, rows: Callable[[], QuerySet[Any]], in_tree: bool = False
+    key: str,
+    *,
+    label: StrOrPromise,
+    rows: Callable[[], QuerySet[Any]],
+    in_tree: bool = False,
+    live: bool = False,
 ) -> None:
-    _COUNTS[key] = SubtreeCount(key=key, label=label, rows=rows, in_tree=in_tree)
+    _COUNTS[key] = SubtreeCount(key=key, label=label, rows=rows, in_tree=in_tree, live=live)
 
 
-def subtree_counts(*, in_tree: bool = False) -> list[SubtreeCount]:
-    """The registered counts (only those shown in the tree when ``in_tree``), in key order."""
-    return [count for _key, count in sorted(_COUNTS.items()) if count.in_tree or not in_tree]
+def subtree_counts(*, in_tree: bool = False, live: bool = False) -> list[SubtreeCount]:
+    """The registered counts (only those shown in the tree when ``in_tree``, only the live
+    facts when ``live``), in key order."""
+    return [
+        count
+        for _key, count in sorted(_COUNTS.items())
+        if (count.in_tree or not in_tree) and (count.live or not live)
+    ]

@@ -6,13 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dangvien.audit.services import record
 from dangvien.core.errors import DomainError
 from dangvien.core.text import fold
 from dangvien.core.typing import Actor
+from dangvien.organisations.choices import CELL_KINDS, OrganisationKind
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.registry import subtree_counts
 
 EDITABLE_FIELDS = ("name", "kind", "area_kind", "disadvantaged_area", "valid_from", "valid_to")
 
@@ -110,21 +114,153 @@ def create_organisation(
     return organisation
 
 
+# Fields a change may not empty: the database holds them NOT NULL.
+REQUIRED_FIELDS = {
+    "name": _lazy("Tên tổ chức"),
+    "kind": _lazy("Loại tổ chức"),
+    "area_kind": _lazy("Loại địa bàn"),
+    "disadvantaged_area": _lazy("Vùng khó khăn"),
+}
+# Where a node sits in the tree changes through a reorganisation (merge, split, move), which
+# keeps the history; an edit never moves it.
+STRUCTURE_FIELDS = ("parent", "parent_id", "code", "path", "depth")
+
+
+def _d(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _live_facts(organisation: Organisation, *, subtree: bool) -> list[str]:
+    """'12 Đảng viên', '3 Đối tượng kết nạp đang xét'… held by the node (with its subtree)."""
+    where = (
+        {"organisation__path__startswith": organisation.path}
+        if subtree
+        else {"organisation": organisation}
+    )
+    found = []
+    for figure in subtree_counts(live=True):
+        count = figure.rows().filter(**where).count()
+        if count:
+            found.append(f"{count} {str(figure.label).lower()}")
+    return found
+
+
+def _check_end_date(organisation: Organisation, valid_to: dt.date) -> None:
+    """A node ends only when nothing live remains under it: children in force after the end
+    date, members, open dossiers (counted through the registry)."""
+    children = (
+        Organisation.objects.children_of(organisation)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_to))
+        .count()
+    )
+    found = (
+        [_("%(count)s tổ chức trực thuộc còn hiệu lực") % {"count": children}] if children else []
+    )
+    found += _live_facts(organisation, subtree=True)
+    if found:
+        raise DomainError(
+            _(
+                "Không thể cho «%(name)s» hết hiệu lực từ %(date)s: còn %(found)s. Cần chuyển "
+                "hoặc kết thúc các tổ chức, đảng viên, hồ sơ này trước (sắp xếp lại tổ chức)."
+            )
+            % {"name": organisation.name, "date": _d(valid_to), "found": ", ".join(found)},
+            rule="end_without_live_facts",
+            found=", ".join(found),
+            required=_("không còn tổ chức trực thuộc, đảng viên, hồ sơ đang xét"),
+            field="valid_to",
+        )
+
+
+def _check_kind(organisation: Organisation, old_kind: str, new_kind: str) -> None:
+    """Facts point at cells: a cell holding members or dossiers stays a cell, and a node with
+    organisations under it does not become a cell."""
+    was_cell, is_cell = old_kind in CELL_KINDS, new_kind in CELL_KINDS
+    if was_cell and not is_cell:
+        found = _live_facts(organisation, subtree=False)
+        required = _("chi bộ không còn đảng viên, hồ sơ đang xét")
+    elif is_cell and not was_cell:
+        children = Organisation.objects.children_of(organisation).count()
+        found = [_("%(count)s tổ chức trực thuộc") % {"count": children}] if children else []
+        required = _("không có tổ chức trực thuộc")
+    else:
+        return
+    if found:
+        raise DomainError(
+            _(
+                "Không thể đổi «%(name)s» từ «%(old)s» thành «%(new)s»: còn %(found)s. Việc "
+                "sắp xếp lại tổ chức phải qua thao tác sáp nhập, chia tách, chuyển."
+            )
+            % {
+                "name": organisation.name,
+                "old": OrganisationKind(old_kind).label,
+                "new": OrganisationKind(new_kind).label,
+                "found": ", ".join(found),
+            },
+            rule="kind_keeps_facts",
+            found=", ".join(found),
+            required=required,
+            field="kind",
+        )
+
+
 @transaction.atomic
 def update_organisation(
     organisation: Organisation, *, actor: Actor, **changes: Any
 ) -> Organisation:
-    """Change the name, kind, area or validity; the code and the place in the tree stay."""
+    """Change the name, kind, area or validity; the code and the place in the tree stay (a
+    reorganisation moves nodes). Refused, naming the rule and what was found: emptying a
+    required field, an end date while live children, members or open dossiers remain, a kind
+    change between a cell and a committee that would strand facts. A change that changes
+    nothing writes nothing and records no audit event."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    moved = sorted(set(changes) & set(STRUCTURE_FIELDS))
+    if moved:
+        raise DomainError(
+            _(
+                "Không thể đổi %(fields)s khi sửa tổ chức: việc chuyển tổ chức sang cấp trên "
+                "khác hay đổi mã là sắp xếp lại tổ chức (sáp nhập, chia tách, chuyển)."
+            )
+            % {"fields": ", ".join(moved)},
+            rule="reorganisation_only",
+            found=", ".join(moved),
+            required=_("sắp xếp lại tổ chức"),
+            field=moved[0],
+        )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(_("Không thể sửa các trường: %s.") % ", ".join(sorted(unknown)))
+    for field, label in REQUIRED_FIELDS.items():
+        if field in changes and changes[field] is None:
+            raise DomainError(
+                _("%(field)s không được để trống.") % {"field": label},
+                rule="required",
+                found=_("trống"),
+                field=field,
+            )
+    if "kind" in changes and changes["kind"] not in OrganisationKind.values:
+        raise DomainError(
+            _("Loại tổ chức «%(kind)s» không hợp lệ.") % {"kind": changes["kind"]},
+            rule="organisation_kind",
+            found=changes["kind"],
+            field="kind",
+        )
     before = _snapshot(organisation)
+    changes = {
+        field: value.strip() if isinstance(value, str) else value
+        for field, value in changes.items()
+    }
+    changes = {field: value for field, value in changes.items() if before[field] != value}
+    if not changes:
+        return organisation
     for field, value in changes.items():
-        setattr(organisation, field, value.strip() if isinstance(value, str) else value)
+        setattr(organisation, field, value)
     if not organisation.name:
         raise DomainError(_("Tên tổ chức không được để trống."), field="name")
     _check_interval(organisation.valid_from, organisation.valid_to)
+    if "kind" in changes:
+        _check_kind(organisation, before["kind"], organisation.kind)
+    if organisation.valid_to is not None and "valid_to" in changes:
+        _check_end_date(organisation, organisation.valid_to)
     organisation.name_folded = fold(organisation.name)
     organisation.save(update_fields=[*changes.keys(), "name_folded"])
     record(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from dangvien.core.lookup import valid_id
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
 from dangvien.people.models import Person
@@ -12,7 +13,7 @@ def get_person_for_user(user: AnyUser, pk: int, *, action: str = "person.view") 
     person = (
         Person.objects.visible_to(user)
         .select_related("organisation", "ethnic_group", "religion", "occupation")
-        .filter(pk=pk)
+        .filter(pk=valid_id(pk) or 0)
         .first()
     )
     if person is None:

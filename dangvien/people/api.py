@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.models import Organisation
@@ -141,13 +142,7 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
                 )
             resolved[key] = row
         elif key == "organisation_id":
-            organisation = Organisation.objects.visible_to(request.user).filter(pk=value).first()
-            if organisation is None:
-                raise DomainError(
-                    gettext("Tổ chức quản lý không tồn tại hoặc nằm ngoài phạm vi của bạn."),
-                    field="organisation_id",
-                )
-            resolved["organisation"] = organisation
+            resolved["organisation"] = get_visible_or_404(Organisation, request.user, value)
         else:
             resolved[key] = value.value if hasattr(value, "value") else value
     return resolved

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import set_queryset
+from dangvien.core.forms import ScopedModelChoiceField, set_queryset
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
 from dangvien.people.services import PERSON_FIELDS
@@ -20,10 +20,11 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
         model = Person
         fields = list(PERSON_FIELDS)  # the one list, shared with the services and the import
         widgets = {"date_of_birth": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
+        field_classes = {"organisation": ScopedModelChoiceField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user))
+        set_queryset(self.fields["organisation"], Organisation.objects.visible_to(user), user=user)
         set_queryset(self.fields["ethnic_group"], EthnicGroup.objects.all())
         set_queryset(self.fields["religion"], Religion.objects.all())
         set_queryset(self.fields["occupation"], Occupation.objects.all())

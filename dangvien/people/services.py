@@ -328,6 +328,10 @@ def update_person(person: Person, *, actor: User, **changes: Any) -> Person:
     if "organisation" in cleaned:
         _check_scope(actor, cleaned["organisation"])
     before = _snapshot(person)
+    # a change that changes nothing writes nothing and records no audit event
+    cleaned = {field: value for field, value in cleaned.items() if getattr(person, field) != value}
+    if not cleaned:
+        return person
     for field, value in cleaned.items():
         setattr(person, field, value)
     person.full_name_folded = fold(person.full_name)
@@ -349,6 +353,32 @@ def update_person(person: Person, *, actor: User, **changes: Any) -> Person:
         data={
             "before": {k: v for k, v in before.items() if after[k] != v},
             "after": {k: v for k, v in after.items() if before[k] != v},
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def follow_membership(person: Person, *, organisation: Any, actor: Any, reason: str) -> Person:
+    """The person's managing organisation follows their membership: called by ``members``
+    when a transfer completes (the caller checked the actor may complete it), so the person's
+    record is read by the new cell and no longer by the old one (scope is the person's
+    organisation). Nothing is written when it is already there."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.organisation_id == organisation.pk:
+        return person
+    before = person.organisation_id
+    person.organisation = organisation
+    person.save(update_fields=["organisation", "updated_at"])
+    record(
+        actor=actor,
+        action="people.person.changed",
+        target=person,
+        organisation=organisation,
+        data={
+            "before": {"organisation": before},
+            "after": {"organisation": organisation.pk},
+            "reason": reason,
         },
     )
     return person

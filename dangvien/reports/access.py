@@ -40,6 +40,24 @@ def _date(value: str | None, field: str) -> dt.date | None:
         raise DomainError(str(exc), rule="period_date", found=value, field=field) from exc
 
 
+# The years a report may cover: from the Party's founding to far beyond any plan. A period also
+# reads the same period a year earlier, so year 1 (whose previous year does not exist) and
+# the like are refused here, with the field named, before any date arithmetic.
+FIRST_YEAR, LAST_YEAR = 1930, 2100
+
+
+def _check_year(year: int, field: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DomainError(
+            gettext("Năm %(year)s không hợp lệ; kỳ báo cáo phải nằm trong các năm %(range)s.")
+            % {"year": year, "range": f"{FIRST_YEAR}–{LAST_YEAR}"},
+            rule="period_year",
+            found=year,
+            required=f"{FIRST_YEAR}–{LAST_YEAR}",
+            field=field,
+        )
+
+
 def period_from_params(
     params: QueryDict | dict[str, str], *, today: dt.date | None = None
 ) -> Period:
@@ -48,16 +66,12 @@ def period_from_params(
     today = today or dt.date.today()
     start, end = _date(params.get("from"), "from"), _date(params.get("to"), "to")
     if start or end:
+        for day, field in ((start, "from"), (end, "to")):
+            if day is not None:
+                _check_year(day.year, field)
         return build_period("range", year=today.year, start=start, end=end)
     kind = params.get("period") or "ytd"
     year = _int(params.get("year")) or today.year
-    if not 1930 <= year <= 2100:
-        raise DomainError(
-            gettext("Năm %(year)s không hợp lệ.") % {"year": year},
-            rule="period_year",
-            found=year,
-            required="1930–2100",
-            field="year",
-        )
+    _check_year(year, "year")
     month = _int(params.get("month")) or (today.month if year == today.year else 12)
     return build_period(kind, year=year, month=month, quarter=_int(params.get("quarter")))

@@ -30,12 +30,14 @@ CONTENT_TYPES = {
 }
 
 
-def _period_or_default(request: HttpRequest) -> Period:
+def _period_or_default(request: HttpRequest) -> tuple[Period, bool]:
+    """The requested period, or (a refused one: the message shown, answered 400) the default
+    period, with whether the request's period was refused."""
     try:
-        return period_from_params(request.GET)
+        return period_from_params(request.GET), False
     except DomainError as exc:
         messages.error(request, exc.message)
-        return period_from_params({})
+        return period_from_params({}), True
 
 
 def _report_url(org: Organisation, period: Period) -> str:
@@ -51,7 +53,7 @@ def _records_url(org: Organisation, period: Period, figure: str, which: str = "c
 def report(request: HttpRequest) -> HttpResponse:
     """The figures of one subtree and period, the children table, and the written summary."""
     organisation = get_report_organisation(request.user, request.GET.get("org"))
-    period = _period_or_default(request)
+    period, refused = _period_or_default(request)
     data = selectors.get_admission_report(organisation=organisation, period=period)
     ancestors = Organisation.objects.visible_to(request.user).ancestors_of(organisation)
     previous = data.previous_period
@@ -88,7 +90,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "can_export": can(request.user, "export.run", organisation),
         "export_params": {"org": organisation.pk, **period.as_params()},
     }
-    return render(request, "reports/report.html", context)
+    return render(request, "reports/report.html", context, status=400 if refused else 200)
 
 
 @login_required

@@ -54,7 +54,7 @@ class WorkingDaysOut(Schema):
     between: int
 
 
-@router.get("/rule-sets", response=list[RuleSetOut])
+@router.get("/rule-sets", response={200: list[RuleSetOut], **ERROR_RESPONSES})
 def list_rule_sets(request: HttpRequest) -> list[RuleSet]:
     return list(selectors.list_rule_sets())
 

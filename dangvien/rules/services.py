@@ -153,14 +153,19 @@ def update_rule_set(
             required=_("chưa áp dụng"),
         )
     allowed = {"name", "source", "values", "effective_from"}
-    old = {key: getattr(rule_set, key) for key in changes if key in allowed}
-    for key, value in changes.items():
-        if key not in allowed:
-            continue
-        if key == "values":
-            value = validate_values(value)
+    wanted = {
+        key: validate_values(value) if key == "values" else value
+        for key, value in changes.items()
+        if key in allowed
+    }
+    # a change that changes nothing writes nothing and records no audit event
+    wanted = {key: value for key, value in wanted.items() if getattr(rule_set, key) != value}
+    if not wanted:
+        return rule_set
+    old = {key: getattr(rule_set, key) for key in wanted}
+    for key, value in wanted.items():
         setattr(rule_set, key, value)
-    rule_set.save(update_fields=[key for key in changes if key in allowed])
+    rule_set.save(update_fields=list(wanted))
     registry.rule_set_changed()
     record(
         actor=actor,
@@ -188,6 +193,8 @@ def set_calendar_day(*, date: dt.date, kind: str, note: str = "", actor: User) -
         date=date, defaults={"kind": kind, "note": note}
     )
     old = None if created else {"kind": day.kind, "note": day.note}
+    if not created and (day.kind, day.note) == (kind, note):
+        return day  # the same entry again: nothing written, nothing audited
     if not created:
         day.kind, day.note = kind, note
         day.save(update_fields=["kind", "note"])

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dangvien.core.calendar import add_working_days
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can_anywhere
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.rules import selectors, services
@@ -41,9 +42,8 @@ def rule_set_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = RuleSet.objects.filter(pk=pk).first()
-    if rule_set is None:
-        raise Http404("rule set")
+    # rule sets are national: every signed-in user reads them (no scope of their own)
+    rule_set = get_visible_or_404(RuleSet.objects.all(), request.user, pk)
     return render(
         request,
         "rules/rule_set_detail.html",
@@ -111,9 +111,7 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
 def calendar_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_anywhere(request.user, "calendar.change"):
         raise PermissionDenied("calendar.change")
-    day = CalendarDay.objects.filter(pk=pk).first()
-    if day is None:
-        raise Http404("calendar day")
+    day = get_visible_or_404(CalendarDay.objects.all(), request.user, pk)
     services.remove_calendar_day(day, actor=request.user)
     messages.success(request, _("Đã xóa ngày điều chỉnh."))
     return redirect(f"/rules/calendar/?year={day.date.year}")

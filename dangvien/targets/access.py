@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from dangvien.core.lookup import valid_id
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
 from dangvien.targets.models import Target
@@ -19,7 +20,10 @@ def get_target_for_user(user: AnyUser, pk: int, *, action: str = "target.view") 
     from dangvien.core.scoping import scope_q
 
     target = (
-        Target.objects.filter(scope_q(user)).select_related("organisation").filter(pk=pk).first()
+        Target.objects.filter(scope_q(user))
+        .select_related("organisation")
+        .filter(pk=valid_id(pk) or 0)
+        .first()
     )
     if target is None:
         raise Http404("target")

@@ -4,12 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
-from dangvien.core.errors import DomainError
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
@@ -72,13 +71,7 @@ def list_classes(request: HttpRequest, kind: str = "") -> Any:
 
 @router.post("/classes", response={201: ClassOut, **ERROR_RESPONSES})
 def create_class(request: AuthenticatedHttpRequest, payload: ClassIn) -> tuple[int, TrainingClass]:
-    organiser = (
-        Organisation.objects.visible_to(request.user).filter(pk=payload.organiser_id).first()
-    )
-    if organiser is None:
-        raise DomainError(
-            _("Đơn vị tổ chức không tồn tại hoặc nằm ngoài phạm vi của bạn."), field="organiser_id"
-        )
+    organiser = get_visible_or_404(Organisation, request.user, payload.organiser_id)
     if not can(request.user, "training.change", organiser):
         raise PermissionDenied("training.change")
     return 201, services.create_class(
@@ -109,11 +102,7 @@ def enrol(request: AuthenticatedHttpRequest, class_id: int, payload: EnrolIn) ->
     from dangvien.people.models import Person
 
     training_class = get_class_for_user(request.user, class_id, action="training.change")
-    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
-    if person is None:
-        raise DomainError(
-            _("Người này không tồn tại hoặc nằm ngoài phạm vi của bạn."), field="person_id"
-        )
+    person = get_visible_or_404(Person, request.user, payload.person_id)
     enrolment = services.enrol_person(training_class, person=person, actor=request.user)
     return 201, _enrolment_out(enrolment)
 
@@ -126,9 +115,9 @@ def complete(
     request: AuthenticatedHttpRequest, class_id: int, enrolment_id: int, payload: CompleteIn
 ) -> dict[str, Any]:
     training_class = get_class_for_user(request.user, class_id, action="training.change")
-    enrolment = Enrolment.objects.filter(pk=enrolment_id, training_class=training_class).first()
-    if enrolment is None:
-        raise Http404("enrolment")
+    enrolment = get_visible_or_404(
+        Enrolment.objects.filter(training_class=training_class), request.user, enrolment_id
+    )
     enrolment = services.complete_enrolment(
         enrolment,
         certificate_number=payload.certificate_number,

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import set_queryset
+from dangvien.core.forms import ScopedModelChoiceField, set_queryset
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 from dangvien.training.models import TrainingClass
@@ -18,7 +18,7 @@ def _date(label: Any) -> forms.DateField:
 class ClassForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại lớp"), choices=TrainingClass.Kind.choices)
     name = forms.CharField(label=_("Tên lớp"), max_length=200)
-    organiser = forms.ModelChoiceField(
+    organiser = ScopedModelChoiceField(
         label=_("Đơn vị tổ chức"), queryset=Organisation.objects.none()
     )
     start_date = _date(_("Ngày khai giảng"))
@@ -26,11 +26,11 @@ class ClassForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        set_queryset(self.fields["organiser"], Organisation.objects.visible_to(user))
+        set_queryset(self.fields["organiser"], Organisation.objects.visible_to(user), user=user)
 
 
 class EnrolForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Học viên"), queryset=Person.objects.none())
+    person = ScopedModelChoiceField(label=_("Học viên"), queryset=Person.objects.none())
 
     def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -39,6 +39,7 @@ class EnrolForm(forms.Form):
         set_queryset(
             self.fields["person"],
             Person.objects.visible_to(user).order_by("full_name_folded", "pk"),
+            user=user,
         )
 
 

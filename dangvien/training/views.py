@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.training import selectors, services
@@ -103,11 +104,9 @@ def enrolment_complete(
     request: AuthenticatedHttpRequest, pk: int, enrolment_pk: int
 ) -> HttpResponse:
     training_class = get_class_for_user(request.user, pk, action="training.change")
-    enrolment = Enrolment.objects.filter(pk=enrolment_pk, training_class=training_class).first()
-    if enrolment is None:
-        from django.http import Http404
-
-        raise Http404("enrolment")
+    enrolment = get_visible_or_404(
+        Enrolment.objects.filter(training_class=training_class), request.user, enrolment_pk
+    )
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:

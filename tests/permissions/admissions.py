@@ -22,6 +22,9 @@ NORTH = (
 )
 # dossier.change on the north branch CB01
 CHANGERS = ("national_admin", "region_officer", "grassroots_office", "branch_secretary")
+# dossier.committee on CB01: the grassroots committee's steps (verification, its vote); the
+# cell secretary records the cell's steps only (step authority, docs/permissions.md)
+COMMITTEE = ("national_admin", "region_officer", "grassroots_office")
 # dossier.decide on CB01 (decision step, extensions)
 DECIDERS = ("national_admin", "region_officer")
 POST_ONLY = by_role(405, who=NORTH, denied=405, outsider=405)
@@ -79,10 +82,10 @@ PERMISSIONS = [
     Page(
         "admissions:dossier-create",
         # Every role may open the form; the person and cell lists only offer what the reader
-        # sees. Outsiders do not see the CB01 candidate: the form refuses it (200 with an
-        # error) and nothing is written; readers without dossier.change get 403.
+        # sees. Outsiders do not see the CB01 candidate: its posted id is a 404 (core.lookup,
+        # as on the API) and nothing is written; readers without dossier.change get 403.
         get=answers(200, anonymous=LOGIN),
-        post=by_role(302, who=CHANGERS, outsider=200),
+        post=by_role(302, who=CHANGERS, outsider=404),
         data=lambda w: {
             "person": w.admission_candidate.pk,
             "organisation": w.tree.branch.pk,
@@ -98,7 +101,7 @@ PERMISSIONS = [
     Page(
         "admissions:dossier-step",
         get=POST_ONLY,
-        post=by_role(302, who=CHANGERS),
+        post=by_role(302, who=COMMITTEE),
         kwargs=_dossier,
         data=lambda w: {"stage": "verification", "date": _vn(_today()), "document_number": "2"},
     ),
@@ -144,8 +147,8 @@ PERMISSIONS = [
     Operation("GET /api/v1/admissions/worklist", answers(200, anonymous=401)),
     Operation(
         "POST /api/v1/admissions/",
-        # outside their reach the cell is refused as a field error (400)
-        by_role(201, who=CHANGERS, outsider=400, anonymous=401),
+        # outside their reach the cell is not found (core.lookup), like one that does not exist
+        by_role(201, who=CHANGERS, anonymous=401),
         payload=lambda w: {
             "person_id": w.admission_candidate.pk,
             "organisation_id": w.tree.branch.pk,
@@ -159,7 +162,7 @@ PERMISSIONS = [
     ),
     Operation(
         "POST /api/v1/admissions/{dossier_id}/steps",
-        by_role(201, who=CHANGERS, anonymous=401),
+        by_role(201, who=COMMITTEE, anonymous=401),
         params=_api_dossier,
         payload=lambda w: {
             "stage": "verification",

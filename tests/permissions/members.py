@@ -151,8 +151,8 @@ PERMISSIONS = [
     Page(
         "members:member-register",
         get=by_role(200, who=REGISTER_OPENERS),
-        # the outsider's form does not offer the north person: the form comes back (200)
-        post={**by_role(302, who=CHANGERS), "outsider": 200},
+        # the north person is out of the outsider's scope: 404 (core.lookup), nothing written
+        post={**by_role(302, who=CHANGERS), "outsider": 404},
         data=_register_form,
     ),
     Page("members:member-detail", get=by_role(200, who=NORTH), kwargs=_member("official_member")),

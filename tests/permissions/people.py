@@ -55,10 +55,10 @@ PERMISSIONS = [
     Page(
         "people:person-create",
         # Every role may open the form; the organisation list offers only where the
-        # reader may add people. Outsiders may not add to the north branch: the form
-        # refuses the organisation (200 with an error) and nothing is written.
+        # reader may add people. The north branch is out of the outsider's scope: the posted
+        # id goes through core.lookup (404, as on the API) and nothing is written.
         get=answers(200, anonymous=LOGIN),
-        post=by_role(302, who=CHANGERS, denied=200, outsider=200),
+        post=by_role(302, who=CHANGERS, denied=200, outsider=404),
         data=_form,
     ),
     Page(
@@ -88,8 +88,8 @@ PERMISSIONS = [
     ),
     Operation(
         "POST /api/v1/people/",
-        # outside their reach the organisation is refused as a field error (400)
-        by_role(201, who=CHANGERS, denied=400, outsider=400, anonymous=401),
+        # outside their reach the organisation is not found (core.lookup)
+        by_role(201, who=CHANGERS, denied=400, anonymous=401),
         payload=_payload,
     ),
     Operation(

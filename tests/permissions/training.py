@@ -69,9 +69,9 @@ PERMISSIONS = [
     Page(
         "training:class-create",
         # Every role may open the form (organisers offered: what the reader sees). The
-        # outsider does not see CB01: the form refuses it (200 with an error), nothing written.
+        # outsider does not see CB01: its posted id is a 404 (core.lookup), nothing written.
         get=answers(200, anonymous=LOGIN),
-        post=by_role(302, who=TRAINERS, outsider=200),
+        post=by_role(302, who=TRAINERS, outsider=404),
         data=lambda w: _new_class(w, page=True),
     ),
     Page("training:class-detail", get=by_role(200, who=NORTH), kwargs=_class),
@@ -92,8 +92,8 @@ PERMISSIONS = [
     Operation("GET /api/v1/training/classes", answers(200, anonymous=401)),
     Operation(
         "POST /api/v1/training/classes",
-        # outside their reach the organiser is refused as a field error (400)
-        by_role(201, who=TRAINERS, outsider=400, anonymous=401),
+        # outside their reach the organiser is not found (core.lookup)
+        by_role(201, who=TRAINERS, anonymous=401),
         payload=lambda w: _new_class(w, page=False),
     ),
     Operation(

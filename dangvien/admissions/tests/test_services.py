@@ -576,7 +576,7 @@ def test_decision_needs_the_deciding_role(cell, admin, secretary):
         dossier,
         stage=Stage.GRASSROOTS_VOTE,
         date=D(2026, 3, 5),
-        actor=secretary,
+        actor=admin,  # the committee's step (step authority): not the cell secretary's
         votes_eligible=9,
         votes_for=9,
     )

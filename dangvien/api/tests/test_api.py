@@ -102,8 +102,12 @@ def test_create_person_outside_scope_is_refused(client_for, persona_tree):
         ),
         content_type="application/json",
     )
-    assert response.status_code == 400
-    assert "ngoài phạm vi" in response.json()["detail"]
+    # an organisation out of scope is answered like one that does not exist (core.lookup)
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "Không tìm thấy hoặc bạn không có quyền xem.",
+        "errors": [],
+    }
     assert not Person.objects.exists()
 
 

@@ -240,3 +240,40 @@ def test_member_list_clamps_huge_offset_and_limit(client_for, official, query):
     assert response.status_code == 200
     expected = [] if query.startswith("offset=9") else [official.pk]
     assert [row["id"] for row in response.json()] == expected
+
+
+def test_a_helper_out_of_scope_is_a_404_revealing_nothing(client_for, persona_tree, probationer):
+    """Issue 15, item 2: the helper was looked up unscoped; the error named them and a member
+    of another commune was written as helper."""
+    from dangvien.members.models import HelperAssignment
+
+    stranger = make_member(persona_tree.branch_south, full_name="Người Xã Khác")
+    for helper_id in (stranger.pk, stranger.pk + 1000):
+        response = post(
+            client_for("branch_secretary"),
+            f"/api/v1/members/{probationer.pk}/helper",
+            {"helper_id": helper_id, "start_date": "2025-09-20"},
+        )
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "Không tìm thấy hoặc bạn không có quyền xem.",
+            "errors": [],
+        }
+    assert not HelperAssignment.objects.exists()
+
+
+def test_a_helper_from_another_cell_in_scope_is_refused(client_for, persona_tree, probationer):
+    from dangvien.members.models import HelperAssignment
+
+    neighbour = make_member(persona_tree.branch_two, full_name="Người Chi Bộ Bên")
+    response = post(
+        client_for("region_officer"),
+        f"/api/v1/members/{probationer.pk}/helper",
+        {"helper_id": neighbour.pk, "start_date": "2025-09-20"},
+    )
+    assert response.status_code == 400
+    assert response.json()["rule"] == "helper_same_cell"
+    assert response.json()["detail"] == (
+        "Người giúp đỡ phải là đảng viên chính thức của chi bộ Chi bộ thôn 1."
+    )
+    assert not HelperAssignment.objects.exists()

@@ -106,7 +106,7 @@ def test_official_date_is_the_end_of_the_twelve_months_even_with_a_november_deci
         probationer,
         stage=RecognitionStage.GRASSROOTS_RESOLUTION,
         date=dt.date(2025, 10, 20),
-        actor=branch_secretary,
+        actor=region_officer,
     )
     # when the superior committee decides in November
     member = services.recognise_official(
@@ -174,7 +174,7 @@ def test_one_vote_of_three_fails_and_the_member_can_be_removed_with_a_reason(
             probationer,
             stage=RecognitionStage.GRASSROOTS_RESOLUTION,
             date=dt.date(2025, 10, 5),
-            actor=branch_secretary,
+            actor=region_officer,
         )
     with pytest.raises(DomainError, match="lý do"):
         services.remove_probationary(
@@ -435,6 +435,39 @@ def test_official_transfer_across_subtrees_moves_the_member_on_confirmation(
     assert Transfer.objects.visible_to(branch_secretary).filter(pk=transfer.pk).exists()
     assert Transfer.objects.visible_to(outsider).filter(pk=transfer.pk).exists()
     assert member.events.filter(kind="transfer", organisation=persona_tree.branch_south).exists()
+
+
+def test_after_a_transfer_the_old_cell_no_longer_reads_the_person(
+    persona_tree, branch_secretary, outsider, client_for
+):
+    """Issue 15, item 9: the person's record follows the membership to the new cell."""
+    from dangvien.people.models import Person
+
+    member = make_member(persona_tree.branch, full_name="Người Chuyển Đi")
+    person = member.person
+    transfer = services.start_transfer(
+        member,
+        to_organisation=persona_tree.branch_south,
+        kind=TransferKind.OFFICIAL,
+        reason_date=dt.date(2025, 10, 1),
+        started_on=dt.date(2025, 10, 10),
+        actor=branch_secretary,
+    )
+    assert client_for("branch_secretary").get(f"/people/{person.pk}/").status_code == 200
+    services.confirm_transfer(transfer, confirmed_on=dt.date(2025, 10, 20), actor=outsider)
+    person.refresh_from_db()
+    assert person.organisation == persona_tree.branch_south
+    assert not Person.objects.visible_to(branch_secretary).filter(pk=person.pk).exists()
+    assert Person.objects.visible_to(outsider).filter(pk=person.pk).exists()
+    assert client_for("branch_secretary").get(f"/people/{person.pk}/").status_code == 404
+    assert client_for("branch_secretary").get(f"/api/v1/people/{person.pk}").status_code == 404
+    assert client_for("outsider").get(f"/api/v1/people/{person.pk}").status_code == 200
+    event = AuditEvent.objects.get(action="people.person.changed", target_id=str(person.pk))
+    assert event.data == {
+        "before": {"organisation": persona_tree.branch.pk},
+        "after": {"organisation": persona_tree.branch_south.pk},
+        "reason": "members.transfer.confirmed",
+    }
 
 
 @time_machine.travel(dt.date(2025, 12, 1))

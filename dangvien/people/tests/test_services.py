@@ -86,6 +86,22 @@ def test_update_records_only_what_changed(persona_tree, branch_secretary):
     assert event.data == {"before": {"hometown": ""}, "after": {"hometown": "Mường Luân"}}
 
 
+def test_an_update_that_changes_nothing_is_not_written_nor_audited(
+    persona_tree, branch_secretary, client_for
+):
+    person = PersonFactory(organisation=persona_tree.branch, full_name="Vừ A Dính")
+    updated_at = Person.objects.get(pk=person.pk).updated_at
+    services.update_person(person, actor=branch_secretary)
+    services.update_person(person, actor=branch_secretary, full_name="Vừ A Dính")
+    for body in ("{}", '{"full_name": "Vừ A Dính"}'):
+        response = client_for("branch_secretary").patch(
+            f"/api/v1/people/{person.pk}", body, content_type="application/json"
+        )
+        assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action="people.person.changed").exists()
+    assert Person.objects.get(pk=person.pk).updated_at == updated_at
+
+
 def test_moving_a_person_out_of_scope_is_refused(persona_tree, branch_secretary):
     person = PersonFactory(organisation=persona_tree.branch)
     with pytest.raises(DomainError):

@@ -121,11 +121,12 @@ def test_drill_down_lists_exactly_the_counted_people(client_for, seeded):
     assert unknown.status_code == 404
 
 
-def test_bad_period_shows_a_message_not_an_error(client_for, persona_tree):
+def test_bad_period_is_a_400_page_showing_the_message(client_for, persona_tree):
+    # the page is still the report (default period) with the message, answered 400 (issue 15)
     response = client_for("region_officer").get(
         "/reports/admissions/", {"org": "X01", "from": "2024-05-01", "to": "2024-04-01"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "ngày kết thúc 01/04/2024 trước ngày bắt đầu 01/05/2024" in response.content.decode()
 
 

@@ -59,3 +59,16 @@ def test_zero_and_backwards():
 def test_add_working_days_is_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         add_working_days(D(2025, 1, 10), 60)
+
+
+@pytest.mark.django_db
+def test_setting_the_same_calendar_day_again_is_not_audited(persona_tree):
+    from dangvien.audit.models import AuditEvent
+    from dangvien.rules import services
+
+    admin = persona_tree.users["national_admin"]
+    for _ in range(3):
+        services.set_calendar_day(
+            date=dt.date(2026, 9, 1), kind="day_off", note="Nghỉ bù", actor=admin
+        )
+    assert AuditEvent.objects.filter(action="rules.calendar_day.set").count() == 1

@@ -74,6 +74,11 @@ def test_admin_adds_a_rule_set_and_it_applies_from_its_date(national_admin):
     # not yet in force and not used: may be corrected
     services.update_rule_set(rule_set, actor=national_admin, today=D(2029, 1, 1), name="Sửa tên")
     assert RuleSet.objects.get(pk=rule_set.pk).name == "Sửa tên"
+    assert AuditEvent.objects.filter(action="rules.rule_set.changed").count() == 1
+    # the same correction again changes nothing: no write, no audit event
+    services.update_rule_set(rule_set, actor=national_admin, today=D(2029, 1, 1), name="Sửa tên")
+    services.update_rule_set(rule_set, actor=national_admin, today=D(2029, 1, 1))
+    assert AuditEvent.objects.filter(action="rules.rule_set.changed").count() == 1
 
 
 @pytest.mark.django_db

@@ -1,0 +1,48 @@
+"""The error pages of the site (``handler403/404/500`` in ``config/urls.py``).
+
+Under ``/api/`` every failure Django itself answers (an unknown URL, an exception that escaped
+the API's own handlers) is JSON in the API's error shape (``core.api.ErrorOut``), never HTML.
+
+A ``core.errors.Forbidden`` carries a Vietnamese reason (the step, the caller's role, the roles
+required); it is shown on the page. A plain ``PermissionDenied`` carries an action code, which
+is not shown.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views import defaults
+
+from dangvien.core.errors import Forbidden
+
+API_PREFIX = "/api/"
+
+
+def _api_error(detail: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail, "errors": []}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error(gettext("Không tìm thấy hoặc bạn không có quyền xem."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error(gettext("Lỗi máy chủ; thao tác không được thực hiện."), 500)
+    return defaults.server_error(request)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        reason = exception.message if isinstance(exception, Forbidden) else ""
+        return _api_error(
+            reason or gettext("Vai trò của bạn không được phép thực hiện thao tác này."), 403
+        )
+    reason = exception.message if isinstance(exception, Forbidden) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)

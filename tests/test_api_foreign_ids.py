@@ -1,0 +1,296 @@
+"""Every API operation that takes an id of an object (in its path, its query or its payload:
+the object itself, a helper, an introducer, a person, an organisation, a class…) is sent an id
+out of the caller's scope: the answer is a 404 with the common body and nothing else, and the
+database does not change.
+
+The operations come from the OpenAPI schema, so a new operation with an id it does not resolve
+through ``dangvien.core.lookup`` fails here until it is listed in ``FOREIGN_IDS``. Each case
+starts from the operation's declared payload in ``tests/permissions/<app>.py`` (a request the
+persona's role may make, answered 2xx), with exactly one id swapped for an out-of-scope one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import types
+from typing import Any
+
+from django.db import transaction
+
+from tests.test_permission_matrix import (
+    build_world,
+    client_as,
+    database_digest,
+    declaration_modules,
+)
+
+NOT_FOUND = {"detail": "Không tìm thấy hoặc bạn không có quyền xem.", "errors": []}
+
+# The personas tried, in order: the first whose designed answer to the operation is a 2xx. All
+# of them are scoped below the north region; the foreign objects live in the south.
+CALLERS = ("branch_secretary", "grassroots_office", "training_centre", "region_officer")
+
+# operation → the ids it takes: (where, name, kind of object). ``where`` is path, query or
+# body; a body name with a dot is a list of objects (``introducers.person_id``), one ending in
+# ``[]`` a list of ids.
+FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
+    "GET /api/v1/organisations/": [("query", "parent", "organisation")],
+    "POST /api/v1/organisations/": [("body", "parent_id", "organisation")],
+    "GET /api/v1/organisations/{organisation_id}": [("path", "organisation_id", "organisation")],
+    "PATCH /api/v1/organisations/{organisation_id}": [("path", "organisation_id", "organisation")],
+    "GET /api/v1/people/": [("query", "organisation", "organisation")],
+    "POST /api/v1/people/": [("body", "organisation_id", "organisation")],
+    "GET /api/v1/people/{person_id}": [("path", "person_id", "person")],
+    "PATCH /api/v1/people/{person_id}": [
+        ("path", "person_id", "person"),
+        ("body", "organisation_id", "organisation"),
+    ],
+    "GET /api/v1/reports/admissions": [("query", "org", "organisation")],
+    "GET /api/v1/targets/": [("query", "org", "organisation")],
+    "PUT /api/v1/targets/": [("body", "organisation", "organisation")],
+    "GET /api/v1/admissions/": [("query", "organisation", "organisation")],
+    "POST /api/v1/admissions/": [
+        ("body", "person_id", "person"),
+        ("body", "organisation_id", "organisation"),
+        ("body", "helper_ids[]", "official_person"),
+    ],
+    "GET /api/v1/admissions/{dossier_id}": [("path", "dossier_id", "dossier")],
+    "POST /api/v1/admissions/{dossier_id}/steps": [
+        ("path", "dossier_id", "dossier"),
+        ("body", "introducers.person_id", "official_person"),
+        ("body", "helper_id", "official_person"),
+        ("body", "enrolment_id", "enrolment"),
+    ],
+    "POST /api/v1/admissions/{dossier_id}/stop": [("path", "dossier_id", "dossier")],
+    "POST /api/v1/admissions/{dossier_id}/approvals": [("path", "dossier_id", "dossier")],
+    "POST /api/v1/admissions/{dossier_id}/extension": [("path", "dossier_id", "dossier")],
+    "POST /api/v1/admissions/{dossier_id}/helpers": [
+        ("path", "dossier_id", "dossier"),
+        ("body", "person_id", "official_person"),
+    ],
+    "POST /api/v1/training/classes": [("body", "organiser_id", "organisation")],
+    "GET /api/v1/training/classes/{class_id}": [("path", "class_id", "class")],
+    "GET /api/v1/training/classes/{class_id}/enrolments": [("path", "class_id", "class")],
+    "POST /api/v1/training/classes/{class_id}/enrolments": [
+        ("path", "class_id", "class"),
+        ("body", "person_id", "person"),
+    ],
+    "POST /api/v1/training/classes/{class_id}/enrolments/{enrolment_id}/complete": [
+        ("path", "class_id", "class"),
+        ("path", "enrolment_id", "enrolment"),
+    ],
+    "GET /api/v1/members/residence-introductions": [("query", "organisation", "organisation")],
+    "GET /api/v1/members/{member_id}": [("path", "member_id", "membership")],
+    "GET /api/v1/members/{member_id}/probation": [("path", "member_id", "membership")],
+    "POST /api/v1/members/register": [
+        ("body", "person_id", "person"),
+        ("body", "organisation_id", "organisation"),
+    ],
+    "POST /api/v1/members/{member_id}/status": [("path", "member_id", "membership")],
+    "POST /api/v1/members/{member_id}/helper": [
+        ("path", "member_id", "membership"),
+        ("body", "helper_id", "membership"),
+    ],
+    "POST /api/v1/members/{member_id}/recognition/steps": [("path", "member_id", "membership")],
+    "POST /api/v1/members/{member_id}/recognition/decision": [("path", "member_id", "membership")],
+    "POST /api/v1/members/{member_id}/removal": [("path", "member_id", "membership")],
+    "POST /api/v1/members/{member_id}/cards": [("path", "member_id", "membership")],
+    "POST /api/v1/members/cards/{card_id}/hand-over": [("path", "card_id", "card")],
+    "POST /api/v1/members/{member_id}/transfers": [("path", "member_id", "membership")],
+    "POST /api/v1/members/transfers/{transfer_id}/confirm": [("path", "transfer_id", "transfer")],
+    "POST /api/v1/members/transfers/{transfer_id}/cancel": [("path", "transfer_id", "transfer")],
+    "POST /api/v1/members/transfers/{transfer_id}/end": [("path", "transfer_id", "transfer")],
+    "POST /api/v1/members/residence/{link_id}": [("path", "link_id", "residence_link")],
+}
+
+# Names that look like ids but name an object anywhere in the country, on purpose: a transfer
+# goes to a cell outside the sender's reach, a workplace member lives under any residence cell.
+# Both are organisation codes (public: they are printed on every letter), not ids of rows.
+DESTINATIONS = {
+    ("POST /api/v1/members/{member_id}/transfers", "to_organisation"),
+    ("POST /api/v1/members/residence/{link_id}", "residence_organisation"),
+}
+
+# the other required query parameters of a read whose matrix entry sends none
+QUERY = {
+    "GET /api/v1/members/residence-introductions": {"start": "2026-01-01", "end": "2026-12-31"},
+}
+
+ID_NAME = re.compile(r"(_id|_ids|^organisation|^org|^parent)$")
+NOT_IDS = {"citizen_id"}  # the national citizen ID number: a value, not a row's id
+
+
+def _schema_ids() -> dict[str, set[str]]:
+    """operation → every path/query/body name in the schema that looks like an id."""
+    from dangvien.api.api import api
+
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+
+    def body_names(ref: str, prefix: str = "") -> set[str]:
+        found: set[str] = set()
+        for name, spec in components[ref.rsplit("/", 1)[1]].get("properties", {}).items():
+            items = spec.get("items", {})
+            if "$ref" in items:
+                found |= body_names(items["$ref"], f"{prefix}{name}.")
+            elif ID_NAME.search(name) and name not in NOT_IDS:
+                found.add(f"{prefix}{name}" + ("[]" if spec.get("type") == "array" else ""))
+        return found
+
+    result: dict[str, set[str]] = {}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            key = f"{method.upper()} {path}"
+            names = {
+                p["name"] for p in operation.get("parameters", []) if ID_NAME.search(p["name"])
+            }
+            body = operation.get("requestBody", {}).get("content", {})
+            ref = body.get("application/json", {}).get("schema", {}).get("$ref")
+            if ref:
+                names |= body_names(ref)
+            names -= {name for op, name in DESTINATIONS if op == key}
+            if names:
+                result[key] = names
+    return result
+
+
+def _south(world: Any) -> types.SimpleNamespace:
+    """One object of each kind in the south region, out of every caller's reach."""
+    from dangvien.admissions import services as admissions
+    from dangvien.members import services as members
+    from dangvien.members.choices import TransferKind
+    from dangvien.members.models import PartyCard, ResidenceLink
+    from dangvien.members.tests.factories import make_member
+    from dangvien.organisations.choices import AreaKind, OrganisationKind
+    from dangvien.organisations.tests.factories import make_organisation
+    from dangvien.people.tests.factories import PersonFactory
+    from dangvien.training import services as training
+
+    admin = world.users["national_admin"]
+    tree = world.tree
+    today = dt.date.today()
+    cell, commune = tree.branch_south, tree.commune_south
+    other_cell = make_organisation(
+        commune, code="CB04", name="Chi bộ thôn 4", kind=OrganisationKind.CELL,
+        area_kind=AreaKind.VILLAGE,
+    )  # fmt: skip
+    member = make_member(cell, full_name="Đảng Viên Phía Nam")
+    mover = make_member(cell, full_name="Người Chuyển Phía Nam")
+    training_class = training.create_class(
+        kind="awareness",
+        name="Lớp nhận thức phía Nam",
+        organiser=commune,
+        start_date=today - dt.timedelta(days=20),
+        end_date=today - dt.timedelta(days=15),
+        actor=admin,
+    )
+    enrolled = PersonFactory(organisation=cell)
+    return types.SimpleNamespace(
+        organisation=cell,
+        person=world.south_person,
+        official_person=member.person,
+        membership=member,
+        dossier=admissions.open_dossier(
+            person=enrolled, organisation=cell, date=today - dt.timedelta(days=30), actor=admin
+        ),
+        **{"class": training_class},
+        enrolment=training.enrol_person(training_class, person=enrolled, actor=admin),
+        card=PartyCard.objects.create(
+            membership=member,
+            number="09000001",
+            reason="first",
+            decision_date=today - dt.timedelta(days=20),
+            actor=admin,
+        ),
+        transfer=members.start_transfer(
+            mover,
+            to_organisation=other_cell,
+            kind=TransferKind.OFFICIAL,
+            reason_date=today - dt.timedelta(days=3),
+            started_on=today - dt.timedelta(days=2),
+            actor=admin,
+        ),
+        residence_link=ResidenceLink.objects.create(
+            membership=member,
+            workplace_organisation=cell,
+            required_from=today - dt.timedelta(days=30),
+            due=today + dt.timedelta(days=30),
+            actor=admin,
+        ),
+    )
+
+
+def _with_foreign(body: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    body = dict(body)
+    if name.endswith("[]"):
+        body[name[:-2]] = [value]
+    elif "." in name:
+        outer, inner = name.split(".", 1)
+        body[outer] = [{inner: value}]
+    else:
+        body[name] = value
+    return body
+
+
+def test_every_operation_taking_an_id_is_walked() -> None:
+    declared = {key: {name for _where, name, _kind in ids} for key, ids in FOREIGN_IDS.items()}
+    assert declared == _schema_ids()
+
+
+def test_an_out_of_scope_id_is_a_404_that_changes_nothing(persona_tree: Any) -> None:
+    modules = declaration_modules()
+    ops = {
+        entry.key: entry
+        for module in modules
+        for entry in getattr(module, "PERMISSIONS", [])
+        if hasattr(entry, "key")
+    }
+    world = build_world(persona_tree, modules)
+    south = _south(world)
+    failures: list[str] = []
+    walked = 0
+    for key, ids in FOREIGN_IDS.items():
+        op = ops[key]
+        method, path = key.split(" ", 1)
+        callers = [p for p in CALLERS if isinstance(op.answers[p], int) and op.answers[p] < 300]
+        persona = (callers or ["branch_secretary"])[0]
+        for where, name, kind in ids:
+            params = op.params(world) if op.params else {}
+            body = op.payload(world) if op.payload else {}
+            query: dict[str, Any] = dict(QUERY.get(key, {}))
+            foreign = getattr(south, kind)
+            value: Any = foreign.code if name == "organisation" and where == "body" else foreign.pk
+            if where == "path":
+                params = {**params, name: value}
+            elif where == "query":
+                query[name] = value
+            else:
+                body = _with_foreign(body, name, value)
+            url = re.sub(r"{(\w+)}", lambda m, p=params: str(p[m.group(1)]), path)
+            with transaction.atomic():
+                client = client_as(persona, world)
+                before = database_digest()
+                if method == "GET":
+                    response = client.get(url, query)
+                else:
+                    response = client.generic(
+                        method, url, json.dumps(body), content_type="application/json"
+                    )
+                changed = database_digest() != before
+                transaction.set_rollback(True)
+            walked += 1
+            answer = (
+                response.json()
+                if response.get("Content-Type", "").startswith("application/json")
+                else response.content[:200]
+            )
+            if response.status_code != 404 or answer != NOT_FOUND or changed:
+                failures.append(
+                    f"{persona} {key} with {where} {name}={value} ({kind} out of scope): "
+                    f"{response.status_code} {answer!r}"
+                    + (" CHANGED the database" if changed else "")
+                )
+    assert walked == sum(len(ids) for ids in FOREIGN_IDS.values())
+    assert not failures, "\n".join(failures)
