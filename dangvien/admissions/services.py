@@ -23,6 +23,7 @@ from dangvien.core.calendar import add_working_days
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
+from dangvien.core.typing import AnyUser
 from dangvien.rules.models import RuleSet
 from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
 
@@ -76,7 +77,7 @@ def action_for(stage: str) -> str:
     return STAGE_ACTIONS.get(stage, "dossier.change")
 
 
-def check_step_authority(actor: Any, stage: str, organisation: Any) -> None:
+def check_step_authority(actor: AnyUser, stage: str, organisation: Organisation) -> None:
     """Refuse (403, ``Forbidden`` naming the step, the caller's role and the roles required)
     when the actor's role may not record ``stage`` for a dossier of ``organisation``."""
     label = stage_label(stage) if stage in Stage.values else stage

@@ -359,7 +359,9 @@ def update_person(person: Person, *, actor: User, **changes: Any) -> Person:
 
 
 @transaction.atomic
-def follow_membership(person: Person, *, organisation: Any, actor: Any, reason: str) -> Person:
+def follow_membership(
+    person: Person, *, organisation: Organisation, actor: User, reason: str
+) -> Person:
     """The person's managing organisation follows their membership: called by ``members``
     when a transfer completes (the caller checked the actor may complete it), so the person's
     record is read by the new cell and no longer by the old one (scope is the person's
