@@ -204,17 +204,7 @@ def start_second_factor_attempt(user: User, *, address: str) -> dt.datetime | No
     if throttle.locked_until is not None and now < throttle.locked_until:
         throttle.last_address = address
         throttle.save(update_fields=["last_address"])
-        _account_event(
-            user,
-            action="accounts.user.mfa_locked_out",
-            actor=None,
-            data={
-                "username": user.username,
-                "address": address,
-                "attempts": throttle.attempts,
-                "locked_until": throttle.locked_until,
-            },
-        )
+        _record_code_lock(user, throttle, address)
         return throttle.locked_until
     if throttle.locked_until is not None or now >= throttle.window_started_at + _window():
         throttle.attempts = 0
@@ -228,6 +218,21 @@ def start_second_factor_attempt(user: User, *, address: str) -> dt.datetime | No
     throttle.last_address = address
     throttle.save()
     return None
+
+
+def _record_code_lock(user: User, throttle: SecondFactorThrottle, address: str) -> None:
+    """Audit the code step locked (or a try refused while it is)."""
+    _account_event(
+        user,
+        action="accounts.user.mfa_locked_out",
+        actor=None,
+        data={
+            "username": user.username,
+            "address": address,
+            "attempts": throttle.attempts,
+            "locked_until": throttle.locked_until,
+        },
+    )
 
 
 @transaction.atomic
@@ -252,17 +257,7 @@ def record_second_factor_failure(user: User, *, address: str) -> dt.datetime | N
         return None
     throttle.locked_until = now + _window()
     throttle.save(update_fields=["locked_until"])
-    _account_event(
-        user,
-        action="accounts.user.mfa_locked_out",
-        actor=None,
-        data={
-            "username": user.username,
-            "address": address,
-            "attempts": throttle.attempts,
-            "locked_until": throttle.locked_until,
-        },
-    )
+    _record_code_lock(user, throttle, address)
     return throttle.locked_until
 
 

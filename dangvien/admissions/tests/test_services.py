@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 
 from dangvien.admissions import services
@@ -19,26 +18,10 @@ from dangvien.members.models import Membership
 from dangvien.people.tests.factories import PersonFactory
 
 D = dt.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 BORN = D(1998, 3, 15)
 OPENED = D(2026, 1, 5)
 CERT = D(2026, 1, 10)
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(dt.datetime(2026, 6, 30, 9, 0), tick=False):
-        yield D(2026, 6, 30)
-
-
-@pytest.fixture
-def cell(persona_tree):
-    return persona_tree.branch
-
-
-@pytest.fixture
-def admin(persona_tree):
-    return persona_tree.users["national_admin"]
 
 
 @pytest.fixture

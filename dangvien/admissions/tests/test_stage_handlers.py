@@ -5,7 +5,6 @@ required, and leaves nothing behind."""
 import datetime as dt
 
 import pytest
-import time_machine
 
 from dangvien.admissions import services
 from dangvien.admissions.choices import DossierStatus, Stage
@@ -22,23 +21,7 @@ from dangvien.members.models import Membership
 from dangvien.people.tests.factories import PersonFactory
 
 D = dt.date
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(dt.datetime(2026, 6, 30, 9, 0), tick=False):
-        yield D(2026, 6, 30)
-
-
-@pytest.fixture
-def cell(persona_tree):
-    return persona_tree.branch
-
-
-@pytest.fixture
-def admin(persona_tree):
-    return persona_tree.users["national_admin"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def new_dossier(cell, admin):
