@@ -79,8 +79,9 @@ def test_cell_secretary_cannot_record_the_committees_step_through_the_api(
     admin = persona_tree.users["national_admin"]
     before_stage = STAGE_ORDER[STAGE_ORDER.index(stage) - 1]
     dossier = _dossier_at(persona_tree, admin, before_stage)
+    client = client_for("branch_secretary")  # logging in is audited: before the count
     steps, events = Step.objects.count(), AuditEvent.objects.count()
-    response = client_for("branch_secretary").post(
+    response = client.post(
         f"/api/v1/admissions/{dossier.pk}/steps",
         json.dumps(
             {

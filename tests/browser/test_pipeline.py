@@ -62,7 +62,11 @@ def test_secretary_walks_one_person_to_the_ceremony(page_as, persona_tree, shot)
     page.get_by_role("link", name="Vàng Thị Mai").click()
     _record(page, "Học lớp nhận thức về Đảng", today - dt.timedelta(days=35))
     _record(page, "Đơn và lý lịch", today - dt.timedelta(days=30), document_number="1-KNĐ, 2-KNĐ")
-    _record(page, "Thẩm tra lý lịch", today - dt.timedelta(days=25), document_number="2-KNĐ")
+    # the background check is the grassroots committee's step, not the cell's (step authority)
+    office = page_as("grassroots_office")
+    office.goto(f"/admissions/{dossier.pk}/")
+    _record(office, "Thẩm tra lý lịch", today - dt.timedelta(days=25), document_number="2-KNĐ")
+    page.goto(f"/admissions/{dossier.pk}/")
     # a refusal first: 11 months together is not enough
     form = page.locator("#step-form")
     form.locator("#id_date").fill(_fmt(today - dt.timedelta(days=20)))
@@ -85,8 +89,9 @@ def test_secretary_walks_one_person_to_the_ceremony(page_as, persona_tree, shot)
         votes_for=3,
         votes_against=0,
     )
+    office.goto(f"/admissions/{dossier.pk}/")
     _record(
-        page,
+        office,
         "Đảng ủy cơ sở xét",
         today - dt.timedelta(days=8),
         document_number="8-KNĐ",
@@ -94,6 +99,7 @@ def test_secretary_walks_one_person_to_the_ceremony(page_as, persona_tree, shot)
         votes_for=8,
         votes_against=1,
     )
+    page.goto(f"/admissions/{dossier.pk}/")
     assert page.get_by_text("do cấp có thẩm quyền ghi nhận").is_visible()
     assert page.locator("#next-deadline").get_by_text("quyết định kết nạp").is_visible()
     shot(page, "pipeline-3-waiting-for-decision")

@@ -58,11 +58,16 @@ def test_probationary_member_becomes_official_from_the_end_of_the_twelve_months(
     page.fill("#step-votes_for", "3")
     page.get_by_role("button", name="Ghi", exact=True).click()
     page.wait_for_load_state()
-    page.select_option("#step-stage", "grassroots_resolution")
-    page.fill("#step-date", "20/10/2025")
-    page.fill("#step-document_number", "15-NQ/ĐU")
-    page.get_by_role("button", name="Ghi", exact=True).click()
-    page.wait_for_load_state()
+
+    # the grassroots committee's resolution is recorded by its office (step authority)
+    office = page_as("grassroots_office")
+    office.goto(f"/members/{member.pk}/probation/")
+    office.select_option("#step-stage", "grassroots_resolution")
+    office.fill("#step-date", "20/10/2025")
+    office.fill("#step-document_number", "15-NQ/ĐU")
+    office.get_by_role("button", name="Ghi", exact=True).click()
+    office.wait_for_load_state()
+    assert office.get_by_text("Đã ghi bước công nhận chính thức.").is_visible()
 
     # the superior committee decides in November
     board = page_as("region_officer")
