@@ -50,8 +50,11 @@ serve: env
 	  $(PY) manage.py check --deploy --fail-level ERROR && \
 	  $(PY) manage.py migrate --noinput -v 0 && \
 	  $(PY) manage.py collectstatic --noinput -v 0 && \
+	  $(PY) manage.py mark_interrupted_imports -v 0 >/dev/null && \
 	  { trap 'kill 0' EXIT; \
-	    $(PY) manage.py db_worker --interval 1 >>"$${DANGVIEN_VAR_DIR:-var}/worker.log" 2>&1 & \
+	    for i in $$(seq 1 $(TASK_WORKERS)); do \
+	      $(PY) manage.py db_worker --interval 1 >>"$${DANGVIEN_VAR_DIR:-var}/worker-$$i.log" 2>&1 & \
+	    done; \
 	    $(PY) -m gunicorn -c config/gunicorn.py; }
 
 demo: env
