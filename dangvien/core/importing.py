@@ -703,5 +703,18 @@ def write_error_file(sheet: Sheet, errors: Sequence[RowError]) -> bytes:
 ProgressCallback = Callable[[str, int, int], None]
 
 
+def claim_in_file(
+    seen: dict[str, int], value: str, row: int, *, message: str, rule: str, field: str
+) -> None:
+    """Remember that ``value`` (a key that must be unique in one file) stands on ``row``;
+    refuse it when an earlier row already holds it. ``message`` is translated, with
+    ``%(value)s`` and ``%(row)d`` for the value and the earlier row."""
+    if value in seen:
+        raise DomainError(
+            message % {"value": value, "row": seen[value]}, rule=rule, found=value, field=field
+        )
+    seen[value] = row
+
+
 def no_progress(phase: str, done: int, total: int) -> None:
     return None

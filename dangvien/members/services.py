@@ -24,7 +24,7 @@ from dangvien.core.bulk import insert_rows
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
-from dangvien.core.importing import ProgressCallback, no_progress
+from dangvien.core.importing import ProgressCallback, claim_in_file, no_progress
 from dangvien.members import deadlines
 from dangvien.members.choices import (
     ACTIVE_STATUSES,
@@ -591,15 +591,14 @@ def bulk_register_members(
             people[person_id] = label
             card = row.get("card_number") or None
             if card:
-                if card in cards:
-                    raise DomainError(
-                        _("Số thẻ đảng %(card)s trùng với dòng %(row)d.")
-                        % {"card": card, "row": cards[card]},
-                        rule="unique_card_number",
-                        found=card,
-                        field="card_number",
-                    )
-                cards[card] = label
+                claim_in_file(
+                    cards,
+                    card,
+                    label,
+                    message=_("Số thẻ đảng %(value)s trùng với dòng %(row)d."),
+                    rule="unique_card_number",
+                    field="card_number",
+                )
         except DomainError as exc:
             raise _in_row(exc, label) from exc
         start = ceremony or decision

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from dangvien.audit.services import record
 from dangvien.core.bulk import insert_rows
 from dangvien.core.errors import DomainError
-from dangvien.core.importing import ProgressCallback, no_progress
+from dangvien.core.importing import ProgressCallback, claim_in_file, no_progress
 from dangvien.core.scoping import can
 from dangvien.core.text import fold
 from dangvien.people.models import Person
@@ -526,15 +526,14 @@ def bulk_create_people(
             _check_choices(cleaned)
             citizen_id = cleaned.get("citizen_id")
             if citizen_id:
-                if citizen_id in seen:
-                    raise DomainError(
-                        _("Số CCCD %(id)s trùng với dòng %(row)d.")
-                        % {"id": citizen_id, "row": seen[citizen_id]},
-                        rule="citizen_id_unique",
-                        found=citizen_id,
-                        field="citizen_id",
-                    )
-                seen[citizen_id] = label
+                claim_in_file(
+                    seen,
+                    citizen_id,
+                    label,
+                    message=_("Số CCCD %(value)s trùng với dòng %(row)d."),
+                    rule="citizen_id_unique",
+                    field="citizen_id",
+                )
         except DomainError as exc:
             raise _in_row(exc, label) from exc
         cleaned["full_name_folded"] = fold(cleaned["full_name"])
