@@ -8,10 +8,11 @@ class AdmissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dangvien.admissions.selectors import list_dossier_work
-        from dangvien.core.worklist import register_source
+        from dangvien.admissions.selectors import list_dossier_waiting, list_dossier_work
+        from dangvien.core.worklist import register_source, register_waiting_source
 
         register_source("admissions.deadlines", list_dossier_work)
+        register_waiting_source("admissions.next_steps", list_dossier_waiting)
 
         from dangvien.admissions.models import Dossier, Step
         from dangvien.admissions.selectors import forget_horizon

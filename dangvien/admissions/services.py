@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.rules import require_step_authority
@@ -97,15 +96,56 @@ def official_on(person: Person, day: dt.date) -> bool:
 
 
 def count_official_members(organisation: Organisation, day: dt.date) -> int:
-    """Official members whose cell is ``organisation`` on ``day`` (all of them, not those
-    present at the meeting)."""
-    from dangvien.members.models import Membership
+    """Official members of the cell ``organisation`` on ``day`` — all of them, not those
+    present at the meeting — as the cell was on that day (from the members' status and
+    transfer history: ``members.selectors.count_official_members_on``)."""
+    from dangvien.members.selectors import count_official_members_on
 
-    return (
-        Membership.objects.filter(organisation=organisation, status="official")
-        .filter(Q(official_date__isnull=True) | Q(official_date__lte=day))
-        .count()
+    return count_official_members_on(organisation, day)
+
+
+VOTE_WHOLE = {
+    Stage.CELL_VOTE: _("số đảng viên chính thức của chi bộ"),
+    Stage.GRASSROOTS_VOTE: _("số ủy viên đảng ủy cơ sở"),
+}
+
+
+def describe_votes_needed_for(stage: str, eligible: int, day: dt.date) -> str:
+    """ "cần ít nhất 12/18 phiếu tán thành, bằng 2/3 số đảng viên chính thức của chi bộ"."""
+    from dangvien.rules.selectors import describe_votes_needed
+
+    rule = "cell_vote_fraction" if stage == Stage.CELL_VOTE else "grassroots_vote_fraction"
+    return describe_votes_needed(
+        get_rule_set(on=day).fraction(rule), eligible, of=str(VOTE_WHOLE[Stage(stage)])
     )
+
+
+def describe_failed_vote(vote: FailedVote) -> str:
+    """A failed admission vote in words: the result, what was needed, and what may follow
+    (another round, or after the limit of rounds the superior committee or a stop)."""
+    limit = get_rule_set(on=vote.date).int_value("failed_votes_escalate_after")
+    if vote.round >= limit:
+        follow = _(
+            "Đã biểu quyết %(limit)s lần không đạt: báo cáo cấp ủy cấp trên xem xét, quyết định"
+            " (cấp trên ghi lần biểu quyết tiếp theo) hoặc dừng hồ sơ với lý do «không được"
+            " biểu quyết thông qua»."
+        ) % {"limit": limit}
+    else:
+        follow = _(
+            "Có thể biểu quyết lại (còn %(left)s lần trước khi báo cáo cấp trên) hoặc dừng hồ"
+            " sơ với lý do."
+        ) % {"left": limit - vote.round}
+    return _(
+        "%(stage)s lần %(round)s không đạt: %(votes_for)s/%(eligible)s tán thành; %(needed)s."
+        " %(follow)s"
+    ) % {
+        "stage": stage_label(vote.stage),
+        "round": vote.round,
+        "votes_for": vote.votes_for,
+        "eligible": vote.votes_eligible,
+        "needed": describe_votes_needed_for(vote.stage, vote.votes_eligible, vote.date),
+        "follow": follow,
+    }
 
 
 def _check_member_official(person: Person, day: dt.date, role: str) -> None:
@@ -559,6 +599,7 @@ def _vote_or_fail(ctx: StepContext, *, rule: str, label: str) -> FailedVote | No
         eligible=ctx.votes_eligible,
         votes_for=ctx.votes_for or 0,
         fraction=ctx.rule_set.fraction(rule),
+        whole=str(VOTE_WHOLE[Stage(ctx.stage)]),
     )
     if check.passed:
         return None
@@ -875,7 +916,22 @@ def _check_introducers(
     items = list(introducers)
     by_union = bool(union_committee.strip())
     required = rule_set.int_value("introducer_count_with_union" if by_union else "introducer_count")
-    if len(items) != required or len({item["person"].pk for item in items}) != len(items):
+    seen: set[int] = set()
+    for item in items:
+        if item["person"].pk in seen:
+            raise DomainError(
+                _(
+                    "%(person)s được nhập hai lần làm người giới thiệu; cần %(required)s người"
+                    " giới thiệu khác nhau."
+                )
+                % {"person": item["person"], "required": required},
+                rule="introducer_count",
+                found=_("một người nhập hai lần"),
+                required=_("%(required)s người khác nhau") % {"required": required},
+                field="introducers",
+            )
+        seen.add(item["person"].pk)
+    if len(items) != required:
         how = (
             _("ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và %(count)s đảng viên chính thức")
             if by_union

@@ -33,6 +33,7 @@ from dangvien.admissions.forms import (
 from dangvien.admissions.models import Dossier, FailedVote
 from dangvien.admissions.tables import DossierTable
 from dangvien.core.errors import DomainError
+from dangvien.core.formatting import format_date
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.lookup import get_visible_or_404
@@ -157,6 +158,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
             context["checks"] = []
         can_step = stage is not None and can(user, services.action_for(stage), dossier.organisation)
         context["can_step"] = can_step
+        context["vote_info"] = _vote_info(dossier, stage, today)
         if can_step and stage:
             context["step_form"] = forms.get("step_form") or StepForm(
                 user=user, stage=stage, near=dossier.organisation, initial={"date": today}
@@ -202,16 +204,13 @@ def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             if isinstance(result, FailedVote):
-                messages.warning(
-                    request,
-                    _("Biểu quyết lần %(round)s không đạt: %(for)s/%(eligible)s tán thành.")
-                    % {
-                        "round": result.round,
-                        "for": result.votes_for,
-                        "eligible": result.votes_eligible,
-                    },
-                )
-                return _done(request, dossier, _("Đã ghi kết quả biểu quyết."))
+                messages.warning(request, services.describe_failed_vote(result))
+                url = reverse("admissions:dossier-detail", args=[dossier.pk])
+                if is_htmx(request):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
             return _done(request, dossier, _("Đã ghi bước «%s».") % services.stage_label(stage))
     return _partial(
         request,
@@ -221,8 +220,30 @@ def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "step_form": form,
             "next_stage": stage,
             "next_stage_label": services.stage_label(stage),
+            "vote_info": _vote_info(dossier, stage, timezone.localdate()),
         },
     )
+
+
+def _vote_info(dossier: Dossier, stage: str | None, today: Any) -> str:
+    """Shown above the cell-vote form before anything is entered: the cell's official members
+    today and the votes needed (the service counts again on the vote's date)."""
+    if stage != Stage.CELL_VOTE:
+        return ""
+    try:
+        official = services.count_official_members(dossier.organisation, today)
+        if not official:
+            return ""
+        return _(
+            "Chi bộ có %(official)s đảng viên chính thức ngày %(today)s: %(needed)s. Số này được"
+            " tính lại theo ngày biểu quyết."
+        ) % {
+            "official": official,
+            "today": format_date(today),
+            "needed": services.describe_votes_needed_for(stage, official, today),
+        }
+    except DomainError:
+        return ""
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,14 @@ class RecognitionStepForm(forms.Form):
     date = _date(_("Ngày"))
     document_number = forms.CharField(label=_("Số văn bản"), required=False)
     votes_eligible = forms.IntegerField(
-        label=_("Tổng số đảng viên chính thức của chi bộ"), required=False, min_value=0
+        label=_("Tổng số đảng viên chính thức của chi bộ (chỉ với nghị quyết chi bộ 13-KNĐ)"),
+        required=False,
+        min_value=0,
+        help_text=_("Để trống: tính theo danh sách đảng viên chính thức ngày biểu quyết."),
     )
-    votes_for = forms.IntegerField(label=_("Số tán thành"), required=False, min_value=0)
+    votes_for = forms.IntegerField(
+        label=_("Số tán thành (chỉ với nghị quyết chi bộ 13-KNĐ)"), required=False, min_value=0
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 
@@ -95,7 +100,7 @@ class RecognitionDecisionForm(forms.Form):
 
 class RemovalForm(forms.Form):
     date = _date(_("Ngày quyết định"))
-    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
     reason = forms.CharField(label=_("Lý do xóa tên"))
 
 

@@ -160,6 +160,9 @@ class RecognitionStep(models.Model):
         Membership, on_delete=models.PROTECT, related_name="recognition_steps"
     )
     stage = models.CharField(_("bước"), max_length=32, choices=RecognitionStage.choices)
+    # The cell may vote again after a failed vote, up to the rule set's number of rounds; every
+    # round is its own row (1, 2, 3…). Other steps have one round.
+    round = models.PositiveSmallIntegerField(_("lần"), default=1)
     date = models.DateField(_("ngày"))
     document_number = models.CharField(_("số văn bản"), max_length=64, blank=True)
     votes_eligible = models.PositiveIntegerField(_("tổng số đảng viên chính thức"), null=True)
@@ -172,9 +175,11 @@ class RecognitionStep(models.Model):
     class Meta:
         verbose_name = _("bước công nhận chính thức")
         verbose_name_plural = _("bước công nhận chính thức")
-        ordering = ["date", "pk"]
+        ordering = ["date", "round", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["membership", "stage"], name="unique_recognition_step")
+            models.UniqueConstraint(
+                fields=["membership", "stage", "round"], name="unique_recognition_step_round"
+            )
         ]
 
     def __str__(self) -> str:

@@ -873,7 +873,79 @@ _PREPARATION = (
 
 
 def _steps(membership: Membership) -> dict[str, RecognitionStep]:
-    return {step.stage: step for step in membership.recognition_steps.all()}
+    """The latest round of each recognition step."""
+    return {
+        step.stage: step for step in membership.recognition_steps.order_by("round", "date", "pk")
+    }
+
+
+def _failed_cell_votes(membership: Membership) -> list[RecognitionStep]:
+    return list(
+        membership.recognition_steps.filter(
+            stage=RecognitionStage.CELL_VOTE, passed=False
+        ).order_by("round")
+    )
+
+
+def recognition_rounds_limit(on: dt.date) -> int:
+    """How many times the cell may vote on a recognition before the case goes up a level
+    (rule set ``failed_votes_escalate_after``: 29-QĐ/TW 4.2 c, three rounds)."""
+    return deadlines.rule_int("failed_votes_escalate_after", on)
+
+
+def recognition_escalated(membership: Membership) -> bool:
+    """The cell voted the limit of rounds without reaching the fraction: the superior
+    committee decides (recognise, or remove from the list)."""
+    failed = _failed_cell_votes(membership)
+    if not failed:
+        return False
+    return len(failed) >= recognition_rounds_limit(failed[-1].date)
+
+
+def _official_denominator_label() -> str:
+    return _("số đảng viên chính thức của chi bộ")
+
+
+def describe_recognition_vote(step: RecognitionStep) -> str:
+    """The result of a recognition cell vote in words, with what it needed and what follows:
+    "Chi bộ biểu quyết lần 1 không đạt: 11/18 tán thành; cần ít nhất 12/18 …"."""
+    from dangvien.rules.selectors import describe_votes_needed
+
+    eligible = step.votes_eligible or 0
+    needed = describe_votes_needed(
+        deadlines.recognition_fraction(step.date), eligible, of=_official_denominator_label()
+    )
+    if step.passed:
+        return _(
+            "Chi bộ biểu quyết lần %(round)s đạt: %(votes_for)s/%(eligible)s tán thành"
+            " (%(needed)s)."
+        ) % {
+            "round": step.round,
+            "votes_for": step.votes_for,
+            "eligible": eligible,
+            "needed": needed,
+        }
+    limit = recognition_rounds_limit(step.date)
+    if step.round >= limit:
+        follow = _(
+            "Chi bộ đã biểu quyết %(limit)s lần không đạt: theo quy định báo cáo cấp ủy cấp trên"
+            " xem xét, quyết định công nhận chính thức hoặc xóa tên."
+        ) % {"limit": limit}
+    else:
+        follow = _(
+            "Chi bộ có thể biểu quyết lại (còn %(left)s lần) hoặc đề nghị cấp ủy có thẩm quyền"
+            " xóa tên."
+        ) % {"left": limit - step.round}
+    return _(
+        "Chi bộ biểu quyết lần %(round)s không đạt: %(votes_for)s/%(eligible)s tán thành;"
+        " %(needed)s. %(follow)s"
+    ) % {
+        "round": step.round,
+        "votes_for": step.votes_for,
+        "eligible": eligible,
+        "needed": needed,
+        "follow": follow,
+    }
 
 
 def _require_step(
@@ -940,15 +1012,43 @@ def record_recognition_step(
             _("Bước «%s» không ghi ở đây.") % stage, rule="recognition_stage", field="stage"
         )
     steps = _steps(membership)
-    if stage in steps:
+    round_ = 1
+    previous = steps.get(stage)
+    if previous is not None and not (
+        stage == RecognitionStage.CELL_VOTE and previous.passed is False
+    ):
         raise DomainError(
             _("«%(stage)s» đã được ghi ngày %(day)s.")
-            % {"stage": RecognitionStage(stage).label, "day": d(steps[stage].date)},
+            % {"stage": RecognitionStage(stage).label, "day": d(previous.date)},
             rule="recognition_step_once",
-            found=d(steps[stage].date),
+            found=d(previous.date),
             required=_("chưa ghi"),
             field="stage",
         )
+    if previous is not None:
+        # a new round of a failed cell vote, as long as the rule set allows one
+        limit = recognition_rounds_limit(previous.date)
+        if previous.round >= limit:
+            raise DomainError(
+                _(
+                    "Chi bộ đã biểu quyết %(rounds)s lần không đạt (lần cuối ngày %(day)s);"
+                    " quy định tối đa %(limit)s lần, sau đó báo cáo cấp ủy cấp trên xem xét,"
+                    " quyết định công nhận chính thức hoặc xóa tên."
+                )
+                % {"rounds": previous.round, "day": d(previous.date), "limit": limit},
+                rule="failed_votes_escalate_after",
+                found=previous.round,
+                required=_("tối đa %(limit)s lần") % {"limit": limit},
+                field="stage",
+            )
+        _check_not_before(
+            date,
+            previous.date,
+            message=_("Lần biểu quyết này (%(day)s) trước lần trước (%(limit)s)."),
+            rule="recognition_order",
+            field="date",
+        )
+        round_ = previous.round + 1
     _check_not_future(date, "date", _("Ngày"))
     start = membership.ceremony_date or membership.decision_date
     if date < start:
@@ -981,21 +1081,19 @@ def record_recognition_step(
                 found=_("chưa có"),
                 required=_("giấy chứng nhận hoàn thành lớp đảng viên mới"),
             )
-        official = (
-            Membership.objects.official_in(membership.organisation)
-            .exclude(pk=membership.pk)
-            .count()
-        )
+        from dangvien.members.selectors import count_official_members_on
+
+        official = count_official_members_on(membership.organisation, date, exclude=membership)
         if votes_eligible is None:
             votes_eligible = official
         if votes_eligible < official or votes_eligible == 0:
             raise DomainError(
                 _(
-                    "Tổng số đảng viên chính thức của chi bộ là %(official)d; biểu quyết phải "
-                    "tính trên tất cả đảng viên chính thức, không chỉ số có mặt (đã nhập "
-                    "%(found)d)."
+                    "Tổng số đảng viên chính thức của chi bộ ngày %(day)s là %(official)d;"
+                    " biểu quyết phải tính trên tất cả đảng viên chính thức, không chỉ số có"
+                    " mặt (đã nhập %(found)d)."
                 )
-                % {"official": official, "found": votes_eligible},
+                % {"day": d(date), "official": official, "found": votes_eligible},
                 rule="recognition_vote_denominator",
                 found=votes_eligible,
                 required=max(official, 1),
@@ -1025,6 +1123,7 @@ def record_recognition_step(
     step = RecognitionStep.objects.create(
         membership=membership,
         stage=stage,
+        round=round_,
         date=date,
         document_number=document_number.strip(),
         votes_eligible=votes_eligible if stage == RecognitionStage.CELL_VOTE else None,
@@ -1040,10 +1139,12 @@ def record_recognition_step(
         organisation=membership.organisation,
         data={
             "stage": stage,
+            "round": round_,
             "date": date,
             "votes_eligible": step.votes_eligible,
             "votes_for": step.votes_for,
             "passed": passed,
+            "escalated": passed is False and round_ >= recognition_rounds_limit(date),
         },
     )
     return step
@@ -1064,15 +1165,31 @@ def recognise_official(
     membership = _lock(membership)
     _check_probationary(membership)
     steps = _steps(membership)
-    grassroots = _require_step(steps, RecognitionStage.GRASSROOTS_RESOLUTION, passed=True)
-    _check_not_future(date, "date", _("Ngày quyết định"))
-    _check_not_before(
-        date,
-        grassroots.date,
-        message=_("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(limit)s)."),
-        rule="recognition_order",
-        field="date",
-    )
+    escalated = recognition_escalated(membership)
+    if escalated:
+        # the cell voted the limit of rounds without the fraction: the superior committee
+        # decides on the report, without a cell or grassroots resolution that passed
+        last_vote = steps[RecognitionStage.CELL_VOTE]
+        _check_not_future(date, "date", _("Ngày quyết định"))
+        _check_not_before(
+            date,
+            last_vote.date,
+            message=_(
+                "Ngày quyết định (%(day)s) trước lần biểu quyết cuối của chi bộ (%(limit)s)."
+            ),
+            rule="recognition_order",
+            field="date",
+        )
+    else:
+        grassroots = _require_step(steps, RecognitionStage.GRASSROOTS_RESOLUTION, passed=True)
+        _check_not_future(date, "date", _("Ngày quyết định"))
+        _check_not_before(
+            date,
+            grassroots.date,
+            message=_("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(limit)s)."),
+            rule="recognition_order",
+            field="date",
+        )
     if not decision_number.strip():
         raise DomainError(
             _("Cần số quyết định công nhận đảng viên chính thức."),
@@ -1110,7 +1227,7 @@ def recognise_official(
         action="members.membership.recognised",
         target=membership,
         organisation=membership.organisation,
-        data={"decision_date": date, "official_date": official_date},
+        data={"decision_date": date, "official_date": official_date, "escalated": escalated},
     )
     return membership
 
@@ -1129,6 +1246,13 @@ def remove_probationary(
             rule="status_reason_required",
             required=_("lý do"),
             field="reason",
+        )
+    if not decision_number.strip():
+        raise DomainError(
+            _("Cần số quyết định xóa tên (không công nhận đảng viên chính thức)."),
+            rule="decision_number_required",
+            required=_("số quyết định"),
+            field="decision_number",
         )
     _check_not_future(date, "date", _("Ngày quyết định"))
     _check_event_order(membership, date)

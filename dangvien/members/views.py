@@ -32,7 +32,7 @@ from dangvien.members.access import (
     get_residence_link_for_user,
     get_transfer_for_user,
 )
-from dangvien.members.choices import MemberStatus, TransferStatus
+from dangvien.members.choices import MemberStatus, RecognitionStage, TransferStatus
 from dangvien.members.filtersets import MemberFilterSet
 from dangvien.members.models import PartyCard, ResidenceLink, Transfer
 from dangvien.members.tables import MemberTable
@@ -154,6 +154,7 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership, user=request.user, auto_id="helper-%s"
             ),
             "step_form": member_forms.RecognitionStepForm(auto_id="step-%s"),
+            "vote": selectors.get_recognition_vote_context(membership, today=timezone.localdate()),
             "decision_form": member_forms.RecognitionDecisionForm(auto_id="decision-%s"),
             "removal_form": member_forms.RemovalForm(auto_id="removal-%s"),
         },
@@ -284,15 +285,37 @@ helper_assign = _member_action_view(
         form_takes=("membership", "user"),
     )
 )
-recognition_step = _member_action_view(
-    MemberAction(
-        "member.change",
-        member_forms.RecognitionStepForm,
-        services.record_recognition_step,
-        gettext_lazy("Đã ghi bước công nhận chính thức."),
-        back="members:member-probation",
-    )
-)
+
+
+@login_required
+@require_POST
+def recognition_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a recognition step. A cell vote under the fraction is recorded as failed and
+    said so (a warning that states what was needed and what may follow), never as a plain
+    "recorded"."""
+    membership = get_membership_for_user(request.user, pk, action="member.change")
+    form = member_forms.RecognitionStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Dữ liệu chưa hợp lệ — %s") % _form_errors(form))
+    else:
+        try:
+            step = services.record_recognition_step(
+                membership, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if step.stage == RecognitionStage.CELL_VOTE:
+                describe = services.describe_recognition_vote(step)
+                if step.passed:
+                    messages.success(request, describe)
+                else:
+                    messages.warning(request, describe)
+            else:
+                messages.success(request, _("Đã ghi bước công nhận chính thức."))
+    return redirect("members:member-probation", pk=membership.pk)
+
+
 recognition_decide = _member_action_view(
     MemberAction(
         "member.decide",

@@ -311,7 +311,11 @@ PERMISSIONS = [
         "POST /api/v1/members/{member_id}/removal",
         by_role(200, who=DECIDERS, anonymous=401),
         params=_member_id("probationer"),
-        payload=lambda w: {"date": _today().isoformat(), "reason": "Không đủ tư cách"},
+        payload=lambda w: {
+            "date": _today().isoformat(),
+            "decision_number": "9-QĐ/ĐU",
+            "reason": "Không đủ tư cách",
+        },
     ),
     Operation(
         "POST /api/v1/members/{member_id}/cards",
