@@ -26,7 +26,7 @@ class AdmissionsConfig(AppConfig):
         from dangvien.training.registry import register_awareness_certificate_issued
 
         register_awareness_certificate_issued("admissions.sympathiser", on_awareness_certificate)
-        register_rule_set_user("admissions.step", Step.objects.all)
+        register_rule_set_user("admissions.step", Step.history.all)
         register_rule_set_changed("admissions.horizon", forget_horizon)
         register_calendar_changed("admissions.deadlines", refresh_all_deadlines)
         register_subtree_count(

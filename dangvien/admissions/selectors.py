@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvien.admissions.choices import DossierStatus, Stage
-from dangvien.admissions.models import Dossier, FailedVote, Step
+from dangvien.admissions.models import Dossier, FailedVote, Step, StepCorrection
 from dangvien.core.formatting import format_date
 from dangvien.core.typing import AnyUser
 from dangvien.core.worklist import HORIZON_DAYS, WorkItem
@@ -74,10 +74,23 @@ def list_outstanding(*, user: AnyUser, organisation: Organisation) -> QuerySet[D
 
 
 def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
-    """Steps and failed votes of a dossier, in date order, for the dossier page."""
+    """Steps (those in force and those corrected or cancelled, with the correction) and failed
+    votes of a dossier, in date order, for the dossier page."""
     entries: list[dict[str, Any]] = []
-    for step in Step.objects.filter(dossier=dossier).select_related("actor", "rule_set"):
-        entries.append({"kind": "step", "date": step.date, "pk": step.pk, "item": step})
+    corrections = {
+        correction.step_id: correction
+        for correction in StepCorrection.objects.filter(dossier=dossier).select_related("actor")
+    }
+    for step in Step.history.filter(dossier=dossier).select_related("actor", "rule_set"):
+        entries.append(
+            {
+                "kind": "step",
+                "date": step.date,
+                "pk": step.pk,
+                "item": step,
+                "correction": corrections.get(step.pk),
+            }
+        )
     for vote in FailedVote.objects.filter(dossier=dossier).select_related("actor"):
         entries.append({"kind": "failed_vote", "date": vote.date, "pk": vote.pk, "item": vote})
     entries.sort(key=lambda entry: (entry["date"], entry["kind"] == "step", entry["pk"]))
@@ -152,7 +165,11 @@ def list_dossier_next_actions(
         else:
             kind = "admissions.next_step"
             when = (
-                _("hạn %(day)s") % {"day": format_date(deadline)}
+                _("%(deadline)s: %(day)s")
+                % {
+                    "deadline": DEADLINE_LABELS.get(dossier.next_deadline_kind, _("hạn")),
+                    "day": format_date(deadline),
+                }
                 if deadline
                 else _("chờ từ %(day)s") % {"day": format_date(since)}
             )

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.rules import require_step_authority
 from dangvien.admissions import eligibility as el
 from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
-from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
+from dangvien.admissions.models import (
+    Approval,
+    Dossier,
+    FailedVote,
+    Participant,
+    Step,
+    StepCorrection,
+)
 from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
 from dangvien.core.dates import add_months
@@ -902,6 +909,7 @@ def _admit(
             dossier=dossier,
             person=helper,
             role=Participant.Role.HELPER,
+            withdrawn=False,
             defaults={"assigned_on": ceremony.date},
         )
 
@@ -1021,6 +1029,219 @@ def _record_failed_vote(
         },
     )
     return vote
+
+
+# --- corrections ---------------------------------------------------------------------------
+#
+# History is never rewritten: a wrong step is corrected by a new row that replaces it, or
+# cancelled; the old row keeps its values, is marked superseded and stays on the dossier page
+# (struck through, with the reason). Whoever may record the step (or a superior level, whose
+# scope covers the cell) may correct or cancel it, on an open dossier only.
+
+
+def _lock_step(step: Step) -> tuple[Step, Dossier]:
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("organisation", "person", "enrolment")
+        .get(pk=step.dossier_id)
+    )
+    current = Step.history.get(pk=step.pk)
+    if current.superseded:
+        raise DomainError(
+            _("Bước «%(stage)s» ngày %(date)s đã được sửa hoặc hủy trước đó.")
+            % {"stage": stage_label(current.stage), "date": el.fmt(current.date)},
+            rule="step_superseded",
+            found=_("đã sửa hoặc hủy"),
+            required=_("bước đang có hiệu lực"),
+        )
+    return current, dossier
+
+
+def _check_reason(reason: str) -> str:
+    if not reason.strip():
+        raise DomainError(
+            _("Phải ghi lý do sửa hoặc hủy bước."),
+            rule="correction_reason",
+            found="",
+            required=_("lý do"),
+            field="reason",
+        )
+    return reason.strip()
+
+
+@transaction.atomic
+def correct_step(
+    step: Step,
+    *,
+    actor: User,
+    reason: str,
+    date: dt.date | None = None,
+    document_number: str | None = None,
+    note: str | None = None,
+    received_on: dt.date | None = None,
+    votes_eligible: int | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+) -> Step:
+    """Correct a recorded step of an open dossier: a new step row with the right values
+    replaces it (``StepCorrection``); the old row is kept, marked superseded. The date stays
+    between the neighbouring steps; a vote must still reach the fraction (a vote that did not
+    pass is cancelled instead, then recorded as failed). Deadlines follow."""
+    check_step_authority(actor, step.stage, step.dossier.organisation)
+    old, dossier = _lock_step(step)
+    _check_open(dossier)
+    reason = _check_reason(reason)
+    day = date or old.date
+    if day > _today():
+        raise DomainError(
+            _("Ngày %(date)s chưa đến; chỉ ghi việc đã diễn ra.") % {"date": el.fmt(day)},
+            rule="date_not_future",
+            found=el.fmt(day),
+            required=_("đến %(today)s") % {"today": el.fmt(_today())},
+            field="date",
+        )
+    others = Step.objects.filter(dossier=dossier).exclude(pk=old.pk)
+    index = STAGE_ORDER.index(Stage(old.stage))
+    before = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) < index]
+    after = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) > index]
+    earliest = max((x.date for x in before), default=None)
+    latest = min((x.date for x in after), default=None)
+    if (earliest and day < earliest) or (latest and day > latest):
+        raise DomainError(
+            _("Ngày %(date)s phải nằm giữa bước trước (%(earliest)s) và bước sau (%(latest)s).")
+            % {"date": el.fmt(day), "earliest": el.fmt(earliest), "latest": el.fmt(latest)},
+            rule="step_date_order",
+            found=el.fmt(day),
+            required=_("%(earliest)s – %(latest)s")
+            % {"earliest": el.fmt(earliest), "latest": el.fmt(latest)},
+            field="date",
+        )
+    eligible, voted_for, against = old.votes_eligible, old.votes_for, old.votes_against
+    if old.stage in VOTE_STAGES:
+        if old.stage == Stage.CELL_VOTE:
+            eligible = count_official_members(dossier.organisation, day)
+        elif votes_eligible is not None:
+            eligible = votes_eligible
+        voted_for = votes_for if votes_for is not None else voted_for
+        against = votes_against if votes_against is not None else against
+        _check_votes(eligible, voted_for, against)
+        assert eligible is not None
+        rule = "cell_vote_fraction" if old.stage == Stage.CELL_VOTE else "grassroots_vote_fraction"
+        check = el.check_vote(
+            rule=rule,
+            label=stage_label(old.stage),
+            eligible=eligible,
+            votes_for=voted_for or 0,
+            fraction=get_rule_set(on=day).fraction(rule),
+            whole=str(VOTE_WHOLE[Stage(old.stage)]),
+        )
+        if not check.passed:
+            raise DomainError(
+                _(
+                    "%(message)s Một nghị quyết không đạt không sửa thành bước đã đạt: hãy hủy"
+                    " bước này rồi ghi lần biểu quyết không đạt."
+                )
+                % {"message": check.message},
+                rule=rule,
+                found=check.found,
+                required=check.required,
+                field="votes_for",
+            )
+    number = old.document_number if document_number is None else document_number.strip()
+    if old.stage == Stage.DECISION and not number:
+        raise DomainError(
+            _("Phải ghi số quyết định kết nạp."), rule="decision_number", field="document_number"
+        )
+    old.superseded = True
+    old.save(update_fields=["superseded"])
+    new = Step.objects.create(
+        dossier=dossier,
+        stage=old.stage,
+        date=day,
+        actor=actor,
+        document_number=number,
+        votes_eligible=eligible,
+        votes_for=voted_for,
+        votes_against=against,
+        note=old.note if note is None else note,
+        received_on=(received_on or old.received_on) if old.stage == Stage.DECISION else None,
+        rule_set=get_rule_set(on=day),
+        details=old.details,
+    )
+    StepCorrection.objects.create(
+        dossier=dossier,
+        step=old,
+        replacement=new,
+        kind=StepCorrection.Kind.CORRECTED,
+        reason=reason,
+        actor=actor,
+    )
+    changed = {
+        name: [str(getattr(old, name)), str(getattr(new, name))]
+        for name in ("date", "document_number", "votes_eligible", "votes_for", "received_on")
+        if getattr(old, name) != getattr(new, name)
+    }
+    record(
+        actor=actor,
+        action="admissions.step.corrected",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"stage": old.stage, "step": old.pk, "replacement": new.pk, "reason": reason}
+        | {"changed": changed},
+    )
+    refresh_deadline(dossier)
+    return new
+
+
+@transaction.atomic
+def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
+    """Cancel the latest step of an open dossier (recorded by mistake): the row is kept,
+    marked superseded, and the dossier goes back to the stage before; introducers named by a
+    cancelled introduction are withdrawn with it. The first step is not cancelled: stop the
+    dossier instead. Deadlines and worklists follow."""
+    check_step_authority(actor, step.stage, step.dossier.organisation)
+    old, dossier = _lock_step(step)
+    _check_open(dossier)
+    reason = _check_reason(reason)
+    if old.stage != dossier.stage:
+        raise DomainError(
+            _(
+                "Chỉ hủy được bước mới nhất của hồ sơ («%(current)s»); bước «%(stage)s» đã có"
+                " bước sau. Hãy sửa bước này, hoặc hủy lần lượt từ bước mới nhất."
+            )
+            % {"current": stage_label(dossier.stage), "stage": stage_label(old.stage)},
+            rule="cancel_latest_only",
+            found=stage_label(old.stage),
+            required=stage_label(dossier.stage),
+        )
+    previous = STAGE_ORDER.index(Stage(old.stage)) - 1
+    if previous < 0:
+        raise DomainError(
+            _("Bước đầu tiên không hủy được; hãy dừng hồ sơ với lý do."),
+            rule="cancel_latest_only",
+            found=stage_label(old.stage),
+            required=_("dừng hồ sơ"),
+        )
+    old.superseded = True
+    old.save(update_fields=["superseded"])
+    if old.stage == Stage.INTRODUCTION:
+        Participant.objects.filter(
+            dossier=dossier, role=Participant.Role.INTRODUCER, withdrawn=False
+        ).update(withdrawn=True)
+    StepCorrection.objects.create(
+        dossier=dossier, step=old, kind=StepCorrection.Kind.CANCELLED, reason=reason, actor=actor
+    )
+    dossier.stage = STAGE_ORDER[previous].value
+    dossier.save(update_fields=["stage"])
+    record(
+        actor=actor,
+        action="admissions.step.cancelled",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"stage": old.stage, "step": old.pk, "date": old.date, "reason": reason},
+    )
+    refresh_deadline(dossier)
+    return dossier
 
 
 # --- stops, extensions, approvals ------------------------------------------------------------

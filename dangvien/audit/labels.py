@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "core.demo.seeded": _("Nạp dữ liệu mẫu (nhập hàng loạt)"),
     "admissions.dossier.opened": _("Đưa vào danh sách quần chúng ưu tú (lập hồ sơ)"),
     "admissions.step.recorded": _("Ghi bước hồ sơ kết nạp"),
+    "admissions.step.corrected": _("Sửa bước hồ sơ kết nạp (ghi bước thay thế)"),
+    "admissions.step.cancelled": _("Hủy bước hồ sơ kết nạp ghi nhầm"),
     "admissions.vote.failed": _("Biểu quyết kết nạp không đạt"),
     "admissions.dossier.stopped": _("Dừng hồ sơ kết nạp"),
     "admissions.dossier.extended": _("Gia hạn ra quyết định kết nạp"),
