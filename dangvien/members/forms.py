@@ -111,6 +111,48 @@ class CardForm(forms.Form):
     decision_date = _date(_("Ngày quyết định"))
 
 
+class CardCorrectionForm(forms.Form):
+    """The right values of a card recorded by mistake (empty keeps the recorded one)."""
+
+    number = forms.CharField(label=_("Số thẻ đúng"), max_length=32, required=False)
+    decision_number = forms.CharField(label=_("Số quyết định đúng"), max_length=64, required=False)
+    decision_date = _date(_("Ngày quyết định đúng"), required=False)
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=500)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), max_length=500)
+
+
+class TransferCorrectionForm(forms.Form):
+    """The right values of an open transfer (empty keeps the recorded one)."""
+
+    to_organisation = forms.ModelChoiceField(
+        label=_("Chi bộ nơi đến đúng"),
+        queryset=Organisation.objects.none(),
+        to_field_name="code",
+        widget=forms.TextInput,
+        required=False,
+        help_text=_("Mã chi bộ nơi đến."),
+    )
+    reason_date = _date(_("Ngày có quyết định/thay đổi nơi ở đúng"), required=False)
+    started_on = _date(_("Ngày giới thiệu đúng"), required=False)
+    letter_number = forms.CharField(
+        label=_("Số giấy giới thiệu đúng"), max_length=64, required=False
+    )
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self.fields["to_organisation"], Organisation.objects.cells())
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
 class CardHandOverForm(forms.Form):
     date = _date(_("Ngày trao thẻ"))
     meeting = forms.CharField(label=_("Buổi sinh hoạt chi bộ"), required=False)

@@ -197,6 +197,18 @@ class PartyCard(models.Model):
     handed_over_on = models.DateField(_("ngày trao thẻ"), null=True, blank=True)
     handed_over_note = models.CharField(_("buổi sinh hoạt chi bộ"), max_length=255, blank=True)
     replaced_on = models.DateField(_("ngày thay thế"), null=True, blank=True)
+    # A card recorded by mistake is corrected by a new row (``corrects`` points to the wrong
+    # one) or cancelled; the wrong row keeps its values, marked ``superseded`` with the reason.
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho bản ghi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+    )
+    superseded = models.BooleanField(_("đã được sửa hoặc hủy"), default=False)
+    superseded_reason = models.TextField(_("lý do sửa, hủy"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -207,14 +219,15 @@ class PartyCard(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["membership"],
-                condition=models.Q(replaced_on__isnull=True),
-                name="one_current_card",
+                condition=models.Q(replaced_on__isnull=True, superseded=False),
+                name="one_current_card_in_force",
             ),
             # The decision is the issue's key: a repeated submission of the same issue (same
             # card number, reason, decision number and date) cannot make a second card.
             models.UniqueConstraint(
                 fields=["membership", "number", "reason", "decision_number", "decision_date"],
-                name="one_card_per_decision",
+                condition=models.Q(superseded=False),
+                name="one_card_in_force_per_decision",
             ),
         ]
 
@@ -260,6 +273,17 @@ class Transfer(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # An open transfer recorded with wrong details is corrected by a new row (``corrects``);
+    # the wrong one keeps its values, with status ``corrected`` and the reason.
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho bản ghi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+    )
+    correction_reason = models.TextField(_("lý do sửa"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TransferQuerySet.as_manager()

@@ -642,6 +642,7 @@ def work_cards_to_hand_over(user: AnyUser, today: dt.date) -> list[WorkItem]:
         PartyCard.objects.filter(
             handed_over_on__isnull=True,
             replaced_on__isnull=True,
+            superseded=False,
             membership__in=Membership.objects.visible_to(user),
         )
         .select_related("membership__person", "membership__organisation")

@@ -59,9 +59,12 @@ __all__ = [
     "admit_member",
     "assign_helper",
     "bulk_register_members",
+    "cancel_card",
     "cancel_transfer",
     "change_status",
     "confirm_transfer",
+    "correct_card",
+    "correct_transfer",
     "end_temporary_transfer",
     "hand_over_card",
     "issue_card",
@@ -1320,7 +1323,7 @@ def issue_card(
     _check_not_future(decision_date, "decision_date", _("Ngày quyết định cấp thẻ"))
     current = (
         PartyCard.objects.select_for_update()
-        .filter(membership=membership, replaced_on__isnull=True)
+        .filter(membership=membership, replaced_on__isnull=True, superseded=False)
         .first()
     )
     if current is None and membership.card_number:
@@ -1408,6 +1411,140 @@ def issue_card(
     return card
 
 
+def _check_card_in_force(card: PartyCard) -> None:
+    if card.superseded:
+        raise DomainError(
+            _("Bản ghi thẻ số %(n)s đã được sửa hoặc hủy (%(reason)s).")
+            % {"n": card.number, "reason": card.superseded_reason},
+            rule="card_superseded",
+            found=_("đã sửa hoặc hủy"),
+            required=_("thẻ đang có hiệu lực"),
+        )
+    if card.replaced_on is not None:
+        raise DomainError(
+            _("Thẻ số %(n)s đã được thay ngày %(day)s; chỉ sửa, hủy được thẻ đang dùng.")
+            % {"n": card.number, "day": d(card.replaced_on)},
+            rule="card_current_only",
+            found=d(card.replaced_on),
+            required=_("thẻ đang dùng"),
+        )
+
+
+def _lock_card(card: PartyCard) -> PartyCard:
+    return (
+        PartyCard.objects.select_for_update()
+        .select_related("membership__organisation", "membership__person")
+        .get(pk=card.pk)
+    )
+
+
+def _correction_reason(reason: str) -> str:
+    if not reason.strip():
+        raise DomainError(
+            _("Phải ghi lý do sửa hoặc hủy."),
+            rule="correction_reason",
+            required=_("lý do"),
+            field="reason",
+        )
+    return reason.strip()
+
+
+@transaction.atomic
+def correct_card(
+    card: PartyCard,
+    *,
+    actor: User,
+    reason: str,
+    number: str | None = None,
+    decision_number: str | None = None,
+    decision_date: dt.date | None = None,
+) -> PartyCard:
+    """Correct the card in use recorded with a wrong number, decision or date: a new card row
+    with the right values replaces it (``corrects``); the wrong row keeps its values, marked
+    superseded with the reason. The member's card number follows. Recorded by whoever issues
+    cards (``member.decide``, on the member's cell or above)."""
+    card = _lock_card(card)
+    membership = _lock(card.membership)
+    require_step_authority(
+        actor, "member.decide", membership.organisation, step=str(_("Sửa bản ghi thẻ đảng"))
+    )
+    _check_card_in_force(card)
+    reason = _correction_reason(reason)
+    day = decision_date or card.decision_date
+    _check_not_future(day, "decision_date", _("Ngày quyết định cấp thẻ"))
+    card.superseded = True
+    card.superseded_reason = reason
+    card.save(update_fields=["superseded", "superseded_reason"])
+    membership.card_number = None
+    membership.save(update_fields=["card_number"])
+    new = _create_card(
+        membership,
+        number=card.number if number is None else number,
+        reason=card.reason,
+        decision_number=card.decision_number if decision_number is None else decision_number,
+        decision_date=day,
+        actor=actor,
+        handed_over_on=card.handed_over_on,
+        handed_over_note=card.handed_over_note,
+    )
+    new.corrects = card
+    new.save(update_fields=["corrects"])
+    record(
+        actor=actor,
+        action="members.party_card.corrected",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "card": card.pk,
+            "replacement": new.pk,
+            "from": [card.number, card.decision_number, card.decision_date],
+            "to": [new.number, new.decision_number, new.decision_date],
+            "reason": reason,
+        },
+    )
+    return new
+
+
+@transaction.atomic
+def cancel_card(card: PartyCard, *, actor: User, reason: str) -> Membership:
+    """Cancel the card in use recorded by mistake: the row is kept, marked superseded with the
+    reason; the card it had replaced (if any) is the card in use again."""
+    card = _lock_card(card)
+    membership = _lock(card.membership)
+    require_step_authority(
+        actor, "member.decide", membership.organisation, step=str(_("Hủy bản ghi thẻ đảng"))
+    )
+    _check_card_in_force(card)
+    reason = _correction_reason(reason)
+    card.superseded = True
+    card.superseded_reason = reason
+    card.save(update_fields=["superseded", "superseded_reason"])
+    previous = (
+        PartyCard.objects.select_for_update()
+        .filter(membership=membership, superseded=False, replaced_on=card.decision_date)
+        .order_by("-decision_date", "-pk")
+        .first()
+    )
+    if previous is not None:
+        previous.replaced_on = None
+        previous.save(update_fields=["replaced_on"])
+    membership.card_number = previous.number if previous is not None else None
+    membership.save(update_fields=["card_number"])
+    record(
+        actor=actor,
+        action="members.party_card.cancelled",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "card": card.pk,
+            "number": card.number,
+            "restored": previous.number if previous else None,
+            "reason": reason,
+        },
+    )
+    return membership
+
+
 @transaction.atomic
 def hand_over_card(card: PartyCard, *, date: dt.date, actor: User, meeting: str = "") -> PartyCard:
     """The cell hands the card over at its regular meeting after the decision."""
@@ -1416,6 +1553,7 @@ def hand_over_card(card: PartyCard, *, date: dt.date, actor: User, meeting: str 
         .select_related("membership__organisation")
         .get(pk=card.pk)
     )
+    _check_card_in_force(card)
     if card.handed_over_on is not None:
         raise DomainError(
             _("Thẻ số %(n)s đã trao ngày %(day)s.")
@@ -1680,6 +1818,63 @@ def cancel_transfer(transfer: Transfer, *, actor: User, note: str = "") -> Trans
         data={"transfer": transfer.pk, "note": note.strip()},
     )
     return transfer
+
+
+@transaction.atomic
+def correct_transfer(
+    transfer: Transfer,
+    *,
+    actor: User,
+    reason: str,
+    to_organisation: Organisation | None = None,
+    reason_date: dt.date | None = None,
+    started_on: dt.date | None = None,
+    letter_number: str | None = None,
+) -> Transfer:
+    """Correct an open transfer recorded with a wrong destination, date or letter number: a
+    new transfer row with the right values (and its deadlines) replaces it (``corrects``); the
+    wrong one keeps its values, with status ``corrected`` and the reason. A confirmed transfer
+    is not corrected here (the member has moved: record a new transfer)."""
+    transfer = _lock_transfer(transfer)
+    require_step_authority(
+        actor,
+        "member.change",
+        transfer.from_organisation,
+        step=str(_("Sửa giới thiệu chuyển sinh hoạt")),
+    )
+    _check_open(transfer)
+    reason = _correction_reason(reason)
+    transfer.status = TransferStatus.CORRECTED
+    transfer.ended_on = _today()
+    transfer.correction_reason = reason
+    transfer.save(update_fields=["status", "ended_on", "correction_reason"])
+    new = start_transfer(
+        transfer.membership,
+        to_organisation=to_organisation or transfer.to_organisation,
+        kind=transfer.kind,
+        reason_date=reason_date or transfer.reason_date,
+        started_on=started_on or transfer.started_on,
+        letter_number=transfer.letter_number if letter_number is None else letter_number,
+        note=transfer.note,
+        actor=actor,
+    )
+    new.corrects = transfer
+    new.correction_reason = reason
+    new.save(update_fields=["corrects", "correction_reason"])
+    record(
+        actor=actor,
+        action="members.transfer.corrected",
+        target=transfer.membership,
+        organisation=transfer.from_organisation,
+        data={
+            "transfer": transfer.pk,
+            "replacement": new.pk,
+            "from": [str(transfer.to_organisation), transfer.started_on, transfer.letter_number],
+            "to": [str(new.to_organisation), new.started_on, new.letter_number],
+            "reason": reason,
+        },
+    )
+    return new
 
 
 @transaction.atomic

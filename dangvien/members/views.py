@@ -126,6 +126,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": member_forms.StatusForm(auto_id="status-%s"),
             "card_form": member_forms.CardForm(auto_id="card-%s"),
             "handover_form": member_forms.CardHandOverForm(auto_id="handover-%s"),
+            "card_fix_form": member_forms.CardCorrectionForm(auto_id="cardfix-%s"),
+            "card_cancel_form": member_forms.CancelForm(auto_id="cardcancel-%s"),
             "transfer_form": member_forms.TransferStartForm(auto_id="transfer-%s"),
             "residence_form": member_forms.ResidenceForm(auto_id="residence-%s"),
             "is_probationary": membership.status == MemberStatus.PROBATIONARY,
@@ -226,6 +228,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and can(request.user, "member.change", transfer.from_organisation),
             "confirm_form": member_forms.TransferConfirmForm(auto_id="confirm-%s"),
             "end_form": member_forms.TransferEndForm(auto_id="end-%s"),
+            "correct_form": member_forms.TransferCorrectionForm(auto_id="fix-%s"),
+            "corrected_by": Transfer.objects.filter(corrects=transfer).first(),
         },
     )
 
@@ -421,3 +425,51 @@ def residence_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         _("Đã ghi giới thiệu sinh hoạt nơi cư trú."),
     )
     return redirect("members:member-detail", pk=link.membership_id)
+
+
+@login_required
+@require_POST
+def card_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct the card in use recorded by mistake: a replacement row, the old one kept."""
+    card: PartyCard = get_card_for_user(request.user, pk, action="member.decide")
+    form = member_forms.CardCorrectionForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda data: services.correct_card(card, actor=request.user, **form.service_kwargs()),
+        _("Đã sửa bản ghi thẻ đảng; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:member-detail", pk=card.membership_id)
+
+
+@login_required
+@require_POST
+def card_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel the card in use recorded by mistake (kept, struck through, with the reason)."""
+    card: PartyCard = get_card_for_user(request.user, pk, action="member.decide")
+    form = member_forms.CancelForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda data: services.cancel_card(card, actor=request.user, reason=data["reason"]),
+        _("Đã hủy bản ghi thẻ đảng; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:member-detail", pk=card.membership_id)
+
+
+@login_required
+@require_POST
+def transfer_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct an open transfer: a replacement row with its deadlines, the old one kept."""
+    transfer: Transfer = get_transfer_for_user(request.user, pk)
+    form = member_forms.TransferCorrectionForm(request.POST)
+    result: list[Transfer] = []
+    _run(
+        request,
+        form,
+        lambda data: result.append(
+            services.correct_transfer(transfer, actor=request.user, **form.service_kwargs())
+        ),
+        _("Đã sửa giới thiệu chuyển sinh hoạt; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:transfer-detail", pk=result[0].pk if result else transfer.pk)
