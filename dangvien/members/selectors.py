@@ -370,10 +370,14 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
             due = cell_due
         elif stage == RecognitionStage.DECISION:
             vote = steps.get(RecognitionStage.CELL_VOTE)
-            due = deadlines.recognition_decision_due(vote.date) if vote else None
+            due = deadlines.recognition_decision_due(vote.date) if vote and vote.passed else None
         detail = step.document_number if step else ""
         if step and step.votes_eligible is not None:
-            detail = _("%(f)s/%(e)s tán thành") % {"f": step.votes_for, "e": step.votes_eligible}
+            detail = _("lần %(r)s: %(f)s/%(e)s tán thành") % {
+                "r": step.round,
+                "f": step.votes_for,
+                "e": step.votes_eligible,
+            }
         if step and step.passed is False:
             detail = " · ".join(filter(None, [detail, _("không đạt")]))
         items.append(
@@ -413,7 +417,15 @@ def get_recognition_vote_context(membership: Membership, *, today: dt.date) -> d
         if official
         else "",
         "rounds": [
-            {"step": step, "text": services.describe_recognition_vote(step)} for step in rounds
+            {
+                "step": step,
+                # what may follow is said for the latest round of a probationer only
+                "text": services.describe_recognition_vote(
+                    step,
+                    with_next=step is rounds[-1] and membership.status == MemberStatus.PROBATIONARY,
+                ),
+            }
+            for step in rounds
         ],
         "limit": limit,
         "left": max(limit - len(failed), 0) if not any(step.passed for step in rounds) else 0,

@@ -909,7 +909,7 @@ def _official_denominator_label() -> str:
     return _("số đảng viên chính thức của chi bộ")
 
 
-def describe_recognition_vote(step: RecognitionStep) -> str:
+def describe_recognition_vote(step: RecognitionStep, *, with_next: bool = True) -> str:
     """The result of a recognition cell vote in words, with what it needed and what follows:
     "Chi bộ biểu quyết lần 1 không đạt: 11/18 tán thành; cần ít nhất 12/18 …"."""
     from dangvien.rules.selectors import describe_votes_needed
@@ -929,7 +929,9 @@ def describe_recognition_vote(step: RecognitionStep) -> str:
             "needed": needed,
         }
     limit = recognition_rounds_limit(step.date)
-    if step.round >= limit:
+    if not with_next:
+        follow = ""
+    elif step.round >= limit:
         follow = _(
             "Chi bộ đã biểu quyết %(limit)s lần không đạt: theo quy định báo cáo cấp ủy cấp trên"
             " xem xét, quyết định công nhận chính thức hoặc xóa tên."
@@ -939,16 +941,19 @@ def describe_recognition_vote(step: RecognitionStep) -> str:
             "Chi bộ có thể biểu quyết lại (còn %(left)s lần) hoặc đề nghị cấp ủy có thẩm quyền"
             " xóa tên."
         ) % {"left": limit - step.round}
-    return _(
-        "Chi bộ biểu quyết lần %(round)s không đạt: %(votes_for)s/%(eligible)s tán thành;"
-        " %(needed)s. %(follow)s"
-    ) % {
-        "round": step.round,
-        "votes_for": step.votes_for,
-        "eligible": eligible,
-        "needed": needed,
-        "follow": follow,
-    }
+    return (
+        _(
+            "Chi bộ biểu quyết lần %(round)s không đạt: %(votes_for)s/%(eligible)s tán thành;"
+            " %(needed)s. %(follow)s"
+        )
+        % {
+            "round": step.round,
+            "votes_for": step.votes_for,
+            "eligible": eligible,
+            "needed": needed,
+            "follow": follow,
+        }
+    ).strip()
 
 
 def _require_step(
