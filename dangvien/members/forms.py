@@ -147,7 +147,11 @@ class TransferCorrectionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Any cell of the tree, as when the transfer was started: the code is the key.
         set_queryset(self.fields["to_organisation"], Organisation.objects.cells())
+        self.fields["to_organisation"].error_messages["invalid_choice"] = _(
+            "Không có chi bộ nào mang mã này."
+        )
 
     def service_kwargs(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
