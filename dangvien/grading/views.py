@@ -126,10 +126,11 @@ def _sheet_context(
     except DomainError as exc:
         bands, bands_error = None, exc.message
     # the approval starts from what the step before it recorded
-    previous_steps: dict[str, str] = {
-        MemberStep.APPROVAL: MemberStep.CELL_PROPOSAL,
-        OrganisationStep.APPROVAL: OrganisationStep.SELF_REVIEW,
-    }
+    previous_steps: dict[str, str] = (
+        {MemberStep.APPROVAL: MemberStep.CELL_PROPOSAL}
+        if steps is MemberStep
+        else {OrganisationStep.APPROVAL: OrganisationStep.SELF_REVIEW}
+    )
     previous = previous_steps.get(step)
     lines = []
     for index, row in enumerate(rows, start=1):
