@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from dangvien.core.formatting import percent_value
 from dangvien.grading.choices import GRADE_ORDER, GRADE_SHORT, Grade
@@ -87,7 +88,8 @@ def _lines(current: GradeCounts, previous: GradeCounts, total_label: str) -> lis
         lines.append(
             GradeLine(
                 key=grade,
-                label=f"{GRADE_SHORT[grade]} — {Grade(grade).label}",
+                label=gettext("%(short)s — %(label)s")
+                % {"short": GRADE_SHORT[grade], "label": Grade(grade).label},
                 count=current.counts[grade],
                 share=percent_value(current.counts[grade], current.total),
                 previous=previous.counts[grade],
