@@ -224,10 +224,10 @@ def member_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Đã lưu bước «%(step)s» %(period)s: %(n)d dòng thay đổi.")
+                    _("Đã lưu bước «%(step)s», %(period)s: %(n)d dòng thay đổi.")
                     % {
                         "step": MemberStep(step).label,
-                        "period": period_label(year, quarter).lower(),
+                        "period": period_label(year, quarter),
                         "n": len(written),
                     },
                 )
@@ -311,10 +311,10 @@ def organisation_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Đã lưu bước «%(step)s» %(period)s: %(n)d dòng thay đổi.")
+                    _("Đã lưu bước «%(step)s», %(period)s: %(n)d dòng thay đổi.")
                     % {
                         "step": OrganisationStep(step).label,
-                        "period": period_label(year, quarter).lower(),
+                        "period": period_label(year, quarter),
                         "n": len(written),
                     },
                 )

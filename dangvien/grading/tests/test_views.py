@@ -61,7 +61,7 @@ def test_sheet_saves_typed_scores_and_shows_the_grades(client_for, persona_tree,
     assert rows[a.pk].grade == Grade.HTXS and rows[a.pk].step == MemberStep.CELL_PROPOSAL
     assert rows[b.pk].grade == Grade.HTT and rows[b.pk].disciplined
     page = client.get(response["Location"]).content.decode()
-    assert "Đã lưu bước «Chi bộ đề xuất» năm 2025: 2 dòng thay đổi." in page
+    assert "Đã lưu bước «Chi bộ đề xuất», Năm 2025: 2 dòng thay đổi." in page
     assert "89,5" in page
 
 
