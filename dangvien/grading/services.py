@@ -205,16 +205,15 @@ def record_member_grades(
         if entry.key not in members:
             errors[entry.key] = _("Đảng viên này không thuộc danh sách xếp loại của chi bộ.")
     keys = [e.key for e in entries if e.key in members]
-    current = {
-        g.membership_id: g
-        for g in MemberGrade.objects.select_for_update().filter(
-            membership_id__in=keys,
-            year=year,
-            quarter=quarter,
-            step=step,
-            superseded_by__isnull=True,
+    # lock every row of these steps (the current one is the row nobody supersedes; a filter
+    # on the reverse one-to-one would be an outer join, which PostgreSQL cannot lock)
+    locked = list(
+        MemberGrade.objects.select_for_update().filter(
+            membership_id__in=keys, year=year, quarter=quarter, step=step
         )
-    }
+    )
+    replaced = {g.supersedes_id for g in locked}
+    current = {g.membership_id: g for g in locked if g.pk not in replaced}
     needed = MEMBER_STEP_NEEDS.get(step)
     if needed:
         have = set(
@@ -337,16 +336,13 @@ def record_organisation_grades(
         ):
             require_step_authority(actor, "grading.change", organisation, step=step_label)
     keys = [e.key for e in entries if e.key in children]
-    current = {
-        g.organisation_id: g
-        for g in OrganisationGrade.objects.select_for_update().filter(
-            organisation_id__in=keys,
-            year=year,
-            quarter=quarter,
-            step=step,
-            superseded_by__isnull=True,
+    locked = list(
+        OrganisationGrade.objects.select_for_update().filter(
+            organisation_id__in=keys, year=year, quarter=quarter, step=step
         )
-    }
+    )
+    replaced = {g.supersedes_id for g in locked}
+    current = {g.organisation_id: g for g in locked if g.pk not in replaced}
     if errors:
         raise _refuse(errors, names)
     written: list[OrganisationGrade] = []
