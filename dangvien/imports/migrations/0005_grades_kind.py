@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0003_interrupted_status'),
+        ('imports', '0004_import_job_content_hash'),
     ]
 
     operations = [
