@@ -51,7 +51,7 @@ def _fill(book, scores: dict[str, tuple[str, str]]) -> bytes:
 
 
 def _analysed(user, content):
-    job = services.create_import_job(
+    job, _created = services.create_import_job(
         actor=user, kind="grades", upload=upload("bang-xep-loai.xlsx", content)
     )
     return services.analyse_import(job, actor=user)
