@@ -12,7 +12,7 @@ from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.grading import selectors, services
 from dangvien.grading.access import get_cell_for_user
-from dangvien.grading.choices import GRADE_ORDER, MemberStep, OrganisationStep
+from dangvien.grading.choices import GRADE_ORDER
 from dangvien.grading.services import Entry
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.targets.access import resolve_organisation
@@ -128,7 +128,7 @@ def post_member_sheet(request: AuthenticatedHttpRequest, payload: SheetIn) -> Wr
         cell,
         year=payload.year,
         quarter=payload.quarter,
-        step=payload.step if payload.step in MemberStep.values else "?",
+        step=payload.step,
         entries=[Entry(e.id, e.score, e.disciplined) for e in payload.entries],
         actor=request.user,
         note=payload.note,
@@ -160,7 +160,7 @@ def post_organisation_sheet(request: AuthenticatedHttpRequest, payload: SheetIn)
         parent,
         year=payload.year,
         quarter=payload.quarter,
-        step=payload.step if payload.step in OrganisationStep.values else "?",
+        step=payload.step,
         entries=[Entry(e.id, e.score, e.disciplined) for e in payload.entries],
         actor=request.user,
         note=payload.note,

@@ -322,7 +322,12 @@ def grading_records(request: HttpRequest) -> HttpResponse:
     from dangvien.grading.selectors import member_grade_records, organisation_grade_records
 
     organisation = get_report_organisation(request.user, request.GET.get("org"))
-    parsed = parse_period(request.GET.get("year") or "", request.GET.get("quarter") or 0)
+    # without a year: the default period, as on the grading page; a bad one: 404
+    parsed = (
+        parse_period(request.GET["year"], request.GET.get("quarter") or 0)
+        if request.GET.get("year")
+        else _grading_period(request)
+    )
     kind = request.GET.get("kind") or "members"
     grade = request.GET.get("grade") or ""
     if parsed is None or kind not in ("members", "organisations"):

@@ -77,3 +77,17 @@ def test_secretary_fills_a_quarter_sheet_and_the_office_approves_it(page_as, per
     office.wait_for_load_state()
     assert office.locator("#record-count").inner_text() == "1 người"
     assert office.get_by_text("Lò Văn Hải").is_visible()
+
+
+def test_demo_grading_report_of_the_province(page_as, persona_tree, shot):
+    from django.core.management import call_command
+
+    from dangvien.accounts.models import User
+
+    call_command("seed_demo", "--small", verbosity=0)
+    page = page_as(User.objects.get(username="nguoixem"))  # the demo's viewer on the province
+    page.goto("/reports/grading/?org=DB&year=2025")
+    graded = int(page.locator("#members-graded").inner_text().replace(".", ""))
+    assert graded > 0
+    assert int(page.locator("#members-htt").inner_text().replace(".", "")) > 0
+    shot(page, "grading-report-demo-2025")
