@@ -4,6 +4,7 @@ same period a year earlier, drill-down to the list, and a query count that does 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -122,3 +123,22 @@ def test_api_distribution(graded, client_for):
         .status_code
         == 404
     )
+
+
+def test_docx_report_has_the_years_grades(graded, client_for):
+    from docx import Document
+
+    response = client_for("region_officer").post(
+        "/reports/admissions/export.docx", {"org": "X01", "period": "year", "year": "2025"}
+    )
+    assert response.status_code == 200
+    table = Document(io.BytesIO(response.content)).tables[1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert [
+        "Xếp loại đảng viên năm 2025: Đảng viên được xếp loại",
+        "6",
+        "0",
+        "—",
+    ] in rows
+    assert ["Xếp loại đảng viên năm 2025: KHT — Không hoàn thành nhiệm vụ", "1", "0", "—"] in rows
+    assert any(r[0].startswith("Xếp loại tổ chức đảng năm 2025: HTXS") for r in rows)
