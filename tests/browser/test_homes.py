@@ -45,6 +45,12 @@ def test_cell_secretary_home_at_the_start_of_a_month(page_as, persona_tree, shot
         assert width <= 1366
         shot(page, "home-01-cell-secretary-start-of-month")
 
+        # the person page shows the dossier with its steps and the certificate
+        page.goto(f"/people/{month.late_decision.person_id}/")
+        assert "Chi bộ xét, biểu quyết" in page.locator("#person-dossiers").inner_text()
+        assert "Số N-Lò Văn Quá Hạn" in page.locator("#person-training").inner_text()
+        shot(page, "home-07-person-page")
+
 
 def fill_create_form(page: Any, commune: Any) -> None:
     page.fill("#id_username", "vanphong_x01")
