@@ -87,7 +87,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
     q = search.cleaned_data["q"] if search.is_valid() else ""
     paginator = Paginator(selectors.list_managed_users(user=request.user, q=q), 50)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"search": search, "page": page, "q": q})
+    context = {
+        "search": search,
+        "page": page,
+        "q": q,
+        "can_unlock": can_anywhere(request.user, "user.unlock"),
+    }
+    return render(request, "accounts/user_list.html", context)
 
 
 @login_required

@@ -51,6 +51,13 @@ def test_cell_secretary_home_at_the_start_of_a_month(page_as, persona_tree, shot
         assert "Số N-Lò Văn Quá Hạn" in page.locator("#person-training").inner_text()
         shot(page, "home-07-person-page")
 
+        # the commune office: its cells' work, grouped by the organisation that must act
+        office = page_as("grassroots_office")
+        office.goto("/")
+        assert "Chi bộ thôn 1" in office.locator("#home-work").inner_text()
+        assert office.evaluate("document.documentElement.scrollWidth") <= 1366
+        shot(office, "home-08-commune-office")
+
 
 def fill_create_form(page: Any, commune: Any) -> None:
     page.fill("#id_username", "vanphong_x01")

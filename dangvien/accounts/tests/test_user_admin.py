@@ -289,3 +289,27 @@ def test_user_list_query_count_is_fixed(persona_tree, client_for, django_assert_
     with django_assert_num_queries(USER_LIST_QUERIES):
         response = client.get(reverse("accounts:user-list"))
     assert response.content.decode().count("Bí thư chi bộ") >= 15
+
+
+def test_detail_page_gives_and_ends_roles(persona_tree, client_for):
+    client = client_for("region_officer")
+    user = make_account(persona_tree)
+    url = reverse("accounts:user-detail", args=[user.pk])
+    html = client.get(url).content.decode()
+    assert "Bí thư chi bộ" in html and "Giao thêm vai trò" in html
+    response = client.post(
+        reverse("accounts:user-role-add", args=[user.pk]),
+        {"role": "viewer", "organisation": persona_tree.commune_north.pk},
+    )
+    assert response.status_code == 302
+    viewer = RoleAssignment.objects.get(user=user, role="viewer")
+    response = client.post(reverse("accounts:role-end", args=[viewer.pk]), {"note": ""})
+    assert response.status_code == 400
+    assert RoleAssignment.objects.get(pk=viewer.pk).ended_at is None
+    response = client.post(reverse("accounts:role-end", args=[viewer.pk]), {"note": "Hết nhiệm kỳ"})
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    assert "Hết nhiệm kỳ" in html
+    # the cell secretary has no account administration at all
+    assert client_for("branch_secretary").get(url).status_code == 403
+    assert client_for("outsider").get(url).status_code == 404
