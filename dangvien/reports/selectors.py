@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db import connection
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext
 
 from dangvien.core.formatting import format_number, format_percent, percent_value
@@ -271,45 +272,84 @@ def _children_rows(
 
 
 def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, int]:
+    """Members of the subtree at ``period.end``: status and cell from each membership's latest
+    event on or before the end, in one statement.
+
+    A membership's current status and cell are the latest of its events (members.models), so
+    they are its state at the end unless it has events after the end. Only for those few is the
+    latest event on or before the end ranked, with a window function; with no such event the
+    member was probationary then (the change came after the end). One statement, no
+    per-membership lookup; for a period ending today the ranking has almost nothing to rank.
+    """
     from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
     from dangvien.members.models import Membership, MembershipEvent
+    from dangvien.people.models import Person
 
-    end = period.end
-    latest = MembershipEvent.objects.filter(membership=OuterRef("pk"), date__lte=end).order_by(
-        "-date", "-pk"
-    )
-    active = Q(end_status__in=list(ACTIVE_STATUSES))
-    official = active & Q(official_date__isnull=False, official_date__lte=end)
-    return (
-        Membership.objects.filter(decision_date__lte=end)
-        .annotate(
-            # No event on or before the end: active then if later events exist (the change came
-            # after the end), else the current status (members entered without history).
-            end_status=Coalesce(
-                Subquery(latest.values("status")[:1]),
-                Case(
-                    When(
-                        Exists(MembershipEvent.objects.filter(membership=OuterRef("pk"))),
-                        then=Value(MemberStatus.PROBATIONARY.value),
-                    ),
-                    default=F("status"),
-                ),
-            ),
-            end_path=Coalesce(
-                Subquery(latest.values("organisation__path")[:1]), F("organisation__path")
-            ),
+    membership = Membership._meta.db_table
+    event = MembershipEvent._meta.db_table
+    person = Person._meta.db_table
+    tree = Organisation._meta.db_table
+    active = sorted(str(status) for status in ACTIVE_STATUSES)
+    marks = ", ".join(["%s"] * len(active))
+    prefix = organisation.path + "%"
+    end, start = period.end, period.start
+    sql = f"""
+        WITH later AS (
+            SELECT DISTINCT membership_id FROM {event} WHERE date > %s
+        ),
+        ranked AS (
+            SELECT e.membership_id, e.status, e.organisation_id,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY e.membership_id ORDER BY e.date DESC, e.id DESC
+                   ) AS rn
+            FROM {event} e JOIN later l ON l.membership_id = e.membership_id
+            WHERE e.date <= %s
+        ),
+        at_end AS (
+            SELECT m.official_date, p.sex,
+                   CASE WHEN l.membership_id IS NULL THEN m.status
+                        ELSE COALESCE(r.status, %s) END AS end_status,
+                   CASE WHEN l.membership_id IS NULL THEN mo.path
+                        ELSE COALESCE(ro.path, mo.path) END AS end_path
+            FROM {membership} m
+            JOIN {person} p ON p.id = m.person_id
+            JOIN {tree} mo ON mo.id = m.organisation_id
+            LEFT JOIN later l ON l.membership_id = m.id
+            LEFT JOIN ranked r ON r.membership_id = m.id AND r.rn = 1
+            LEFT JOIN {tree} ro ON ro.id = r.organisation_id
+            WHERE m.decision_date <= %s AND (mo.path LIKE %s OR l.membership_id IS NOT NULL)
         )
-        .filter(end_path__startswith=organisation.path)
-        .aggregate(
-            total=Count("pk", filter=active),
-            official=Count("pk", filter=official),
-            probationary=Count("pk", filter=active & ~Q(official_date__lte=end)),
-            women=Count("pk", filter=active & Q(person__sex="female")),
-            recognised_official=Count(
-                "pk", filter=Q(official_date__range=(period.start, period.end))
-            ),
-        )
-    )
+        SELECT
+            COUNT(CASE WHEN end_status IN ({marks}) THEN 1 END),
+            COUNT(CASE WHEN end_status IN ({marks}) AND official_date <= %s THEN 1 END),
+            COUNT(CASE WHEN end_status IN ({marks})
+                        AND (official_date IS NULL OR official_date > %s) THEN 1 END),
+            COUNT(CASE WHEN end_status IN ({marks}) AND sex = %s THEN 1 END),
+            COUNT(CASE WHEN official_date BETWEEN %s AND %s THEN 1 END)
+        FROM at_end WHERE end_path LIKE %s
+    """  # noqa: S608 - table names come from the models, every value is a parameter
+    params = [
+        end,
+        end,
+        str(MemberStatus.PROBATIONARY),
+        end,
+        prefix,
+        *active,
+        *active,
+        end,
+        *active,
+        end,
+        *active,
+        "female",
+        start,
+        end,
+        prefix,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    keys = ("total", "official", "probationary", "women", "recognised_official")
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
 def _pipeline(organisation: Organisation, period: Period) -> dict[str, Any]:
