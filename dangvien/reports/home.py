@@ -43,6 +43,7 @@ WORKING_DAY_PREFIXES = (
 """Worklist kinds whose due date is the last day of a working-day deadline."""
 
 PEOPLE_SHOWN = 40
+WORK_SHOWN = 60  # the full list is the worklist page
 PROBATIONERS_SHOWN = 40
 
 # the papers a probationer needs before the cell's vote (members' recognition steps)
@@ -118,6 +119,7 @@ class Home:
     overdue: list[DueItem] = field(default_factory=list)
     upcoming: list[DueItem] = field(default_factory=list)
     groups: list[tuple[Any, list[DueItem]]] = field(default_factory=list)
+    work_hidden: int = 0
 
     @property
     def due_count(self) -> int:
@@ -262,7 +264,10 @@ def get_home(*, user: AnyUser, today: dt.date) -> Home:
     items = _due_items(collect(user, today), today)
     home.overdue = [item for item in items if item.overdue]
     home.upcoming = [item for item in items if not item.overdue]
-    home.groups = _by_organisation(items, home.roots)
+    # the overdue first, then the nearest; the rest is on the worklist page
+    shown = sorted(items, key=lambda due: (not due.overdue, due.item.due))[:WORK_SHOWN]
+    home.groups = _by_organisation(shown, home.roots)
+    home.work_hidden = len(items) - len(shown)
     return home
 
 

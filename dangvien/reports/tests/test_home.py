@@ -116,3 +116,31 @@ def test_home_query_count_does_not_grow(month, persona_tree, client_for, django_
     with django_assert_num_queries(len(first)):
         client.get(reverse("home"))
     assert len(first) == HOME_QUERIES
+
+
+def test_a_long_worklist_is_cut_with_a_link_to_the_worklist_page(frozen, persona_tree):
+    from dangvien.core import worklist
+    from dangvien.core.worklist import WorkItem
+    from dangvien.reports.home import WORK_SHOWN
+
+    def hundred(user, today):
+        return [
+            WorkItem(
+                kind="members.card_hand_over",
+                label="Trao thẻ",
+                subject=f"Người {n}",
+                organisation=persona_tree.branch,
+                due=today + dt.timedelta(days=n - 20),
+                url="/",
+            )
+            for n in range(100)
+        ]
+
+    worklist.register_source("test.hundred", hundred)
+    try:
+        home = get_home(user=persona_tree.users["branch_secretary"], today=TODAY)
+    finally:
+        del worklist._SOURCES["test.hundred"]
+    shown = [due for _org, items in home.groups for due in items]
+    assert len(shown) == WORK_SHOWN and home.work_hidden == 100 - WORK_SHOWN
+    assert len(home.overdue) == 20 and sum(due.overdue for due in shown) == 20
