@@ -233,8 +233,9 @@ def _recognisable(user: AnyUser, today: dt.date) -> tuple[list[Probationer], int
     return result, total
 
 
-def get_home(*, user: AnyUser, today: dt.date) -> Home:
-    """Everything the start page shows, for ``user`` on ``today``."""
+def get_home(*, user: AnyUser, today: dt.date, work: list[WorkItem] | None = None) -> Home:
+    """Everything the start page shows, for ``user`` on ``today``; ``work`` is the user's
+    worklist when the caller already has it (``core.worklist.collect_for_request``)."""
     from dangvien.organisations.selectors import list_top_organisations
 
     home = Home(today=today, roots=list_top_organisations(user=user))
@@ -261,7 +262,7 @@ def get_home(*, user: AnyUser, today: dt.date) -> Home:
     )
     home.people = _people(user, today)
     home.recognisable, home.recognisable_total = _recognisable(user, today)
-    items = _due_items(collect(user, today), today)
+    items = _due_items(collect(user, today) if work is None else work, today)
     home.overdue = [item for item in items if item.overdue]
     home.upcoming = [item for item in items if not item.overdue]
     # the overdue first, then the nearest; the rest is on the worklist page

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
+from dangvien.core.worklist import collect_for_request
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
 from dangvien.reports.access import get_report_organisation, period_from_params
@@ -240,7 +241,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The start page: the pipeline of the user's part of the party, each person's next step,
     the probationers who can be recognised now, and what is due or overdue
     (``reports.home``)."""
-    data = get_home(user=request.user, today=timezone.localdate())
-    # the navigation badge counts the same worklist: do not run it a second time
-    context = {"home": data, "nav_due_count": data.due_count}
-    return render(request, "reports/home.html", context)
+    today = timezone.localdate()
+    # one run of the worklist sources, shared with the navigation badge
+    work = collect_for_request(request, today)
+    data = get_home(user=request.user, today=today, work=work)
+    return render(request, "reports/home.html", {"home": data})
