@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "dangvien.admissions",
     "dangvien.members",
     "dangvien.targets",
+    "dangvien.screening",
+    "dangvien.badges",
     "dangvien.reports",
     "dangvien.imports",
     "dangvien.api",
