@@ -34,7 +34,7 @@ def seed(ctx: Any) -> None:
     serial = 0
     for day in [d for d in selectors.award_dates(today.year) if d <= today][-2:]:
         rows = selectors.list_badges_due(user=ctx.actor, organisation=commune, award_date=day)
-        for row in [r for r in rows if r.proposal is None][:4]:
+        for row in [r for r in rows if r.proposal is None][:2]:
             serial += 1
             prefix = "E" if row.milestone == 45 else ""  # the 45-year badge's numbers
             services.award_badge(
@@ -48,6 +48,9 @@ def seed(ctx: Any) -> None:
             )
     upcoming = selectors.next_award_date(today)
     rows = selectors.list_badges_due(user=ctx.actor, organisation=commune, award_date=upcoming)
+    if not [r for r in rows if r.proposal is None]:  # the small demo's commune: none left
+        commune = ctx.province
+        rows = selectors.list_badges_due(user=ctx.actor, organisation=commune, award_date=upcoming)
     for row in [r for r in rows if r.proposal is None][:5]:
         services.propose_badge(
             row.membership, milestone=row.milestone, award_date=upcoming, actor=ctx.actor

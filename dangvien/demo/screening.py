@@ -58,6 +58,39 @@ def _sheets(
     services.record_months(entries, actor=ctx.actor, source="demo")
 
 
+def _settled(member: Membership, today: dt.date) -> bool:
+    """Official since before this year, not moving: safe to screen in the demo."""
+    return (
+        member.status == MemberStatus.OFFICIAL
+        and member.official_date is not None
+        and member.official_date < dt.date(today.year, 1, 1)
+        and not member.transfers.filter(status=TransferStatus.OPEN).exists()
+    )
+
+
+def _screened_cell(ctx: Any, today: dt.date) -> Any:
+    """The cell secretary's cell when it has four settled members (the full demo), else the
+    village cell with the most official members (the small demo)."""
+    from django.db.models import Count, Q
+
+    cell = ctx.organisations.get(SERVICE_CELL) or ctx.cells[0]
+    if sum(_settled(m, today) for m in _members(cell)) >= 4:
+        return cell
+    settled = Q(
+        memberships__status=MemberStatus.OFFICIAL,
+        memberships__official_date__lt=dt.date(today.year, 1, 1),
+    )
+    candidates = [c.pk for c in ctx.cells if c.kind == cell.kind]
+    best = (
+        type(cell)
+        .objects.filter(pk__in=candidates)
+        .annotate(n=Count("memberships", filter=settled))
+        .order_by("-n", "path")
+        .first()
+    )
+    return best or cell
+
+
 def seed(ctx: Any) -> None:
     if getattr(ctx, "organisations", None) is None or not getattr(ctx, "cells", None):
         return
@@ -65,16 +98,9 @@ def seed(ctx: Any) -> None:
         return
     today: dt.date = ctx.today
     months = [dt.date(today.year, m, 1) for m in range(1, today.month)]
-    cell = ctx.organisations.get(SERVICE_CELL) or ctx.cells[0]
+    cell = _screened_cell(ctx, today)
     members = _members(cell)
-    settled = [
-        m
-        for m in members
-        if m.status == MemberStatus.OFFICIAL
-        and m.official_date is not None
-        and m.official_date < dt.date(today.year, 1, 1)
-        and not m.transfers.filter(status=TransferStatus.OPEN).exists()
-    ]
+    settled = [m for m in members if _settled(m, today)]
     chosen = settled[-4:]
     unpaid: dict[int, set[int]] = {}
     absent: dict[int, set[int]] = {}
