@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangvien.admissions",
     "dangvien.members",
     "dangvien.targets",
+    "dangvien.grading",
     "dangvien.screening",
     "dangvien.badges",
     "dangvien.reports",

@@ -5,6 +5,7 @@ from ninja import Router
 
 from dangvien.admissions.api import router as admissions_router
 from dangvien.badges.api import router as badges_router
+from dangvien.grading.api import router as grading_router
 from dangvien.members.api import router as members_router
 from dangvien.organisations.api import router as organisations_router
 from dangvien.people.api import router as people_router
@@ -25,4 +26,5 @@ ROUTERS: tuple[tuple[str, Router], ...] = (
     ("/members", members_router),
     ("/screening", screening_router),
     ("/badges", badges_router),
+    ("/grading", grading_router),
 )

@@ -18,6 +18,9 @@ class ScreeningConfig(AppConfig):
             "inactive", label=selectors.INACTIVE_FLAG_LABEL, source=selectors.flag_inactive
         )
         registry.register_flag_source(
+            "kht", label=selectors.KHT_FLAG_LABEL, source=selectors.flag_kht_years
+        )
+        registry.register_flag_source(
             "long_absence",
             label=selectors.LONG_ABSENCE_FLAG_LABEL,
             source=selectors.flag_long_absence,

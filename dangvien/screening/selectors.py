@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 DUES_FLAG_LABEL = gettext_lazy("Ba tháng trong năm không đóng đảng phí, không có lý do")
 INACTIVE_FLAG_LABEL = gettext_lazy("Ba tháng trong năm không sinh hoạt đảng, không có lý do")
 LONG_ABSENCE_FLAG_LABEL = gettext_lazy("Mất liên lạc, vắng mặt dài ngày không rõ lý do")
+KHT_FLAG_LABEL = gettext_lazy("Hai năm liền không hoàn thành nhiệm vụ (KHT)")
 
 SCREENED_STATUSES = frozenset(ACTIVE_STATUSES | {MemberStatus.LOST_CONTACT})
 """Members a flag may list: the active ones and those who lost contact."""
@@ -117,6 +118,28 @@ def flag_long_absence(memberships: QuerySet[Any], year: int, today: dt.date) -> 
         % {"day": f"{lost:%d/%m/%Y}", "n": months}
         for pk, lost in rows
     }
+
+
+def flag_kht_years(memberships: QuerySet[Any], year: int, today: dt.date) -> dict[int, str]:
+    """Members graded KHT by the grassroots committee for ``kht_consecutive_years`` (2) whole
+    years in a row, the last of them ``year`` or the year before (this year's grade comes in
+    December). The grade follows the membership, so a transfer between the two years changes
+    nothing (``grading.selectors.final_grades``). Two queries."""
+    from dangvien.grading.choices import Grade
+    from dangvien.grading.selectors import final_grades
+
+    n = int(rule_value("kht_consecutive_years", reference_day(year, today)))
+    years = list(range(year - n, year + 1))
+    ids = list(memberships.values_list("pk", flat=True))
+    grades = final_grades(ids, years)
+    found: dict[int, str] = {}
+    for pk in {membership_id for membership_id, _year in grades}:
+        for last in (year, year - 1):
+            run = list(range(last - n + 1, last + 1))
+            if all(grades.get((pk, y)) == Grade.KHT for y in run):
+                found[pk] = _("Xếp loại KHT các năm %s") % ", ".join(str(y) for y in run)
+                break
+    return found
 
 
 # --- the screening list -------------------------------------------------------------------------

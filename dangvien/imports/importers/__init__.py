@@ -5,6 +5,7 @@ from __future__ import annotations
 from dangvien.imports.importers.base import Importer
 from dangvien.imports.importers.class_results import ClassResultsImporter
 from dangvien.imports.importers.dues import DuesImporter
+from dangvien.imports.importers.grades import GradesImporter
 from dangvien.imports.importers.members import MembersImporter
 from dangvien.imports.importers.outstanding import OutstandingImporter
 from dangvien.imports.importers.people import PeopleImporter
@@ -15,6 +16,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     OutstandingImporter.kind: OutstandingImporter,
     ClassResultsImporter.kind: ClassResultsImporter,
     DuesImporter.kind: DuesImporter,
+    GradesImporter.kind: GradesImporter,
 }
 
 

@@ -47,7 +47,7 @@ def workbook(rows):
 
 
 def run(user, rows, *, commit=True):
-    job = services.create_import_job(
+    job, _created = services.create_import_job(
         actor=user, kind="dues", upload=upload("dues.xlsx", workbook(rows))
     )
     job = services.analyse_import(job, actor=user)

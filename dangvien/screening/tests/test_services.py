@@ -316,3 +316,40 @@ def test_figures_count_dues_alerts_in_a_fixed_number_of_queries(
         )
     assert figures.dues_alerts == 3
     assert figures.inactive_alerts == 0
+
+
+def _grade_kht(cell, member, year, actor):
+    from dangvien.grading.services import Entry, record_member_grades
+
+    for step in ("cell_proposal", "approval"):
+        record_member_grades(
+            cell, year=year, step=step, entries=[Entry(member.pk, "42")], actor=actor
+        )
+
+
+def test_two_kht_years_across_a_transfer_flag_the_member(persona_tree, national_admin):
+    from dangvien.members.choices import TransferKind
+    from dangvien.members.services import confirm_transfer, start_transfer
+
+    member = make_member(persona_tree.branch, full_name="Hai Năm KHT")
+    once = make_member(persona_tree.branch, full_name="Một Năm KHT")
+    _grade_kht(persona_tree.branch, member, 2025, national_admin)
+    _grade_kht(persona_tree.branch, once, 2025, national_admin)
+    # the member moves to CB02 in 2026 and is graded KHT there too
+    transfer = start_transfer(
+        member,
+        to_organisation=persona_tree.branch_two,
+        kind=TransferKind.OFFICIAL,
+        reason_date=dt.date(2026, 3, 1),
+        started_on=dt.date(2026, 3, 2),
+        actor=national_admin,
+    )
+    confirm_transfer(transfer, confirmed_on=dt.date(2026, 3, 10), actor=national_admin)
+    _grade_kht(persona_tree.branch_two, member, 2026, national_admin)
+    flags = selectors.flag_kht_years(Membership.objects.all(), 2026, TODAY)
+    assert flags == {member.pk: "Xếp loại KHT các năm 2025, 2026"}
+    # on CB02's screening list (the cell where the member is now)
+    listed = selectors.list_flagged_members(
+        user=national_admin, organisation=persona_tree.branch_two, year=2026, today=TODAY
+    )
+    assert [(row.membership, [f.code for f in row.flags]) for row in listed] == [(member, ["kht"])]
