@@ -10,7 +10,7 @@ PORT ?= 8000
 # Background workers (imports): more than one, so one heavy file cannot hold the queue.
 TASK_WORKERS ?= 2
 
-.PHONY: run serve test env uv chromium lint typecheck djangocheck test-sqlite test-postgres bench demo worker clean
+.PHONY: run serve test env uv chromium office lint typecheck djangocheck test-sqlite test-postgres bench demo worker clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
@@ -62,12 +62,19 @@ demo: env
 	@$(PY) manage.py seed_demo
 
 # --- make test: gates, then the whole suite on SQLite and on PostgreSQL ---
-test: env chromium lint typecheck djangocheck test-sqlite test-postgres
+test: env chromium office lint typecheck djangocheck test-sqlite test-postgres
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "→ Cài Chromium của Debian cho kiểm thử trình duyệt…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# LibreOffice (Writer, no GUI) and poppler: the tests render printed documents to PNG
+office:
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
+	  echo "→ Cài LibreOffice Writer và poppler để kiểm thử văn bản in…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libreoffice-writer-nogui poppler-utils >/dev/null; }
 
 lint:
 	@$(PY) -m ruff check .

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "dangvien.members",
     "dangvien.targets",
     "dangvien.grading",
+    "dangvien.screening",
+    "dangvien.badges",
     "dangvien.reports",
     "dangvien.imports",
     "dangvien.api",

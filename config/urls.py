@@ -20,6 +20,8 @@ urlpatterns = [
     path("targets/", include("dangvien.targets.urls")),
     path("grading/", include("dangvien.grading.urls")),
     path("reports/", include("dangvien.reports.urls")),
+    path("screening/", include("dangvien.screening.urls")),
+    path("badges/", include("dangvien.badges.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),

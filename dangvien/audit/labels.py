@@ -73,6 +73,14 @@ ACTION_LABELS = {
     "training.enrolment.completed": _("Cấp giấy chứng nhận lớp bồi dưỡng"),
     "imports.import_job.committed": _("Nhập dữ liệu từ Excel"),
     "imports.list.exported": _("Xuất danh sách ra Excel"),
+    "badges.badge_award.recorded": _("Ghi sổ tặng Huy hiệu Đảng"),
+    "badges.badge_proposal.created": _("Đề nghị tặng Huy hiệu Đảng"),
+    "badges.proposal_list.exported": _("In danh sách đề nghị tặng Huy hiệu Đảng"),
+    "screening.month_record.saved": _("Ghi đảng phí, sinh hoạt hằng tháng"),
+    "screening.screening_case.decided": _("Quyết định về đề nghị đưa ra khỏi Đảng (rà soát)"),
+    "screening.screening_case.opened": _("Chi bộ biểu quyết rà soát, sàng lọc đảng viên"),
+    "screening.screening_case.progressed": _("Kết thúc giúp đỡ: đảng viên đã tiến bộ"),
+    "screening.screening_case.removal_proposed": _("Chi bộ biểu quyết đề nghị đưa ra khỏi Đảng"),
 }
 
 

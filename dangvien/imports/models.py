@@ -12,6 +12,7 @@ class ImportKind(models.TextChoices):
     MEMBERS = "members", _("Đảng viên hiện có")
     OUTSTANDING = "outstanding", _("Quần chúng ưu tú")
     CLASS_RESULTS = "class_results", _("Kết quả lớp nhận thức về Đảng")
+    DUES = "dues", _("Đảng phí, sinh hoạt hằng tháng")
     GRADES = "grades", _("Bảng xếp loại đảng viên")
 
 

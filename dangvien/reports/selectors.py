@@ -635,3 +635,42 @@ def get_monthly_admissions(*, organisation: Organisation, year: int) -> dict[int
     for y, m, n in rows:
         series[int(y)][int(m) - 1] = n
     return series
+
+
+# --- member quality: screening, removals, dues alerts, badges (issue 16) -------------------------
+
+
+@dataclass
+class MemberQualityFigures:
+    """The screening pipeline, removals by form (Biểu 1-BTCTW decreases), dues alerts and
+    badges for a subtree and period; each figure links to the rows behind it."""
+
+    screening: Any  # dangvien.screening.selectors.ScreeningFigures
+    badge_day: dt.date  # the first award day after the period's end
+    badges_due: dict[int, int]
+    badges_awarded: dict[int, int]
+
+
+def get_member_quality_figures(
+    *, organisation: Organisation, period: Period
+) -> MemberQualityFigures:
+    """Set-based: the screening app's five aggregates, the badges awarded in the period (one
+    aggregate) and the badges due on the next award day (a fixed number of queries)."""
+    from dangvien.badges.selectors import (
+        count_badges_awarded,
+        count_badges_due,
+        next_award_date,
+    )
+    from dangvien.screening.selectors import get_screening_figures
+
+    badge_day = next_award_date(period.end + dt.timedelta(days=1))
+    return MemberQualityFigures(
+        screening=get_screening_figures(
+            organisation=organisation, start=period.start, end=period.end
+        ),
+        badge_day=badge_day,
+        badges_due=count_badges_due(organisation=organisation, award_date=badge_day),
+        badges_awarded=count_badges_awarded(
+            organisation=organisation, start=period.start, end=period.end
+        ),
+    )

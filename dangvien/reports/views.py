@@ -92,8 +92,54 @@ def report(request: HttpRequest) -> HttpResponse:
         "period_kinds": PERIOD_KINDS,
         "can_export": can(request.user, "export.run", organisation),
         "export_params": {"org": organisation.pk, **period.as_params()},
+        "quality": _member_quality(organisation, period),
     }
     return render(request, "reports/report.html", context, status=400 if refused else 200)
+
+
+REMOVAL_FIGURES = ("removed", "expelled", "left")
+
+
+def _member_quality(organisation: Organisation, period: Period) -> dict[str, Any]:
+    """The member-quality figures with the links to the rows behind each of them."""
+    from dangvien.members.choices import MemberStatus
+    from dangvien.screening.choices import CaseStatus
+
+    data = selectors.get_member_quality_figures(organisation=organisation, period=period)
+    org = {"org": organisation.pk}
+
+    def url(name: str, **params: Any) -> str:
+        return f"{reverse(name)}?{urlencode({**org, **params})}"
+
+    screening = data.screening
+    return {
+        "figures": data,
+        "cases_url": url("screening:case-list"),
+        "statuses": [
+            (label, screening.by_status[value], url("screening:case-list", status=value))
+            for value, label in CaseStatus.choices
+        ],
+        "removals": [
+            (
+                MemberStatus(form).label,
+                count,
+                _records_url(organisation, period, form),
+            )
+            for form, count in screening.removals.items()
+        ],
+        "removals_total": sum(screening.removals.values()),
+        "dues_url": url("screening:dues-alerts", year=period.end.year),
+        "badges": [
+            (
+                milestone,
+                data.badges_due.get(milestone, 0),
+                data.badges_awarded.get(milestone, 0),
+                url("badges:award-list", year=period.end.year, milestone=milestone),
+            )
+            for milestone in sorted(set(data.badges_due) | set(data.badges_awarded))
+        ],
+        "badges_due_url": url("badges:due-list", award_date=data.badge_day.isoformat()),
+    }
 
 
 @login_required
@@ -174,7 +220,17 @@ def records(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         raise Http404(exc.message) from exc
     figure = request.GET.get("figure") or "total"
-    if figure == "official":
+    if figure in REMOVAL_FIGURES:
+        from dangvien.members.choices import MemberStatus
+
+        # removals decided in the period in the subtree (Biểu 1-BTCTW, decreases)
+        queryset = Membership.objects.filter(
+            events__status=figure,
+            events__date__range=(period.start, period.end),
+            events__organisation__path__startswith=organisation.path,
+        ).distinct()
+        title = gettext("Ra khỏi Đảng — %(form)s") % {"form": MemberStatus(figure).label}
+    elif figure == "official":
         queryset = Membership.objects.filter(
             organisation__path__startswith=organisation.path,
             official_date__range=(period.start, period.end),

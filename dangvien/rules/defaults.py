@@ -36,6 +36,29 @@ COMMON_VALUES: dict[str, Any] = {
     "readmission_wait_months_criminal": 60,
     "worklist_horizon_days": 14,
     "cell_min_official_members": 3,
+    # Member screening and dues (docs/members.md "Screening", "Dues"). Three months in a year
+    # without activity or without dues, without reason, are grounds for removal: 24-QĐ/TW 8.1
+    # (kept in 294-QĐ/TW), and for dues 01-QĐ/TW of 3/2/2026. The cell lists a member for help by
+    # secret ballot of ≥ 2/3 of its official members (Chỉ thị 28-CT/TW, 02-HD/BTCTW step 1);
+    # removal is considered when there is no progress after 12 months (24-QĐ/TW 8.1); two
+    # consecutive years not completing duties (KHT) are grounds too. The long-absence threshold
+    # (months in lost contact) is not fixed by a regulation: 6 is a stated practice (UNCONFIRMED).
+    # Added by migration screening 0002.
+    "dues_unpaid_months_alert": 3,
+    "inactive_months_alert": 3,
+    "long_absence_months": 6,
+    "screening_vote_fraction": "2/3",
+    "screening_help_months": 12,
+    "kht_consecutive_years": 2,
+    # Party badges (01-HD/TW 2021 §18, assumed unchanged in 06-HD/TW 2025): milestones in years
+    # of party age, the award days (dd/mm), and how early a seriously ill member may receive a
+    # badge: 12 months before milestones below 70 years, 24 months from 70 years on. Added by
+    # migration badges 0002.
+    "badge_milestones": "30,40,45,50,55,60,65,70,75,80,85,90",
+    "badge_award_days": "03/02,19/05,02/09,07/11",
+    "badge_early_months": 12,
+    "badge_early_months_long": 24,
+    "badge_early_long_from_years": 70,
     # 213-QĐ/TW and 33-HD/BTCTW (party members working elsewhere keep in touch with the party
     # organisation where they live) fix no number of days for the introduction; 60 working days
     # is the practice the research brief records (§3, UNCONFIRMED). Added by migration 0003.

@@ -1,0 +1,1 @@
+"""badges is managed through its pages and services; nothing is registered in the admin."""

@@ -1,0 +1,220 @@
+"""Reads of the badges app: the award days and milestones of the rule set, the list of members
+due a badge on an award day (party age with gaps, as the member registry computes it), the
+proposals, the register and the figures for reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dangvien.badges.models import BadgeAward, BadgeProposal
+from dangvien.core.dates import add_months
+from dangvien.core.typing import AnyUser
+from dangvien.members.choices import ACTIVE_STATUSES
+from dangvien.members.models import Membership
+from dangvien.members.selectors import PartyAge, get_party_ages
+
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
+
+
+def _rule_set(on: dt.date) -> Any:
+    from dangvien.rules.selectors import get_rule_set_or_earliest
+
+    return get_rule_set_or_earliest(on=on)
+
+
+def milestones(on: dt.date) -> list[int]:
+    """The badge milestones (years of party age) of the rule set in force on ``on``."""
+    text = str(_rule_set(on).value("badge_milestones"))
+    return sorted(int(part) for part in text.replace(";", ",").split(",") if part.strip())
+
+
+def award_dates(year: int) -> list[dt.date]:
+    """The award days of ``year`` (rule ``badge_award_days``, dd/mm, of the rule set in force on
+    1 January of that year)."""
+    text = str(_rule_set(dt.date(year, 1, 1)).value("badge_award_days"))
+    days = []
+    for part in text.replace(";", ",").split(","):
+        if part.strip():
+            day, month = part.strip().split("/")
+            days.append(dt.date(year, int(month), int(day)))
+    return sorted(days)
+
+
+def next_award_date(on: dt.date) -> dt.date:
+    """The first award day on or after ``on``."""
+    for year in (on.year, on.year + 1):
+        for day in award_dates(year):
+            if day >= on:
+                return day
+    raise ValueError(on)  # pragma: no cover - every year has award days
+
+
+def previous_award_date(award_date: dt.date) -> dt.date:
+    """The award day before ``award_date``."""
+    for year in (award_date.year, award_date.year - 1):
+        earlier = [day for day in award_dates(year) if day < award_date]
+        if earlier:
+            return earlier[-1]
+    raise ValueError(award_date)  # pragma: no cover
+
+
+def early_months(milestone: int, on: dt.date) -> int:
+    """How many months early a seriously ill member may receive the ``milestone`` badge."""
+    rule_set = _rule_set(on)
+    if milestone >= rule_set.int_value("badge_early_long_from_years"):
+        return int(rule_set.int_value("badge_early_months_long"))
+    return int(rule_set.int_value("badge_early_months"))
+
+
+def age_in_months(age: PartyAge) -> int:
+    return age.years * 12 + age.months
+
+
+# --- the due list --------------------------------------------------------------------------------
+
+
+@dataclass
+class DueRow:
+    membership: Membership
+    milestone: int
+    party_age: PartyAge
+    new: bool  # reached since the previous award day (otherwise still owed from earlier)
+    proposal: BadgeProposal | None = None
+
+
+def _candidates(memberships: QuerySet[Membership], award_date: dt.date) -> list[Membership]:
+    """Members whose decision date is early enough to reach the first milestone by
+    ``award_date`` even with an early award: the gaps only make party age shorter."""
+    first = milestones(award_date)[0]
+    latest = add_months(award_date, -(first * 12 - early_months(first, award_date)))
+    return list(
+        memberships.filter(status__in=ACTIVE_STATUSES, decision_date__lte=latest)
+        .select_related("person", "organisation")
+        .order_by("organisation__path", "person__full_name_folded", "pk")
+    )
+
+
+def _due_rows(memberships: QuerySet[Membership], award_date: dt.date) -> list[DueRow]:
+    """Four queries: the candidates, their events and late transfers (party age), their
+    awards and proposals."""
+    candidates = _candidates(memberships, award_date)
+    if not candidates:
+        return []
+    ages = get_party_ages(candidates, on=award_date)
+    previous_day = previous_award_date(award_date)
+    ids = [m.pk for m in candidates]
+    awarded: dict[int, int] = {}
+    for membership_id, milestone in BadgeAward.objects.filter(membership_id__in=ids).values_list(
+        "membership_id", "milestone"
+    ):
+        awarded[membership_id] = max(milestone, awarded.get(membership_id, 0))
+    proposals: dict[int, BadgeProposal] = {}
+    for found in BadgeProposal.objects.filter(
+        membership_id__in=ids, status=BadgeProposal.Status.PROPOSED
+    ):
+        proposals[found.membership_id] = found
+    steps = milestones(award_date)
+    rows = []
+    for member in candidates:
+        age = ages[member.pk]
+        proposal = proposals.get(member.pk)
+        reached = [m for m in steps if m <= age.years and m > awarded.get(member.pk, 0)]
+        if proposal is not None:  # proposed (maybe early), not yet awarded: carried forward
+            rows.append(DueRow(member, proposal.milestone, age, True, proposal))
+            continue
+        if not reached:
+            continue
+        milestone = reached[-1]
+        new = age_in_months(age) - _months_between(previous_day, award_date) < milestone * 12
+        rows.append(DueRow(member, milestone, age, new, proposal))
+    return rows
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def list_badges_due(
+    *, user: AnyUser, organisation: Organisation, award_date: dt.date
+) -> list[DueRow]:
+    """Members of the subtree reaching a milestone by ``award_date`` who have not received
+    that badge (the highest milestone reached), and those proposed for an early award on that
+    day. Party age is counted with gaps (``members.selectors.get_party_ages``)."""
+    memberships = Membership.objects.visible_to(user).in_subtree(organisation)
+    return _due_rows(memberships, award_date)
+
+
+def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict[int, int]:
+    """{milestone: members due} in the subtree on ``award_date`` (for reports)."""
+    rows = _due_rows(Membership.objects.in_subtree(organisation), award_date)
+    found = Counter(row.milestone for row in rows)
+    return {m: found.get(m, 0) for m in milestones(award_date)}
+
+
+def count_badges_awarded(
+    *, organisation: Organisation, start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """{milestone: badges awarded} with an award day in the period (one query)."""
+    found = dict(
+        BadgeAward.objects.in_subtree(organisation)
+        .filter(award_date__range=(start, end))
+        .values_list("milestone")
+        .annotate(n=Count("pk"))
+    )
+    return {m: found.get(m, 0) for m in milestones(end)}
+
+
+def list_proposals(
+    *, user: AnyUser, organisation: Organisation, award_date: dt.date
+) -> QuerySet[BadgeProposal]:
+    return (
+        BadgeProposal.objects.visible_to(user)
+        .in_subtree(organisation)
+        .filter(award_date=award_date)
+        .select_related("membership__person", "organisation", "award")
+        .order_by("milestone", "organisation__path", "membership__person__full_name_folded")
+    )
+
+
+def list_awards(
+    *,
+    user: AnyUser,
+    organisation: Organisation,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    milestone: int | None = None,
+) -> QuerySet[BadgeAward]:
+    queryset = BadgeAward.objects.visible_to(user).in_subtree(organisation)
+    if start:
+        queryset = queryset.filter(award_date__gte=start)
+    if end:
+        queryset = queryset.filter(award_date__lte=end)
+    if milestone:
+        queryset = queryset.filter(milestone=milestone)
+    return queryset.select_related("membership__person", "organisation").order_by(
+        "-award_date", "milestone", "membership__person__full_name_folded", "pk"
+    )
+
+
+def count_register(
+    *, user: AnyUser, organisation: Organisation, start: dt.date, end: dt.date
+) -> list[tuple[int, int, int]]:
+    """The register's counts by milestone: (milestone, awarded, of which early), one query."""
+    found = {
+        row["milestone"]: (row["n"], row["early"])
+        for row in BadgeAward.objects.visible_to(user)
+        .in_subtree(organisation)
+        .filter(award_date__range=(start, end))
+        .values("milestone")
+        .annotate(n=Count("pk"), early=Count("pk", filter=Q(early=True)))
+    }
+    return [(m, *found.get(m, (0, 0))) for m in milestones(end)]

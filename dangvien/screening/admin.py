@@ -1,0 +1,1 @@
+"""screening is managed through its pages and services; nothing is registered in the admin."""
