@@ -275,7 +275,7 @@ def test_create_page_refuses_in_vietnamese_and_changes_nothing(persona_tree, cli
 
 # session, user, assignments, MFA check, the page's count, users, their roles, and the
 # navigation badge (one query per worklist source)
-USER_LIST_QUERIES = 15
+USER_LIST_QUERIES = 14
 
 
 def test_user_list_query_count_is_fixed(persona_tree, client_for, django_assert_num_queries):
