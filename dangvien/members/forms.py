@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import ScopedModelChoiceField, set_queryset
+from dangvien.core.forms import CountField, DateField, ScopedModelChoiceField, set_queryset
 from dangvien.members.choices import (
     CardReason,
     MemberStatus,
@@ -19,11 +19,9 @@ from dangvien.members.models import Membership
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
+    return DateField(label=label, required=required)
 
 
 class RegisterMemberForm(forms.Form):
@@ -81,10 +79,8 @@ class RecognitionStepForm(forms.Form):
     )
     date = _date(_("Ngày"))
     document_number = forms.CharField(label=_("Số văn bản"), required=False)
-    votes_eligible = forms.IntegerField(
-        label=_("Tổng số đảng viên chính thức của chi bộ"), required=False, min_value=0
-    )
-    votes_for = forms.IntegerField(label=_("Số tán thành"), required=False, min_value=0)
+    votes_eligible = CountField(label=_("Tổng số đảng viên chính thức của chi bộ"), required=False)
+    votes_for = CountField(label=_("Số tán thành"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 

@@ -40,6 +40,15 @@ COMMON_VALUES: dict[str, Any] = {
     # organisation where they live) fix no number of days for the introduction; 60 working days
     # is the practice the research brief records (§3, UNCONFIRMED). Added by migration 0003.
     "residence_introduction_working_days": 60,
+    # Bounds of what is typed (migration 0004). The months an introducer worked, studied or lived
+    # with the candidate count from the age of 16 (the Youth Union's lower age, the youngest a
+    # person works or studies in a unit of the party organisation) for both of them.
+    "introducer_together_from_age_months": 192,
+    # The most members a committee that votes on an admission (a grassroots or commune committee)
+    # may have. No regulation in the research fixes one number (the congress directives size each
+    # committee; the transitional commune committees of 7/2025 were appointed with several dozen
+    # members): an upper bound against typing errors, UNCONFIRMED, to be narrowed in a new rule set.
+    "committee_max_members": 55,
 }
 
 RULE_SETS: list[dict[str, Any]] = [

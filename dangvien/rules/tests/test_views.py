@@ -132,4 +132,7 @@ def test_api_out_of_range_year_and_date_are_400_not_500(client_for):
     assert response.status_code == 400
     assert response.json()["rule"] == "year_range"
     response = client.get("/api/v1/rules/working-days?start=9999-12-30&days=5")
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "query.start", "message": "Giá trị phải nhỏ hơn hoặc bằng 31/12/2100."}
+    ]
