@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays
 from django.utils.translation import gettext
@@ -34,8 +34,7 @@ WORKING_DAY = "working_day"
 _ONE = dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Swap:
+class Swap(NamedTuple):
     """A working day the government gives off (``day_off``) in exchange for a weekend day that
     is worked instead (``make_up``), for the civil service and party bodies."""
 
