@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import CountField, DateField, ScopedModelChoiceField, set_queryset
+from dangvien.core import forms as core_forms
+from dangvien.core.forms import ScopedModelChoiceField, set_queryset
 from dangvien.members.choices import (
     CardReason,
     MemberStatus,
@@ -21,7 +22,7 @@ from dangvien.people.models import Person
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return DateField(label=label, required=required)
+    return core_forms.DateField(label=label, required=required)
 
 
 class RegisterMemberForm(forms.Form):
@@ -79,8 +80,10 @@ class RecognitionStepForm(forms.Form):
     )
     date = _date(_("Ngày"))
     document_number = forms.CharField(label=_("Số văn bản"), required=False)
-    votes_eligible = CountField(label=_("Tổng số đảng viên chính thức của chi bộ"), required=False)
-    votes_for = CountField(label=_("Số tán thành"), required=False)
+    votes_eligible = core_forms.CountField(
+        label=_("Tổng số đảng viên chính thức của chi bộ"), required=False
+    )
+    votes_for = core_forms.CountField(label=_("Số tán thành"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 
