@@ -9,7 +9,8 @@ real option), so a new form is fuzzed the day it appears. Each form is then post
 field at a time replaced by each extreme value (deterministic), and with ``FUZZ_EXAMPLES`` random
 combinations drawn by hypothesis (derandomised, so a run is repeatable). The API operations are
 taken from the OpenAPI schema, with the valid payloads of the permission matrix as the base into
-which the extreme values are put, one property at a time.
+which the extreme values are put, one property at a time. Every page is also opened with its
+filter and paging parameters set to extreme values.
 
 Every request runs in a savepoint that is rolled back, so the cases stay independent and, on
 PostgreSQL, one failing statement cannot poison the rest of the run.
@@ -369,3 +370,51 @@ def test_every_number_and_date_field_of_every_form_is_bounded() -> None:
                 if isinstance(field, forms.DateField) and not isinstance(field, DateField):
                     unbounded.append(f"{where}: not core.forms.DateField")
     assert unbounded == []
+
+
+QUERY_NAMES = (
+    "year",
+    "month",
+    "quarter",
+    "period",
+    "page",
+    "from",
+    "to",
+    "on",
+    "org",
+    "organisation",
+    "age_min",
+    "age_max",
+    "stage",
+    "kind",
+    "status",
+    "q",
+    "sex",
+    "ethnic_group",
+    "direction",
+)
+
+
+def test_no_page_answers_extreme_query_values_with_a_server_error(persona_tree: Any) -> None:
+    """Every page of the permission matrix, opened with every common filter and paging
+    parameter set to an extreme value (a list's filters, a report's period, a calendar's year)."""
+    modules = declaration_modules()
+    world = build_world(persona_tree, modules)
+    client = client_as_without_raising("national_admin", world)
+    failures: list[str] = []
+    for module in modules:
+        for entry in getattr(module, "PERMISSIONS", []):
+            if not isinstance(entry, Page) or entry.get is None or entry.name.endswith("*"):
+                continue
+            try:
+                url = reverse(entry.name, kwargs=entry.kwargs(world) if entry.kwargs else None)
+            except Exception:  # an unnamed pattern
+                continue
+            for value in ("99999999999999999999999", "31/12/9999", "9999-12-31", "-1"):
+                query = "&".join(f"{name}={value}" for name in QUERY_NAMES)
+                with transaction.atomic():
+                    response = client.get(f"{url}?{query}")
+                    transaction.set_rollback(True)
+                if response.status_code >= 500:
+                    failures.append(f"GET {url}?…={value} → {response.status_code}")
+    assert not failures, "\n".join(failures)
