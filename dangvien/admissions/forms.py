@@ -48,7 +48,9 @@ class DossierCreateForm(forms.Form):
     person = ScopedModelChoiceField(label=_("Quần chúng"), queryset=Person.objects.none())
     organisation = ScopedModelChoiceField(label=_("Chi bộ"), queryset=Organisation.objects.none())
     date = _date_field(_("Ngày chi bộ đưa vào danh sách"))
-    document_number = forms.CharField(label=_("Số biên bản, nghị quyết"), required=False)
+    document_number = forms.CharField(
+        label=_("Số biên bản, nghị quyết"), required=False, max_length=64
+    )
     helpers = ScopedModelMultipleChoiceField(
         label=_("Đảng viên chính thức giúp đỡ"),
         queryset=Person.objects.none(),

@@ -96,7 +96,7 @@ class RegisterIn(Schema):
     person_id: int
     organisation_id: int
     decision_date: Date
-    decision_number: str = ""
+    decision_number: str = Field("", max_length=64)
     ceremony_date: Date | None = None
     official_date: Date | None = None
     card_number: str | None = Field(None, max_length=32)
@@ -105,20 +105,20 @@ class RegisterIn(Schema):
 class StatusIn(Schema):
     status: MemberStatus
     date: Date
-    decision_number: str = ""
+    decision_number: str = Field("", max_length=64)
     note: str = ""
 
 
 class HelperIn(Schema):
     helper_id: int
     start_date: Date
-    replace_reason: str = ""
+    replace_reason: str = Field("", max_length=255)
 
 
 class StepIn(Schema):
     stage: RecognitionStage
     date: Date
-    document_number: str = ""
+    document_number: str = Field("", max_length=64)
     votes_eligible: Count | None = None
     votes_for: Count | None = None
     note: str = ""
@@ -136,19 +136,19 @@ class StepOut(Schema):
 
 class DecisionIn(Schema):
     date: Date
-    decision_number: str
+    decision_number: str = Field(..., max_length=64)
 
 
 class RemovalIn(Schema):
     date: Date
-    decision_number: str = ""
+    decision_number: str = Field("", max_length=64)
     reason: str
 
 
 class CardIn(Schema):
     number: str = Field(..., max_length=32)
     reason: CardReason = CardReason.FIRST
-    decision_number: str = ""
+    decision_number: str = Field("", max_length=64)
     decision_date: Date
 
 
@@ -164,7 +164,7 @@ class CardOut(Schema):
 
 class HandOverIn(Schema):
     date: Date
-    meeting: str = ""
+    meeting: str = Field("", max_length=255)
 
 
 class TransferIn(Schema):
@@ -172,7 +172,7 @@ class TransferIn(Schema):
     to_organisation: str = Field(..., description="Mã chi bộ nơi đến")
     reason_date: Date
     started_on: Date
-    letter_number: str = ""
+    letter_number: str = Field("", max_length=64)
     note: str = ""
 
 
@@ -202,9 +202,9 @@ class EndIn(Schema):
 class ResidenceIn(Schema):
     introduced_on: Date | None = None
     residence_organisation: str | None = Field(None, description="Mã tổ chức đảng nơi cư trú")
-    residence_place: str = ""
+    residence_place: str = Field("", max_length=255)
     exemption: ResidenceExemption = ResidenceExemption.NONE
-    exemption_reason: str = ""
+    exemption_reason: str = Field("", max_length=255)
 
 
 class ResidenceOut(Schema):

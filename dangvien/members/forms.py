@@ -31,7 +31,9 @@ class RegisterMemberForm(forms.Form):
         label=_("Chi bộ sinh hoạt"), queryset=Organisation.objects.none()
     )
     decision_date = _date(_("Ngày quyết định kết nạp"))
-    decision_number = forms.CharField(label=_("Số quyết định kết nạp"), required=False)
+    decision_number = forms.CharField(
+        label=_("Số quyết định kết nạp"), required=False, max_length=64
+    )
     ceremony_date = _date(_("Ngày kết nạp (lễ)"), required=False)
     official_date = _date(_("Ngày công nhận chính thức"), required=False)
     card_number = forms.CharField(label=_("Số thẻ đảng"), required=False, max_length=32)
@@ -51,7 +53,7 @@ class RegisterMemberForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái mới"), choices=MemberStatus.choices)
     date = _date(_("Ngày"))
-    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     note = forms.CharField(label=_("Lý do, ghi chú"), required=False)
 
 
@@ -60,7 +62,9 @@ class HelperForm(forms.Form):
         label=_("Đảng viên giúp đỡ"), queryset=Membership.objects.none()
     )
     start_date = _date(_("Ngày phân công"))
-    replace_reason = forms.CharField(label=_("Lý do thay người (nếu thay)"), required=False)
+    replace_reason = forms.CharField(
+        label=_("Lý do thay người (nếu thay)"), required=False, max_length=255
+    )
 
     def __init__(self, *args: Any, membership: Membership, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +83,7 @@ class RecognitionStepForm(forms.Form):
         choices=[c for c in RecognitionStage.choices if c[0] != RecognitionStage.DECISION],
     )
     date = _date(_("Ngày"))
-    document_number = forms.CharField(label=_("Số văn bản"), required=False)
+    document_number = forms.CharField(label=_("Số văn bản"), required=False, max_length=64)
     votes_eligible = core_forms.CountField(
         label=_("Tổng số đảng viên chính thức của chi bộ"), required=False
     )
@@ -89,7 +93,7 @@ class RecognitionStepForm(forms.Form):
 
 class RecognitionDecisionForm(forms.Form):
     date = _date(_("Ngày quyết định"))
-    decision_number = forms.CharField(label=_("Số quyết định"))
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
 
 
 class RemovalForm(forms.Form):
@@ -101,13 +105,13 @@ class RemovalForm(forms.Form):
 class CardForm(forms.Form):
     number = forms.CharField(label=_("Số thẻ đảng"), max_length=32)
     reason = forms.ChoiceField(label=_("Lý do cấp"), choices=CardReason.choices)
-    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     decision_date = _date(_("Ngày quyết định"))
 
 
 class CardHandOverForm(forms.Form):
     date = _date(_("Ngày trao thẻ"))
-    meeting = forms.CharField(label=_("Buổi sinh hoạt chi bộ"), required=False)
+    meeting = forms.CharField(label=_("Buổi sinh hoạt chi bộ"), required=False, max_length=255)
 
 
 class TransferStartForm(forms.Form):
@@ -121,7 +125,7 @@ class TransferStartForm(forms.Form):
     )
     reason_date = _date(_("Ngày có quyết định hoặc thay đổi nơi cư trú"))
     started_on = _date(_("Ngày giới thiệu chuyển đi"))
-    letter_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False)
+    letter_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False, max_length=64)
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -144,9 +148,9 @@ class TransferEndForm(forms.Form):
 class ResidenceForm(forms.Form):
     introduced_on = _date(_("Ngày giới thiệu"), required=False)
     residence_place = forms.CharField(
-        label=_("Nơi cư trú (chi bộ, thôn, tổ dân phố)"), required=False
+        label=_("Nơi cư trú (chi bộ, thôn, tổ dân phố)"), required=False, max_length=255
     )
     exemption = forms.ChoiceField(
         label=_("Miễn"), choices=ResidenceExemption.choices, required=False
     )
-    exemption_reason = forms.CharField(label=_("Lý do miễn"), required=False)
+    exemption_reason = forms.CharField(label=_("Lý do miễn"), required=False, max_length=255)
