@@ -18,6 +18,7 @@ urlpatterns = [
     path("training/", include("dangvien.training.urls")),
     path("admissions/", include("dangvien.admissions.urls")),
     path("targets/", include("dangvien.targets.urls")),
+    path("grading/", include("dangvien.grading.urls")),
     path("reports/", include("dangvien.reports.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

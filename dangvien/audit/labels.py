@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "audit.events.exported": _("Xuất nhật ký ra Excel"),
     "targets.target.assigned": _("Giao chỉ tiêu"),
     "targets.target.changed": _("Điều chỉnh chỉ tiêu"),
+    "grading.member_grade.recorded": _("Ghi đánh giá, xếp loại đảng viên"),
+    "grading.organisation_grade.recorded": _("Ghi đánh giá, xếp loại tổ chức đảng"),
     "reports.report.exported": _("Xuất báo cáo"),
     "members.membership.admitted": _("Kết nạp đảng viên (dự bị)"),
     "members.membership.registered": _("Nhập đảng viên hiện có"),
