@@ -170,6 +170,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Language and formats: Vietnamese first ---
+CSRF_FAILURE_VIEW = "dangvien.core.errorpages.csrf_failure"
+# The placeholder of every select (core.apps.set_empty_choice_label does the same for forms).
+FILTERS_EMPTY_CHOICE_LABEL = "— Chọn —"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -15,7 +15,8 @@ from dangvien.admissions.access import get_dossier_for_user, get_step_for_user
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.models import Approval, Dossier, FailedVote
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core import bounds
+from dangvien.core.api import ERROR_RESPONSES, Count, Date, Months
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
@@ -97,7 +98,7 @@ class StepResultOut(Schema):
 class DossierIn(Schema):
     person_id: int
     organisation_id: int
-    date: dt.date
+    date: Date
     document_number: str = Field("", max_length=64)
     note: str = ""
     helper_ids: list[int] = []
@@ -105,28 +106,28 @@ class DossierIn(Schema):
 
 class IntroducerIn(Schema):
     person_id: int
-    months_together: int | None = Field(None, ge=0)
+    months_together: Months | None = None
     replacement: bool = False
 
 
 class DossierStepIn(Schema):
     stage: Stage
-    date: dt.date
+    date: Date
     document_number: str = Field("", max_length=64)
     note: str = ""
-    votes_eligible: int | None = Field(None, ge=0)
-    votes_for: int | None = Field(None, ge=0)
-    votes_against: int | None = Field(None, ge=0)
+    votes_eligible: Count | None = None
+    votes_for: Count | None = None
+    votes_against: Count | None = None
     introducers: list[IntroducerIn] = []
     union_committee: str = Field("", max_length=200)
-    received_on: dt.date | None = None
+    received_on: Date | None = None
     helper_id: int | None = None
     enrolment_id: int | None = None
 
 
 class StopIn(Schema):
     reason: StopReason
-    date: dt.date
+    date: Date
     note: str
 
 
@@ -134,18 +135,18 @@ class ApprovalIn(Schema):
     kind: Approval.Kind
     issuing_body: str = Field(..., max_length=200)
     document_number: str = Field(..., max_length=64)
-    date: dt.date
+    date: Date
 
 
 class ExtensionIn(Schema):
-    working_days: int
+    working_days: int = Field(..., ge=1, le=bounds.WORKING_DAYS_MAX)
     document_number: str = Field(..., max_length=64)
-    date: dt.date
+    date: Date
 
 
 class DossierHelperIn(Schema):
     person_id: int
-    date: dt.date
+    date: Date
 
 
 class StepCorrectionIn(Schema):

@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core import bounds
 from dangvien.core.forms import (
+    CountField,
+    DateField,
     ScopedModelChoiceField,
     ScopedModelMultipleChoiceField,
     set_queryset,
@@ -16,11 +19,7 @@ from dangvien.people.models import Person
 
 
 def _date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    return DateField(label=label, required=required)
 
 
 def _official_members(user: Any) -> Any:
@@ -49,7 +48,9 @@ class DossierCreateForm(forms.Form):
     person = ScopedModelChoiceField(label=_("Quần chúng"), queryset=Person.objects.none())
     organisation = ScopedModelChoiceField(label=_("Chi bộ"), queryset=Organisation.objects.none())
     date = _date_field(_("Ngày chi bộ đưa vào danh sách"))
-    document_number = forms.CharField(label=_("Số biên bản, nghị quyết"), required=False)
+    document_number = forms.CharField(
+        label=_("Số biên bản, nghị quyết"), required=False, max_length=64
+    )
     helpers = ScopedModelMultipleChoiceField(
         label=_("Đảng viên chính thức giúp đỡ"),
         queryset=Person.objects.none(),
@@ -80,11 +81,9 @@ class StepForm(forms.Form):
 
     date = _date_field(_("Ngày"))
     document_number = forms.CharField(label=_("Số văn bản"), required=False, max_length=64)
-    votes_eligible = forms.IntegerField(
-        label=_("Tổng số có quyền biểu quyết"), min_value=0, required=False
-    )
-    votes_for = forms.IntegerField(label=_("Số tán thành"), min_value=0, required=False)
-    votes_against = forms.IntegerField(label=_("Số không tán thành"), min_value=0, required=False)
+    votes_eligible = CountField(label=_("Tổng số có quyền biểu quyết"), required=False)
+    votes_for = CountField(label=_("Số tán thành"), required=False)
+    votes_against = CountField(label=_("Số không tán thành"), required=False)
     union_committee = forms.CharField(
         label=_("Ban chấp hành đoàn cơ sở/công đoàn cơ sở giới thiệu (nếu có)"),
         required=False,
@@ -93,8 +92,8 @@ class StepForm(forms.Form):
     introducer_1 = ScopedModelChoiceField(
         label=_("Người giới thiệu 1"), queryset=Person.objects.none(), required=False
     )
-    months_1 = forms.IntegerField(
-        label=_("Số tháng cùng công tác (người 1)"), min_value=0, required=False
+    months_1 = CountField(
+        label=_("Số tháng cùng công tác (người 1)"), max_value=bounds.MONTHS_MAX, required=False
     )
     replacement_1 = forms.BooleanField(
         label=_("Người 1 là người giới thiệu thay thế"), required=False
@@ -102,8 +101,8 @@ class StepForm(forms.Form):
     introducer_2 = ScopedModelChoiceField(
         label=_("Người giới thiệu 2"), queryset=Person.objects.none(), required=False
     )
-    months_2 = forms.IntegerField(
-        label=_("Số tháng cùng công tác (người 2)"), min_value=0, required=False
+    months_2 = CountField(
+        label=_("Số tháng cùng công tác (người 2)"), max_value=bounds.MONTHS_MAX, required=False
     )
     replacement_2 = forms.BooleanField(
         label=_("Người 2 là người giới thiệu thay thế"), required=False
@@ -256,7 +255,9 @@ class ApprovalForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    working_days = forms.IntegerField(label=_("Số ngày làm việc gia hạn"), min_value=1)
+    working_days = CountField(
+        label=_("Số ngày làm việc gia hạn"), min_value=1, max_value=bounds.WORKING_DAYS_MAX
+    )
     document_number = forms.CharField(label=_("Số văn bản gia hạn"), max_length=64)
     date = _date_field(_("Ngày văn bản"))
 

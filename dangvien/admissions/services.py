@@ -26,7 +26,7 @@ from dangvien.admissions.models import (
 )
 from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
-from dangvien.core.dates import add_months
+from dangvien.core.dates import add_months, full_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
@@ -665,6 +665,7 @@ def _check_cell_vote(ctx: StepContext) -> FailedVote | None:
 def _check_grassroots_vote(ctx: StepContext) -> FailedVote | None:
     """Stage 9: ≥ the fraction of the grassroots committee's members."""
     _require_superior_if_escalated(ctx)
+    _check_committee_size(ctx)
     return _vote_or_fail(
         ctx, rule="grassroots_vote_fraction", label=_("Đảng ủy cơ sở xét, đề nghị kết nạp")
     )
@@ -964,6 +965,7 @@ def _check_introducers(
             )
         _check_member_official(person, date, _("Người giới thiệu"))
         months = item.get("months_together")
+        _check_months_together(dossier.person, person, months, date, rule_set)
         if item.get("replacement"):
             continue
         if months is None or months < minimum:
@@ -979,6 +981,57 @@ def _check_introducers(
                 required=_("≥ %(minimum)s tháng") % {"minimum": minimum},
                 field="introducers",
             )
+
+
+def _check_months_together(
+    candidate: Person, introducer: Person, months: int | None, date: dt.date, rule_set: Any
+) -> None:
+    """The months together cannot exceed the time since either of them reached the age the
+    count starts from (``introducer_together_from_age_months``)."""
+    if months is None:
+        return
+    start = rule_set.int_value("introducer_together_from_age_months")
+    limit, _index, youngest = min(
+        (full_months(add_months(p.date_of_birth, start), date), index, p)
+        for index, p in enumerate((candidate, introducer))
+    )
+    if months <= limit:
+        return
+    raise DomainError(
+        _(
+            "Số tháng cùng công tác với %(introducer)s là %(months)s, nhiều hơn thời gian từ"
+            " khi %(person)s đủ %(age)s tuổi đến ngày %(date)s (%(limit)s tháng)."
+        )
+        % {
+            "introducer": introducer,
+            "months": months,
+            "person": youngest,
+            "age": start // 12,
+            "date": el.fmt(date),
+            "limit": limit,
+        },
+        rule="introducer_together_from_age_months",
+        found=_("%(months)s tháng") % {"months": months},
+        required=_("≤ %(limit)s tháng") % {"limit": limit},
+        field="introducers",
+    )
+
+
+def _check_committee_size(ctx: StepContext) -> None:
+    """The committee that votes has at most ``committee_max_members`` members."""
+    limit = ctx.rule_set.int_value("committee_max_members")
+    if ctx.votes_eligible is not None and ctx.votes_eligible > limit:
+        raise DomainError(
+            _(
+                "Tổng số cấp ủy viên %(found)s vượt quá số cấp ủy viên tối đa của một cấp ủy"
+                " (%(limit)s)."
+            )
+            % {"found": ctx.votes_eligible, "limit": limit},
+            rule="committee_max_members",
+            found=ctx.votes_eligible,
+            required=_("≤ %(limit)s") % {"limit": limit},
+            field="votes_eligible",
+        )
 
 
 def _record_failed_vote(

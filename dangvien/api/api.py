@@ -6,6 +6,7 @@ Errors have one shape: ``{"detail": "<Vietnamese message>", "errors": [{"field",
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -148,4 +149,27 @@ def _vietnamese_validation_message(error: dict[str, Any]) -> str:
         "list_type": gettext("Phải là một danh sách."),
         "date_from_datetime_inexact": gettext("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
     }
+    limits = error.get("ctx") or {}
+    if kind == "greater_than_equal" and "ge" in limits:
+        return gettext("Giá trị phải lớn hơn hoặc bằng %(limit)s.") % {
+            "limit": _limit(limits["ge"])
+        }
+    if kind == "less_than_equal" and "le" in limits:
+        return gettext("Giá trị phải nhỏ hơn hoặc bằng %(limit)s.") % {
+            "limit": _limit(limits["le"])
+        }
     return messages.get(kind, gettext("Giá trị không hợp lệ."))
+
+
+def _limit(value: Any) -> str:
+    """A bound as the user reads it: 31/12/2100, 10.000."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value)

@@ -46,3 +46,15 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         )
     reason = exception.message if isinstance(exception, Forbidden) else ""
     return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a missing or stale CSRF token (a page left open past the session, a
+    second tab after logging out): Django's own page is English and says nothing useful."""
+    message = gettext(
+        "Biểu mẫu đã cũ hoặc phiên làm việc đã hết hạn nên thao tác không được thực hiện."
+        " Hãy tải lại trang rồi gửi lại."
+    )
+    if request.path.startswith(API_PREFIX):
+        return _api_error(message, 403)
+    return render(request, "403.html", {"reason": message}, status=403)

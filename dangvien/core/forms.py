@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
+from dangvien.core import bounds
 from dangvien.core.errors import DomainError
 from dangvien.core.lookup import get_visible_or_404
 
@@ -41,6 +45,51 @@ class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         for pk in value:
             get_visible_or_404(self.queryset.model, self.scope_user, pk)  # type: ignore[union-attr]
         return super()._check_values(value)  # type: ignore[misc]
+
+
+class DateField(forms.DateField):
+    """A date typed as dd/mm/yyyy, within ``core.bounds`` (01/01/1900–31/12/2100) unless the
+    field narrows it further (``min_value``/``max_value``)."""
+
+    def __init__(
+        self,
+        *,
+        min_value: dt.date = bounds.DATE_MIN,
+        max_value: dt.date = bounds.DATE_MAX,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+        super().__init__(**kwargs)
+        self.min_value, self.max_value = min_value, max_value
+        self.validators += [
+            MinValueValidator(
+                min_value,
+                message=_("Ngày phải từ %(limit)s trở về sau.")
+                % {"limit": f"{min_value:%d/%m/%Y}"},
+            ),
+            MaxValueValidator(
+                max_value,
+                message=_("Ngày phải không muộn hơn %(limit)s.")
+                % {"limit": f"{max_value:%d/%m/%Y}"},
+            ),
+        ]
+
+    def to_python(self, value: Any) -> dt.date | None:
+        try:
+            return super().to_python(value)
+        except OverflowError:  # a year beyond 9999 typed in a numeric form
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class CountField(forms.IntegerField):
+    """A whole number of people, months or days: 0 (or ``min_value``) up to ``max_value``
+    (``core.bounds.COUNT_MAX`` by default)."""
+
+    def __init__(
+        self, *, min_value: int = 0, max_value: int = bounds.COUNT_MAX, **kwargs: Any
+    ) -> None:
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
 
 
 def set_queryset(field: forms.Field, queryset: Any, *, user: Any = None) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Count, Date
 from dangvien.core.errors import DomainError
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
@@ -95,32 +95,32 @@ class ChecklistOut(Schema):
 class RegisterIn(Schema):
     person_id: int
     organisation_id: int
-    decision_date: dt.date
-    decision_number: str = ""
-    ceremony_date: dt.date | None = None
-    official_date: dt.date | None = None
+    decision_date: Date
+    decision_number: str = Field("", max_length=64)
+    ceremony_date: Date | None = None
+    official_date: Date | None = None
     card_number: str | None = Field(None, max_length=32)
 
 
 class StatusIn(Schema):
     status: MemberStatus
-    date: dt.date
-    decision_number: str = ""
+    date: Date
+    decision_number: str = Field("", max_length=64)
     note: str = ""
 
 
 class HelperIn(Schema):
     helper_id: int
-    start_date: dt.date
-    replace_reason: str = ""
+    start_date: Date
+    replace_reason: str = Field("", max_length=255)
 
 
 class StepIn(Schema):
     stage: RecognitionStage
-    date: dt.date
-    document_number: str = ""
-    votes_eligible: int | None = Field(None, ge=0)
-    votes_for: int | None = Field(None, ge=0)
+    date: Date
+    document_number: str = Field("", max_length=64)
+    votes_eligible: Count | None = None
+    votes_for: Count | None = None
     note: str = ""
 
 
@@ -144,21 +144,21 @@ class StepOut(Schema):
 
 
 class DecisionIn(Schema):
-    date: dt.date
-    decision_number: str
+    date: Date
+    decision_number: str = Field(..., max_length=64)
 
 
 class RemovalIn(Schema):
-    date: dt.date
-    decision_number: str = ""
+    date: Date
+    decision_number: str = Field("", max_length=64)
     reason: str
 
 
 class CardIn(Schema):
     number: str = Field(..., max_length=32)
     reason: CardReason = CardReason.FIRST
-    decision_number: str = ""
-    decision_date: dt.date
+    decision_number: str = Field("", max_length=64)
+    decision_date: Date
 
 
 class CardOut(Schema):
@@ -172,16 +172,16 @@ class CardOut(Schema):
 
 
 class HandOverIn(Schema):
-    date: dt.date
-    meeting: str = ""
+    date: Date
+    meeting: str = Field("", max_length=255)
 
 
 class TransferIn(Schema):
     kind: TransferKind
     to_organisation: str = Field(..., description="Mã chi bộ nơi đến")
-    reason_date: dt.date
-    started_on: dt.date
-    letter_number: str = ""
+    reason_date: Date
+    started_on: Date
+    letter_number: str = Field("", max_length=64)
     note: str = ""
 
 
@@ -201,19 +201,19 @@ class TransferOut(Schema):
 
 
 class ConfirmIn(Schema):
-    confirmed_on: dt.date
+    confirmed_on: Date
 
 
 class EndIn(Schema):
-    date: dt.date
+    date: Date
 
 
 class ResidenceIn(Schema):
-    introduced_on: dt.date | None = None
+    introduced_on: Date | None = None
     residence_organisation: str | None = Field(None, description="Mã tổ chức đảng nơi cư trú")
-    residence_place: str = ""
+    residence_place: str = Field("", max_length=255)
     exemption: ResidenceExemption = ResidenceExemption.NONE
-    exemption_reason: str = ""
+    exemption_reason: str = Field("", max_length=255)
 
 
 class ResidenceOut(Schema):
@@ -285,7 +285,7 @@ def list_transfers(request: HttpRequest, direction: str = "", status: str = "") 
 
 @router.get("/residence-introductions", response={200: ResidenceCountOut, **ERROR_RESPONSES})
 def count_residence_introductions(
-    request: HttpRequest, organisation: int, start: dt.date, end: dt.date
+    request: HttpRequest, organisation: int, start: Date, end: Date
 ) -> Any:
     found = get_visible_or_404(Organisation, request.user, organisation)
     return selectors.count_residence_introductions(organisation=found, start=start, end=end)

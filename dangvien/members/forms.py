@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core import forms as core_forms
 from dangvien.core.forms import ScopedModelChoiceField, set_queryset
 from dangvien.members.choices import (
     CardReason,
@@ -19,11 +20,9 @@ from dangvien.members.models import Membership
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
+    return core_forms.DateField(label=label, required=required)
 
 
 class RegisterMemberForm(forms.Form):
@@ -32,7 +31,9 @@ class RegisterMemberForm(forms.Form):
         label=_("Chi bộ sinh hoạt"), queryset=Organisation.objects.none()
     )
     decision_date = _date(_("Ngày quyết định kết nạp"))
-    decision_number = forms.CharField(label=_("Số quyết định kết nạp"), required=False)
+    decision_number = forms.CharField(
+        label=_("Số quyết định kết nạp"), required=False, max_length=64
+    )
     ceremony_date = _date(_("Ngày kết nạp (lễ)"), required=False)
     official_date = _date(_("Ngày công nhận chính thức"), required=False)
     card_number = forms.CharField(label=_("Số thẻ đảng"), required=False, max_length=32)
@@ -52,7 +53,7 @@ class RegisterMemberForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái mới"), choices=MemberStatus.choices)
     date = _date(_("Ngày"))
-    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     note = forms.CharField(label=_("Lý do, ghi chú"), required=False)
 
 
@@ -61,7 +62,9 @@ class HelperForm(forms.Form):
         label=_("Đảng viên giúp đỡ"), queryset=Membership.objects.none()
     )
     start_date = _date(_("Ngày phân công"))
-    replace_reason = forms.CharField(label=_("Lý do thay người (nếu thay)"), required=False)
+    replace_reason = forms.CharField(
+        label=_("Lý do thay người (nếu thay)"), required=False, max_length=255
+    )
 
     def __init__(self, *args: Any, membership: Membership, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,22 +83,21 @@ class RecognitionStepForm(forms.Form):
         choices=[c for c in RecognitionStage.choices if c[0] != RecognitionStage.DECISION],
     )
     date = _date(_("Ngày"))
-    document_number = forms.CharField(label=_("Số văn bản"), required=False)
-    votes_eligible = forms.IntegerField(
+    document_number = forms.CharField(label=_("Số văn bản"), required=False, max_length=64)
+    votes_eligible = core_forms.CountField(
         label=_("Tổng số đảng viên chính thức của chi bộ (chỉ với nghị quyết chi bộ 13-KNĐ)"),
         required=False,
-        min_value=0,
         help_text=_("Để trống: tính theo danh sách đảng viên chính thức ngày biểu quyết."),
     )
-    votes_for = forms.IntegerField(
-        label=_("Số tán thành (chỉ với nghị quyết chi bộ 13-KNĐ)"), required=False, min_value=0
+    votes_for = core_forms.CountField(
+        label=_("Số tán thành (chỉ với nghị quyết chi bộ 13-KNĐ)"), required=False
     )
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 
 class RecognitionDecisionForm(forms.Form):
     date = _date(_("Ngày quyết định"))
-    decision_number = forms.CharField(label=_("Số quyết định"))
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
 
 
 class RemovalForm(forms.Form):
@@ -107,7 +109,7 @@ class RemovalForm(forms.Form):
 class CardForm(forms.Form):
     number = forms.CharField(label=_("Số thẻ đảng"), max_length=32)
     reason = forms.ChoiceField(label=_("Lý do cấp"), choices=CardReason.choices)
-    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     decision_date = _date(_("Ngày quyết định"))
 
 
@@ -159,7 +161,7 @@ class TransferCorrectionForm(forms.Form):
 
 class CardHandOverForm(forms.Form):
     date = _date(_("Ngày trao thẻ"))
-    meeting = forms.CharField(label=_("Buổi sinh hoạt chi bộ"), required=False)
+    meeting = forms.CharField(label=_("Buổi sinh hoạt chi bộ"), required=False, max_length=255)
 
 
 class TransferStartForm(forms.Form):
@@ -173,7 +175,7 @@ class TransferStartForm(forms.Form):
     )
     reason_date = _date(_("Ngày có quyết định hoặc thay đổi nơi cư trú"))
     started_on = _date(_("Ngày giới thiệu chuyển đi"))
-    letter_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False)
+    letter_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False, max_length=64)
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -196,9 +198,9 @@ class TransferEndForm(forms.Form):
 class ResidenceForm(forms.Form):
     introduced_on = _date(_("Ngày giới thiệu"), required=False)
     residence_place = forms.CharField(
-        label=_("Nơi cư trú (chi bộ, thôn, tổ dân phố)"), required=False
+        label=_("Nơi cư trú (chi bộ, thôn, tổ dân phố)"), required=False, max_length=255
     )
     exemption = forms.ChoiceField(
         label=_("Miễn"), choices=ResidenceExemption.choices, required=False
     )
-    exemption_reason = forms.CharField(label=_("Lý do miễn"), required=False)
+    exemption_reason = forms.CharField(label=_("Lý do miễn"), required=False, max_length=255)

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Date
 from dangvien.core.pagination import paginated
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations import services
@@ -44,8 +44,8 @@ class OrganisationIn(Schema):
     kind: OrganisationKind
     area_kind: AreaKind = AreaKind.OTHER
     disadvantaged_area: bool = False
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
 
 
 class OrganisationPatch(Schema):

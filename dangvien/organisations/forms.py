@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.forms import DateField
 from dangvien.organisations.choices import AreaKind, OrganisationKind
 
 
@@ -15,5 +16,5 @@ class OrganisationForm(forms.Form):
         label=_("Vùng cao, biên giới, hải đảo, dân tộc thiểu số, đặc biệt khó khăn"),
         required=False,
     )
-    valid_from = forms.DateField(label=_("Hiệu lực từ"), required=False)
-    valid_to = forms.DateField(label=_("Hiệu lực đến"), required=False)
+    valid_from = DateField(label=_("Hiệu lực từ"), required=False)
+    valid_to = DateField(label=_("Hiệu lực đến"), required=False)

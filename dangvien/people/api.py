@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Date
 from dangvien.core.errors import DomainError
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
@@ -53,7 +53,7 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     full_name: str = Field(..., min_length=1, max_length=150)
-    date_of_birth: dt.date
+    date_of_birth: Date
     sex: Sex
     ethnic_group: str = Field(..., description="Mã dân tộc, ví dụ 01 (Kinh), 03 (Thái)")
     religion: str = Field("none", description="Mã tôn giáo, ví dụ none, buddhism")

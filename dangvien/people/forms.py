@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import ScopedModelChoiceField, set_queryset
+from dangvien.core.forms import DateField, ScopedModelChoiceField, set_queryset
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
 from dangvien.people.services import PERSON_FIELDS
@@ -19,8 +19,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS)  # the one list, shared with the services and the import
-        widgets = {"date_of_birth": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
-        field_classes = {"organisation": ScopedModelChoiceField}
+        field_classes = {"organisation": ScopedModelChoiceField, "date_of_birth": DateField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Date
 from dangvien.core.calendar import add_working_days, working_days_between
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can_anywhere
@@ -29,7 +29,7 @@ class RuleSetOut(Schema):
 
 class RuleSetIn(Schema):
     name: str = Field(..., min_length=1, max_length=150)
-    effective_from: dt.date
+    effective_from: Date
     source: str = Field(..., min_length=1)
     values: dict[str, Any]
 
@@ -42,7 +42,7 @@ class CalendarDayOut(Schema):
 
 
 class CalendarDayIn(Schema):
-    date: dt.date
+    date: Date
     kind: CalendarDay.Kind
     note: str = Field("", max_length=255)
 
@@ -60,7 +60,7 @@ def list_rule_sets(request: HttpRequest) -> list[RuleSet]:
 
 
 @router.get("/rule-sets/in-force", response={200: RuleSetOut, **ERROR_RESPONSES})
-def rule_set_in_force(request: HttpRequest, on: dt.date) -> RuleSet:
+def rule_set_in_force(request: HttpRequest, on: Date) -> RuleSet:
     return selectors.get_rule_set(on=on)
 
 
@@ -95,7 +95,7 @@ def set_calendar_day(
 
 
 @router.get("/working-days", response={200: WorkingDaysOut, **ERROR_RESPONSES})
-def working_days(request: HttpRequest, start: dt.date, days: int = 0) -> dict[str, Any]:
+def working_days(request: HttpRequest, start: Date, days: int = 0) -> dict[str, Any]:
     days = max(0, min(days, 400))
     if not dt.date(1900, 1, 1) <= start <= dt.date(2200, 12, 31):
         raise DomainError(

@@ -14,12 +14,22 @@ COMMON_VALUES: dict[str, Any] = {
     "age_max_months": 720,
     "certificate_valid_months": 60,
     "introducer_together_months": 12,
+    # The months an introducer worked, studied or lived with the candidate count from the age of
+    # 16 (the Youth Union's lower age, the youngest a person works or studies in a unit of the
+    # party organisation) for both of them: a bound of what is typed. Added by migration 0004.
+    "introducer_together_from_age_months": 192,
     "introducer_count": 2,
     # With the Youth Union (or trade-union) committee introducing: this many official members too
     # (Charter Art. 4.1; 24-QĐ/TW 3.2.1/3.2.2, kept in 294-QĐ/TW). Added by migration 0003.
     "introducer_count_with_union": 1,
     "cell_vote_fraction": "2/3",
     "grassroots_vote_fraction": "2/3",
+    # The most members a committee that votes on an admission (a grassroots or commune committee)
+    # may have. No regulation in the research fixes one number (the congress directives size each
+    # committee; the transitional commune committees of 7/2025 were appointed with several dozen
+    # members): an upper bound against typing errors, UNCONFIRMED, to be narrowed in a new rule
+    # set. Added by migration 0004.
+    "committee_max_members": 55,
     "failed_votes_escalate_after": 3,
     "education_min": "lower_secondary",
     "education_min_disadvantaged": "primary",

@@ -6,15 +6,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.forms import DateField
 from dangvien.rules.defaults import COMMON_VALUES, GRADING_VALUES
 from dangvien.rules.models import CalendarDay
 
 
 class RuleSetForm(forms.Form):
     name = forms.CharField(label=_("Tên"), max_length=150)
-    effective_from = forms.DateField(
-        label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-    )
+    effective_from = DateField(label=_("Hiệu lực từ"))
     source = forms.CharField(label=_("Văn bản căn cứ"), widget=forms.TextInput())
     values = forms.CharField(
         label=_("Giá trị (JSON)"),
@@ -33,8 +32,6 @@ class RuleSetForm(forms.Form):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(
-        label=_("Ngày"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-    )
+    date = DateField(label=_("Ngày"))
     kind = forms.ChoiceField(label=_("Loại"), choices=CalendarDay.Kind.choices)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvien.core.calendar import add_working_days
+from dangvien.core.calendar import CALENDAR_YEARS, add_working_days, make_up_days, public_holidays
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.lookup import get_visible_or_404
@@ -79,6 +79,7 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    year = min(max(year, CALENDAR_YEARS[0]), CALENDAR_YEARS[1])
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,9 +89,7 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu ngày điều chỉnh."))
             return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
-    import holidays
-
-    public = sorted(holidays.country_holidays("VN", years=year).items())
+    public = sorted(public_holidays(year).items())
     example = dt.date(year, 1, 2)
     example_days = selectors.get_rule_set_or_earliest(on=example).int_value("decision_working_days")
     return render(
@@ -101,6 +100,7 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
             "year": year,
             "days": selectors.list_calendar_days(year=year),
             "public": public,
+            "make_up": sorted(make_up_days(year).items()),
             "example": (example, add_working_days(example, example_days), example_days),
         },
     )

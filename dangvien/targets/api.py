@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from dangvien.core import bounds
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
@@ -36,7 +37,7 @@ class AllocationOut(Schema):
 class TargetIn(Schema):
     organisation: str = Field(..., description="mã hoặc id tổ chức được giao")
     year: int = Field(..., ge=1930, le=2100)
-    value: int = Field(..., ge=0)
+    value: int = Field(..., ge=0, le=bounds.TARGET_MAX)
     kind: str = Target.Kind.ADMISSIONS
     note: str = Field("", max_length=255)
 

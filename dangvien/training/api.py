@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Date
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
@@ -34,8 +34,8 @@ class ClassIn(Schema):
     kind: TrainingClass.Kind
     name: str = Field(..., min_length=1, max_length=200)
     organiser_id: int
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
 
 
 class EnrolmentOut(Schema):
@@ -53,7 +53,7 @@ class EnrolIn(Schema):
 
 class CompleteIn(Schema):
     certificate_number: str = Field(..., max_length=64)
-    certificate_date: dt.date
+    certificate_date: Date
 
 
 def _enrolment_out(enrolment: Enrolment) -> dict[str, Any]:

@@ -5,14 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.forms import ScopedModelChoiceField, set_queryset
+from dangvien.core.forms import DateField, ScopedModelChoiceField, set_queryset
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 from dangvien.training.models import TrainingClass
 
 
 def _date(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    return DateField(label=label)
 
 
 class ClassForm(forms.Form):

@@ -85,7 +85,7 @@ def walk(
             kwargs["enrolment"] = certificate
         if stage == Stage.INTRODUCTION:
             kwargs["introducers"] = [
-                {"person": person, "months_together": 24} for person in introducers or []
+                {"person": person, "months_together": 12} for person in introducers or []
             ]
         if stage == Stage.CELL_VOTE:
             from dangvien.admissions.services import count_official_members

@@ -22,3 +22,16 @@ def test_the_500_page_is_vietnamese_and_needs_no_context():
     assert "Lỗi máy chủ" in text
     assert "không được thực hiện" in text
     assert 'lang="vi"' in text
+
+
+def test_a_stale_form_gets_a_vietnamese_403_not_djangos_csrf_page(client_for):
+    from django.test import Client
+
+    client = client_for("branch_secretary")
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    response = strict.post("/people/add/", {"full_name": "X"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Hãy tải lại trang rồi gửi lại." in page
+    assert "CSRF verification failed" not in page

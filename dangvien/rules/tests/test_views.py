@@ -49,6 +49,17 @@ def test_calendar_example_counts_the_decision_days_of_the_rule_set_in_force(clie
     assert "Ví dụ: 60 ngày làm việc (hạn ra quyết định kết nạp) sau 02/01/2019" in page_2019
 
 
+def test_calendar_page_shows_vietnamese_names_and_make_up_days(client_for):
+    client = client_for("national_admin")
+    page = client.get("/rules/calendar/?year=2025").content.decode()
+    assert "Giao thừa Tết Nguyên Đán" in page
+    assert "26/04/2025 — làm bù cho ngày 02/05/2025" in page
+    assert "Lunar" not in page
+    # an absurd year is brought back into the calendar's range, not a server error
+    assert client.get("/rules/calendar/?year=99999999999999999999999").status_code == 200
+    assert client.get("/rules/calendar/?year=-5").status_code == 200
+
+
 @scope_matrix({**ADMIN_ONLY, "national_admin": 302})
 def test_calendar_change_by_page(persona, expected, client_for):
     response = client_for(persona).post(
@@ -121,4 +132,7 @@ def test_api_out_of_range_year_and_date_are_400_not_500(client_for):
     assert response.status_code == 400
     assert response.json()["rule"] == "year_range"
     response = client.get("/api/v1/rules/working-days?start=9999-12-30&days=5")
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "query.start", "message": "Giá trị phải nhỏ hơn hoặc bằng 31/12/2100."}
+    ]
