@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 
 from dangvien.badges import selectors, services
 from dangvien.badges.access import get_badge_organisation, get_proposal_for_user
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Date
 from dangvien.core.errors import DomainError
 from dangvien.core.pagination import paginated
 from dangvien.core.typing import AuthenticatedHttpRequest
@@ -59,15 +59,15 @@ class AwardOut(Schema):
 
 
 class ProposalIn(Schema):
-    milestone: int
-    award_date: dt.date
+    milestone: Annotated[int, Field(ge=1, le=200)]
+    award_date: Date
     early_reason: str = Field("", max_length=255)
 
 
 class AwardIn(Schema):
     badge_number: str = Field(..., max_length=32)
     decision_number: str = Field(..., max_length=64)
-    decision_date: dt.date
+    decision_date: Date
 
 
 def _award_day(value: dt.date | None) -> dt.date:

@@ -16,6 +16,8 @@ Date = Annotated[dt.date, Field(ge=bounds.DATE_MIN, le=bounds.DATE_MAX)]
 Count = Annotated[int, Field(ge=0, le=bounds.COUNT_MAX)]
 # A number of months: 0–1.200.
 Months = Annotated[int, Field(ge=0, le=bounds.MONTHS_MAX)]
+# A calendar year a figure or a list may ask for.
+Year = Annotated[int, Field(ge=bounds.DATE_MIN.year, le=bounds.DATE_MAX.year)]
 
 
 class ErrorItem(Schema):

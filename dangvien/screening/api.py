@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.api import ERROR_RESPONSES, Count, Date, Year
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.typing import AuthenticatedHttpRequest
@@ -71,13 +71,13 @@ class CaseDetailOut(CaseOut):
 
 
 class VoteIn(Schema):
-    date: dt.date
-    votes_for: int = Field(..., ge=0)
-    votes_against: int = Field(..., ge=0)
-    present: int = Field(..., ge=0)
-    votes_eligible: int = Field(..., ge=0)
+    date: Date
+    votes_for: Count
+    votes_against: Count
+    present: Count
+    votes_eligible: Count
     document_number: str = Field("", max_length=64)
-    note: str = ""
+    note: str = Field("", max_length=1000)
 
 
 class ProposalIn(VoteIn):
@@ -85,21 +85,21 @@ class ProposalIn(VoteIn):
 
 
 class ProgressIn(Schema):
-    date: dt.date
+    date: Date
     document_number: str = Field("", max_length=64)
-    note: str = ""
+    note: str = Field("", max_length=1000)
 
 
 class DecisionIn(Schema):
     removed: bool
-    date: dt.date
+    date: Date
     decision_number: str = Field("", max_length=64)
-    note: str = ""
+    note: str = Field("", max_length=1000)
 
 
 class MonthIn(Schema):
     member_id: int
-    month: dt.date
+    month: Date
     dues: DuesStatus | None = None
     activity: ActivityStatus | None = None
 
@@ -124,7 +124,7 @@ class SheetRowOut(Schema):
 
 
 @router.get("/flags", response={200: list[FlaggedOut], **ERROR_RESPONSES})
-def list_flags(request: HttpRequest, org: str = "", year: int | None = None) -> Any:
+def list_flags(request: HttpRequest, org: str = "", year: Year | None = None) -> Any:
     """The screening list of a subtree (``org``: id or code; default the user's own) for a year."""
     organisation = get_screening_organisation(request.user, org)
     today = timezone.localdate()

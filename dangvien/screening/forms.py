@@ -7,19 +7,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.forms import CountField, DateField
 from dangvien.screening.choices import RemovalForm
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 
 
 class VoteForm(forms.Form):
-    date = forms.DateField(label=_("Ngày họp chi bộ"), widget=DATE_WIDGET)
-    votes_eligible = forms.IntegerField(
+    date = DateField(label=_("Ngày họp chi bộ"), widget=DATE_WIDGET)
+    votes_eligible = CountField(
         label=_("Tổng số đảng viên chính thức của chi bộ (kể cả vắng mặt)"), min_value=0
     )
-    present = forms.IntegerField(label=_("Số đảng viên chính thức có mặt"), min_value=0)
-    votes_for = forms.IntegerField(label=_("Số phiếu đồng ý"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Số phiếu không đồng ý"), min_value=0)
+    present = CountField(label=_("Số đảng viên chính thức có mặt"))
+    votes_for = CountField(label=_("Số phiếu đồng ý"))
+    votes_against = CountField(label=_("Số phiếu không đồng ý"))
     document_number = forms.CharField(
         label=_("Số biên bản, nghị quyết"), required=False, max_length=64
     )
@@ -33,7 +34,7 @@ class ProposalForm(VoteForm):
 
 
 class ProgressForm(forms.Form):
-    date = forms.DateField(label=_("Ngày chi bộ kết luận"), widget=DATE_WIDGET)
+    date = DateField(label=_("Ngày chi bộ kết luận"), widget=DATE_WIDGET)
     document_number = forms.CharField(label=_("Số biên bản"), required=False, max_length=64)
     note = forms.CharField(label=_("Nhận xét"), required=False, max_length=1000)
 
@@ -44,7 +45,7 @@ class DecisionForm(forms.Form):
         choices=[("1", _("Đồng ý đưa ra khỏi Đảng")), ("0", _("Không đưa ra khỏi Đảng"))],
         coerce=lambda value: value == "1",
     )
-    date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
+    date = DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     note = forms.CharField(label=_("Lý do"), required=False, max_length=1000)
 
