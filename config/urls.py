@@ -3,10 +3,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dangvien.api.api import api
-from dangvien.organisations import views as organisation_views
+from dangvien.reports import views as report_views
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("accounts/", include("dangvien.accounts.urls")),
     path("accounts/", include("dangvien.accounts.allauth_urls")),  # allauth: login, MFA
     path("organisations/", include("dangvien.organisations.urls")),

@@ -105,6 +105,27 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "POST /api/v1/members/transfers/{transfer_id}/cancel": [("path", "transfer_id", "transfer")],
     "POST /api/v1/members/transfers/{transfer_id}/end": [("path", "transfer_id", "transfer")],
     "POST /api/v1/members/residence/{link_id}": [("path", "link_id", "residence_link")],
+    "GET /api/v1/grading/sheet": [("query", "org", "organisation")],
+    "POST /api/v1/grading/sheet": [("body", "organisation", "organisation")],
+    "GET /api/v1/grading/organisations": [("query", "org", "organisation")],
+    "POST /api/v1/grading/organisations": [("body", "organisation", "organisation")],
+    "GET /api/v1/grading/distribution": [("query", "org", "organisation")],
+    "GET /api/v1/screening/months": [("query", "org", "organisation")],
+    "POST /api/v1/screening/months": [("body", "entries.member_id", "membership")],
+    "GET /api/v1/screening/flags": [("query", "org", "organisation")],
+    "GET /api/v1/screening/cases": [("query", "org", "organisation")],
+    "GET /api/v1/screening/cases/{case_id}": [("path", "case_id", "screening_case")],
+    "POST /api/v1/screening/members/{member_id}/cases": [("path", "member_id", "membership")],
+    "POST /api/v1/screening/cases/{case_id}/progress": [("path", "case_id", "screening_case")],
+    "POST /api/v1/screening/cases/{case_id}/proposal": [("path", "case_id", "screening_case")],
+    "POST /api/v1/screening/cases/{case_id}/decision": [("path", "case_id", "screening_case")],
+    "GET /api/v1/badges/due": [("query", "org", "organisation")],
+    "GET /api/v1/badges/proposals": [("query", "org", "organisation")],
+    "GET /api/v1/badges/awards": [("query", "org", "organisation")],
+    "POST /api/v1/badges/members/{member_id}/proposals": [("path", "member_id", "membership")],
+    "POST /api/v1/badges/proposals/{proposal_id}/award": [
+        ("path", "proposal_id", "badge_proposal")
+    ],
 }
 
 # Names that look like ids but name an object anywhere in the country, on purpose: a transfer
@@ -118,6 +139,10 @@ DESTINATIONS = {
 # the other required query parameters of a read whose matrix entry sends none
 QUERY = {
     "GET /api/v1/members/residence-introductions": {"start": "2026-01-01", "end": "2026-12-31"},
+    "GET /api/v1/grading/sheet": {"year": 2025},
+    "GET /api/v1/grading/organisations": {"year": 2025},
+    "GET /api/v1/grading/distribution": {"year": 2025},
+    "GET /api/v1/screening/months": {"month": "2026-11-01"},
 }
 
 ID_NAME = re.compile(r"(_id|_ids|^organisation|^org|^parent)$")
@@ -161,13 +186,16 @@ def _schema_ids() -> dict[str, set[str]]:
 def _south(world: Any) -> types.SimpleNamespace:
     """One object of each kind in the south region, out of every caller's reach."""
     from dangvien.admissions import services as admissions
+    from dangvien.badges import selectors as badge_selectors
+    from dangvien.badges import services as badges
     from dangvien.members import services as members
     from dangvien.members.choices import TransferKind
-    from dangvien.members.models import PartyCard, ResidenceLink
+    from dangvien.members.models import Membership, PartyCard, ResidenceLink
     from dangvien.members.tests.factories import make_member
     from dangvien.organisations.choices import AreaKind, OrganisationKind
     from dangvien.organisations.tests.factories import make_organisation
     from dangvien.people.tests.factories import PersonFactory
+    from dangvien.screening import services as screening
     from dangvien.training import services as training
 
     admin = world.users["national_admin"]
@@ -192,7 +220,29 @@ def _south(world: Any) -> types.SimpleNamespace:
     dossier = admissions.open_dossier(
         person=enrolled, organisation=cell, date=today - dt.timedelta(days=30), actor=admin
     )
+    veteran = make_member(
+        cell,
+        full_name="Lão Thành Phía Nam",
+        decision_date=badge_selectors.next_award_date(today).replace(year=today.year - 31),
+    )
+    screened = make_member(cell, full_name="Rà Soát Phía Nam")
+    official = Membership.objects.official_in(cell).count()
     return types.SimpleNamespace(
+        screening_case=screening.open_screening_case(
+            screened,
+            date=today,
+            votes_for=official,
+            votes_against=0,
+            present=official,
+            votes_eligible=official,
+            actor=admin,
+        ),
+        badge_proposal=badges.propose_badge(
+            veteran,
+            milestone=30,
+            award_date=badge_selectors.next_award_date(today),
+            actor=admin,
+        ),
         organisation=cell,
         person=world.south_person,
         official_person=member.person,
@@ -232,7 +282,8 @@ def _with_foreign(body: dict[str, Any], name: str, value: Any) -> dict[str, Any]
         body[name[:-2]] = [value]
     elif "." in name:
         outer, inner = name.split(".", 1)
-        body[outer] = [{inner: value}]
+        first = (body.get(outer) or [{}])[0]
+        body[outer] = [{**first, inner: value}]
     else:
         body[name] = value
     return body

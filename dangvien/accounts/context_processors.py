@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "targets": can_anywhere(user, "target.view"),
             "reports": can_anywhere(user, "report.view"),
             "import": can_anywhere(user, "import.run"),
+            "users": can_anywhere(user, "user.manage"),
         },
         "nav_roles": roles,
         # lazy: partials that do not show the navigation never run the worklist

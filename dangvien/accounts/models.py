@@ -2,16 +2,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.accounts.choices import Role
+from dangvien.accounts.querysets import RoleAssignmentQuerySet, UserQuerySet
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager (``create_user``…) with the scoped ``visible_to``."""
 
 
 class User(AbstractUser):
     """A person who logs in. What they may see and do comes from their role assignments."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("người dùng")
@@ -22,7 +30,9 @@ class User(AbstractUser):
 
 
 class RoleAssignment(models.Model):
-    """A role on an organisation and its whole subtree."""
+    """A role on an organisation and its whole subtree, from ``created_at`` until it is ended
+    (``ended_at``). An ended assignment is kept: it is the account's role history and files
+    the account under its organisation for the administrators (``UserQuerySet.visible_to``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
@@ -32,13 +42,36 @@ class RoleAssignment(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="role_assignments"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phân quyền"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kết thúc"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_note = models.CharField(_("lý do kết thúc"), max_length=500, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phân quyền")
         verbose_name_plural = _("phân quyền")
         constraints = [
+            # one *current* assignment per user, role and organisation; ended ones stay
             models.UniqueConstraint(
-                fields=["user", "role", "organisation"], name="unique_role_assignment"
+                fields=["user", "role", "organisation"],
+                condition=models.Q(ended_at__isnull=True),
+                name="unique_role_assignment",
             )
         ]
 

@@ -48,6 +48,7 @@ ALL_WRITE_ACTIONS = frozenset(
         "rules.change",
         "calendar.change",
         "user.unlock",
+        "user.manage",
     }
 )
 
@@ -70,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         "grading.approve",
         "import.run",
         "export.run",
+        "user.manage",
     },
     Role.GRASSROOTS_OFFICE: READ_ACTIONS
     | {
@@ -102,6 +104,31 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 def role_allows(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def grantable_roles(role: str) -> frozenset[str]:
+    """The roles a holder of ``role`` may give (and end) on its subtree: those that allow
+    nothing ``role`` does not (no one grants a role above their own). Empty unless ``role``
+    holds ``user.manage``."""
+    if not role_allows(role, "user.manage"):
+        return frozenset()
+    mine = ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(other for other in Role if ROLE_ACTIONS[other] <= mine)
+
+
+def can_grant(user: Any, role: str, organisation: Any) -> bool:
+    """True when one of the user's assignments covers ``organisation`` and may grant ``role``
+    there (``grantable_roles``). Superusers may grant every role everywhere."""
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return False
+    if user.is_superuser:
+        return True
+    from dangvien.accounts.scope import assignments
+
+    return any(
+        organisation.path.startswith(path) and role in grantable_roles(own)
+        for own, path in assignments(user)
+    )
 
 
 def roles_allowed(action: str) -> list[str]:

@@ -13,7 +13,8 @@ _CACHE_ATTR = "_dangvien_assignments"
 
 
 def assignments(user: Any) -> list[tuple[str, str]]:
-    """(role, organisation path) pairs of the user's assignments; cached on the user object."""
+    """(role, organisation path) pairs of the user's current assignments (ended ones give
+    nothing); cached on the user object."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
@@ -21,7 +22,9 @@ def assignments(user: Any) -> list[tuple[str, str]]:
         from dangvien.accounts.models import RoleAssignment
 
         cached = list(
-            RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "organisation__path")
+            RoleAssignment.objects.current()
+            .filter(user_id=user.pk)
+            .values_list("role", "organisation__path")
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached

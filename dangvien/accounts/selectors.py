@@ -1,12 +1,15 @@
-"""Reads about accounts: the owner of an API token, current lockouts an administrator may lift."""
+"""Reads about accounts: the owner of an API token, current lockouts an administrator may lift,
+the accounts an administrator manages and their role history."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from dangvien.accounts.models import ApiToken, User
 from dangvien.core.typing import AnyUser
@@ -96,3 +99,37 @@ def list_lockouts(*, user: AnyUser) -> list[Lockout]:
         if t.user.username.lower() in users
     ]
     return password_locks + code_locks
+
+
+def list_managed_users(*, user: AnyUser, q: str = "") -> QuerySet[User]:
+    """The accounts ``user`` manages (``UserQuerySet.visible_to``), by username, with their
+    current role assignments (two queries for any page of them)."""
+    from dangvien.accounts.models import RoleAssignment
+
+    users = User.objects.visible_to(user)
+    q = q.strip()
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    current = RoleAssignment.objects.current().select_related("organisation").order_by("pk")
+    listed: QuerySet[User] = users.order_by("username").prefetch_related(
+        Prefetch("role_assignments", queryset=current, to_attr="current_roles")
+    )
+    return listed
+
+
+def list_role_history(account: User) -> QuerySet[Any]:
+    """Every role assignment of ``account``, current first, then ended (newest first)."""
+    from dangvien.accounts.models import RoleAssignment
+
+    return (
+        RoleAssignment.objects.filter(user_id=account.pk)
+        .select_related("organisation", "created_by", "ended_by")
+        .order_by(F("ended_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def has_second_factor(account: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    found: bool = Authenticator.objects.filter(user_id=account.pk).exists()
+    return found

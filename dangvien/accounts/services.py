@@ -1,4 +1,4 @@
-"""Writes on users, roles and tokens."""
+"""Writes on users, roles and tokens: every one in one transaction, audited."""
 
 from __future__ import annotations
 
@@ -7,35 +7,287 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from dangvien.accounts.choices import Role
 from dangvien.accounts.models import ApiToken, RoleAssignment, SecondFactorThrottle, User
+from dangvien.accounts.rules import can_grant, role_labels, roles_allowed, roles_on
 from dangvien.accounts.scope import forget
 from dangvien.accounts.selectors import hash_token
 from dangvien.audit.services import record
+from dangvien.core.errors import DomainError
 
 if TYPE_CHECKING:
     from dangvien.organisations.models import Organisation
+
+
+def _refuse_grant(actor: User, role: str, organisation: Organisation) -> DomainError:
+    found = role_labels(roles_on(actor, organisation)) or _("không có vai trò tại đây")
+    return DomainError(
+        _(
+            "Không được giao vai trò «%(role)s» tại «%(organisation)s»: chỉ được giao vai trò "
+            "không cao hơn vai trò của mình, trong phạm vi mình quản lý tài khoản. Vai trò của "
+            "bạn tại đây: %(found)s."
+        )
+        % {"role": Role(role).label, "organisation": organisation.name, "found": found},
+        rule="role_grant",
+        found=found,
+        required=_("vai trò quản lý tài khoản (%(roles)s) bao trùm vai trò «%(role)s»")
+        % {"roles": role_labels(roles_allowed("user.manage")), "role": Role(role).label},
+        field="role",
+    )
+
+
+def _require_grant(actor: User, role: str, organisation: Organisation) -> None:
+    if role not in Role.values:
+        raise DomainError(_("Vai trò «%s» không tồn tại.") % role, rule="role", field="role")
+    if not can_grant(actor, role, organisation):
+        raise _refuse_grant(actor, role, organisation)
+
+
+def _require_manage(actor: User, user: User, *, self_allowed: bool = False) -> None:
+    """The actor must reach the account (``UserQuerySet.visible_to``); an administrator does
+    not lock, reset or end their own account here (their own pages do that)."""
+    if not self_allowed and actor.pk == user.pk:
+        raise DomainError(
+            _("Không thể thực hiện thao tác này trên chính tài khoản của mình."),
+            rule="user_self",
+        )
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise DomainError(
+            _(
+                "Tài khoản «%s» nằm ngoài phạm vi bạn quản lý, hoặc có vai trò cao hơn vai trò "
+                "của bạn."
+            )
+            % user.username,
+            rule="user_manage",
+        )
+
+
+def _grant(user: User, *, role: str, organisation: Organisation, actor: User) -> RoleAssignment:
+    assignment = (
+        RoleAssignment.objects.current()
+        .select_for_update()
+        .filter(user=user, role=role, organisation=organisation)
+        .first()
+    )
+    if assignment is not None:
+        return assignment
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                user=user, role=role, organisation=organisation, created_by=actor
+            )
+    except IntegrityError:  # the same grant, sent twice at once: one row
+        return RoleAssignment.objects.current().get(user=user, role=role, organisation=organisation)
+    record(
+        actor=actor,
+        action="accounts.role_assignment.created",
+        target=assignment,
+        organisation=organisation,
+        data={"user": user.username, "role": role},
+    )
+    forget(user)
+    return assignment
 
 
 @transaction.atomic
 def assign_role(
     user: User, *, role: str, organisation: Organisation, actor: User
 ) -> RoleAssignment:
-    assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, organisation=organisation
-    )
-    if created:
-        record(
-            actor=actor,
-            action="accounts.role_assignment.created",
-            target=assignment,
-            organisation=organisation,
-            data={"user": user.username, "role": role},
+    """Give ``user`` ``role`` on ``organisation`` and its subtree (nothing new when they hold
+    it already). The actor must manage the account and may grant only a role not above their
+    own, inside their subtree (``rules.can_grant``)."""
+    _require_grant(actor, role, organisation)
+    if not actor.is_superuser:
+        _require_manage(actor, user, self_allowed=True)
+    return _grant(user, role=role, organisation=organisation, actor=actor)
+
+
+@transaction.atomic
+def end_role_assignment(assignment: RoleAssignment, *, actor: User, note: str) -> RoleAssignment:
+    """End a role: the row stays (ended, with who, when and why) and gives nothing any more."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    user = assignment.user
+    if assignment.ended_at is not None:
+        raise DomainError(
+            _("Vai trò này đã kết thúc lúc %s.")
+            % timezone.localtime(assignment.ended_at).strftime("%H:%M %d/%m/%Y"),
+            rule="role_already_ended",
         )
+    if not note.strip():
+        raise DomainError(_("Hãy ghi lý do kết thúc vai trò."), rule="reason", field="note")
+    _require_manage(actor, user)
+    _require_grant(actor, assignment.role, assignment.organisation)
+    assignment.ended_at = timezone.now()
+    assignment.ended_by = actor
+    assignment.end_note = note.strip()
+    assignment.save(update_fields=["ended_at", "ended_by", "end_note"])
+    record(
+        actor=actor,
+        action="accounts.role_assignment.ended",
+        target=assignment,
+        organisation=assignment.organisation,
+        data={"user": user.username, "role": assignment.role, "note": assignment.end_note},
+    )
     forget(user)
     return assignment
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), rule="password", field="password1") from None
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    full_name: str,
+    email: str = "",
+    password: str,
+    role: str,
+    organisation: Organisation,
+    actor: User,
+) -> User:
+    """A new account with its first role (an account without a role would belong to no one's
+    subtree). The username is unique whatever its case."""
+    _require_grant(actor, role, organisation)
+    username = username.strip()
+    if not username:
+        raise DomainError(_("Hãy nhập tên đăng nhập."), rule="username", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(
+            _("Tên đăng nhập «%s» đã có người dùng. Hãy chọn tên khác.") % username,
+            rule="username_unique",
+            field="username",
+        )
+    user = User(username=username, full_name=full_name.strip(), email=email.strip())
+    _check_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same account, sent twice at once
+        raise DomainError(
+            _("Tên đăng nhập «%s» đã có người dùng. Hãy chọn tên khác.") % username,
+            rule="username_unique",
+            field="username",
+        ) from None
+    record(
+        actor=actor,
+        action="accounts.user.created",
+        target=user,
+        organisation=organisation,
+        data={"username": user.username, "full_name": user.full_name, "role": role},
+    )
+    _grant(user, role=role, organisation=organisation, actor=actor)
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    """Log the account out everywhere (database sessions); returns the sessions ended."""
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def reset_password(user: User, *, password: str, actor: User) -> User:
+    """An administrator sets a new password (the old one is forgotten, the API tokens revoked,
+    every session of the account ended)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])  # post_save: accounts.user.password_changed
+    sessions = _end_sessions(user)
+    _account_event(
+        user,
+        action="accounts.user.password_reset",
+        actor=actor,
+        data={"username": user.username, "sessions_ended": sessions},
+    )
+    return user
+
+
+@transaction.atomic
+def reset_second_factor(user: User, *, actor: User) -> int:
+    """Remove the account's authenticator app and recovery codes and end its sessions: a role
+    that requires the second factor is asked to enrol again at the next login. Returns the
+    authenticators removed."""
+    from allauth.mfa.models import Authenticator
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    authenticators = Authenticator.objects.filter(user_id=user.pk)
+    kinds = sorted(authenticators.values_list("type", flat=True))
+    if not kinds:
+        raise DomainError(
+            _("Tài khoản «%s» chưa đăng ký xác thực hai lớp: không có gì để đặt lại.")
+            % user.username,
+            rule="mfa_reset",
+        )
+    removed: int
+    removed, _detail = authenticators.delete()
+    SecondFactorThrottle.objects.filter(user_id=user.pk).delete()
+    sessions = _end_sessions(user)
+    _account_event(
+        user,
+        action="accounts.user.mfa_reset",
+        actor=actor,
+        data={"username": user.username, "removed": kinds, "sessions_ended": sessions},
+    )
+    return removed
+
+
+@transaction.atomic
+def deactivate_user(user: User, *, actor: User, note: str) -> User:
+    """The account can no longer log in (its sessions end, its API tokens stop working); its
+    roles and history stay."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    if not user.is_active:
+        raise DomainError(
+            _("Tài khoản «%s» đã bị khóa từ trước.") % user.username, rule="user_inactive"
+        )
+    if not note.strip():
+        raise DomainError(_("Hãy ghi lý do khóa tài khoản."), rule="reason", field="note")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions = _end_sessions(user)
+    _account_event(
+        user,
+        action="accounts.user.deactivated",
+        actor=actor,
+        data={"username": user.username, "note": note.strip(), "sessions_ended": sessions},
+    )
+    return user
+
+
+@transaction.atomic
+def reactivate_user(user: User, *, actor: User) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manage(actor, user)
+    if user.is_active:
+        raise DomainError(_("Tài khoản «%s» đang hoạt động.") % user.username, rule="user_active")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _account_event(
+        user, action="accounts.user.reactivated", actor=actor, data={"username": user.username}
+    )
+    return user
 
 
 @transaction.atomic
@@ -67,10 +319,8 @@ def unlock_user(user: User, *, actor: User) -> int:
     under; superusers may unlock anybody.
     """
     from axes.models import AccessAttempt
-    from django.utils.translation import gettext as _
 
     from dangvien.accounts.rules import can
-    from dangvien.core.errors import DomainError
 
     organisation = home_organisation(user)
     allowed = getattr(actor, "is_superuser", False) or (

@@ -14,6 +14,16 @@ class AdmissionsConfig(AppConfig):
         register_source("admissions.deadlines", list_dossier_work)
         register_waiting_source("admissions.next_steps", list_dossier_waiting)
 
+        from dangvien.admissions.selectors import get_person_dossiers
+        from dangvien.people.registry import register_person_section
+
+        register_person_section(
+            "admissions.dossiers",
+            order=10,
+            template="admissions/partials/_person_dossiers.html",
+            load=get_person_dossiers,
+        )
+
         from dangvien.admissions.models import Dossier, Step
         from dangvien.admissions.selectors import forget_horizon
         from dangvien.admissions.services import on_awareness_certificate, refresh_all_deadlines

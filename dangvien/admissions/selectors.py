@@ -73,6 +73,24 @@ def list_outstanding(*, user: AnyUser, organisation: Organisation) -> QuerySet[D
     )
 
 
+def get_person_dossiers(person: Any, user: AnyUser) -> dict[str, Any] | None:
+    """Person page section: the person's dossiers in the user's scope, newest first, each with
+    its steps and failed votes. Three queries."""
+    from django.db.models import Prefetch
+
+    dossiers = list(
+        Dossier.objects.visible_to(user)
+        .filter(person_id=person.pk)
+        .select_related("organisation", "enrolment__training_class")
+        .prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("date", "pk")),
+            Prefetch("failed_votes", queryset=FailedVote.objects.order_by("date", "pk")),
+        )
+        .order_by("-opened_on", "-pk")
+    )
+    return {"dossiers": dossiers} if dossiers else None
+
+
 def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
     """Steps (those in force and those corrected or cancelled, with the correction) and failed
     votes of a dossier, in date order, for the dossier page."""

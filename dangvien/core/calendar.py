@@ -15,7 +15,7 @@ act is still on time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import holidays
@@ -88,3 +88,20 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if _is_working(day, overrides):
             counted += 1
     return counted
+
+
+def working_days_since(starts: Iterable[dt.date], end: dt.date) -> dict[dt.date, int]:
+    """``working_days_between(start, end)`` for every start, with one query (for a list of
+    overdue items: "quá hạn N ngày làm việc")."""
+    ordered = sorted(set(starts))
+    if not ordered or end <= ordered[0]:
+        return dict.fromkeys(ordered, 0)
+    overrides = _overrides(ordered[0], end)
+    return {
+        start: sum(
+            1
+            for offset in range(1, (end - start).days + 1)
+            if _is_working(start + dt.timedelta(days=offset), overrides)
+        )
+        for start in ordered
+    }

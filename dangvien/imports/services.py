@@ -61,7 +61,9 @@ def _scope_root(actor: User, action: str = "import.run") -> Organisation | None:
     from dangvien.accounts.models import RoleAssignment
     from dangvien.accounts.rules import role_allows
 
-    assignments = RoleAssignment.objects.filter(user_id=actor.pk).select_related("organisation")
+    assignments = (
+        RoleAssignment.objects.current().filter(user_id=actor.pk).select_related("organisation")
+    )
     allowed = [a.organisation for a in assignments if role_allows(a.role, action)]
     return min(allowed, key=lambda org: (org.depth, org.path), default=None)
 

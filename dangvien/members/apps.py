@@ -17,6 +17,15 @@ class MembersConfig(AppConfig):
         register_source("members.transfers_unconfirmed", selectors.work_transfers_unconfirmed)
         register_source("members.residence_pending", selectors.work_residence_pending)
 
+        from dangvien.people.registry import register_person_section
+
+        register_person_section(
+            "members.membership",
+            order=30,
+            template="members/partials/_person_membership.html",
+            load=selectors.get_person_membership,
+        )
+
         from dangvien.members.choices import ACTIVE_STATUSES
         from dangvien.members.models import Membership
         from dangvien.organisations.registry import register_subtree_count

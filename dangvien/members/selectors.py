@@ -27,6 +27,7 @@ from dangvien.members.choices import (
 from dangvien.members.models import (
     HelperAssignment,
     Membership,
+    MembershipEvent,
     PartyCard,
     RecognitionStep,
     ResidenceLink,
@@ -483,6 +484,39 @@ def get_recognition_vote_context(membership: Membership, *, today: dt.date) -> d
 
 
 # --- residence introductions (a figure for the reports) ----------------------------------------
+
+
+def get_person_membership(person: Any, user: AnyUser) -> dict[str, Any] | None:
+    """Person page section: the membership in the user's scope with its status history,
+    recognition steps, cards and transfers. Five queries (one when the person is no member)."""
+    membership = (
+        Membership.objects.visible_to(user)
+        .filter(person_id=person.pk)
+        .select_related("organisation", "admitted_in", "temporary_organisation")
+        .first()
+    )
+    if membership is None:
+        return None
+    return {
+        "membership": membership,
+        "events": list(
+            MembershipEvent.objects.filter(membership=membership)
+            .select_related("organisation")
+            .order_by("date", "pk")
+        ),
+        "recognition_steps": list(
+            RecognitionStep.objects.filter(membership=membership).order_by("date", "pk")
+        ),
+        "cards": list(
+            PartyCard.objects.filter(membership=membership).order_by("decision_date", "pk")
+        ),
+        "transfers": list(
+            Transfer.objects.visible_to(user)
+            .filter(membership=membership)
+            .select_related("from_organisation", "to_organisation")
+            .order_by("-started_on", "-pk")
+        ),
+    }
 
 
 def count_residence_introductions(

@@ -17,13 +17,6 @@ from dangvien.organisations.models import Organisation
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The start page: the top organisations of the user's reach."""
-    roots = selectors.list_top_organisations(user=request.user)
-    return render(request, "organisations/home.html", {"roots": roots})
-
-
-@login_required
 def organisation_tree(request: HttpRequest) -> HttpResponse:
     """The tree browser: the user's top nodes; children load with htmx on expand."""
     nodes = selectors.list_children_with_counts(organisation=None, user=request.user)

@@ -20,6 +20,7 @@ from dangvien.people import services
 from dangvien.people.access import get_person_for_user
 from dangvien.people.filtersets import PersonFilterSet
 from dangvien.people.forms import DuplicateConfirmForm, PersonForm
+from dangvien.people.registry import person_sections
 from dangvien.people.tables import PersonTable
 
 PAGE_SIZE = 50
@@ -52,6 +53,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "events": events,
+            "sections": person_sections(person, request.user),
             "can_change": can(request.user, "person.change", person.organisation),
             "can_reveal": can(request.user, "person.reveal_sensitive", person.organisation),
         },

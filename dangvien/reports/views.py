@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -17,10 +18,12 @@ from django.views.decorators.http import require_POST
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
+from dangvien.core.worklist import collect_for_request
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
 from dangvien.reports.access import get_report_organisation, period_from_params
 from dangvien.reports.breakdowns import CRITERIA_BY_KEY, annotate_age
+from dangvien.reports.home import get_home
 from dangvien.reports.periods import PERIOD_KINDS, Period, build_period
 from dangvien.reports.summary import build_summary
 
@@ -287,6 +290,18 @@ def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: the pipeline of the user's part of the party, each person's next step,
+    the probationers who can be recognised now, and what is due or overdue
+    (``reports.home``)."""
+    today = timezone.localdate()
+    # one run of the worklist sources, shared with the navigation badge
+    work = collect_for_request(request, today)
+    data = get_home(user=request.user, today=today, work=work)
+    return render(request, "reports/home.html", {"home": data})
 
 
 # --- grading (366-QĐ/TW): distribution of approved grades, drill-down -------------------------

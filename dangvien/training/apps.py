@@ -5,3 +5,14 @@ class TrainingConfig(AppConfig):
     name = "dangvien.training"
     label = "training"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dangvien.people.registry import register_person_section
+        from dangvien.training.selectors import get_person_training
+
+        register_person_section(
+            "training.enrolments",
+            order=20,
+            template="training/partials/_person_training.html",
+            load=get_person_training,
+        )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -39,3 +40,15 @@ def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
 
     rule_set = get_rule_set_or_earliest(on=enrolment.certificate_date)
     return add_months(enrolment.certificate_date, rule_set.int_value("certificate_valid_months"))
+
+
+def get_person_training(person: Any, user: AnyUser) -> dict[str, Any] | None:
+    """Person page section: the classes the person was enrolled in and their certificates.
+    The person is in the reader's scope; the classes may be organised above it (a district
+    centre's), and are named without a link the reader could not open. One query."""
+    enrolments = list(
+        Enrolment.objects.filter(person_id=person.pk)
+        .select_related("training_class__organiser")
+        .order_by("-training_class__start_date", "-pk")
+    )
+    return {"enrolments": enrolments} if enrolments else None

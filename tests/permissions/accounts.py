@@ -5,6 +5,8 @@ from tests.support.matrix import LOGIN, UNCHANGED, Page, answers, by_role, redir
 
 SIGNED_IN = answers(200, anonymous=LOGIN)
 REAUTH = redirect("/accounts/reauthenticate/")
+MANAGERS = ("national_admin", "region_officer")  # user.manage
+POST_ONLY = by_role(405, who=MANAGERS, denied=405, outsider=405, anonymous=LOGIN)
 LOGGED_OUT = answers(redirect("/accounts/login/", audited=True), anonymous=UNCHANGED)
 
 PERMISSIONS = [
@@ -62,6 +64,71 @@ PERMISSIONS = [
         post=by_role(302, who=("national_admin",), outsider=403),
         kwargs=lambda w: {"user_id": w.locked_user.pk},
     ),
+    # Account administration: user.manage (system administrator, organisation board). The
+    # accounts in the world sit in CB01, under the region officer; the outsider (org board on
+    # T02) lists and creates in their own subtree but reaches none of them (404).
+    Page("accounts:user-list", get=by_role(200, who=MANAGERS, outsider=200)),
+    Page(
+        "accounts:user-create",
+        get=by_role(200, who=MANAGERS, outsider=200),
+        post=by_role(302, who=MANAGERS),
+        data=lambda w: {
+            "username": "taikhoanmoi",
+            "full_name": "Tài khoản mới",
+            "role": "cell_secretary",
+            "organisation": w.tree.branch.pk,
+            "password1": "mot-mat-khau-rat-dai-2026",
+            "password2": "mot-mat-khau-rat-dai-2026",
+        },
+    ),
+    Page(
+        "accounts:user-detail",
+        get=by_role(200, who=MANAGERS),
+        kwargs=lambda w: {"user_id": w.managed_user.pk},
+    ),
+    Page(
+        "accounts:user-role-add",
+        get=POST_ONLY,
+        post=by_role(302, who=MANAGERS),
+        kwargs=lambda w: {"user_id": w.managed_user.pk},
+        data=lambda w: {"role": "viewer", "organisation": w.tree.commune_north.pk},
+    ),
+    Page(
+        "accounts:user-password",
+        get=by_role(200, who=MANAGERS),
+        post=by_role(302, who=MANAGERS),
+        kwargs=lambda w: {"user_id": w.managed_user.pk},
+        data=lambda w: {
+            "password1": "mot-mat-khau-rat-dai-2026",
+            "password2": "mot-mat-khau-rat-dai-2026",
+        },
+    ),
+    Page(
+        "accounts:user-mfa-reset",
+        get=POST_ONLY,
+        post=by_role(302, who=MANAGERS),
+        kwargs=lambda w: {"user_id": w.managed_user.pk},
+    ),
+    Page(
+        "accounts:user-deactivate",
+        get=POST_ONLY,
+        post=by_role(302, who=MANAGERS),
+        kwargs=lambda w: {"user_id": w.managed_user.pk},
+        data=lambda w: {"note": "Đã chuyển công tác"},
+    ),
+    Page(
+        "accounts:user-reactivate",
+        get=POST_ONLY,
+        post=by_role(302, who=MANAGERS),
+        kwargs=lambda w: {"user_id": w.inactive_user.pk},
+    ),
+    Page(
+        "accounts:role-end",
+        get=POST_ONLY,
+        post=by_role(302, who=MANAGERS),
+        kwargs=lambda w: {"assignment_id": w.managed_assignment.pk},
+        data=lambda w: {"note": "Thôi giữ chức vụ"},
+    ),
     # The Django admin: staff only; no persona is staff, all are sent to the admin login.
     Page(
         "admin:*",
@@ -71,3 +138,27 @@ PERMISSIONS = [
         note="every admin URL is behind admin_view (is_staff); sampled",
     ),
 ]
+
+
+def build_world(world):
+    """Two accounts under the region officer: a cell secretary of CB01 with an authenticator
+    app, and a locked (deactivated) one."""
+    from allauth.mfa.models import Authenticator
+
+    from dangvien.accounts.models import RoleAssignment, User
+
+    world.managed_user = User.objects.create_user(
+        username="bithu_cb01_moi", password="mot-mat-khau-rat-dai-2025", full_name="Bí thư mới"
+    )
+    world.managed_assignment = RoleAssignment.objects.create(
+        user=world.managed_user, role="cell_secretary", organisation=world.tree.branch
+    )
+    Authenticator.objects.create(
+        user=world.managed_user, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    world.inactive_user = User.objects.create_user(
+        username="nghi_huu", password="mot-mat-khau-rat-dai-2025", is_active=False
+    )
+    RoleAssignment.objects.create(
+        user=world.inactive_user, role="viewer", organisation=world.tree.branch
+    )
