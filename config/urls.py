@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dangvien.api.api import api
+from dangvien.core import pickers
 from dangvien.organisations import views as organisation_views
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admissions/", include("dangvien.admissions.urls")),
     path("targets/", include("dangvien.targets.urls")),
     path("reports/", include("dangvien.reports.urls")),
+    path("pick/<slug:source>/", pickers.pick, name="pick"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),

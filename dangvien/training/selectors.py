@@ -1,34 +1,90 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from dangvien.core.dates import add_months
 from dangvien.core.typing import AnyUser
-from dangvien.training.models import Enrolment, TrainingClass
+from dangvien.training import registry
+from dangvien.training.models import ClassProposal, Enrolment, TrainingClass
 
 
 def list_classes(*, user: AnyUser) -> QuerySet[TrainingClass]:
-    """Classes visible to the user, newest first, with their counts; the list's filter is
+    """Classes visible to the user (organised in their subtrees, or open to their people),
+    newest first, with their counts; the list's filter is
     ``training.filtersets.TrainingClassFilterSet``."""
+    active = Q(enrolments__superseded_at__isnull=True, enrolments__removed=False)
     return (
         TrainingClass.objects.visible_to(user)
         .select_related("organiser")
         .annotate(
-            participant_count=Count("enrolments"),
-            completed_count=Count("enrolments", filter=Q(enrolments__completed=True)),
+            participant_count=Count("enrolments", filter=active),
+            completed_count=Count("enrolments", filter=active & Q(enrolments__completed=True)),
         )
         .order_by("-start_date", "pk")
     )
 
 
-def list_enrolments(training_class: TrainingClass) -> QuerySet[Enrolment]:
-    return (
-        Enrolment.objects.filter(training_class=training_class)
-        .select_related("person", "person__organisation")
-        .order_by("person__full_name_folded", "pk")
+def list_enrolments(
+    training_class: TrainingClass, *, user: AnyUser | None = None
+) -> QuerySet[Enrolment]:
+    """The class's roster in force; with ``user``, only the students in their scope (a cell
+    sees its own people in the district's class)."""
+    rows = Enrolment.objects.active().filter(training_class=training_class)
+    if user is not None:
+        rows = rows.visible_to(user)
+    return rows.select_related("person", "person__organisation").order_by(
+        "person__full_name_folded", "pk"
     )
+
+
+def list_history(training_class: TrainingClass, *, user: AnyUser) -> list[Enrolment]:
+    """Superseded rows (what a correction replaced), each with the row that replaced it."""
+    return list(
+        Enrolment.objects.filter(training_class=training_class, superseded_at__isnull=False)
+        .visible_to(user)
+        .select_related("person", "superseded_by")
+        .order_by("-superseded_at", "-pk")
+    )
+
+
+def list_pending_proposals(training_class: TrainingClass, *, user: AnyUser) -> list[ClassProposal]:
+    return list(
+        ClassProposal.objects.filter(
+            training_class=training_class, status=ClassProposal.Status.PENDING
+        )
+        .select_related("person", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Any
+    enrolled: bool
+
+
+def list_candidates(training_class: TrainingClass, *, cell: Any) -> list[Candidate] | None:
+    """The people of ``cell`` waiting for this kind of class (an awareness class: the cell's
+    outstanding list; a new-member class: its probationers without the certificate), with
+    whether they are already in the class. None when no app lists candidates for the kind."""
+    from dangvien.organisations.models import Organisation
+
+    people = registry.candidates(training_class.kind, Organisation.objects.filter(pk=cell.pk))
+    if people is None:
+        return None
+    enrolled = Enrolment.objects.active().filter(
+        training_class=training_class, person=OuterRef("pk")
+    )
+    return [
+        Candidate(person=person, enrolled=person.is_enrolled)
+        for person in people.annotate(is_enrolled=Exists(enrolled)).order_by(
+            "full_name_folded", "pk"
+        )[:500]
+    ]
 
 
 def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
@@ -39,3 +95,98 @@ def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
 
     rule_set = get_rule_set_or_earliest(on=enrolment.certificate_date)
     return add_months(enrolment.certificate_date, rule_set.int_value("certificate_valid_months"))
+
+
+def list_centre_work(user: AnyUser, today: dt.date) -> list[Any]:
+    """The training centre's worklist (``core.worklist``): classes that have ended and wait for
+    results, certificates or closing; proposals waiting to be accepted. Only for users who run
+    classes (``training.change``); a fixed number of queries."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from dangvien.core.formatting import format_number
+    from dangvien.core.scoping import can
+    from dangvien.core.worklist import WorkItem
+    from dangvien.rules.selectors import get_rule_set_or_earliest
+
+    days = get_rule_set_or_earliest(on=today).int_value("worklist_horizon_days")
+    horizon = today + dt.timedelta(days=days)
+    active = Q(enrolments__superseded_at__isnull=True, enrolments__removed=False)
+    classes = (
+        TrainingClass.objects.organised_by(user)
+        .filter(status=TrainingClass.Status.OPEN, end_date__lte=horizon)
+        .select_related("organiser")
+        .annotate(
+            no_result=Count("enrolments", filter=active & Q(enrolments__result="")),
+            to_certify=Count(
+                "enrolments",
+                filter=active & Q(enrolments__result="passed", enrolments__completed=False),
+            ),
+        )
+        .order_by("end_date", "pk")[:200]
+    )
+    items: list[WorkItem] = []
+    for training_class in classes:
+        if not can(user, "training.change", training_class.organiser):
+            continue
+        url = reverse("training:class-detail", args=[training_class.pk])
+        no_result: int = getattr(training_class, "no_result", 0)
+        to_certify: int = getattr(training_class, "to_certify", 0)
+        if no_result or to_certify:
+            items.append(
+                WorkItem(
+                    kind="training.results_due",
+                    label=_("Ghi kết quả, cấp giấy chứng nhận"),
+                    subject=training_class.name,
+                    organisation=training_class.organiser,
+                    due=training_class.end_date,
+                    url=url,
+                    detail=_("%(results)s chưa có kết quả, %(certificates)s chờ cấp giấy")
+                    % {
+                        "results": format_number(no_result),
+                        "certificates": format_number(to_certify),
+                    },
+                )
+            )
+        elif training_class.end_date <= today:
+            items.append(
+                WorkItem(
+                    kind="training.class_to_close",
+                    label=_("Kết thúc lớp"),
+                    subject=training_class.name,
+                    organisation=training_class.organiser,
+                    due=training_class.end_date,
+                    url=url,
+                )
+            )
+    proposals = (
+        ClassProposal.objects.filter(
+            status=ClassProposal.Status.PENDING,
+            training_class__in=TrainingClass.objects.organised_by(user).filter(
+                status=TrainingClass.Status.OPEN
+            ),
+        )
+        .values("training_class")
+        .annotate(n=Count("pk"), first=Min("created_at"))
+        .order_by("training_class")
+    )
+    waiting = {row["training_class"]: row["n"] for row in proposals}
+    if waiting:
+        for training_class in TrainingClass.objects.filter(pk__in=waiting).select_related(
+            "organiser"
+        ):
+            if not can(user, "training.change", training_class.organiser):
+                continue
+            items.append(
+                WorkItem(
+                    kind="training.proposals",
+                    label=_("Duyệt đề nghị cử người đi học"),
+                    subject=training_class.name,
+                    organisation=training_class.organiser,
+                    due=min(training_class.start_date, today),
+                    url=reverse("training:class-detail", args=[training_class.pk]),
+                    detail=_("%(count)s người chờ duyệt")
+                    % {"count": format_number(waiting[training_class.pk])},
+                )
+            )
+    return items
