@@ -310,19 +310,8 @@ def _require_current(enrolment: Enrolment) -> None:
         )
 
 
-def _check_certificate(
-    enrolment: Enrolment, *, certificate_number: str, certificate_date: dt.date
-) -> str:
-    """The number is given and unique for the issuing body; the date is neither before the
-    class ends nor in the future."""
-    training_class = enrolment.training_class
-    number = " ".join((certificate_number or "").split())
-    if not number:
-        raise DomainError(
-            _("Phải nhập số giấy chứng nhận."),
-            rule="certificate_number",
-            field="certificate_number",
-        )
+def check_certificate_date(training_class: TrainingClass, certificate_date: dt.date) -> None:
+    """A certificate is dated neither in the future nor before the class ends."""
     today = timezone.localdate()
     if certificate_date > today:
         raise DomainError(
@@ -348,6 +337,22 @@ def _check_certificate(
             required=_("từ %(end_date)s") % {"end_date": _fmt(training_class.end_date)},
             field="certificate_date",
         )
+
+
+def _check_certificate(
+    enrolment: Enrolment, *, certificate_number: str, certificate_date: dt.date
+) -> str:
+    """The number is given and unique for the issuing body; the date is neither before the
+    class ends nor in the future."""
+    training_class = enrolment.training_class
+    number = " ".join((certificate_number or "").split())
+    if not number:
+        raise DomainError(
+            _("Phải nhập số giấy chứng nhận."),
+            rule="certificate_number",
+            field="certificate_number",
+        )
+    check_certificate_date(training_class, certificate_date)
     holder = (
         Enrolment.objects.certificates()
         .filter(training_class__organiser=training_class.organiser, certificate_number=number)
@@ -532,6 +537,7 @@ def issue_certificates(
             field="first_number",
         )
     rows = _roster_rows(training_class, enrolment_ids)
+    check_certificate_date(training_class, certificate_date)  # once, for the whole batch
     start, width = int(digits), len(digits)
     issued = []
     for offset, row in enumerate(rows):

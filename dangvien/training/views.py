@@ -82,6 +82,8 @@ def _detail(request: HttpRequest, training_class: TrainingClass, **forms: Any) -
         for row in roster
     ]
     is_open = training_class.is_open
+    roster_form = forms.get("roster_form") or RosterForm(roster=roster)
+    checked = {str(v) for v in (roster_form["enrolments"].value() or [])}
     context: dict[str, Any] = {
         "training_class": training_class,
         "rows": rows,
@@ -89,7 +91,8 @@ def _detail(request: HttpRequest, training_class: TrainingClass, **forms: Any) -
         "is_open": is_open,
         "history": selectors.list_history(training_class, user=user),
         "corrections": list(training_class.corrections.all()),
-        "roster_form": forms.get("roster_form") or RosterForm(roster=roster),
+        "roster_form": roster_form,
+        "checked": checked,
         "row_form": forms.get("row_form"),
         "row_for": forms.get("row_for"),
         "row_action": forms.get("row_action"),

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 
 from dangvien.admissions import services as admissions
-from dangvien.admissions.models import Dossier
 from dangvien.audit.models import AuditEvent
 from dangvien.core.errors import DomainError
 from dangvien.core.worklist import collect
