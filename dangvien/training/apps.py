@@ -8,6 +8,8 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from dangvien.core.worklist import register_source
-        from dangvien.training.selectors import list_centre_work
+        from dangvien.rules.registry import register_rule_set_changed
+        from dangvien.training.selectors import forget_horizon, list_centre_work
 
         register_source("training.centre", list_centre_work)
+        register_rule_set_changed("training.horizon", forget_horizon)

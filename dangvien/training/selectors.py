@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from dangvien.core.dates import add_months
 from dangvien.core.typing import AnyUser
@@ -97,31 +97,55 @@ def certificate_expiry(enrolment: Enrolment) -> dt.date | None:
     return add_months(enrolment.certificate_date, rule_set.int_value("certificate_valid_months"))
 
 
+_HORIZON_CACHE: dict[dt.date, int] = {}
+
+
+def _horizon_days(today: dt.date) -> int:
+    """The worklist horizon of the rule set in force today, cached per day in the process (the
+    navigation badge asks on every page); a rule-set change clears it (``forget_horizon``)."""
+    if today not in _HORIZON_CACHE:
+        from dangvien.rules.selectors import get_rule_set_or_earliest
+
+        _HORIZON_CACHE.clear()
+        _HORIZON_CACHE[today] = get_rule_set_or_earliest(on=today).int_value(
+            "worklist_horizon_days"
+        )
+    return _HORIZON_CACHE[today]
+
+
+def forget_horizon() -> None:
+    _HORIZON_CACHE.clear()
+
+
 def list_centre_work(user: AnyUser, today: dt.date) -> list[Any]:
-    """The training centre's worklist (``core.worklist``): classes that have ended and wait for
-    results, certificates or closing; proposals waiting to be accepted. Only for users who run
-    classes (``training.change``); a fixed number of queries."""
+    """The training centre's worklist (``core.worklist``): classes that have ended (or end
+    within the horizon) and wait for results, certificates or closing; proposals waiting to be
+    accepted. Only for users who run classes (``training.change``); one query."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
     from dangvien.core.formatting import format_number
-    from dangvien.core.scoping import can
+    from dangvien.core.scoping import can, can_anywhere
     from dangvien.core.worklist import WorkItem
-    from dangvien.rules.selectors import get_rule_set_or_earliest
 
-    days = get_rule_set_or_earliest(on=today).int_value("worklist_horizon_days")
-    horizon = today + dt.timedelta(days=days)
+    if not can_anywhere(user, "training.change"):
+        return []
+    horizon = today + dt.timedelta(days=_horizon_days(today))
     active = Q(enrolments__superseded_at__isnull=True, enrolments__removed=False)
+    pending = Q(proposals__status=ClassProposal.Status.PENDING)
     classes = (
         TrainingClass.objects.organised_by(user)
-        .filter(status=TrainingClass.Status.OPEN, end_date__lte=horizon)
+        .filter(status=TrainingClass.Status.OPEN)
+        .filter(Q(end_date__lte=horizon) | pending)
         .select_related("organiser")
         .annotate(
-            no_result=Count("enrolments", filter=active & Q(enrolments__result="")),
+            no_result=Count("enrolments", filter=active & Q(enrolments__result=""), distinct=True),
             to_certify=Count(
                 "enrolments",
                 filter=active & Q(enrolments__result="passed", enrolments__completed=False),
+                distinct=True,
             ),
+            waiting=Count("proposals", filter=pending, distinct=True),
         )
         .order_by("end_date", "pk")[:200]
     )
@@ -132,6 +156,21 @@ def list_centre_work(user: AnyUser, today: dt.date) -> list[Any]:
         url = reverse("training:class-detail", args=[training_class.pk])
         no_result: int = getattr(training_class, "no_result", 0)
         to_certify: int = getattr(training_class, "to_certify", 0)
+        waiting: int = getattr(training_class, "waiting", 0)
+        if waiting:
+            items.append(
+                WorkItem(
+                    kind="training.proposals",
+                    label=_("Duyệt đề nghị cử người đi học"),
+                    subject=training_class.name,
+                    organisation=training_class.organiser,
+                    due=min(training_class.start_date, today),
+                    url=url,
+                    detail=_("%(count)s người chờ duyệt") % {"count": format_number(waiting)},
+                )
+            )
+        if training_class.end_date > horizon:
+            continue
         if no_result or to_certify:
             items.append(
                 WorkItem(
@@ -157,36 +196,6 @@ def list_centre_work(user: AnyUser, today: dt.date) -> list[Any]:
                     organisation=training_class.organiser,
                     due=training_class.end_date,
                     url=url,
-                )
-            )
-    proposals = (
-        ClassProposal.objects.filter(
-            status=ClassProposal.Status.PENDING,
-            training_class__in=TrainingClass.objects.organised_by(user).filter(
-                status=TrainingClass.Status.OPEN
-            ),
-        )
-        .values("training_class")
-        .annotate(n=Count("pk"), first=Min("created_at"))
-        .order_by("training_class")
-    )
-    waiting = {row["training_class"]: row["n"] for row in proposals}
-    if waiting:
-        for training_class in TrainingClass.objects.filter(pk__in=waiting).select_related(
-            "organiser"
-        ):
-            if not can(user, "training.change", training_class.organiser):
-                continue
-            items.append(
-                WorkItem(
-                    kind="training.proposals",
-                    label=_("Duyệt đề nghị cử người đi học"),
-                    subject=training_class.name,
-                    organisation=training_class.organiser,
-                    due=min(training_class.start_date, today),
-                    url=reverse("training:class-detail", args=[training_class.pk]),
-                    detail=_("%(count)s người chờ duyệt")
-                    % {"count": format_number(waiting[training_class.pk])},
                 )
             )
     return items

@@ -44,6 +44,14 @@ def test_centre_enrols_twenty_from_two_cells_and_issues_certificates(page_as, pe
 
     page = page_as("training_centre")
     page.goto(f"/training/{klass.pk}/")
+    # typing a name without accents suggests people with their birth date and cell
+    page.locator("#id_person").fill("quang van uu tu 1")
+    suggestions = page.locator("#id_person ~ [data-picker-results] [role=option]")
+    suggestions.first.wait_for()
+    assert suggestions.count() == 2  # «… 1» and «… 10»
+    assert "01/01/1998 · Chi bộ thôn 2 — Đảng bộ xã Bắc Một" in suggestions.first.inner_text()
+    shot(page, "training-0-person-picker")
+    page.locator("#id_person").press("Escape")
     # the first cell, found by typing its name without accents: its outstanding list
     for cell_text, cell_label in (("thon 1", "Chi bộ thôn 1"), ("thon 2", "Chi bộ thôn 2")):
         pick(page, "#id_from-cell", cell_text, cell_label)

@@ -238,3 +238,101 @@ PERMISSIONS = [
         },
     ),
 ]
+
+
+def _class_params(world):
+    return {"class_id": world.training_class.pk}
+
+
+def _enrolment_params(world, name="training_enrolment"):
+    return {"class_id": world.training_class.pk, "enrolment_id": getattr(world, name).pk}
+
+
+TRAINER_API = by_role(200, who=TRAINERS, anonymous=401)
+
+PERMISSIONS += [
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/enrolments/bulk",
+        by_role(201, who=TRAINERS, anonymous=401),
+        params=_class_params,
+        payload=lambda w: {"person_ids": [w.training_student.pk]},
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/results",
+        TRAINER_API,
+        params=_class_params,
+        payload=lambda w: {"enrolment_ids": [w.training_enrolment.pk], "result": "passed"},
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/certificates",
+        TRAINER_API,
+        params=_class_params,
+        payload=lambda w: {
+            "enrolment_ids": [w.training_enrolment.pk],
+            "first_number": "101",
+            "prefix": "GCN-",
+            "certificate_date": _today().isoformat(),
+        },
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/enrolments/{enrolment_id}/correct",
+        TRAINER_API,
+        params=lambda w: _enrolment_params(w, "training_certified"),
+        payload=lambda w: {
+            "certificate_number": "GCN-98",
+            "certificate_date": _today().isoformat(),
+            **REASON,
+        },
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/enrolments/{enrolment_id}/revoke",
+        TRAINER_API,
+        params=lambda w: _enrolment_params(w, "training_certified"),
+        payload=lambda w: REASON,
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/enrolments/{enrolment_id}/remove",
+        TRAINER_API,
+        params=_enrolment_params,
+        payload=lambda w: REASON,
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/correct",
+        TRAINER_API,
+        params=_class_params,
+        payload=lambda w: {
+            "name": "Lớp nhận thức (sửa tên)",
+            "start_date": (_today() - dt.timedelta(days=14)).isoformat(),
+            "end_date": (_today() - dt.timedelta(days=7)).isoformat(),
+            **REASON,
+        },
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/cancel",
+        # certificates are in force in the world's class: refused (400), nothing changes
+        by_role(400, who=TRAINERS, anonymous=401),
+        params=_class_params,
+        payload=lambda w: REASON,
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/close",
+        # a student has no result yet: refused (400), nothing changes
+        by_role(400, who=TRAINERS, anonymous=401),
+        params=_class_params,
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/proposals",
+        by_role(201, who=PROPOSERS, anonymous=401),
+        params=_class_params,
+        payload=lambda w: {"person_id": w.training_student.pk},
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/proposals/{proposal_id}/decision",
+        TRAINER_API,
+        params=lambda w: {
+            "class_id": w.training_class.pk,
+            "proposal_id": w.training_proposal.pk,
+        },
+        payload=lambda w: {"accept": True},
+    ),
+]

@@ -334,3 +334,55 @@ def test_the_centre_worklist_shows_results_to_record_then_the_class_to_close(
         for i in collect(persona_tree.users["branch_secretary"], day)
         if i.kind.startswith("training.")
     ]
+
+
+def test_the_api_runs_the_roster_and_refuses_a_future_certificate(client_for, persona_tree, klass):
+    client = client_for("training_centre")
+    people = [PersonFactory(organisation=persona_tree.branch) for _ in range(3)]
+    base = f"/api/v1/training/classes/{klass.pk}"
+    response = client.post(
+        f"{base}/enrolments/bulk",
+        {"person_ids": [p.pk for p in people]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    ids = [row["id"] for row in response.json()]
+    response = client.post(
+        f"{base}/certificates",
+        {"enrolment_ids": ids, "first_number": "01", "certificate_date": "2026-07-15"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["rule"] == "date_not_future"
+    response = client.post(
+        f"{base}/certificates",
+        {"enrolment_ids": ids, "first_number": "01", "certificate_date": "2026-06-30"},
+        content_type="application/json",
+    )
+    assert sorted(row["certificate_number"] for row in response.json()) == ["01", "02", "03"]
+    response = client.post(
+        f"{base}/enrolments/{ids[0]}/revoke",
+        {"reason": "Cấp nhầm"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["completed"] is False
+    assert Enrolment.objects.certificates().filter(training_class=klass).count() == 2
+
+
+def test_the_database_refuses_a_second_current_row_with_the_same_number(persona_tree, admin, klass):
+    from django.db import IntegrityError, transaction
+
+    first, second = (
+        services.enrol_person(
+            klass, person=PersonFactory(organisation=persona_tree.branch), actor=admin
+        )
+        for _ in range(2)
+    )
+    services.complete_enrolment(
+        first, certificate_number="X1", certificate_date=D(2026, 6, 6), actor=admin
+    )
+    # what two simultaneous issues would write, past the service's own check
+    second.completed, second.certificate_number = True, "X1"
+    second.issuing_body = klass.organiser
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save(update_fields=["completed", "certificate_number", "issuing_body"])
