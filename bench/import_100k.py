@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     with path.open("rb") as handle:
         upload = File(handle, name=path.name)
         upload.size = path.stat().st_size
-        job = services.create_import_job(actor=actor, kind=args.kind, upload=upload)
+        job, _new = services.create_import_job(actor=actor, kind=args.kind, upload=upload)
     job = services.analyse_import(job, actor=actor, progress=echo)
     t_analyse = time.perf_counter() - t0
     print(f"\n→ analyse (preview): {t_analyse:.1f} s — {job.summary}", flush=True)

@@ -1,7 +1,7 @@
 """Double submissions: 20 identical requests at once make what one request makes (issue 15,
 item 7).
 
-Every create operation of people, members, training, admissions and targets — each API
+Every create operation of people, members, training, admissions, targets and imports — each API
 operation answering 201 (and the targets PUT) and each page form that creates a row — is
 taken from the permission-matrix declarations (``tests/permissions/<app>.py``: the world,
 the URL, the body and a persona allowed to do it). The test first measures, in a rolled-back
@@ -34,7 +34,7 @@ from tests.test_permission_matrix import build_world, declaration_modules
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PARALLEL = 20
-APPS = ("people", "members", "training", "admissions", "targets")
+APPS = ("people", "members", "training", "admissions", "targets", "imports")
 # The page forms that create a row (the others change or end existing rows).
 CREATE_PAGES = {
     "people:person-create",
@@ -50,6 +50,7 @@ CREATE_PAGES = {
     "admissions:dossier-approval",
     "admissions:dossier-helper",
     "targets:target-set",
+    "imports:import-list",
 }
 SKIP_TABLES = {"sessions", "axes", "admin", "contenttypes", "auth", "django_tasks_database"}
 

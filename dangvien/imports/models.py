@@ -25,6 +25,16 @@ class ImportStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("Bị gián đoạn")
 
 
+# A job in one of these states is still open: the same file uploaded again by the same user
+# for the same kind returns it instead of opening a second job (a double click, a retry).
+OPEN_STATUSES = (
+    ImportStatus.UPLOADED,
+    ImportStatus.ANALYSING,
+    ImportStatus.READY,
+    ImportStatus.COMMITTING,
+)
+
+
 class DuplicateChoice(models.TextChoices):
     SKIP = "skip", _("Bỏ qua")
     UPDATE = "update", _("Cập nhật người đã có")
@@ -48,6 +58,7 @@ class ImportJob(models.Model):
     file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=255)
     file_size = models.PositiveBigIntegerField(default=0)
+    content_hash = models.CharField(_("mã băm SHA-256 của tệp"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -79,6 +90,14 @@ class ImportJob(models.Model):
         verbose_name = _("lượt nhập Excel")
         verbose_name_plural = _("lượt nhập Excel")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "kind", "content_hash"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES])
+                & ~models.Q(content_hash=""),
+                name="one_open_import_job_per_file",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"

@@ -9,6 +9,7 @@ halfway leaves the transaction rolled back and the job in ``committing``; after
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,13 @@ from dangvien.core.importing import (
 from dangvien.core.scoping import can, can_anywhere
 from dangvien.imports.importers import IMPORTERS, importer_for
 from dangvien.imports.importers.base import Analysis, Importer
-from dangvien.imports.models import DuplicateChoice, ImportJob, ImportKind, ImportStatus
+from dangvien.imports.models import (
+    OPEN_STATUSES,
+    DuplicateChoice,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+)
 from dangvien.imports.progress import ProgressWriter, read_progress, writer_is_dead
 
 if TYPE_CHECKING:
@@ -59,9 +66,31 @@ def _scope_root(actor: User, action: str = "import.run") -> Organisation | None:
     return min(allowed, key=lambda org: (org.depth, org.path), default=None)
 
 
+def _content_hash(upload: File[bytes]) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _open_job(actor: User, kind: str, content_hash: str) -> ImportJob | None:
+    return ImportJob.objects.filter(
+        created_by=actor, kind=kind, content_hash=content_hash, status__in=OPEN_STATUSES
+    ).first()
+
+
 @transaction.atomic
-def create_import_job(*, actor: User, kind: str, upload: File[bytes]) -> ImportJob:
-    """Keep the uploaded file and open a job; refuses a file over the size limit at once."""
+def create_import_job(*, actor: User, kind: str, upload: File[bytes]) -> tuple[ImportJob, bool]:
+    """Keep the uploaded file and open a job; refuses a file over the size limit at once.
+
+    Idempotent: the same file (by its SHA-256) uploaded again by the same user for the same kind
+    while its job is still open returns that job and ``False`` (a double click, a retried
+    request, twenty parallel posts: one job, one stored file). A partial unique constraint
+    settles the race. The job row is its own record of the upload (who, when, which file); the
+    audit event is written once, when the rows reach the registry (``commit_import``).
+    """
     if not can_anywhere(actor, "import.run"):
         raise PermissionDenied("import.run")
     if kind not in IMPORTERS:
@@ -82,6 +111,10 @@ def create_import_job(*, actor: User, kind: str, upload: File[bytes]) -> ImportJ
         )
     if size == 0:
         raise DomainError(_("Tệp rỗng (0 byte)."), rule="empty", field="file")
+    content_hash = _content_hash(upload)
+    existing = _open_job(actor, kind, content_hash)
+    if existing is not None:
+        return existing, False
     name = Path(upload.name or "tep.xlsx").name[:255]
     job = ImportJob(
         kind=kind,
@@ -89,10 +122,20 @@ def create_import_job(*, actor: User, kind: str, upload: File[bytes]) -> ImportJ
         organisation=_scope_root(actor),
         original_name=name,
         file_size=size,
+        content_hash=content_hash,
     )
     job.file.save(name, upload, save=False)
-    job.save()
-    return job
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:
+        # Another request with the same file won the race: keep its job, drop our copy.
+        job.file.delete(save=False)
+        existing = _open_job(actor, kind, content_hash)
+        if existing is None:
+            raise
+        return existing, False
+    return job, True
 
 
 def load(

@@ -43,7 +43,7 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied("import.run")
         if form.is_valid():
             try:
-                job = services.create_import_job(
+                job, created = services.create_import_job(
                     actor=request.user,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
@@ -51,8 +51,20 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error("file", exc.message)
             else:
-                job_id, actor_id = job.pk, int(request.user.pk or 0)
-                transaction.on_commit(lambda: tasks.analyse_import_task.enqueue(job_id, actor_id))
+                if created:
+                    job_id, actor_id = job.pk, int(request.user.pk or 0)
+                    transaction.on_commit(
+                        lambda: tasks.analyse_import_task.enqueue(job_id, actor_id)
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "Tệp này đã được tải lên lúc %s và lượt nhập đó chưa xong; "
+                            "đây là lượt nhập ấy, không tạo lượt mới."
+                        )
+                        % timezone.localtime(job.created_at).strftime("%H:%M %d/%m/%Y"),
+                    )
                 return redirect("imports:import-detail", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")[:50]
     return render(

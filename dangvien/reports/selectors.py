@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet, Value
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext
 
 from dangvien.core.formatting import format_number, format_percent, percent_value
@@ -225,19 +227,16 @@ def _period_q(period: Period, field_name: str = "decision_date") -> Q:
     return Q(**{f"{field_name}__range": (period.start, period.end)})
 
 
-def _admission_aggregates(
-    organisation: Organisation, periods: dict[str, Period], detailed: set[str]
-) -> dict[str, Any]:
+def _aggregates_queryset(
+    prefix: str, periods: dict[str, Period], detailed: frozenset[str]
+) -> QuerySet[Any, Any]:
+    """One row: the admitted per period, and for the detailed periods every breakdown and the
+    average age, as conditional counts (no GROUP BY: ``_all`` is a constant)."""
     from dangvien.members.models import Membership
 
     any_period = Q(pk__in=[])
     for period in periods.values():
         any_period |= _period_q(period)
-    queryset = annotate_age(
-        Membership.objects.filter(admitted_in__path__startswith=organisation.path).filter(
-            any_period
-        )
-    )
     aggregates: dict[str, Any] = {}
     for name, period in periods.items():
         pq = _period_q(period)
@@ -246,7 +245,74 @@ def _admission_aggregates(
             aggregates[f"{name}_avg_age"] = Avg("age", filter=pq)
             for criterion in CRITERIA:
                 aggregates[f"{name}_{criterion.key}"] = Count("pk", filter=pq & criterion.q)
-    return queryset.aggregate(**aggregates)
+    return (
+        annotate_age(
+            Membership.objects.filter(admitted_in__path__startswith=prefix).filter(any_period)
+        )
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(**aggregates)
+    )
+
+
+# The marker subtree the aggregate is compiled with once; each call swaps in its own values.
+_PREFIX_MARK = "zzsubtreemarkzz"
+
+
+@lru_cache(maxsize=32)
+def _compiled_aggregates(
+    vendor: str, names: tuple[str, ...], detailed: frozenset[str]
+) -> tuple[str, tuple[Any, ...], dict[Any, str]]:
+    """The admissions aggregate as SQL and parameters, compiled once per shape.
+
+    Compiling the ORM expression (two periods x 50 criteria, each repeating the age expression)
+    costs several times more than running it, and the SQL depends only on the shape (which
+    periods, which of them detailed). So it is compiled with marker values — dates in year 1,
+    a marker subtree — and each call substitutes its own. The figures are still the ORM's
+    ``CRITERIA`` Q objects, the ones the drill-down lists use, so they cannot disagree.
+    """
+    marks = {
+        name: Period(dt.date(1, 1, 1 + 2 * i), dt.date(1, 1, 2 + 2 * i))
+        for i, name in enumerate(names)
+    }
+    sql, params = _aggregates_queryset(_PREFIX_MARK, marks, detailed).query.sql_with_params()
+    adapt = connection.ops.adapt_datefield_value  # SQLite passes dates as text
+    slots: dict[Any, str] = {}
+    for name, period in marks.items():
+        slots[adapt(period.start)] = f"{name}.start"
+        slots[adapt(period.end)] = f"{name}.end"
+    return sql, tuple(params), slots
+
+
+def _admission_aggregates(
+    organisation: Organisation, periods: dict[str, Period], detailed: set[str]
+) -> dict[str, Any]:
+    names = tuple(periods)
+    sql, marked, slots = _compiled_aggregates(connection.vendor, names, frozenset(detailed))
+    adapt = connection.ops.adapt_datefield_value
+    values = {
+        f"{name}.{edge}": adapt(getattr(period, edge))
+        for name, period in periods.items()
+        for edge in ("start", "end")
+    }
+    prefix = connection.ops.prep_for_like_query(organisation.path)
+    params = []
+    for param in marked:
+        if isinstance(param, str | dt.date) and param in slots:
+            params.append(values[slots[param]])
+        elif isinstance(param, str) and _PREFIX_MARK in param:
+            params.append(param.replace(_PREFIX_MARK, prefix))
+        else:
+            params.append(param)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        columns = [column[0] for column in cursor.description]
+    if row is None:  # no admitted in any period: every count is zero
+        return {name: (None if name.endswith("_avg_age") else 0) for name in columns}
+    result = dict(zip(columns, row, strict=True))
+    result.pop("_all", None)
+    return result
 
 
 def _children_rows(
@@ -271,45 +337,86 @@ def _children_rows(
 
 
 def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, int]:
+    """Members of the subtree at ``period.end``: status and cell from each membership's latest
+    event on or before the end, in one statement.
+
+    A membership's current status and cell are the latest of its events (members.models), so
+    they are its state at the end unless it has events after the end. Only for those few is the
+    latest event on or before the end ranked, with a window function; with no such event the
+    member was probationary then, in the cell that admitted them (every change came after the
+    end). One statement, no
+    per-membership lookup; for a period ending today the ranking has almost nothing to rank.
+    """
     from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
     from dangvien.members.models import Membership, MembershipEvent
+    from dangvien.people.models import Person
 
-    end = period.end
-    latest = MembershipEvent.objects.filter(membership=OuterRef("pk"), date__lte=end).order_by(
-        "-date", "-pk"
-    )
-    active = Q(end_status__in=list(ACTIVE_STATUSES))
-    official = active & Q(official_date__isnull=False, official_date__lte=end)
-    return (
-        Membership.objects.filter(decision_date__lte=end)
-        .annotate(
-            # No event on or before the end: active then if later events exist (the change came
-            # after the end), else the current status (members entered without history).
-            end_status=Coalesce(
-                Subquery(latest.values("status")[:1]),
-                Case(
-                    When(
-                        Exists(MembershipEvent.objects.filter(membership=OuterRef("pk"))),
-                        then=Value(MemberStatus.PROBATIONARY.value),
-                    ),
-                    default=F("status"),
-                ),
-            ),
-            end_path=Coalesce(
-                Subquery(latest.values("organisation__path")[:1]), F("organisation__path")
-            ),
+    membership = Membership._meta.db_table
+    event = MembershipEvent._meta.db_table
+    person = Person._meta.db_table
+    tree = Organisation._meta.db_table
+    active = sorted(str(status) for status in ACTIVE_STATUSES)
+    marks = ", ".join(["%s"] * len(active))
+    prefix = organisation.path + "%"
+    end, start = period.end, period.start
+    sql = f"""
+        WITH later AS (
+            SELECT DISTINCT membership_id FROM {event} WHERE date > %s
+        ),
+        ranked AS (
+            SELECT e.membership_id, e.status, e.organisation_id,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY e.membership_id ORDER BY e.date DESC, e.id DESC
+                   ) AS rn
+            FROM {event} e JOIN later l ON l.membership_id = e.membership_id
+            WHERE e.date <= %s
+        ),
+        at_end AS (
+            SELECT m.official_date, p.sex,
+                   CASE WHEN l.membership_id IS NULL THEN m.status
+                        ELSE COALESCE(r.status, %s) END AS end_status,
+                   CASE WHEN l.membership_id IS NULL THEN mo.path
+                        ELSE COALESCE(ro.path, ao.path) END AS end_path
+            FROM {membership} m
+            JOIN {person} p ON p.id = m.person_id
+            JOIN {tree} mo ON mo.id = m.organisation_id
+            JOIN {tree} ao ON ao.id = m.admitted_in_id
+            LEFT JOIN later l ON l.membership_id = m.id
+            LEFT JOIN ranked r ON r.membership_id = m.id AND r.rn = 1
+            LEFT JOIN {tree} ro ON ro.id = r.organisation_id
+            WHERE m.decision_date <= %s AND (mo.path LIKE %s OR l.membership_id IS NOT NULL)
         )
-        .filter(end_path__startswith=organisation.path)
-        .aggregate(
-            total=Count("pk", filter=active),
-            official=Count("pk", filter=official),
-            probationary=Count("pk", filter=active & ~Q(official_date__lte=end)),
-            women=Count("pk", filter=active & Q(person__sex="female")),
-            recognised_official=Count(
-                "pk", filter=Q(official_date__range=(period.start, period.end))
-            ),
-        )
-    )
+        SELECT
+            COUNT(CASE WHEN end_status IN ({marks}) THEN 1 END),
+            COUNT(CASE WHEN end_status IN ({marks}) AND official_date <= %s THEN 1 END),
+            COUNT(CASE WHEN end_status IN ({marks})
+                        AND (official_date IS NULL OR official_date > %s) THEN 1 END),
+            COUNT(CASE WHEN end_status IN ({marks}) AND sex = %s THEN 1 END),
+            COUNT(CASE WHEN official_date BETWEEN %s AND %s THEN 1 END)
+        FROM at_end WHERE end_path LIKE %s
+    """  # noqa: S608 - table names come from the models, every value is a parameter
+    params = [
+        end,
+        end,
+        str(MemberStatus.PROBATIONARY),
+        end,
+        prefix,
+        *active,
+        *active,
+        end,
+        *active,
+        end,
+        *active,
+        "female",
+        start,
+        end,
+        prefix,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    keys = ("total", "official", "probationary", "women", "recognised_official")
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
 def _pipeline(organisation: Organisation, period: Period) -> dict[str, Any]:

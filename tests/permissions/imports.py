@@ -98,5 +98,5 @@ def build_world(world):
     upload = SimpleUploadedFile(
         "people_errors.xlsx", (DATA / "people_errors.xlsx").read_bytes(), content_type=XLSX
     )
-    job = services.create_import_job(actor=actor, kind="people", upload=upload)
+    job, _new = services.create_import_job(actor=actor, kind="people", upload=upload)
     world.import_job = services.analyse_import(job, actor=actor)

@@ -236,7 +236,7 @@ def test_an_oversized_cell_is_refused_before_parsing(tmp_path):
 @pytest.mark.django_db
 def test_an_uploaded_bomb_is_refused_by_the_analysis_and_writes_nothing(tmp_path, region_officer):
     bomb = one_big_cell(tmp_path / "bomb.xlsx", 64 * MB)
-    job = services.create_import_job(
+    job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("bomb.xlsx", bomb.read_bytes())
     )
     tasks.analyse_import_task.enqueue(job.pk, region_officer.pk)
@@ -252,7 +252,7 @@ def test_a_task_over_its_memory_cap_refuses_the_file_and_the_worker_goes_on(
 ):
     settings.IMPORT_WORKER_MEMORY_MB = 1  # far less than reading this file needs
     path = many_rows(tmp_path / "rows.xlsx", 50_000, dimension="A1:A50000")
-    job = services.create_import_job(
+    job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("rows.xlsx", path.read_bytes())
     )
     tasks.analyse_import_task.enqueue(job.pk, region_officer.pk)
@@ -264,7 +264,7 @@ def test_a_task_over_its_memory_cap_refuses_the_file_and_the_worker_goes_on(
     )
     # the cap is lifted after the task: the next file is read as usual
     settings.IMPORT_WORKER_MEMORY_MB = 1024
-    ok = services.create_import_job(
+    ok, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("people_ok.xlsx")
     )
     tasks.analyse_import_task.enqueue(ok.pk, region_officer.pk)
@@ -291,7 +291,7 @@ def test_a_name_starting_with_a_formula_character_is_refused_per_row(
     sheet["B2"].data_type = "s"
     path = tmp_path / "formula_text.xlsx"
     source.save(path)
-    job = services.create_import_job(
+    job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("f.xlsx", path.read_bytes())
     )
     job = services.analyse_import(job, actor=region_officer)
@@ -345,7 +345,7 @@ def test_an_import_whose_worker_died_is_shown_interrupted_and_can_be_committed_a
 ):
     from django_tasks import TaskResultStatus
 
-    job = services.create_import_job(
+    job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("people_ok.xlsx")
     )
     job = services.analyse_import(job, actor=region_officer)
@@ -392,7 +392,7 @@ def test_an_import_whose_worker_died_is_shown_interrupted_and_can_be_committed_a
 def test_a_live_worker_is_not_interrupted_and_the_command_marks_dead_ones(region_officer):
     from django.core.management import call_command
 
-    job = services.create_import_job(
+    job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("people_ok.xlsx")
     )
     job = services.analyse_import(job, actor=region_officer)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def analysed(user, name, kind="people"):
-    job = services.create_import_job(actor=user, kind=kind, upload=upload(name))
+    job, _new = services.create_import_job(actor=user, kind=kind, upload=upload(name))
     return services.analyse_import(job, actor=user)
 
 
@@ -409,7 +409,7 @@ def test_the_village_role_columns_are_imported(branch_secretary, persona_tree):
         sheet.write_string(0, col, header)
         sheet.write_string(1, col, value)
     book.close()
-    job = services.create_import_job(
+    job, _new = services.create_import_job(
         actor=branch_secretary, kind="people", upload=upload("roles.xlsx", buffer.getvalue())
     )
     job = services.analyse_import(job, actor=branch_secretary)
@@ -422,3 +422,37 @@ def test_the_village_role_columns_are_imported(branch_secretary, persona_tree):
         False,
         False,
     )
+
+
+def test_the_same_file_uploaded_again_returns_its_open_job(branch_secretary):
+    first, created = services.create_import_job(
+        actor=branch_secretary, kind="people", upload=upload("people_ok.xlsx")
+    )
+    events = AuditEvent.objects.count()
+    again, created_again = services.create_import_job(
+        actor=branch_secretary, kind="people", upload=upload("people_ok.xlsx")
+    )
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert ImportJob.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+    # another kind, or another file, is another job
+    other, created_other = services.create_import_job(
+        actor=branch_secretary, kind="people", upload=upload("people_errors.xlsx")
+    )
+    assert created_other and other.pk != first.pk
+
+
+def test_once_committed_the_same_file_opens_a_new_job_whose_rows_are_duplicates(
+    region_officer,
+):
+    job = committed(region_officer, analysed(region_officer, "people_ok.xlsx"))
+    assert job.status == ImportStatus.COMMITTED
+    again, created = services.create_import_job(
+        actor=region_officer, kind="people", upload=upload("people_ok.xlsx")
+    )
+    assert created and again.pk != job.pk
+    again = services.analyse_import(again, actor=region_officer)
+    assert again.summary["new"] == 0
+    assert again.summary["duplicate"] == job.summary["total"]

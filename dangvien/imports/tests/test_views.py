@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def job(persona_tree):
     user = persona_tree.users["branch_secretary"]
-    job = services.create_import_job(actor=user, kind="people", upload=upload("people_errors.xlsx"))
+    job, _new = services.create_import_job(
+        actor=user, kind="people", upload=upload("people_errors.xlsx")
+    )
     return services.analyse_import(job, actor=user)
 
 

@@ -113,3 +113,47 @@ def test_pacing_and_forecast_explain_themselves(persona_tree, national_admin):
         "Dự báo cả năm khoảng 8 đảng viên = 6 đã kết nạp đến 30/06/2024"
     )
     assert "2 hồ sơ ở bước «Đơn và lý lịch» × 50%" in report.forecast.explanation
+
+
+def test_the_compiled_aggregate_equals_the_orm_one(persona_tree):
+    """The admissions aggregate is compiled once per shape and run with each call's dates and
+    subtree: its figures equal the ORM's for every subtree and period, empty ones included."""
+    from dangvien.reports.selectors import _admission_aggregates, _aggregates_queryset
+
+    d = build_district(persona_tree.region_north, communes=2)
+    admit_people(d.cells[0:2], Traits(5, women=2), dates=months(2024, 1, 6), tag="a")
+    admit_people(d.cells[2:4], Traits(4), dates=months(2023, 3, 9), tag="b")
+    for organisation in (d.district, d.communes[0], d.communes[1], persona_tree.region_south):
+        for year in (2023, 2024, 2025):
+            period = build_period("year", year=year)
+            periods = {
+                "cur": period,
+                "prev": period.previous_year(),
+                "ytd": build_period("ytd", year=year, month=6),
+            }
+            orm = dict(_aggregates_queryset(organisation.path, periods, frozenset({"cur"})).get())
+            orm.pop("_all")
+            compiled = _admission_aggregates(organisation, periods, {"cur"})
+            assert compiled.keys() == orm.keys()
+            for key, value in orm.items():
+                assert (None if value is None else float(value)) == (
+                    None if compiled[key] is None else float(compiled[key])
+                ), (organisation.code, year, key)
+    assert _admission_aggregates(d.district, periods, {"cur"})["cur_total"] == 0  # 2025
+
+
+def test_membership_at_end_follows_a_transfer_after_the_end(persona_tree, national_admin):
+    north = make_organisation(persona_tree.commune_north, code="CBN")
+    south = make_organisation(persona_tree.commune_south, code="CBS")
+    moved, _stay = admit_people([north], Traits(2), dates=[dt.date(2020, 1, 10)], tag="t")
+    MembershipEvent.objects.create(
+        membership=moved, status=moved.status, organisation=south, date=dt.date(2023, 3, 1)
+    )
+    Membership.objects.filter(pk=moved.pk).update(organisation=south)
+    year_2022 = Period(dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    year_2023 = Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+    assert _report(persona_tree.commune_north, year_2022).membership["total"] == 2
+    assert _report(persona_tree.commune_south, year_2022).membership["total"] == 0
+    assert _report(persona_tree.commune_north, year_2023).membership["total"] == 1
+    assert _report(persona_tree.commune_south, year_2023).membership["total"] == 1

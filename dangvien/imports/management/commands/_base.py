@@ -54,9 +54,14 @@ class ImportCommand(BaseCommand):
             with path.open("rb") as handle:
                 upload = File(handle, name=path.name)
                 upload.size = path.stat().st_size
-                job = services.create_import_job(actor=actor, kind=self.kind, upload=upload)
+                job, _new = services.create_import_job(actor=actor, kind=self.kind, upload=upload)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        if not _new and job.status in (ImportStatus.ANALYSING, ImportStatus.COMMITTING):
+            raise CommandError(
+                gettext("Tệp này đang được xử lý ở lượt nhập #%(pk)s (%(status)s); hãy đợi.")
+                % {"pk": job.pk, "status": job.get_status_display()}
+            )
         progress = ProgressWriter(job.pk, interval=0.2, echo=self._echo)
         job = services.analyse_import(job, actor=actor, progress=progress)
         self._line_end()
