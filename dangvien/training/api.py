@@ -175,6 +175,14 @@ class DecisionIn(Schema):
     accept: bool
 
 
+def _roster_ids(
+    request: AuthenticatedHttpRequest, training_class: TrainingClass, ids: list[int]
+) -> list[int]:
+    """Each id an enrolment of the class the caller may see (404 otherwise, like any id)."""
+    rows = Enrolment.objects.filter(training_class=training_class)
+    return [get_visible_or_404(rows, request.user, pk).pk for pk in dict.fromkeys(ids)]
+
+
 def _class_enrolment(request: AuthenticatedHttpRequest, class_id: int, enrolment_id: int) -> Any:
     training_class = get_class_for_user(request.user, class_id, action="training.change")
     return get_visible_or_404(
@@ -210,7 +218,7 @@ def record_results(
     training_class = get_class_for_user(request.user, class_id, action="training.change")
     rows = services.record_results(
         training_class,
-        enrolment_ids=payload.enrolment_ids,
+        enrolment_ids=_roster_ids(request, training_class, payload.enrolment_ids),
         attended=payload.attended,
         result=payload.result.value if payload.result is not None else None,
         actor=request.user,
@@ -228,7 +236,7 @@ def issue_certificates(
     training_class = get_class_for_user(request.user, class_id, action="training.change")
     rows = services.issue_certificates(
         training_class,
-        enrolment_ids=payload.enrolment_ids,
+        enrolment_ids=_roster_ids(request, training_class, payload.enrolment_ids),
         first_number=payload.first_number,
         prefix=payload.prefix,
         certificate_date=payload.certificate_date,
