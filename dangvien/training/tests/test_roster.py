@@ -386,3 +386,18 @@ def test_the_database_refuses_a_second_current_row_with_the_same_number(persona_
     second.issuing_body = klass.organiser
     with pytest.raises(IntegrityError), transaction.atomic():
         second.save(update_fields=["completed", "certificate_number", "issuing_body"])
+
+
+def test_a_cell_sees_the_class_open_to_it_with_only_its_people(
+    client_for, persona_tree, admin, klass
+):
+    mine = PersonFactory(organisation=persona_tree.branch, full_name="Người Của Thôn Một")
+    other = PersonFactory(organisation=persona_tree.branch_two, full_name="Người Của Thôn Hai")
+    services.enrol_people(klass, people=[mine, other], actor=admin)
+    client = client_for("branch_secretary")
+    assert "Lớp nhận thức khóa 4" in client.get("/training/").content.decode()
+    page = client.get(f"/training/{klass.pk}/").content.decode()
+    assert "Người Của Thôn Một" in page and "Người Của Thôn Hai" not in page
+    assert "Đề nghị cử người đi học" in page and "Cấp giấy chứng nhận" not in page
+    # the sibling region's board does not see the class at all
+    assert client_for("outsider").get(f"/training/{klass.pk}/").status_code == 404
