@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from dangvien.accounts.rules import can_anywhere
 from dangvien.accounts.scope import assignments
-from dangvien.core.worklist import collect
+from dangvien.core.worklist import collect_for_request
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,11 +28,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         },
         "nav_roles": roles,
         # lazy: partials that do not show the navigation never run the worklist
-        "nav_due_count": SimpleLazyObject(lambda: _due_count(user)),
+        "nav_due_count": SimpleLazyObject(lambda: _due_count(request)),
     }
 
 
-def _due_count(user: Any) -> int:
-    """Number of worklist items (overdue or due within the horizon) for the nav badge: one call
-    of the worklist's ``collect`` (each registered source is one query)."""
-    return len(collect(user, timezone.localdate()))
+def _due_count(request: HttpRequest) -> int:
+    """Number of worklist items (overdue or due within the horizon) for the nav badge: one run
+    of the worklist's sources per request, shared with the worklist page itself."""
+    return len(collect_for_request(request, timezone.localdate()))

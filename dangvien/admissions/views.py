@@ -38,7 +38,7 @@ from dangvien.core.htmx import is_htmx
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.core.worklist import collect
+from dangvien.core.worklist import collect_for_request
 from dangvien.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -57,7 +57,7 @@ def _done(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = collect(request.user, today)
+    items = collect_for_request(request, today)
     overdue = [item for item in items if item.is_overdue(today)]
     due = [item for item in items if not item.is_overdue(today)]
     return render(

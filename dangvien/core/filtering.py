@@ -21,6 +21,7 @@ from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 from dangvien.core.forms import set_queryset
 from dangvien.core.typing import AnyUser
+from dangvien.core.widgets import PlainSelect
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -137,6 +138,7 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label", gettext_lazy("Tổ chức"))
+        kwargs.setdefault("widget", PlainSelect)  # a board sees hundreds of organisations
         super().__init__(*args, **kwargs)
 
     def get_queryset(self, request: Any) -> QuerySet[Any]:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+
 from dangvien.core.typing import AnyUser
 
 HORIZON_DAYS = 14
@@ -47,3 +49,12 @@ def collect(user: AnyUser, today: dt.date) -> list[WorkItem]:
     for source in _SOURCES.values():
         items.extend(source(user, today))
     return sorted(items, key=lambda item: (item.due, item.subject))
+
+
+def collect_for_request(request: HttpRequest, today: dt.date) -> list[WorkItem]:
+    """``collect`` for the request's user, once per request: the worklist page and the
+    navigation badge of the same response share one run of the sources."""
+    cached: dict[dt.date, list[WorkItem]] = request.__dict__.setdefault("_worklist_items", {})
+    if today not in cached:
+        cached[today] = collect(request.user, today)
+    return cached[today]
