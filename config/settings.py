@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangvien.admissions",
     "dangvien.members",
     "dangvien.targets",
+    "dangvien.grading",
     "dangvien.reports",
     "dangvien.imports",
     "dangvien.api",

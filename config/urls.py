@@ -19,6 +19,7 @@ urlpatterns = [
     path("training/", include("dangvien.training.urls")),
     path("admissions/", include("dangvien.admissions.urls")),
     path("targets/", include("dangvien.targets.urls")),
+    path("grading/", include("dangvien.grading.urls")),
     path("reports/", include("dangvien.reports.urls")),
     path("pick/<slug:source>/", pickers.pick, name="pick"),
     path("api/v1/", api.urls),

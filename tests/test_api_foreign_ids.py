@@ -64,6 +64,8 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
         ("body", "enrolment_id", "enrolment"),
     ],
     "POST /api/v1/admissions/{dossier_id}/stop": [("path", "dossier_id", "dossier")],
+    "POST /api/v1/admissions/steps/{step_id}/correct": [("path", "step_id", "step")],
+    "POST /api/v1/admissions/steps/{step_id}/cancel": [("path", "step_id", "step")],
     "POST /api/v1/admissions/{dossier_id}/approvals": [("path", "dossier_id", "dossier")],
     "POST /api/v1/admissions/{dossier_id}/extension": [("path", "dossier_id", "dossier")],
     "POST /api/v1/admissions/{dossier_id}/helpers": [
@@ -218,14 +220,16 @@ def _south(world: Any) -> types.SimpleNamespace:
         actor=admin,
     )
     enrolled = PersonFactory(organisation=cell)
+    dossier = admissions.open_dossier(
+        person=enrolled, organisation=cell, date=today - dt.timedelta(days=30), actor=admin
+    )
     return types.SimpleNamespace(
         organisation=cell,
         person=world.south_person,
         official_person=member.person,
         membership=member,
-        dossier=admissions.open_dossier(
-            person=enrolled, organisation=cell, date=today - dt.timedelta(days=30), actor=admin
-        ),
+        dossier=dossier,
+        step=dossier.steps.get(),
         **{"class": training_class},
         enrolment=training.enrol_person(training_class, person=enrolled, actor=admin),
         proposal=training.propose_person(

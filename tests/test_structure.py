@@ -68,7 +68,10 @@ def test_api_and_views_resolve_received_ids_through_the_scoped_lookup() -> None:
 
 
 # choices of a row anywhere in the country, on purpose (a transfer's receiving cell)
-DESTINATION_FIELDS = {("dangvien.members.forms.TransferStartForm", "to_organisation")}
+DESTINATION_FIELDS = {
+    ("dangvien.members.forms.TransferStartForm", "to_organisation"),
+    ("dangvien.members.forms.TransferCorrectionForm", "to_organisation"),
+}
 
 
 def test_form_choices_of_scoped_rows_use_the_scoped_lookup() -> None:

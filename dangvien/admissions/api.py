@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from dangvien.admissions import services
-from dangvien.admissions.access import get_dossier_for_user
+from dangvien.admissions.access import get_dossier_for_user, get_step_for_user
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.models import Approval, Dossier, FailedVote
@@ -20,7 +20,7 @@ from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.core.worklist import collect
+from dangvien.core.worklist import collect, collect_waiting
 from dangvien.organisations.models import Organisation
 
 router = Router(tags=["Hồ sơ kết nạp"])
@@ -65,6 +65,12 @@ class FailedVoteOut(Schema):
     votes_eligible: int
     votes_for: int
     votes_against: int
+    message: str = ""
+
+    @staticmethod
+    def resolve_message(obj: FailedVote) -> str:
+        """The result, the votes needed and what may follow, in words."""
+        return services.describe_failed_vote(obj)
 
 
 class DossierDetailOut(DossierOut):
@@ -142,6 +148,21 @@ class DossierHelperIn(Schema):
     date: dt.date
 
 
+class StepCorrectionIn(Schema):
+    reason: str = Field(..., max_length=500)
+    date: dt.date | None = None
+    document_number: str | None = Field(None, max_length=64)
+    note: str | None = None
+    received_on: dt.date | None = None
+    votes_eligible: int | None = Field(None, ge=1, le=999)
+    votes_for: int | None = Field(None, ge=0, le=999)
+    votes_against: int | None = Field(None, ge=0, le=999)
+
+
+class StepCancelIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
 class WorkItemOut(Schema):
     kind: str
     label: str
@@ -150,6 +171,8 @@ class WorkItemOut(Schema):
     due: dt.date
     overdue: bool
     url: str
+    waiting: bool = False
+    detail: str = ""
 
 
 def _person(request: HttpRequest, pk: int, field: str) -> Any:
@@ -175,8 +198,13 @@ def list_dossiers(
 
 
 @router.get("/worklist", response={200: list[WorkItemOut], **ERROR_RESPONSES})
-def worklist(request: HttpRequest) -> list[dict[str, Any]]:
+def worklist(request: HttpRequest, waiting: bool = False) -> list[dict[str, Any]]:
+    """The due items (overdue or within the horizon); with ``waiting=true`` also every other
+    open case in scope (``waiting`` true on those), as on the worklist page."""
     today = timezone.localdate()
+    items = [(item, False) for item in collect(request.user, today)]
+    if waiting:
+        items += [(item, True) for item in collect_waiting(request.user, today)]
     return [
         {
             "kind": item.kind,
@@ -184,10 +212,12 @@ def worklist(request: HttpRequest) -> list[dict[str, Any]]:
             "subject": item.subject,
             "organisation": str(item.organisation),
             "due": item.due,
-            "overdue": item.is_overdue(today),
+            "overdue": not is_waiting and item.is_overdue(today),
             "url": item.url,
+            "waiting": is_waiting,
+            "detail": item.detail,
         }
-        for item in collect(request.user, today)
+        for item, is_waiting in items
     ]
 
 
@@ -257,6 +287,22 @@ def record_step(
     if isinstance(result, FailedVote):
         return 201, {"passed": False, "stage": stage, "failed_vote": result, "dossier": dossier}
     return 201, {"passed": True, "stage": stage, "step": result, "dossier": dossier}
+
+
+@router.post("/steps/{int:step_id}/correct", response={201: DossierStepOut, **ERROR_RESPONSES})
+def correct_step(
+    request: AuthenticatedHttpRequest, step_id: int, payload: StepCorrectionIn
+) -> tuple[int, Any]:
+    """Correct a step in force: a replacement row (the old one is kept, superseded)."""
+    step = get_step_for_user(request.user, step_id)
+    return 201, services.correct_step(step, actor=request.user, **payload.dict())
+
+
+@router.post("/steps/{int:step_id}/cancel", response={200: DossierOut, **ERROR_RESPONSES})
+def cancel_step(request: AuthenticatedHttpRequest, step_id: int, payload: StepCancelIn) -> Dossier:
+    """Cancel the latest step of an open dossier: it goes back one stage."""
+    step = get_step_for_user(request.user, step_id)
+    return services.cancel_step(step, actor=request.user, reason=payload.reason)
 
 
 @router.post("/{int:dossier_id}/stop", response={200: DossierOut, **ERROR_RESPONSES})

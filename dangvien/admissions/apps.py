@@ -8,10 +8,11 @@ class AdmissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dangvien.admissions.selectors import list_dossier_work
-        from dangvien.core.worklist import register_source
+        from dangvien.admissions.selectors import list_dossier_waiting, list_dossier_work
+        from dangvien.core.worklist import register_source, register_waiting_source
 
         register_source("admissions.deadlines", list_dossier_work)
+        register_waiting_source("admissions.next_steps", list_dossier_waiting)
 
         from dangvien.admissions.models import Dossier, Step
         from dangvien.admissions.selectors import forget_horizon
@@ -36,7 +37,7 @@ class AdmissionsConfig(AppConfig):
         register_awareness_certificate_issued("admissions.sympathiser", on_awareness_certificate)
         register_enrolment_superseded("admissions.dossier_certificate", on_enrolment_superseded)
         register_candidates("awareness", awareness_candidates)
-        register_rule_set_user("admissions.step", Step.objects.all)
+        register_rule_set_user("admissions.step", Step.history.all)
         register_rule_set_changed("admissions.horizon", forget_horizon)
         register_calendar_changed("admissions.deadlines", refresh_all_deadlines)
         register_subtree_count(

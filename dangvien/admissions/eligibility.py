@@ -230,7 +230,7 @@ def check_certificate(*, certificate_date: dt.date | None, on: dt.date, rule_set
 
 
 def check_vote(
-    *, rule: str, label: str, eligible: int, votes_for: int, fraction: Fraction
+    *, rule: str, label: str, eligible: int, votes_for: int, fraction: Fraction, whole: str = ""
 ) -> Check:
     found = f"{votes_for}/{eligible}"
     required = _("≥ %(numerator)s/%(denominator)s của %(eligible)s") % {
@@ -247,20 +247,18 @@ def check_vote(
             found,
             required,
         )
+    from dangvien.rules.selectors import describe_votes_needed
+
     return Check(
         rule,
         label,
         False,
-        _(
-            "%(label)s: %(votes_for)s trên %(eligible)s tán thành, chưa đạt"
-            " %(numerator)s/%(denominator)s tổng số."
-        )
+        _("%(label)s: %(votes_for)s/%(eligible)s tán thành, chưa đạt; %(needed)s.")
         % {
             "label": label,
             "votes_for": votes_for,
             "eligible": eligible,
-            "numerator": fraction.numerator,
-            "denominator": fraction.denominator,
+            "needed": describe_votes_needed(fraction, eligible, of=whole or _("tổng số")),
         },
         found,
         required,

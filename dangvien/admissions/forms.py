@@ -191,6 +191,47 @@ class StepForm(forms.Form):
         return kwargs
 
 
+class StepCorrectionForm(forms.Form):
+    """Correct a recorded step: the values to change (empty keeps the recorded one) and the
+    reason. The service checks the order of dates and, for a vote, the fraction."""
+
+    date = _date_field(_("Ngày đúng"), required=False)
+    document_number = forms.CharField(label=_("Số văn bản đúng"), required=False, max_length=64)
+    votes_eligible = forms.IntegerField(
+        label=_("Tổng số cấp ủy viên đúng"), min_value=1, max_value=999, required=False
+    )
+    votes_for = forms.IntegerField(
+        label=_("Số tán thành đúng"), min_value=0, max_value=999, required=False
+    )
+    votes_against = forms.IntegerField(
+        label=_("Số không tán thành đúng"), min_value=0, max_value=999, required=False
+    )
+    received_on = _date_field(_("Ngày chi bộ nhận quyết định đúng"), required=False)
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=500)
+
+    STAGE_FIELDS: dict[str, tuple[str, ...]] = {
+        "cell_vote": ("votes_for", "votes_against"),
+        "grassroots_vote": ("votes_eligible", "votes_for", "votes_against"),
+        "decision": ("received_on",),
+    }
+
+    def __init__(self, data: Any = None, *, stage: str = "", **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        keep = set(self.STAGE_FIELDS.get(stage, ()))
+        for name in ("votes_eligible", "votes_for", "votes_against", "received_on"):
+            if name not in keep:
+                del self.fields[name]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs = {name: value for name, value in data.items() if value not in (None, "")}
+        return kwargs
+
+
+class StepCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), max_length=500)
+
+
 class StopForm(forms.Form):
     from dangvien.admissions.choices import StopReason as _StopReason
 

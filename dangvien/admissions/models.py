@@ -69,8 +69,20 @@ class Dossier(models.Model):
         return f"{self.person} ({self.get_stage_display()})"
 
 
+class CurrentStepManager(models.Manager["Step"]):
+    """The steps in force: a step corrected or cancelled (``superseded``) is history only.
+    This is ``Step.objects`` (the default manager, so related managers, reports and deadlines
+    read the corrected values); ``Step.history`` has every row."""
+
+    def get_queryset(self) -> models.QuerySet[Step]:
+        return super().get_queryset().filter(superseded=False)
+
+
 class Step(models.Model):
-    """A stage reached by a dossier: when, by whom, under which document, with which votes."""
+    """A stage reached by a dossier: when, by whom, under which document, with which votes.
+
+    Never edited: a correction is a new row (``StepCorrection.replacement``) and the old row is
+    marked ``superseded``; a cancellation marks it superseded with no replacement."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="steps")
     stage = models.CharField(_("bước"), max_length=32, choices=Stage.choices)
@@ -86,18 +98,63 @@ class Step(models.Model):
         "rules.RuleSet", on_delete=models.PROTECT, null=True, blank=True, related_name="steps"
     )
     details = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    superseded = models.BooleanField(_("đã được sửa hoặc hủy"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = models.Manager()
+    objects = CurrentStepManager()
 
     class Meta:
         verbose_name = _("bước hồ sơ")
         verbose_name_plural = _("bước hồ sơ")
         ordering = ["date", "pk"]
+        base_manager_name = "history"
+        default_manager_name = "objects"
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "stage"], name="unique_step_per_stage")
+            models.UniqueConstraint(
+                fields=["dossier", "stage"],
+                condition=models.Q(superseded=False),
+                name="unique_current_step_per_stage",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.date:%d/%m/%Y}"
+
+
+class StepCorrection(models.Model):
+    """A correction (a replacement row with the right values) or a cancellation (no
+    replacement: the dossier goes back to the stage before) of a recorded step, with the
+    reason and who did it. The corrected step keeps its values and is marked superseded."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("Sửa")
+        CANCELLED = "cancelled", _("Hủy")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="corrections")
+    step = models.OneToOneField(
+        Step, on_delete=models.PROTECT, related_name="correction", verbose_name=_("bước bị sửa")
+    )
+    replacement = models.OneToOneField(
+        Step,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrects",
+        verbose_name=_("bước thay thế"),
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("lý do"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sửa, hủy bước hồ sơ")
+        verbose_name_plural = _("sửa, hủy bước hồ sơ")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.step}"
 
 
 class FailedVote(models.Model):
@@ -175,6 +232,8 @@ class Participant(models.Model):
     )
     replacement = models.BooleanField(_("người giới thiệu thay thế"), default=False)
     assigned_on = models.DateField(_("ngày phân công"))
+    # set when the introduction step that named this introducer was cancelled: kept as history
+    withdrawn = models.BooleanField(_("đã hủy cùng bước giới thiệu"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -183,7 +242,9 @@ class Participant(models.Model):
         ordering = ["role", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "role", "person"], name="unique_participant_role"
+                fields=["dossier", "role", "person"],
+                condition=models.Q(withdrawn=False),
+                name="unique_current_participant_role",
             )
         ]
 

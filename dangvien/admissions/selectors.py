@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvien.admissions.choices import DossierStatus, Stage
-from dangvien.admissions.models import Dossier, FailedVote, Step
+from dangvien.admissions.models import Dossier, FailedVote, Step, StepCorrection
+from dangvien.core.formatting import format_date
 from dangvien.core.typing import AnyUser
 from dangvien.core.worklist import HORIZON_DAYS, WorkItem
 
@@ -73,37 +74,133 @@ def list_outstanding(*, user: AnyUser, organisation: Organisation) -> QuerySet[D
 
 
 def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
-    """Steps and failed votes of a dossier, in date order, for the dossier page."""
+    """Steps (those in force and those corrected or cancelled, with the correction) and failed
+    votes of a dossier, in date order, for the dossier page."""
     entries: list[dict[str, Any]] = []
-    for step in Step.objects.filter(dossier=dossier).select_related("actor", "rule_set"):
-        entries.append({"kind": "step", "date": step.date, "pk": step.pk, "item": step})
+    corrections = {
+        correction.step_id: correction
+        for correction in StepCorrection.objects.filter(dossier=dossier).select_related("actor")
+    }
+    for step in Step.history.filter(dossier=dossier).select_related("actor", "rule_set"):
+        entries.append(
+            {
+                "kind": "step",
+                "date": step.date,
+                "pk": step.pk,
+                "item": step,
+                "correction": corrections.get(step.pk),
+            }
+        )
     for vote in FailedVote.objects.filter(dossier=dossier).select_related("actor"):
         entries.append({"kind": "failed_vote", "date": vote.date, "pk": vote.pk, "item": vote})
     entries.sort(key=lambda entry: (entry["date"], entry["kind"] == "step", entry["pk"]))
     return entries
 
 
+NEXT_ACTION_LABELS = {
+    Stage.CLASS: _("Học lớp bồi dưỡng nhận thức về Đảng"),
+    Stage.APPLICATION: _("Nộp đơn xin vào Đảng và lý lịch (1-KNĐ, 2-KNĐ)"),
+    Stage.VERIFICATION: _("Thẩm tra lý lịch"),
+    Stage.INTRODUCTION: _("Giới thiệu người vào Đảng (3-KNĐ)"),
+    Stage.OPINIONS: _("Lấy ý kiến nhận xét (5-KNĐ)"),
+    Stage.CELL_VOTE: _("Chi bộ xét, biểu quyết đề nghị kết nạp (6-KNĐ)"),
+    Stage.GRASSROOTS_VOTE: _("Đảng ủy cơ sở xét, đề nghị kết nạp (8-KNĐ)"),
+    Stage.DECISION: _("Quyết định kết nạp (9-KNĐ)"),
+    Stage.CEREMONY: _("Tổ chức lễ kết nạp"),
+}
+
+
+def list_dossier_next_actions(
+    user: AnyUser, today: dt.date, *, only: str = ""
+) -> list[tuple[WorkItem, bool]]:
+    """Every open dossier in scope with its next step and the organisation that must record it
+    (the cell, its grassroots committee, or the committee above; after the failed votes that
+    escalate a case, the committee above), as (item, due): ``due`` is true when the dossier's
+    next legal deadline is overdue or within the horizon. ``only`` ("due" or "waiting") keeps
+    one side, filtered in SQL (the navigation counter asks for the due side on every page).
+    Three queries."""
+    from dangvien.admissions.services import action_for, next_stage
+    from dangvien.members.selectors import LEVEL_OF_ACTION, acting_organisations
+
+    horizon = today + dt.timedelta(days=horizon_days(today))
+    rows = Dossier.objects.visible_to(user).open()
+    if only == "due":
+        rows = rows.filter(next_deadline__isnull=False, next_deadline__lte=horizon)
+    elif only == "waiting":
+        rows = rows.filter(Q(next_deadline__isnull=True) | Q(next_deadline__gt=horizon))
+    dossiers = list(rows.select_related("person", "organisation").order_by("next_deadline", "pk"))
+    if not dossiers:
+        return []
+    last_dates = dict(
+        Step.objects.filter(dossier__in=[dossier.pk for dossier in dossiers])
+        .values("dossier")
+        .annotate(last=Max("date"))
+        .values_list("dossier", "last")
+    )
+    acting = acting_organisations({dossier.organisation for dossier in dossiers})
+    result: list[tuple[WorkItem, bool]] = []
+    for dossier in dossiers:
+        stage = next_stage(dossier)
+        if stage is None:  # an open dossier past its last stage cannot happen; be safe
+            continue
+        level = LEVEL_OF_ACTION[action_for(stage)]
+        label = str(NEXT_ACTION_LABELS[Stage(stage)])
+        if dossier.escalated:
+            level = "superior"
+            label = _(
+                "%(stage)s: biểu quyết không đạt đủ số lần quy định, cấp ủy cấp trên xem xét"
+                " hoặc dừng hồ sơ"
+            ) % {"stage": stage_label_of(stage)}
+        organisation = acting[dossier.organisation_id][level]
+        where = "" if organisation.pk == dossier.organisation_id else str(dossier.organisation)
+        deadline = dossier.next_deadline
+        is_due = deadline is not None and deadline <= horizon
+        since = last_dates.get(dossier.pk, dossier.opened_on)
+        if is_due:
+            kind = f"admissions.{dossier.next_deadline_kind}"
+            label = " — ".join(
+                [str(DEADLINE_LABELS.get(dossier.next_deadline_kind, "")), label]
+            ).strip(" —")
+            detail = " · ".join(filter(None, [str(dossier.get_stage_display()), where]))
+        else:
+            kind = "admissions.next_step"
+            when = (
+                _("%(deadline)s: %(day)s")
+                % {
+                    "deadline": DEADLINE_LABELS.get(dossier.next_deadline_kind, _("hạn")),
+                    "day": format_date(deadline),
+                }
+                if deadline
+                else _("chờ từ %(day)s") % {"day": format_date(since)}
+            )
+            detail = " · ".join(filter(None, [when, where]))
+        result.append(
+            (
+                WorkItem(
+                    kind=kind,
+                    label=label,
+                    subject=dossier.person.full_name,
+                    organisation=organisation,
+                    due=deadline if deadline is not None else since,
+                    url=reverse("admissions:dossier-detail", args=[dossier.pk]),
+                    detail=detail,
+                ),
+                is_due,
+            )
+        )
+    return result
+
+
+def stage_label_of(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
 def list_dossier_work(user: AnyUser, today: dt.date) -> list[WorkItem]:
     """Worklist source: open dossiers in scope whose next deadline is overdue or within the
-    horizon. One query."""
-    horizon = today + dt.timedelta(days=horizon_days(today))
-    rows = (
-        Dossier.objects.visible_to(user)
-        .open()
-        .filter(next_deadline__isnull=False, next_deadline__lte=horizon)
-        .select_related("person", "organisation")
-        .order_by("next_deadline", "pk")
-    )
-    return [
-        WorkItem(
-            kind=f"admissions.{dossier.next_deadline_kind}",
-            label=str(DEADLINE_LABELS.get(dossier.next_deadline_kind, dossier.next_deadline_kind)),
-            subject=dossier.person.full_name,
-            organisation=dossier.organisation,
-            due=dossier.next_deadline,
-            url=reverse("admissions:dossier-detail", args=[dossier.pk]),
-            detail=str(dossier.get_stage_display()),
-        )
-        for dossier in rows
-        if dossier.next_deadline is not None
-    ]
+    horizon."""
+    return [item for item, due in list_dossier_next_actions(user, today, only="due")]
+
+
+def list_dossier_waiting(user: AnyUser, today: dt.date) -> list[WorkItem]:
+    """Waiting source: every other open dossier, with the organisation that acts next."""
+    return [item for item, due in list_dossier_next_actions(user, today, only="waiting")]

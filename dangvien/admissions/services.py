@@ -11,13 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.rules import require_step_authority
 from dangvien.admissions import eligibility as el
 from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
-from dangvien.admissions.models import Approval, Dossier, FailedVote, Participant, Step
+from dangvien.admissions.models import (
+    Approval,
+    Dossier,
+    FailedVote,
+    Participant,
+    Step,
+    StepCorrection,
+)
 from dangvien.audit.services import record
 from dangvien.core.calendar import add_working_days
 from dangvien.core.dates import add_months
@@ -97,15 +103,56 @@ def official_on(person: Person, day: dt.date) -> bool:
 
 
 def count_official_members(organisation: Organisation, day: dt.date) -> int:
-    """Official members whose cell is ``organisation`` on ``day`` (all of them, not those
-    present at the meeting)."""
-    from dangvien.members.models import Membership
+    """Official members of the cell ``organisation`` on ``day`` — all of them, not those
+    present at the meeting — as the cell was on that day (from the members' status and
+    transfer history: ``members.selectors.count_official_members_on``)."""
+    from dangvien.members.selectors import count_official_members_on
 
-    return (
-        Membership.objects.filter(organisation=organisation, status="official")
-        .filter(Q(official_date__isnull=True) | Q(official_date__lte=day))
-        .count()
+    return count_official_members_on(organisation, day)
+
+
+VOTE_WHOLE = {
+    Stage.CELL_VOTE: _("số đảng viên chính thức của chi bộ"),
+    Stage.GRASSROOTS_VOTE: _("số ủy viên đảng ủy cơ sở"),
+}
+
+
+def describe_votes_needed_for(stage: str, eligible: int, day: dt.date) -> str:
+    """ "cần ít nhất 12/18 phiếu tán thành, bằng 2/3 số đảng viên chính thức của chi bộ"."""
+    from dangvien.rules.selectors import describe_votes_needed
+
+    rule = "cell_vote_fraction" if stage == Stage.CELL_VOTE else "grassroots_vote_fraction"
+    return describe_votes_needed(
+        get_rule_set(on=day).fraction(rule), eligible, of=str(VOTE_WHOLE[Stage(stage)])
     )
+
+
+def describe_failed_vote(vote: FailedVote) -> str:
+    """A failed admission vote in words: the result, what was needed, and what may follow
+    (another round, or after the limit of rounds the superior committee or a stop)."""
+    limit = get_rule_set(on=vote.date).int_value("failed_votes_escalate_after")
+    if vote.round >= limit:
+        follow = _(
+            "Đã biểu quyết %(limit)s lần không đạt: báo cáo cấp ủy cấp trên xem xét, quyết định"
+            " (cấp trên ghi lần biểu quyết tiếp theo) hoặc dừng hồ sơ với lý do «không được"
+            " biểu quyết thông qua»."
+        ) % {"limit": limit}
+    else:
+        follow = _(
+            "Có thể biểu quyết lại (còn %(left)s lần trước khi báo cáo cấp trên) hoặc dừng hồ"
+            " sơ với lý do."
+        ) % {"left": limit - vote.round}
+    return _(
+        "%(stage)s lần %(round)s không đạt: %(votes_for)s/%(eligible)s tán thành; %(needed)s."
+        " %(follow)s"
+    ) % {
+        "stage": stage_label(vote.stage),
+        "round": vote.round,
+        "votes_for": vote.votes_for,
+        "eligible": vote.votes_eligible,
+        "needed": describe_votes_needed_for(vote.stage, vote.votes_eligible, vote.date),
+        "follow": follow,
+    }
 
 
 def _check_member_official(person: Person, day: dt.date, role: str) -> None:
@@ -556,6 +603,7 @@ def _vote_or_fail(ctx: StepContext, *, rule: str, label: str) -> FailedVote | No
         eligible=ctx.votes_eligible,
         votes_for=ctx.votes_for or 0,
         fraction=ctx.rule_set.fraction(rule),
+        whole=str(VOTE_WHOLE[Stage(ctx.stage)]),
     )
     if check.passed:
         return None
@@ -858,6 +906,7 @@ def _admit(
             dossier=dossier,
             person=helper,
             role=Participant.Role.HELPER,
+            withdrawn=False,
             defaults={"assigned_on": ceremony.date},
         )
 
@@ -872,7 +921,22 @@ def _check_introducers(
     items = list(introducers)
     by_union = bool(union_committee.strip())
     required = rule_set.int_value("introducer_count_with_union" if by_union else "introducer_count")
-    if len(items) != required or len({item["person"].pk for item in items}) != len(items):
+    seen: set[int] = set()
+    for item in items:
+        if item["person"].pk in seen:
+            raise DomainError(
+                _(
+                    "%(person)s được nhập hai lần làm người giới thiệu; cần %(required)s người"
+                    " giới thiệu khác nhau."
+                )
+                % {"person": item["person"], "required": required},
+                rule="introducer_count",
+                found=_("một người nhập hai lần"),
+                required=_("%(required)s người khác nhau") % {"required": required},
+                field="introducers",
+            )
+        seen.add(item["person"].pk)
+    if len(items) != required:
         how = (
             _("ban chấp hành đoàn cơ sở (hoặc công đoàn cơ sở) và %(count)s đảng viên chính thức")
             if by_union
@@ -962,6 +1026,219 @@ def _record_failed_vote(
         },
     )
     return vote
+
+
+# --- corrections ---------------------------------------------------------------------------
+#
+# History is never rewritten: a wrong step is corrected by a new row that replaces it, or
+# cancelled; the old row keeps its values, is marked superseded and stays on the dossier page
+# (struck through, with the reason). Whoever may record the step (or a superior level, whose
+# scope covers the cell) may correct or cancel it, on an open dossier only.
+
+
+def _lock_step(step: Step) -> tuple[Step, Dossier]:
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("organisation", "person", "enrolment")
+        .get(pk=step.dossier_id)
+    )
+    current = Step.history.get(pk=step.pk)
+    if current.superseded:
+        raise DomainError(
+            _("Bước «%(stage)s» ngày %(date)s đã được sửa hoặc hủy trước đó.")
+            % {"stage": stage_label(current.stage), "date": el.fmt(current.date)},
+            rule="step_superseded",
+            found=_("đã sửa hoặc hủy"),
+            required=_("bước đang có hiệu lực"),
+        )
+    return current, dossier
+
+
+def _check_reason(reason: str) -> str:
+    if not reason.strip():
+        raise DomainError(
+            _("Phải ghi lý do sửa hoặc hủy bước."),
+            rule="correction_reason",
+            found="",
+            required=_("lý do"),
+            field="reason",
+        )
+    return reason.strip()
+
+
+@transaction.atomic
+def correct_step(
+    step: Step,
+    *,
+    actor: User,
+    reason: str,
+    date: dt.date | None = None,
+    document_number: str | None = None,
+    note: str | None = None,
+    received_on: dt.date | None = None,
+    votes_eligible: int | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+) -> Step:
+    """Correct a recorded step of an open dossier: a new step row with the right values
+    replaces it (``StepCorrection``); the old row is kept, marked superseded. The date stays
+    between the neighbouring steps; a vote must still reach the fraction (a vote that did not
+    pass is cancelled instead, then recorded as failed). Deadlines follow."""
+    check_step_authority(actor, step.stage, step.dossier.organisation)
+    old, dossier = _lock_step(step)
+    _check_open(dossier)
+    reason = _check_reason(reason)
+    day = date or old.date
+    if day > _today():
+        raise DomainError(
+            _("Ngày %(date)s chưa đến; chỉ ghi việc đã diễn ra.") % {"date": el.fmt(day)},
+            rule="date_not_future",
+            found=el.fmt(day),
+            required=_("đến %(today)s") % {"today": el.fmt(_today())},
+            field="date",
+        )
+    others = Step.objects.filter(dossier=dossier).exclude(pk=old.pk)
+    index = STAGE_ORDER.index(Stage(old.stage))
+    before = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) < index]
+    after = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) > index]
+    earliest = max((x.date for x in before), default=None)
+    latest = min((x.date for x in after), default=None)
+    if (earliest and day < earliest) or (latest and day > latest):
+        raise DomainError(
+            _("Ngày %(date)s phải nằm giữa bước trước (%(earliest)s) và bước sau (%(latest)s).")
+            % {"date": el.fmt(day), "earliest": el.fmt(earliest), "latest": el.fmt(latest)},
+            rule="step_date_order",
+            found=el.fmt(day),
+            required=_("%(earliest)s – %(latest)s")
+            % {"earliest": el.fmt(earliest), "latest": el.fmt(latest)},
+            field="date",
+        )
+    eligible, voted_for, against = old.votes_eligible, old.votes_for, old.votes_against
+    if old.stage in VOTE_STAGES:
+        if old.stage == Stage.CELL_VOTE:
+            eligible = count_official_members(dossier.organisation, day)
+        elif votes_eligible is not None:
+            eligible = votes_eligible
+        voted_for = votes_for if votes_for is not None else voted_for
+        against = votes_against if votes_against is not None else against
+        _check_votes(eligible, voted_for, against)
+        assert eligible is not None
+        rule = "cell_vote_fraction" if old.stage == Stage.CELL_VOTE else "grassroots_vote_fraction"
+        check = el.check_vote(
+            rule=rule,
+            label=stage_label(old.stage),
+            eligible=eligible,
+            votes_for=voted_for or 0,
+            fraction=get_rule_set(on=day).fraction(rule),
+            whole=str(VOTE_WHOLE[Stage(old.stage)]),
+        )
+        if not check.passed:
+            raise DomainError(
+                _(
+                    "%(message)s Một nghị quyết không đạt không sửa thành bước đã đạt: hãy hủy"
+                    " bước này rồi ghi lần biểu quyết không đạt."
+                )
+                % {"message": check.message},
+                rule=rule,
+                found=check.found,
+                required=check.required,
+                field="votes_for",
+            )
+    number = old.document_number if document_number is None else document_number.strip()
+    if old.stage == Stage.DECISION and not number:
+        raise DomainError(
+            _("Phải ghi số quyết định kết nạp."), rule="decision_number", field="document_number"
+        )
+    old.superseded = True
+    old.save(update_fields=["superseded"])
+    new = Step.objects.create(
+        dossier=dossier,
+        stage=old.stage,
+        date=day,
+        actor=actor,
+        document_number=number,
+        votes_eligible=eligible,
+        votes_for=voted_for,
+        votes_against=against,
+        note=old.note if note is None else note,
+        received_on=(received_on or old.received_on) if old.stage == Stage.DECISION else None,
+        rule_set=get_rule_set(on=day),
+        details=old.details,
+    )
+    StepCorrection.objects.create(
+        dossier=dossier,
+        step=old,
+        replacement=new,
+        kind=StepCorrection.Kind.CORRECTED,
+        reason=reason,
+        actor=actor,
+    )
+    changed = {
+        name: [str(getattr(old, name)), str(getattr(new, name))]
+        for name in ("date", "document_number", "votes_eligible", "votes_for", "received_on")
+        if getattr(old, name) != getattr(new, name)
+    }
+    record(
+        actor=actor,
+        action="admissions.step.corrected",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"stage": old.stage, "step": old.pk, "replacement": new.pk, "reason": reason}
+        | {"changed": changed},
+    )
+    refresh_deadline(dossier)
+    return new
+
+
+@transaction.atomic
+def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
+    """Cancel the latest step of an open dossier (recorded by mistake): the row is kept,
+    marked superseded, and the dossier goes back to the stage before; introducers named by a
+    cancelled introduction are withdrawn with it. The first step is not cancelled: stop the
+    dossier instead. Deadlines and worklists follow."""
+    check_step_authority(actor, step.stage, step.dossier.organisation)
+    old, dossier = _lock_step(step)
+    _check_open(dossier)
+    reason = _check_reason(reason)
+    if old.stage != dossier.stage:
+        raise DomainError(
+            _(
+                "Chỉ hủy được bước mới nhất của hồ sơ («%(current)s»); bước «%(stage)s» đã có"
+                " bước sau. Hãy sửa bước này, hoặc hủy lần lượt từ bước mới nhất."
+            )
+            % {"current": stage_label(dossier.stage), "stage": stage_label(old.stage)},
+            rule="cancel_latest_only",
+            found=stage_label(old.stage),
+            required=stage_label(dossier.stage),
+        )
+    previous = STAGE_ORDER.index(Stage(old.stage)) - 1
+    if previous < 0:
+        raise DomainError(
+            _("Bước đầu tiên không hủy được; hãy dừng hồ sơ với lý do."),
+            rule="cancel_latest_only",
+            found=stage_label(old.stage),
+            required=_("dừng hồ sơ"),
+        )
+    old.superseded = True
+    old.save(update_fields=["superseded"])
+    if old.stage == Stage.INTRODUCTION:
+        Participant.objects.filter(
+            dossier=dossier, role=Participant.Role.INTRODUCER, withdrawn=False
+        ).update(withdrawn=True)
+    StepCorrection.objects.create(
+        dossier=dossier, step=old, kind=StepCorrection.Kind.CANCELLED, reason=reason, actor=actor
+    )
+    dossier.stage = STAGE_ORDER[previous].value
+    dossier.save(update_fields=["stage"])
+    record(
+        actor=actor,
+        action="admissions.step.cancelled",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"stage": old.stage, "step": old.pk, "date": old.date, "reason": reason},
+    )
+    refresh_deadline(dossier)
+    return dossier
 
 
 # --- stops, extensions, approvals ------------------------------------------------------------

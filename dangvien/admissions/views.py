@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.admissions import selectors, services
-from dangvien.admissions.access import get_dossier_for_user
+from dangvien.admissions.access import get_dossier_for_user, get_step_for_user
 from dangvien.admissions.choices import Stage
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.forms import (
@@ -27,18 +27,21 @@ from dangvien.admissions.forms import (
     DossierCreateForm,
     ExtensionForm,
     HelperForm,
+    StepCancelForm,
+    StepCorrectionForm,
     StepForm,
     StopForm,
 )
 from dangvien.admissions.models import Dossier, FailedVote
 from dangvien.admissions.tables import DossierTable
 from dangvien.core.errors import DomainError
+from dangvien.core.formatting import format_date
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.core.worklist import collect_for_request
+from dangvien.core.worklist import collect_for_request, collect_waiting
 from dangvien.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -60,16 +63,22 @@ def worklist(request: HttpRequest) -> HttpResponse:
     items = collect_for_request(request, today)
     overdue = [item for item in items if item.is_overdue(today)]
     due = [item for item in items if not item.is_overdue(today)]
+    waiting = collect_waiting(request.user, today)
     return render(
         request,
         "admissions/worklist.html",
         {
             "overdue": overdue,
             "due": due,
+            "waiting": waiting[:WAITING_SHOWN],
+            "waiting_count": len(waiting),
             "today": today,
             "horizon": selectors.horizon_days(today),
         },
     )
+
+
+WAITING_SHOWN = 200
 
 
 @login_required
@@ -133,9 +142,21 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     user = request.user
     stage = services.next_stage(dossier)
     today = timezone.localdate()
+    timeline = selectors.get_timeline(dossier)
+    if dossier.status == "open":
+        for entry in timeline:
+            step = entry["item"]
+            if entry["kind"] != "step" or step.superseded:
+                continue
+            if can(user, services.action_for(step.stage), dossier.organisation):
+                entry["correct_form"] = StepCorrectionForm(
+                    stage=step.stage, auto_id=f"fix-{step.pk}-%s"
+                )
+                if step.stage == dossier.stage and step.stage != Stage.OUTSTANDING:
+                    entry["cancel_form"] = StepCancelForm(auto_id=f"cancel-{step.pk}-%s")
     context: dict[str, Any] = {
         "dossier": dossier,
-        "timeline": selectors.get_timeline(dossier),
+        "timeline": timeline,
         "participants": list(dossier.participants.select_related("person")),
         "approvals": list(dossier.approvals.all()),
         "next_stage": stage,
@@ -157,6 +178,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
             context["checks"] = []
         can_step = stage is not None and can(user, services.action_for(stage), dossier.organisation)
         context["can_step"] = can_step
+        context["vote_info"] = _vote_info(dossier, stage, today)
         if can_step and stage:
             context["step_form"] = forms.get("step_form") or StepForm(
                 user=user, stage=stage, near=dossier.organisation, initial={"date": today}
@@ -202,16 +224,13 @@ def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             if isinstance(result, FailedVote):
-                messages.warning(
-                    request,
-                    _("Biểu quyết lần %(round)s không đạt: %(for)s/%(eligible)s tán thành.")
-                    % {
-                        "round": result.round,
-                        "for": result.votes_for,
-                        "eligible": result.votes_eligible,
-                    },
-                )
-                return _done(request, dossier, _("Đã ghi kết quả biểu quyết."))
+                messages.warning(request, services.describe_failed_vote(result))
+                url = reverse("admissions:dossier-detail", args=[dossier.pk])
+                if is_htmx(request):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
             return _done(request, dossier, _("Đã ghi bước «%s».") % services.stage_label(stage))
     return _partial(
         request,
@@ -221,8 +240,30 @@ def dossier_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "step_form": form,
             "next_stage": stage,
             "next_stage_label": services.stage_label(stage),
+            "vote_info": _vote_info(dossier, stage, timezone.localdate()),
         },
     )
+
+
+def _vote_info(dossier: Dossier, stage: str | None, today: Any) -> str:
+    """Shown above the cell-vote form before anything is entered: the cell's official members
+    today and the votes needed (the service counts again on the vote's date)."""
+    if stage != Stage.CELL_VOTE:
+        return ""
+    try:
+        official = services.count_official_members(dossier.organisation, today)
+        if not official:
+            return ""
+        return _(
+            "Chi bộ có %(official)s đảng viên chính thức ngày %(today)s: %(needed)s. Số này được"
+            " tính lại theo ngày biểu quyết."
+        ) % {
+            "official": official,
+            "today": format_date(today),
+            "needed": services.describe_votes_needed_for(stage, official, today),
+        }
+    except DomainError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -314,4 +355,52 @@ def outstanding_list(request: HttpRequest, org_pk: int) -> HttpResponse:
             "dossiers": dossiers,
             "can_change": can(request.user, "dossier.change", organisation),
         },
+    )
+
+
+@login_required
+@require_POST
+def step_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a step: a replacement row; the old one stays, struck through, with the reason."""
+    step = get_step_for_user(request.user, pk)
+    form = StepCorrectionForm(request.POST, stage=step.stage)
+    url = reverse("admissions:dossier-detail", args=[step.dossier_id])
+    if not form.is_valid():
+        messages.error(request, _("Chưa sửa được: %s") % _form_errors(form))
+        return redirect(url)
+    try:
+        services.correct_step(step, actor=request.user, **form.service_kwargs())
+    except DomainError as exc:
+        messages.error(request, _("Chưa sửa được: %s") % exc.message)
+    else:
+        messages.success(request, _("Đã sửa bước «%s»; bản ghi cũ vẫn được lưu.") % step)
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def step_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel the latest step recorded by mistake: the dossier goes back one stage."""
+    step = get_step_for_user(request.user, pk)
+    form = StepCancelForm(request.POST)
+    url = reverse("admissions:dossier-detail", args=[step.dossier_id])
+    if not form.is_valid():
+        messages.error(request, _("Chưa hủy được: %s") % _form_errors(form))
+        return redirect(url)
+    try:
+        services.cancel_step(step, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, _("Chưa hủy được: %s") % exc.message)
+    else:
+        messages.success(request, _("Đã hủy bước «%s»; bản ghi cũ vẫn được lưu.") % step)
+    return redirect(url)
+
+
+def _form_errors(form: forms.Form) -> str:
+    return "; ".join(
+        " ".join(str(error) for error in errors)
+        if name == "__all__"
+        else f"{form.fields[name].label if name in form.fields else name}: "
+        + " ".join(str(error) for error in errors)
+        for name, errors in form.errors.items()
     )

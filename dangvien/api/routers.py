@@ -4,6 +4,7 @@
 from ninja import Router
 
 from dangvien.admissions.api import router as admissions_router
+from dangvien.grading.api import router as grading_router
 from dangvien.members.api import router as members_router
 from dangvien.organisations.api import router as organisations_router
 from dangvien.people.api import router as people_router
@@ -21,4 +22,5 @@ ROUTERS: tuple[tuple[str, Router], ...] = (
     ("/training", training_router),
     ("/rules", rules_router),
     ("/members", members_router),
+    ("/grading", grading_router),
 )

@@ -578,9 +578,16 @@ def read_rows(
 # --- Writing workbooks (templates, error files, exports) --------------------------------------
 
 
-def write_template(columns: Sequence[Column], *, title: str, notes: Sequence[str] = ()) -> bytes:
+def write_template(
+    columns: Sequence[Column],
+    *,
+    title: str,
+    notes: Sequence[str] = (),
+    rows: Sequence[Sequence[str]] = (),
+) -> bytes:
     """An xlsx template: the data sheet with headers, one example row as a comment-free guide
-    in the help sheet, dropdowns for fixed lists, and a help sheet explaining every column."""
+    in the help sheet, dropdowns for fixed lists, and a help sheet explaining every column.
+    ``rows`` prefill the data sheet (as text), e.g. a cell's members on its grading sheet."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -620,6 +627,10 @@ def write_template(columns: Sequence[Column], *, title: str, notes: Sequence[str
             list_col += 1
         elif column.kind == "date":
             data.set_column(index, index, width, workbook.add_format({"num_format": "dd/mm/yyyy"}))
+    for row_index, values in enumerate(rows, start=1):
+        for col_index, value in enumerate(values):
+            if value != "":
+                data.write_string(row_index, col_index, str(value))
     data.freeze_panes(1, 0)
     helpsheet.set_column(0, 0, 34)
     helpsheet.set_column(1, 1, 12)

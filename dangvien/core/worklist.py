@@ -6,6 +6,12 @@ that are overdue or due within the horizon. The worklist page and the navigation
 
     from dangvien.core.worklist import register_source
     register_source("admissions.deadlines", list_dossier_work)
+
+A *waiting* source (``register_waiting_source``) returns the rest: every open case in scope
+whose next action is not due yet (or has no legal deadline), with the organisation that must
+act. The worklist page shows them below the due items, so every open dossier and every
+probationary member is on the worklist of the organisation that acts next; the navigation
+counter counts only the due items (``collect``).
 """
 
 from __future__ import annotations
@@ -47,6 +53,22 @@ def register_source(name: str, source: WorkSource) -> None:
 def collect(user: AnyUser, today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     for source in _SOURCES.values():
+        items.extend(source(user, today))
+    return sorted(items, key=lambda item: (item.due, item.subject))
+
+
+_WAITING_SOURCES: dict[str, WorkSource] = {}
+
+
+def register_waiting_source(name: str, source: WorkSource) -> None:
+    _WAITING_SOURCES[name] = source
+
+
+def collect_waiting(user: AnyUser, today: dt.date) -> list[WorkItem]:
+    """Items whose next action is not due yet: oldest first (``due`` is the date the case has
+    waited since, or its deadline beyond the horizon)."""
+    items: list[WorkItem] = []
+    for source in _WAITING_SOURCES.values():
         items.extend(source(user, today))
     return sorted(items, key=lambda item: (item.due, item.subject))
 

@@ -12,6 +12,7 @@ class ImportKind(models.TextChoices):
     MEMBERS = "members", _("Đảng viên hiện có")
     OUTSTANDING = "outstanding", _("Quần chúng ưu tú")
     CLASS_RESULTS = "class_results", _("Kết quả lớp nhận thức về Đảng")
+    GRADES = "grades", _("Bảng xếp loại đảng viên")
 
 
 class ImportStatus(models.TextChoices):

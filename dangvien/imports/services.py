@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -465,17 +465,21 @@ def error_workbook(job: ImportJob, *, actor: User) -> bytes:
     return write_error_file(sheet, errors)
 
 
-def template_workbook(kind: str) -> bytes:
+def template_workbook(kind: str, *, user: Any = None, params: Any = None) -> bytes:
+    """The template of ``kind``; a kind with ``template_rows`` (grades) prefills the rows the
+    ``params`` name (a cell, period and step), in the user's scope."""
     from dangvien.core.importing import write_template
 
     importer = IMPORTERS[kind]
     columns = importer(user=None).columns_list
+    prefill = getattr(importer, "template_rows", None)
+    rows = prefill(user, params or {}) if prefill is not None else []
     notes = [
         _("Điền dữ liệu vào trang «Dữ liệu», bắt đầu từ dòng 2; giữ nguyên dòng tiêu đề."),
         _("Không dùng công thức, không gộp ô. Ngày ghi dạng ngày/tháng/năm."),
         _("Cột tô đậm màu là bắt buộc. Mã tổ chức phải thuộc phạm vi bạn được phân quyền."),
     ]
-    return write_template(columns, title=str(importer.title), notes=notes)
+    return write_template(columns, title=str(importer.title), notes=notes, rows=rows)
 
 
 KIND_LABELS = dict(ImportKind.choices)

@@ -173,7 +173,8 @@ def import_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORTERS:
         raise Http404("kind")
-    return _xlsx(services.template_workbook(kind), f"mau-nhap-{kind}.xlsx")
+    content = services.template_workbook(kind, user=request.user, params=request.GET)
+    return _xlsx(content, f"mau-nhap-{kind}.xlsx")
 
 
 # --- List exports ------------------------------------------------------------------------------

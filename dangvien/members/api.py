@@ -127,11 +127,20 @@ class StepIn(Schema):
 class StepOut(Schema):
     id: int
     stage: str
+    round: int
     date: dt.date
     document_number: str
     votes_eligible: int | None
     votes_for: int | None
     passed: bool | None
+    message: str = ""
+
+    @staticmethod
+    def resolve_message(obj: RecognitionStep) -> str:
+        """A cell vote in words: the votes needed, and after a failed round what may follow."""
+        if obj.stage != "cell_vote":
+            return ""
+        return services.describe_recognition_vote(obj)
 
 
 class DecisionIn(Schema):

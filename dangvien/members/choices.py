@@ -62,6 +62,7 @@ class TransferStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Đã tiếp nhận")
     CANCELLED = "cancelled", _("Đã hủy")
     ENDED = "ended", _("Đã kết thúc (sinh hoạt tạm thời)")
+    CORRECTED = "corrected", _("Ghi nhầm, đã sửa (thay bằng bản ghi mới)")
 
 
 class ResidenceExemption(models.TextChoices):

@@ -85,9 +85,14 @@ class RecognitionStepForm(forms.Form):
     date = _date(_("Ngày"))
     document_number = forms.CharField(label=_("Số văn bản"), required=False)
     votes_eligible = forms.IntegerField(
-        label=_("Tổng số đảng viên chính thức của chi bộ"), required=False, min_value=0
+        label=_("Tổng số đảng viên chính thức của chi bộ (chỉ với nghị quyết chi bộ 13-KNĐ)"),
+        required=False,
+        min_value=0,
+        help_text=_("Để trống: tính theo danh sách đảng viên chính thức ngày biểu quyết."),
     )
-    votes_for = forms.IntegerField(label=_("Số tán thành"), required=False, min_value=0)
+    votes_for = forms.IntegerField(
+        label=_("Số tán thành (chỉ với nghị quyết chi bộ 13-KNĐ)"), required=False, min_value=0
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 
@@ -98,7 +103,7 @@ class RecognitionDecisionForm(forms.Form):
 
 class RemovalForm(forms.Form):
     date = _date(_("Ngày quyết định"))
-    decision_number = forms.CharField(label=_("Số quyết định"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
     reason = forms.CharField(label=_("Lý do xóa tên"))
 
 
@@ -107,6 +112,52 @@ class CardForm(forms.Form):
     reason = forms.ChoiceField(label=_("Lý do cấp"), choices=CardReason.choices)
     decision_number = forms.CharField(label=_("Số quyết định"), required=False)
     decision_date = _date(_("Ngày quyết định"))
+
+
+class CardCorrectionForm(forms.Form):
+    """The right values of a card recorded by mistake (empty keeps the recorded one)."""
+
+    number = forms.CharField(label=_("Số thẻ đúng"), max_length=32, required=False)
+    decision_number = forms.CharField(label=_("Số quyết định đúng"), max_length=64, required=False)
+    decision_date = _date(_("Ngày quyết định đúng"), required=False)
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=500)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), max_length=500)
+
+
+class TransferCorrectionForm(forms.Form):
+    """The right values of an open transfer (empty keeps the recorded one)."""
+
+    to_organisation = forms.ModelChoiceField(
+        label=_("Chi bộ nơi đến đúng"),
+        queryset=Organisation.objects.none(),
+        to_field_name="code",
+        widget=forms.TextInput,
+        required=False,
+        help_text=_("Mã chi bộ nơi đến."),
+    )
+    reason_date = _date(_("Ngày có quyết định/thay đổi nơi ở đúng"), required=False)
+    started_on = _date(_("Ngày giới thiệu đúng"), required=False)
+    letter_number = forms.CharField(
+        label=_("Số giấy giới thiệu đúng"), max_length=64, required=False
+    )
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any cell of the tree, as when the transfer was started: the code is the key.
+        set_queryset(self.fields["to_organisation"], Organisation.objects.cells())
+        self.fields["to_organisation"].error_messages["invalid_choice"] = _(
+            "Không có chi bộ nào mang mã này."
+        )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class CardHandOverForm(forms.Form):

@@ -160,6 +160,9 @@ class RecognitionStep(models.Model):
         Membership, on_delete=models.PROTECT, related_name="recognition_steps"
     )
     stage = models.CharField(_("bước"), max_length=32, choices=RecognitionStage.choices)
+    # The cell may vote again after a failed vote, up to the rule set's number of rounds; every
+    # round is its own row (1, 2, 3…). Other steps have one round.
+    round = models.PositiveSmallIntegerField(_("lần"), default=1)
     date = models.DateField(_("ngày"))
     document_number = models.CharField(_("số văn bản"), max_length=64, blank=True)
     votes_eligible = models.PositiveIntegerField(_("tổng số đảng viên chính thức"), null=True)
@@ -172,9 +175,11 @@ class RecognitionStep(models.Model):
     class Meta:
         verbose_name = _("bước công nhận chính thức")
         verbose_name_plural = _("bước công nhận chính thức")
-        ordering = ["date", "pk"]
+        ordering = ["date", "round", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["membership", "stage"], name="unique_recognition_step")
+            models.UniqueConstraint(
+                fields=["membership", "stage", "round"], name="unique_recognition_step_round"
+            )
         ]
 
     def __str__(self) -> str:
@@ -192,6 +197,18 @@ class PartyCard(models.Model):
     handed_over_on = models.DateField(_("ngày trao thẻ"), null=True, blank=True)
     handed_over_note = models.CharField(_("buổi sinh hoạt chi bộ"), max_length=255, blank=True)
     replaced_on = models.DateField(_("ngày thay thế"), null=True, blank=True)
+    # A card recorded by mistake is corrected by a new row (``corrects`` points to the wrong
+    # one) or cancelled; the wrong row keeps its values, marked ``superseded`` with the reason.
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho bản ghi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+    )
+    superseded = models.BooleanField(_("đã được sửa hoặc hủy"), default=False)
+    superseded_reason = models.TextField(_("lý do sửa, hủy"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -202,14 +219,15 @@ class PartyCard(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["membership"],
-                condition=models.Q(replaced_on__isnull=True),
-                name="one_current_card",
+                condition=models.Q(replaced_on__isnull=True, superseded=False),
+                name="one_current_card_in_force",
             ),
             # The decision is the issue's key: a repeated submission of the same issue (same
             # card number, reason, decision number and date) cannot make a second card.
             models.UniqueConstraint(
                 fields=["membership", "number", "reason", "decision_number", "decision_date"],
-                name="one_card_per_decision",
+                condition=models.Q(superseded=False),
+                name="one_card_in_force_per_decision",
             ),
         ]
 
@@ -255,6 +273,17 @@ class Transfer(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # An open transfer recorded with wrong details is corrected by a new row (``corrects``);
+    # the wrong one keeps its values, with status ``corrected`` and the reason.
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho bản ghi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+    )
+    correction_reason = models.TextField(_("lý do sửa"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TransferQuerySet.as_manager()

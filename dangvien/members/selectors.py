@@ -49,6 +49,96 @@ def list_members(*, user: AnyUser) -> QuerySet[Membership]:
     )
 
 
+# --- who acts next ------------------------------------------------------------------------------
+
+ACTING_LEVELS = ("cell", "committee", "superior")
+"""The three levels that act on a cell's cases: the cell itself (its meetings and papers), its
+grassroots committee (verification, the committee's resolutions), and the committee directly
+above that (decisions)."""
+
+LEVEL_OF_ACTION = {
+    "dossier.change": "cell",
+    "member.change": "cell",
+    "dossier.committee": "committee",
+    "member.committee": "committee",
+    "dossier.decide": "superior",
+    "member.decide": "superior",
+}
+
+
+def acting_organisations(cells: Any) -> dict[int, dict[str, Organisation]]:
+    """For each cell (by pk): the organisation of each acting level. The grassroots committee
+    is the nearest organisation at or above the cell whose kind is a grassroots one (a
+    grassroots committee or cell, or a commune committee, which is the grassroots committee of
+    its village cells); the superior is the organisation right above it. One query for all the
+    cells."""
+    from dangvien.organisations.choices import GRASSROOTS_KINDS, OrganisationKind
+    from dangvien.organisations.models import Organisation
+
+    cells = {cell.pk: cell for cell in cells}
+    paths: set[str] = set()
+    for cell in cells.values():
+        step = cell.steplen
+        paths.update(cell.path[: step * depth] for depth in range(1, cell.depth))
+    by_path = {org.path: org for org in Organisation.objects.filter(path__in=paths)}
+    grassroots_kinds = set(GRASSROOTS_KINDS) | {OrganisationKind.COMMUNE}
+    result: dict[int, dict[str, Organisation]] = {}
+    for pk, cell in cells.items():
+        chain = [by_path[p] for p in sorted(by_path) if cell.path.startswith(p) and p != cell.path]
+        chain.append(cell)  # root … parent, cell
+        committee_index = next(
+            (i for i in range(len(chain) - 1, -1, -1) if chain[i].kind in grassroots_kinds),
+            max(len(chain) - 2, 0),
+        )
+        superior_index = max(committee_index - 1, 0)
+        result[pk] = {
+            "cell": cell,
+            "committee": chain[committee_index],
+            "superior": chain[superior_index],
+        }
+    return result
+
+
+# --- the denominator of a cell vote --------------------------------------------------------------
+
+
+def count_official_members_on(
+    organisation: Organisation, day: dt.date, *, exclude: Membership | None = None
+) -> int:
+    """Official members of the cell ``organisation`` on ``day``, counted from the status and
+    transfer history (``MembershipEvent``): the latest status or official transfer event dated
+    on or before ``day`` must put the member in this cell as an official member. Members whose
+    history is not recorded (rows written before the events existed) count from their current
+    fields. Two queries, whatever the number of members; a member who moved away or was
+    recognised after the vote is counted as the cell was on the day of the vote."""
+    from django.db.models import OuterRef, Subquery
+
+    from dangvien.members.choices import EventKind
+    from dangvien.members.models import MembershipEvent
+
+    history = MembershipEvent.objects.filter(kind__in=[EventKind.STATUS, EventKind.TRANSFER])
+    latest = history.filter(membership=OuterRef("pk"), date__lte=day).order_by("-date", "-pk")
+    with_history = (
+        Membership.objects.filter(
+            pk__in=history.filter(organisation=organisation).values("membership")
+        )
+        .annotate(
+            status_then=Subquery(latest.values("status")[:1]),
+            cell_then=Subquery(latest.values("organisation")[:1]),
+        )
+        .filter(status_then=MemberStatus.OFFICIAL, cell_then=organisation.pk)
+    )
+    without_history = (
+        Membership.objects.filter(organisation=organisation, status=MemberStatus.OFFICIAL)
+        .filter(Q(official_date__isnull=True) | Q(official_date__lte=day))
+        .exclude(pk__in=history.values("membership"))
+    )
+    if exclude is not None:
+        with_history = with_history.exclude(pk=exclude.pk)
+        without_history = without_history.exclude(pk=exclude.pk)
+    return with_history.count() + without_history.count()
+
+
 # --- party age -----------------------------------------------------------------------------------
 
 
@@ -280,10 +370,14 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
             due = cell_due
         elif stage == RecognitionStage.DECISION:
             vote = steps.get(RecognitionStage.CELL_VOTE)
-            due = deadlines.recognition_decision_due(vote.date) if vote else None
+            due = deadlines.recognition_decision_due(vote.date) if vote and vote.passed else None
         detail = step.document_number if step else ""
         if step and step.votes_eligible is not None:
-            detail = _("%(f)s/%(e)s tán thành") % {"f": step.votes_for, "e": step.votes_eligible}
+            detail = _("lần %(r)s: %(f)s/%(e)s tán thành") % {
+                "r": step.round,
+                "f": step.votes_for,
+                "e": step.votes_eligible,
+            }
         if step and step.passed is False:
             detail = " · ".join(filter(None, [detail, _("không đạt")]))
         items.append(
@@ -297,6 +391,46 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
             )
         )
     return items
+
+
+def get_recognition_vote_context(membership: Membership, *, today: dt.date) -> dict[str, Any]:
+    """What the probation page shows around the recognition vote: the cell's official members
+    today (the vote is counted again on its own date), the votes needed, every round so far in
+    words, how many rounds are left and whether the case went up to the superior committee."""
+    from dangvien.members import services
+    from dangvien.rules.selectors import describe_votes_needed
+
+    official = count_official_members_on(membership.organisation, today, exclude=membership)
+    rounds = list(
+        membership.recognition_steps.filter(stage=RecognitionStage.CELL_VOTE).order_by("round")
+    )
+    limit = services.recognition_rounds_limit(rounds[-1].date if rounds else today)
+    failed = [step for step in rounds if step.passed is False]
+    return {
+        "official": official,
+        "today": today,
+        "needed": describe_votes_needed(
+            deadlines.recognition_fraction(today),
+            official,
+            of=_("số đảng viên chính thức của chi bộ"),
+        )
+        if official
+        else "",
+        "rounds": [
+            {
+                "step": step,
+                # what may follow is said for the latest round of a probationer only
+                "text": services.describe_recognition_vote(
+                    step,
+                    with_next=step is rounds[-1] and membership.status == MemberStatus.PROBATIONARY,
+                ),
+            }
+            for step in rounds
+        ],
+        "limit": limit,
+        "left": max(limit - len(failed), 0) if not any(step.passed for step in rounds) else 0,
+        "escalated": bool(failed) and len(failed) >= limit,
+    }
 
 
 # --- residence introductions (a figure for the reports) ----------------------------------------
@@ -363,61 +497,154 @@ def _member_url(membership_id: int, name: str = "members:member-detail") -> str:
     return reverse(name, args=[membership_id])
 
 
-def work_probation_ending(user: AnyUser, today: dt.date) -> list[WorkItem]:
-    from dangvien.core.worklist import WorkItem
+@dataclass(frozen=True)
+class NextAction:
+    """What must happen next for a probationary member: the label, the acting level and
+    organisation, the due date (the legal deadline, or None when there is none yet), the
+    date the case has waited since, and the item kind."""
 
-    queryset = (
-        Membership.objects.visible_to(user)
-        .probation_ending(today, PROBATION_HORIZON_DAYS)
-        .select_related("person", "organisation")
-    )
-    return [
-        WorkItem(
-            kind="members.probation_ending",
-            label=_("Hết 12 tháng dự bị, chuẩn bị xét công nhận chính thức"),
-            subject=str(m.person),
-            organisation=m.organisation,
-            due=cast(dt.date, m.probation_end),  # probation_ending() filters on it
-            url=_member_url(m.pk, "members:member-probation"),
+    kind: str
+    label: str
+    level: str
+    organisation: Any
+    due: dt.date | None
+    since: dt.date
+
+
+def _recognition_next(
+    m: Membership, steps: list[RecognitionStep], today: dt.date, limits: dict[dt.date, int]
+) -> tuple[str, str, str, dt.date | None, dt.date]:
+    """(kind, label, level, due, since) for one probationary member."""
+    end = cast(dt.date, m.probation_end)
+    latest: dict[str, RecognitionStep] = {}
+    for step in sorted(steps, key=lambda step: (step.round, step.date, step.pk)):
+        latest[step.stage] = step
+    vote = latest.get(RecognitionStage.CELL_VOTE)
+    if today < end and vote is None:
+        return (
+            "members.probation_ending",
+            _("Hết 12 tháng dự bị, chuẩn bị xét công nhận chính thức"),
+            "cell",
+            end,
+            m.ceremony_date or m.decision_date,
         )
-        for m in queryset
-    ]
+    if vote is None:
+        return (
+            "members.recognition_cell_vote",
+            _("Chi bộ xét công nhận đảng viên chính thức"),
+            "cell",
+            deadlines.recognition_cell_due(end),
+            end,
+        )
+    if vote.passed is False:
+        if vote.date not in limits:
+            limits[vote.date] = deadlines.rule_int("failed_votes_escalate_after", vote.date)
+        if vote.round >= limits[vote.date]:
+            return (
+                "members.recognition_escalated",
+                _(
+                    "Cấp ủy cấp trên quyết định: chi bộ biểu quyết %(rounds)s lần không đạt"
+                    " (công nhận chính thức hoặc xóa tên)"
+                )
+                % {"rounds": vote.round},
+                "superior",
+                deadlines.recognition_decision_due(vote.date),
+                vote.date,
+            )
+        return (
+            "members.recognition_revote",
+            _("Chi bộ biểu quyết lại lần %(round)s (lần %(failed)s không đạt) hoặc đề nghị xóa tên")
+            % {"round": vote.round + 1, "failed": vote.round},
+            "cell",
+            deadlines.recognition_cell_due(end),
+            vote.date,
+        )
+    due = deadlines.recognition_decision_due(vote.date)
+    if RecognitionStage.GRASSROOTS_RESOLUTION not in latest:
+        return (
+            "members.recognition_committee",
+            _("Đảng ủy cơ sở xét, đề nghị công nhận đảng viên chính thức (15-KNĐ)"),
+            "committee",
+            due,
+            vote.date,
+        )
+    return (
+        "members.recognition_decision",
+        _("Quyết định công nhận đảng viên chính thức"),
+        "superior",
+        due,
+        latest[RecognitionStage.GRASSROOTS_RESOLUTION].date,
+    )
 
 
-def work_recognition_overdue(user: AnyUser, today: dt.date) -> list[WorkItem]:
-    """Probationers whose cell vote or superior decision is past its working-day deadline."""
+def list_probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem, bool]]:
+    """Every probationary member in scope with their next action, as (item, due): ``due`` is
+    true when the action is overdue or due within the horizon (30 days before the end of the
+    probation; the worklist horizon for the recognition steps). Two queries plus one for the
+    acting organisations."""
     from dangvien.core.worklist import WorkItem
 
-    # 30 working days are at least 6 weeks: only probations that ended 6 weeks ago can be late.
-    queryset = (
+    members = list(
         Membership.objects.visible_to(user)
         .probationary()
-        .filter(probation_end__lt=today - dt.timedelta(days=42))
+        .filter(probation_end__isnull=False)
         .select_related("person", "organisation")
         .prefetch_related("recognition_steps")
+        .order_by("probation_end", "pk")
     )
-    items = []
-    for m in queryset:
-        steps = {step.stage: step for step in m.recognition_steps.all()}
-        vote = steps.get(RecognitionStage.CELL_VOTE)
-        if vote is None:
-            due = deadlines.recognition_cell_due(cast(dt.date, m.probation_end))
-            label = _("Quá hạn chi bộ xét công nhận đảng viên chính thức")
+    if not members:
+        return []
+    horizon = today + dt.timedelta(days=deadlines.rule_int("worklist_horizon_days", today))
+    probation_horizon = today + dt.timedelta(days=PROBATION_HORIZON_DAYS)
+    acting = acting_organisations({m.organisation for m in members})
+    limits: dict[dt.date, int] = {}
+    result: list[tuple[WorkItem, bool]] = []
+    for m in members:
+        kind, label, level, due, since = _recognition_next(
+            m, list(m.recognition_steps.all()), today, limits
+        )
+        organisation = acting[m.organisation_id][level]
+        is_due = due is not None and due <= (
+            probation_horizon if kind == "members.probation_ending" else horizon
+        )
+        if is_due and due is not None and due < today and kind != "members.probation_ending":
+            kind = "members.recognition_overdue"
+        where = "" if organisation.pk == m.organisation_id else str(m.organisation)
+        if is_due:
+            detail = where
         else:
-            due = deadlines.recognition_decision_due(vote.date)
-            label = _("Quá hạn quyết định công nhận đảng viên chính thức")
-        if due < today:
-            items.append(
-                WorkItem(
-                    kind="members.recognition_overdue",
-                    label=label,
-                    subject=str(m.person),
-                    organisation=m.organisation,
-                    due=due,
-                    url=_member_url(m.pk, "members:member-probation"),
+            detail = " · ".join(
+                filter(
+                    None,
+                    [
+                        _("hạn %(day)s") % {"day": format_date(due)}
+                        if due
+                        else _("chờ từ %(day)s") % {"day": format_date(since)},
+                        where,
+                    ],
                 )
             )
-    return items
+        item = WorkItem(
+            kind=kind,
+            label=str(label),
+            subject=str(m.person),
+            organisation=organisation,
+            due=due if is_due and due is not None else (due or since),
+            url=_member_url(m.pk, "members:member-probation"),
+            detail=detail,
+        )
+        result.append((item, is_due))
+    return result
+
+
+def work_probation_ending(user: AnyUser, today: dt.date) -> list[WorkItem]:
+    """Worklist source: probationers whose next action is overdue or due soon."""
+    return [item for item, due in list_probationer_work(user, today) if due]
+
+
+def waiting_probationers(user: AnyUser, today: dt.date) -> list[WorkItem]:
+    """Waiting source: every other probationer, with the organisation that acts next."""
+    return [item for item, due in list_probationer_work(user, today) if not due]
 
 
 def work_cards_to_hand_over(user: AnyUser, today: dt.date) -> list[WorkItem]:
@@ -427,6 +654,7 @@ def work_cards_to_hand_over(user: AnyUser, today: dt.date) -> list[WorkItem]:
         PartyCard.objects.filter(
             handed_over_on__isnull=True,
             replaced_on__isnull=True,
+            superseded=False,
             membership__in=Membership.objects.visible_to(user),
         )
         .select_related("membership__person", "membership__organisation")

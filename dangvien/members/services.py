@@ -59,9 +59,12 @@ __all__ = [
     "admit_member",
     "assign_helper",
     "bulk_register_members",
+    "cancel_card",
     "cancel_transfer",
     "change_status",
     "confirm_transfer",
+    "correct_card",
+    "correct_transfer",
     "end_temporary_transfer",
     "hand_over_card",
     "issue_card",
@@ -873,7 +876,84 @@ _PREPARATION = (
 
 
 def _steps(membership: Membership) -> dict[str, RecognitionStep]:
-    return {step.stage: step for step in membership.recognition_steps.all()}
+    """The latest round of each recognition step."""
+    return {
+        step.stage: step for step in membership.recognition_steps.order_by("round", "date", "pk")
+    }
+
+
+def _failed_cell_votes(membership: Membership) -> list[RecognitionStep]:
+    return list(
+        membership.recognition_steps.filter(
+            stage=RecognitionStage.CELL_VOTE, passed=False
+        ).order_by("round")
+    )
+
+
+def recognition_rounds_limit(on: dt.date) -> int:
+    """How many times the cell may vote on a recognition before the case goes up a level
+    (rule set ``failed_votes_escalate_after``: 29-QĐ/TW 4.2 c, three rounds)."""
+    return deadlines.rule_int("failed_votes_escalate_after", on)
+
+
+def recognition_escalated(membership: Membership) -> bool:
+    """The cell voted the limit of rounds without reaching the fraction: the superior
+    committee decides (recognise, or remove from the list)."""
+    failed = _failed_cell_votes(membership)
+    if not failed:
+        return False
+    return len(failed) >= recognition_rounds_limit(failed[-1].date)
+
+
+def _official_denominator_label() -> str:
+    return _("số đảng viên chính thức của chi bộ")
+
+
+def describe_recognition_vote(step: RecognitionStep, *, with_next: bool = True) -> str:
+    """The result of a recognition cell vote in words, with what it needed and what follows:
+    "Chi bộ biểu quyết lần 1 không đạt: 11/18 tán thành; cần ít nhất 12/18 …"."""
+    from dangvien.rules.selectors import describe_votes_needed
+
+    eligible = step.votes_eligible or 0
+    needed = describe_votes_needed(
+        deadlines.recognition_fraction(step.date), eligible, of=_official_denominator_label()
+    )
+    if step.passed:
+        return _(
+            "Chi bộ biểu quyết lần %(round)s đạt: %(votes_for)s/%(eligible)s tán thành"
+            " (%(needed)s)."
+        ) % {
+            "round": step.round,
+            "votes_for": step.votes_for,
+            "eligible": eligible,
+            "needed": needed,
+        }
+    limit = recognition_rounds_limit(step.date)
+    if not with_next:
+        follow = ""
+    elif step.round >= limit:
+        follow = _(
+            "Chi bộ đã biểu quyết %(limit)s lần không đạt: theo quy định báo cáo cấp ủy cấp trên"
+            " xem xét, quyết định công nhận chính thức hoặc xóa tên."
+        ) % {"limit": limit}
+    else:
+        follow = _(
+            "Chi bộ có thể biểu quyết lại (còn %(left)s lần) hoặc đề nghị cấp ủy có thẩm quyền"
+            " xóa tên."
+        ) % {"left": limit - step.round}
+    return (
+        _(
+            "Chi bộ biểu quyết lần %(round)s không đạt: %(votes_for)s/%(eligible)s tán thành;"
+            " %(needed)s. %(follow)s"
+        )
+        % {
+            "round": step.round,
+            "votes_for": step.votes_for,
+            "eligible": eligible,
+            "needed": needed,
+            "follow": follow,
+        }
+    ).strip()
 
 
 def _require_step(
@@ -962,15 +1042,43 @@ def record_recognition_step(
             _("Bước «%s» không ghi ở đây.") % stage, rule="recognition_stage", field="stage"
         )
     steps = _steps(membership)
-    if stage in steps:
+    round_ = 1
+    previous = steps.get(stage)
+    if previous is not None and not (
+        stage == RecognitionStage.CELL_VOTE and previous.passed is False
+    ):
         raise DomainError(
             _("«%(stage)s» đã được ghi ngày %(day)s.")
-            % {"stage": RecognitionStage(stage).label, "day": d(steps[stage].date)},
+            % {"stage": RecognitionStage(stage).label, "day": d(previous.date)},
             rule="recognition_step_once",
-            found=d(steps[stage].date),
+            found=d(previous.date),
             required=_("chưa ghi"),
             field="stage",
         )
+    if previous is not None:
+        # a new round of a failed cell vote, as long as the rule set allows one
+        limit = recognition_rounds_limit(previous.date)
+        if previous.round >= limit:
+            raise DomainError(
+                _(
+                    "Chi bộ đã biểu quyết %(rounds)s lần không đạt (lần cuối ngày %(day)s);"
+                    " quy định tối đa %(limit)s lần, sau đó báo cáo cấp ủy cấp trên xem xét,"
+                    " quyết định công nhận chính thức hoặc xóa tên."
+                )
+                % {"rounds": previous.round, "day": d(previous.date), "limit": limit},
+                rule="failed_votes_escalate_after",
+                found=previous.round,
+                required=_("tối đa %(limit)s lần") % {"limit": limit},
+                field="stage",
+            )
+        _check_not_before(
+            date,
+            previous.date,
+            message=_("Lần biểu quyết này (%(day)s) trước lần trước (%(limit)s)."),
+            rule="recognition_order",
+            field="date",
+        )
+        round_ = previous.round + 1
     _check_not_future(date, "date", _("Ngày"))
     start = membership.ceremony_date or membership.decision_date
     if date < start:
@@ -1003,21 +1111,19 @@ def record_recognition_step(
                 found=_("chưa có"),
                 required=_("giấy chứng nhận hoàn thành lớp đảng viên mới"),
             )
-        official = (
-            Membership.objects.official_in(membership.organisation)
-            .exclude(pk=membership.pk)
-            .count()
-        )
+        from dangvien.members.selectors import count_official_members_on
+
+        official = count_official_members_on(membership.organisation, date, exclude=membership)
         if votes_eligible is None:
             votes_eligible = official
         if votes_eligible < official or votes_eligible == 0:
             raise DomainError(
                 _(
-                    "Tổng số đảng viên chính thức của chi bộ là %(official)d; biểu quyết phải "
-                    "tính trên tất cả đảng viên chính thức, không chỉ số có mặt (đã nhập "
-                    "%(found)d)."
+                    "Tổng số đảng viên chính thức của chi bộ ngày %(day)s là %(official)d;"
+                    " biểu quyết phải tính trên tất cả đảng viên chính thức, không chỉ số có"
+                    " mặt (đã nhập %(found)d)."
                 )
-                % {"official": official, "found": votes_eligible},
+                % {"day": d(date), "official": official, "found": votes_eligible},
                 rule="recognition_vote_denominator",
                 found=votes_eligible,
                 required=max(official, 1),
@@ -1047,6 +1153,7 @@ def record_recognition_step(
     step = RecognitionStep.objects.create(
         membership=membership,
         stage=stage,
+        round=round_,
         date=date,
         document_number=document_number.strip(),
         votes_eligible=votes_eligible if stage == RecognitionStage.CELL_VOTE else None,
@@ -1062,10 +1169,12 @@ def record_recognition_step(
         organisation=membership.organisation,
         data={
             "stage": stage,
+            "round": round_,
             "date": date,
             "votes_eligible": step.votes_eligible,
             "votes_for": step.votes_for,
             "passed": passed,
+            "escalated": passed is False and round_ >= recognition_rounds_limit(date),
         },
     )
     return step
@@ -1086,15 +1195,31 @@ def recognise_official(
     membership = _lock(membership)
     _check_probationary(membership)
     steps = _steps(membership)
-    grassroots = _require_step(steps, RecognitionStage.GRASSROOTS_RESOLUTION, passed=True)
-    _check_not_future(date, "date", _("Ngày quyết định"))
-    _check_not_before(
-        date,
-        grassroots.date,
-        message=_("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(limit)s)."),
-        rule="recognition_order",
-        field="date",
-    )
+    escalated = recognition_escalated(membership)
+    if escalated:
+        # the cell voted the limit of rounds without the fraction: the superior committee
+        # decides on the report, without a cell or grassroots resolution that passed
+        last_vote = steps[RecognitionStage.CELL_VOTE]
+        _check_not_future(date, "date", _("Ngày quyết định"))
+        _check_not_before(
+            date,
+            last_vote.date,
+            message=_(
+                "Ngày quyết định (%(day)s) trước lần biểu quyết cuối của chi bộ (%(limit)s)."
+            ),
+            rule="recognition_order",
+            field="date",
+        )
+    else:
+        grassroots = _require_step(steps, RecognitionStage.GRASSROOTS_RESOLUTION, passed=True)
+        _check_not_future(date, "date", _("Ngày quyết định"))
+        _check_not_before(
+            date,
+            grassroots.date,
+            message=_("Ngày quyết định (%(day)s) trước nghị quyết đảng ủy cơ sở (%(limit)s)."),
+            rule="recognition_order",
+            field="date",
+        )
     if not decision_number.strip():
         raise DomainError(
             _("Cần số quyết định công nhận đảng viên chính thức."),
@@ -1132,7 +1257,7 @@ def recognise_official(
         action="members.membership.recognised",
         target=membership,
         organisation=membership.organisation,
-        data={"decision_date": date, "official_date": official_date},
+        data={"decision_date": date, "official_date": official_date, "escalated": escalated},
     )
     return membership
 
@@ -1151,6 +1276,13 @@ def remove_probationary(
             rule="status_reason_required",
             required=_("lý do"),
             field="reason",
+        )
+    if not decision_number.strip():
+        raise DomainError(
+            _("Cần số quyết định xóa tên (không công nhận đảng viên chính thức)."),
+            rule="decision_number_required",
+            required=_("số quyết định"),
+            field="decision_number",
         )
     _check_not_future(date, "date", _("Ngày quyết định"))
     _check_event_order(membership, date)
@@ -1218,7 +1350,7 @@ def issue_card(
     _check_not_future(decision_date, "decision_date", _("Ngày quyết định cấp thẻ"))
     current = (
         PartyCard.objects.select_for_update()
-        .filter(membership=membership, replaced_on__isnull=True)
+        .filter(membership=membership, replaced_on__isnull=True, superseded=False)
         .first()
     )
     if current is None and membership.card_number:
@@ -1306,6 +1438,140 @@ def issue_card(
     return card
 
 
+def _check_card_in_force(card: PartyCard) -> None:
+    if card.superseded:
+        raise DomainError(
+            _("Bản ghi thẻ số %(n)s đã được sửa hoặc hủy (%(reason)s).")
+            % {"n": card.number, "reason": card.superseded_reason},
+            rule="card_superseded",
+            found=_("đã sửa hoặc hủy"),
+            required=_("thẻ đang có hiệu lực"),
+        )
+    if card.replaced_on is not None:
+        raise DomainError(
+            _("Thẻ số %(n)s đã được thay ngày %(day)s; chỉ sửa, hủy được thẻ đang dùng.")
+            % {"n": card.number, "day": d(card.replaced_on)},
+            rule="card_current_only",
+            found=d(card.replaced_on),
+            required=_("thẻ đang dùng"),
+        )
+
+
+def _lock_card(card: PartyCard) -> PartyCard:
+    return (
+        PartyCard.objects.select_for_update()
+        .select_related("membership__organisation", "membership__person")
+        .get(pk=card.pk)
+    )
+
+
+def _correction_reason(reason: str) -> str:
+    if not reason.strip():
+        raise DomainError(
+            _("Phải ghi lý do sửa hoặc hủy."),
+            rule="correction_reason",
+            required=_("lý do"),
+            field="reason",
+        )
+    return reason.strip()
+
+
+@transaction.atomic
+def correct_card(
+    card: PartyCard,
+    *,
+    actor: User,
+    reason: str,
+    number: str | None = None,
+    decision_number: str | None = None,
+    decision_date: dt.date | None = None,
+) -> PartyCard:
+    """Correct the card in use recorded with a wrong number, decision or date: a new card row
+    with the right values replaces it (``corrects``); the wrong row keeps its values, marked
+    superseded with the reason. The member's card number follows. Recorded by whoever issues
+    cards (``member.decide``, on the member's cell or above)."""
+    card = _lock_card(card)
+    membership = _lock(card.membership)
+    require_step_authority(
+        actor, "member.decide", membership.organisation, step=str(_("Sửa bản ghi thẻ đảng"))
+    )
+    _check_card_in_force(card)
+    reason = _correction_reason(reason)
+    day = decision_date or card.decision_date
+    _check_not_future(day, "decision_date", _("Ngày quyết định cấp thẻ"))
+    card.superseded = True
+    card.superseded_reason = reason
+    card.save(update_fields=["superseded", "superseded_reason"])
+    membership.card_number = None
+    membership.save(update_fields=["card_number"])
+    new = _create_card(
+        membership,
+        number=card.number if number is None else number,
+        reason=card.reason,
+        decision_number=card.decision_number if decision_number is None else decision_number,
+        decision_date=day,
+        actor=actor,
+        handed_over_on=card.handed_over_on,
+        handed_over_note=card.handed_over_note,
+    )
+    new.corrects = card
+    new.save(update_fields=["corrects"])
+    record(
+        actor=actor,
+        action="members.party_card.corrected",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "card": card.pk,
+            "replacement": new.pk,
+            "from": [card.number, card.decision_number, card.decision_date],
+            "to": [new.number, new.decision_number, new.decision_date],
+            "reason": reason,
+        },
+    )
+    return new
+
+
+@transaction.atomic
+def cancel_card(card: PartyCard, *, actor: User, reason: str) -> Membership:
+    """Cancel the card in use recorded by mistake: the row is kept, marked superseded with the
+    reason; the card it had replaced (if any) is the card in use again."""
+    card = _lock_card(card)
+    membership = _lock(card.membership)
+    require_step_authority(
+        actor, "member.decide", membership.organisation, step=str(_("Hủy bản ghi thẻ đảng"))
+    )
+    _check_card_in_force(card)
+    reason = _correction_reason(reason)
+    card.superseded = True
+    card.superseded_reason = reason
+    card.save(update_fields=["superseded", "superseded_reason"])
+    previous = (
+        PartyCard.objects.select_for_update()
+        .filter(membership=membership, superseded=False, replaced_on=card.decision_date)
+        .order_by("-decision_date", "-pk")
+        .first()
+    )
+    if previous is not None:
+        previous.replaced_on = None
+        previous.save(update_fields=["replaced_on"])
+    membership.card_number = previous.number if previous is not None else None
+    membership.save(update_fields=["card_number"])
+    record(
+        actor=actor,
+        action="members.party_card.cancelled",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "card": card.pk,
+            "number": card.number,
+            "restored": previous.number if previous else None,
+            "reason": reason,
+        },
+    )
+    return membership
+
+
 @transaction.atomic
 def hand_over_card(card: PartyCard, *, date: dt.date, actor: User, meeting: str = "") -> PartyCard:
     """The cell hands the card over at its regular meeting after the decision."""
@@ -1314,6 +1580,7 @@ def hand_over_card(card: PartyCard, *, date: dt.date, actor: User, meeting: str 
         .select_related("membership__organisation")
         .get(pk=card.pk)
     )
+    _check_card_in_force(card)
     if card.handed_over_on is not None:
         raise DomainError(
             _("Thẻ số %(n)s đã trao ngày %(day)s.")
@@ -1578,6 +1845,63 @@ def cancel_transfer(transfer: Transfer, *, actor: User, note: str = "") -> Trans
         data={"transfer": transfer.pk, "note": note.strip()},
     )
     return transfer
+
+
+@transaction.atomic
+def correct_transfer(
+    transfer: Transfer,
+    *,
+    actor: User,
+    reason: str,
+    to_organisation: Organisation | None = None,
+    reason_date: dt.date | None = None,
+    started_on: dt.date | None = None,
+    letter_number: str | None = None,
+) -> Transfer:
+    """Correct an open transfer recorded with a wrong destination, date or letter number: a
+    new transfer row with the right values (and its deadlines) replaces it (``corrects``); the
+    wrong one keeps its values, with status ``corrected`` and the reason. A confirmed transfer
+    is not corrected here (the member has moved: record a new transfer)."""
+    transfer = _lock_transfer(transfer)
+    require_step_authority(
+        actor,
+        "member.change",
+        transfer.from_organisation,
+        step=str(_("Sửa giới thiệu chuyển sinh hoạt")),
+    )
+    _check_open(transfer)
+    reason = _correction_reason(reason)
+    transfer.status = TransferStatus.CORRECTED
+    transfer.ended_on = _today()
+    transfer.correction_reason = reason
+    transfer.save(update_fields=["status", "ended_on", "correction_reason"])
+    new = start_transfer(
+        transfer.membership,
+        to_organisation=to_organisation or transfer.to_organisation,
+        kind=transfer.kind,
+        reason_date=reason_date or transfer.reason_date,
+        started_on=started_on or transfer.started_on,
+        letter_number=transfer.letter_number if letter_number is None else letter_number,
+        note=transfer.note,
+        actor=actor,
+    )
+    new.corrects = transfer
+    new.correction_reason = reason
+    new.save(update_fields=["corrects", "correction_reason"])
+    record(
+        actor=actor,
+        action="members.transfer.corrected",
+        target=transfer.membership,
+        organisation=transfer.from_organisation,
+        data={
+            "transfer": transfer.pk,
+            "replacement": new.pk,
+            "from": [str(transfer.to_organisation), transfer.started_on, transfer.letter_number],
+            "to": [str(new.to_organisation), new.started_on, new.letter_number],
+            "reason": reason,
+        },
+    )
+    return new
 
 
 @transaction.atomic

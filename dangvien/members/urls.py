@@ -17,10 +17,13 @@ urlpatterns = [
     path("<int:pk>/card/", views.card_issue, name="card-issue"),
     path("<int:pk>/transfer/", views.transfer_start, name="transfer-start"),
     path("cards/<int:pk>/hand-over/", views.card_handover, name="card-handover"),
+    path("cards/<int:pk>/correct/", views.card_correct, name="card-correct"),
+    path("cards/<int:pk>/cancel/", views.card_cancel, name="card-cancel"),
     path("transfers/", views.transfer_list, name="transfer-list"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer-detail"),
     path("transfers/<int:pk>/confirm/", views.transfer_confirm, name="transfer-confirm"),
     path("transfers/<int:pk>/cancel/", views.transfer_cancel, name="transfer-cancel"),
+    path("transfers/<int:pk>/correct/", views.transfer_correct, name="transfer-correct"),
     path("transfers/<int:pk>/end/", views.transfer_end, name="transfer-end"),
     path("residence/<int:pk>/", views.residence_record, name="residence-record"),
 ]

@@ -32,7 +32,7 @@ from dangvien.members.access import (
     get_residence_link_for_user,
     get_transfer_for_user,
 )
-from dangvien.members.choices import MemberStatus, TransferStatus
+from dangvien.members.choices import MemberStatus, RecognitionStage, TransferStatus
 from dangvien.members.filtersets import MemberFilterSet
 from dangvien.members.models import PartyCard, ResidenceLink, Transfer
 from dangvien.members.tables import MemberTable
@@ -126,6 +126,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": member_forms.StatusForm(auto_id="status-%s"),
             "card_form": member_forms.CardForm(auto_id="card-%s"),
             "handover_form": member_forms.CardHandOverForm(auto_id="handover-%s"),
+            "card_fix_form": member_forms.CardCorrectionForm(auto_id="cardfix-%s"),
+            "card_cancel_form": member_forms.CancelForm(auto_id="cardcancel-%s"),
             "transfer_form": member_forms.TransferStartForm(auto_id="transfer-%s"),
             "residence_form": member_forms.ResidenceForm(auto_id="residence-%s"),
             "is_probationary": membership.status == MemberStatus.PROBATIONARY,
@@ -154,6 +156,7 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership, user=request.user, auto_id="helper-%s"
             ),
             "step_form": member_forms.RecognitionStepForm(auto_id="step-%s"),
+            "vote": selectors.get_recognition_vote_context(membership, today=timezone.localdate()),
             "decision_form": member_forms.RecognitionDecisionForm(auto_id="decision-%s"),
             "removal_form": member_forms.RemovalForm(auto_id="removal-%s"),
         },
@@ -225,6 +228,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and can(request.user, "member.change", transfer.from_organisation),
             "confirm_form": member_forms.TransferConfirmForm(auto_id="confirm-%s"),
             "end_form": member_forms.TransferEndForm(auto_id="end-%s"),
+            "correct_form": member_forms.TransferCorrectionForm(auto_id="fix-%s"),
+            "corrected_by": Transfer.objects.filter(corrects=transfer).first(),
         },
     )
 
@@ -284,15 +289,37 @@ helper_assign = _member_action_view(
         form_takes=("membership", "user"),
     )
 )
-recognition_step = _member_action_view(
-    MemberAction(
-        "member.change",
-        member_forms.RecognitionStepForm,
-        services.record_recognition_step,
-        gettext_lazy("Đã ghi bước công nhận chính thức."),
-        back="members:member-probation",
-    )
-)
+
+
+@login_required
+@require_POST
+def recognition_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a recognition step. A cell vote under the fraction is recorded as failed and
+    said so (a warning that states what was needed and what may follow), never as a plain
+    "recorded"."""
+    membership = get_membership_for_user(request.user, pk, action="member.change")
+    form = member_forms.RecognitionStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Dữ liệu chưa hợp lệ — %s") % _form_errors(form))
+    else:
+        try:
+            step = services.record_recognition_step(
+                membership, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if step.stage == RecognitionStage.CELL_VOTE:
+                describe = services.describe_recognition_vote(step)
+                if step.passed:
+                    messages.success(request, describe)
+                else:
+                    messages.warning(request, describe)
+            else:
+                messages.success(request, _("Đã ghi bước công nhận chính thức."))
+    return redirect("members:member-probation", pk=membership.pk)
+
+
 recognition_decide = _member_action_view(
     MemberAction(
         "member.decide",
@@ -398,3 +425,51 @@ def residence_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         _("Đã ghi giới thiệu sinh hoạt nơi cư trú."),
     )
     return redirect("members:member-detail", pk=link.membership_id)
+
+
+@login_required
+@require_POST
+def card_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct the card in use recorded by mistake: a replacement row, the old one kept."""
+    card: PartyCard = get_card_for_user(request.user, pk, action="member.decide")
+    form = member_forms.CardCorrectionForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda data: services.correct_card(card, actor=request.user, **form.service_kwargs()),
+        _("Đã sửa bản ghi thẻ đảng; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:member-detail", pk=card.membership_id)
+
+
+@login_required
+@require_POST
+def card_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel the card in use recorded by mistake (kept, struck through, with the reason)."""
+    card: PartyCard = get_card_for_user(request.user, pk, action="member.decide")
+    form = member_forms.CancelForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda data: services.cancel_card(card, actor=request.user, reason=data["reason"]),
+        _("Đã hủy bản ghi thẻ đảng; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:member-detail", pk=card.membership_id)
+
+
+@login_required
+@require_POST
+def transfer_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct an open transfer: a replacement row with its deadlines, the old one kept."""
+    transfer: Transfer = get_transfer_for_user(request.user, pk)
+    form = member_forms.TransferCorrectionForm(request.POST)
+    result: list[Transfer] = []
+    _run(
+        request,
+        form,
+        lambda data: result.append(
+            services.correct_transfer(transfer, actor=request.user, **form.service_kwargs())
+        ),
+        _("Đã sửa giới thiệu chuyển sinh hoạt; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:transfer-detail", pk=result[0].pk if result else transfer.pk)

@@ -260,6 +260,30 @@ SIGNING_COMMITTEE: dict[str, str | Promise] = {
 SUMMARY_TEMPLATE = Path(__file__).resolve().parent / "documents" / "admission_summary.docx"
 
 
+def _counts(line: Any) -> tuple[int, int, Decimal | None]:
+    return line.count, line.previous, line.ratio
+
+
+def _grading_rows(organisation: Any, year: int) -> list[tuple[str, int, int, Decimal | None]]:
+    """The approved grades of the year of the period's end (members, then organisations), as
+    rows of the same table (this year / last year / ratio); none when nothing is graded."""
+    from dangvien.reports.grading import get_grading_report
+
+    grading = get_grading_report(organisation=organisation, year=year)
+    if not grading.member_counts.total and not grading.organisation_counts.total:
+        return []
+    rows = []
+    for lines, members in ((grading.members, True), (grading.organisations, False)):
+        for line in lines:
+            text = (
+                gettext("Xếp loại đảng viên năm %(year)s: %(label)s")
+                if members
+                else gettext("Xếp loại tổ chức đảng năm %(year)s: %(label)s")
+            )
+            rows.append((text % {"year": year, "label": line.label}, *_counts(line)))
+    return rows
+
+
 def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
     """The summary as a Word document a committee can sign: the party header with the
     superior committee and the number line, the place and date, the title, the summary, the
@@ -281,6 +305,7 @@ def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         )
     ]
     rows += [(b.label, b.count, b.previous, b.ratio) for b in report.breakdown_group("main")]
+    rows += _grading_rows(organisation, report.period.end.year)
     local = timezone.localtime(when)
     context = {
         "parent_name": parent.name.upper() if parent else "",

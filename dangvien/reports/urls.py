@@ -9,4 +9,6 @@ urlpatterns = [
     path("admissions/", views.report, name="report"),
     path("admissions/records/", views.records, name="records"),
     path("admissions/export.<str:file_format>", views.export, name="export"),
+    path("grading/", views.grading_report, name="grading"),
+    path("grading/records/", views.grading_records, name="grading-records"),
 ]

@@ -231,3 +231,130 @@ def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- grading (366-QĐ/TW): distribution of approved grades, drill-down -------------------------
+
+
+def _grading_period(request: HttpRequest) -> tuple[int, int]:
+    from dangvien.grading.periods import parse_period
+
+    parsed = parse_period(request.GET.get("year") or "", request.GET.get("quarter") or 0)
+    if parsed is None:
+        today = dt.date.today()
+        return (today.year - 1 if today.month <= 3 else today.year), 0
+    return parsed
+
+
+def _grading_records_url(
+    org: Organisation, year: int, quarter: int, kind: str, grade: str = ""
+) -> str:
+    params: dict[str, str | int] = {"org": org.pk, "year": year, "quarter": quarter, "kind": kind}
+    if grade:
+        params["grade"] = grade
+    return f"{reverse('reports:grading-records')}?{urlencode(params)}"
+
+
+@login_required
+def grading_report(request: HttpRequest) -> HttpResponse:
+    """Approved grades of members and organisations of one subtree for a year or a quarter,
+    Biểu-style (this period, share, same period last year, ratio) and per child."""
+    from dangvien.grading.choices import GRADE_ORDER, GRADE_SHORT, Quarter
+    from dangvien.grading.periods import period_label
+    from dangvien.reports.grading import get_grading_report
+
+    organisation = get_report_organisation(request.user, request.GET.get("org"))
+    year, quarter = _grading_period(request)
+    data = get_grading_report(organisation=organisation, year=year, quarter=quarter)
+
+    def url(kind: str, grade: str = "", org: Organisation | None = None) -> str:
+        return _grading_records_url(org or organisation, year, quarter, kind, grade)
+
+    children = []
+    for row in data.children:
+        target = row.organisation or organisation
+        children.append(
+            {
+                "row": row,
+                "report_url": (
+                    f"{reverse('reports:grading')}?"
+                    + urlencode({"org": target.pk, "year": year, "quarter": quarter})
+                    if row.organisation
+                    else ""
+                ),
+                "members": [
+                    (row.members.counts[g], url("members", g, target)) for g in GRADE_ORDER
+                ],
+                "members_total": (row.members.total, url("members", "", target)),
+                "organisations": [
+                    (row.organisations.counts[g], url("organisations", g, target))
+                    for g in GRADE_ORDER
+                ],
+            }
+        )
+    context = {
+        "organisation": organisation,
+        "ancestors": Organisation.objects.visible_to(request.user).ancestors_of(organisation),
+        "report": data,
+        "year": year,
+        "quarter": quarter,
+        "years": [year - 1, year, year + 1],
+        "periods": [(q, period_label(year, q)) for q in Quarter.values],
+        "member_lines": [
+            (line, url("members", "" if line.key == "total" else line.key)) for line in data.members
+        ],
+        "organisation_lines": [
+            (line, url("organisations", "" if line.key == "total" else line.key))
+            for line in data.organisations
+        ],
+        "children": children,
+        "grade_short": [GRADE_SHORT[g] for g in GRADE_ORDER],
+    }
+    return render(request, "reports/grading.html", context)
+
+
+@login_required
+def grading_records(request: HttpRequest) -> HttpResponse:
+    """The members (or organisations) behind a grading count: the same filter as the count,
+    inside the user's scope."""
+    from dangvien.grading.choices import Grade
+    from dangvien.grading.periods import parse_period, period_label
+    from dangvien.grading.selectors import member_grade_records, organisation_grade_records
+
+    organisation = get_report_organisation(request.user, request.GET.get("org"))
+    # without a year: the default period, as on the grading page; a bad one: 404
+    parsed = (
+        parse_period(request.GET["year"], request.GET.get("quarter") or 0)
+        if request.GET.get("year")
+        else _grading_period(request)
+    )
+    kind = request.GET.get("kind") or "members"
+    grade = request.GET.get("grade") or ""
+    if parsed is None or kind not in ("members", "organisations"):
+        raise Http404("period")
+    if grade and grade not in Grade.values:
+        raise Http404("grade")
+    year, quarter = parsed
+    select = member_grade_records if kind == "members" else organisation_grade_records
+    queryset = select(organisation, year=year, quarter=quarter, grade=grade or None)
+    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    title = (
+        gettext("Đảng viên được xếp loại")
+        if kind == "members"
+        else gettext("Tổ chức đảng được xếp loại")
+    )
+    if grade:
+        title += f" — {Grade(grade).label}"
+    context = {
+        "organisation": organisation,
+        "label": period_label(year, quarter),
+        "title": title,
+        "kind": kind,
+        "page": page,
+        "query": query.urlencode(),
+        "back_url": f"{reverse('reports:grading')}?"
+        + urlencode({"org": organisation.pk, "year": year, "quarter": quarter}),
+    }
+    return render(request, "reports/grading_records.html", context)

@@ -53,6 +53,23 @@ COMMON_VALUES: dict[str, Any] = {
     "class_start_max_ahead_months": 12,
 }
 
+# Quality grading on the 100-point scale (Quy định 366-QĐ/TW of 30/8/2025, Hướng dẫn
+# 43-HD/BTCTW of 31/10/2025; docs/members.md "Grading"). Only the rule sets in force from
+# 1/7/2025 carry them: a period that ends under an earlier set is not graded on points. The
+# bands are the published ones; the caps for a member or organisation disciplined in the period
+# are the product's documented choice (the texts were not available: UNCONFIRMED). Added to the
+# database by the grading app's migration 0002.
+GRADING_VALUES: dict[str, Any] = {
+    "grading_htxs_min_score": 90,
+    "grading_htt_min_score": 70,
+    "grading_ht_min_score": 50,
+    "grading_disciplined_max_grade": "htt",
+    "grading_org_htxs_min_score": 90,
+    "grading_org_htt_min_score": 70,
+    "grading_org_ht_min_score": 50,
+    "grading_org_disciplined_max_grade": "htt",
+}
+
 RULE_SETS: list[dict[str, Any]] = [
     {
         "name": "Quy định 24-QĐ/TW và Hướng dẫn 01-HD/TW",
@@ -72,6 +89,6 @@ RULE_SETS: list[dict[str, Any]] = [
             " lệ Đảng; Hướng dẫn số 06-HD/TW ngày 9/6/2025 của Ban Bí thư về một số vấn đề cụ thể"
             " thi hành Điều lệ Đảng (áp dụng từ 01/7/2025, sau khi bỏ cấp huyện)."
         ),
-        "values": dict(COMMON_VALUES),
+        "values": {**COMMON_VALUES, **GRADING_VALUES},
     },
 ]

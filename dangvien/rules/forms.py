@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.rules.defaults import COMMON_VALUES
+from dangvien.rules.defaults import COMMON_VALUES, GRADING_VALUES
 from dangvien.rules.models import CalendarDay
 
 
@@ -19,7 +19,7 @@ class RuleSetForm(forms.Form):
     values = forms.CharField(
         label=_("Giá trị (JSON)"),
         widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace"}),
-        initial=json.dumps(COMMON_VALUES, indent=2, ensure_ascii=False),
+        initial=json.dumps({**COMMON_VALUES, **GRADING_VALUES}, indent=2, ensure_ascii=False),
     )
 
     def clean_values(self) -> dict[str, Any]:

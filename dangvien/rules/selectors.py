@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from fractions import Fraction
 from functools import reduce
 from typing import Any
 
@@ -71,3 +72,25 @@ def list_calendar_days(*, year: int | None = None) -> QuerySet[CalendarDay]:
     if year:
         qs = qs.filter(date__year=year)
     return qs.order_by("date")
+
+
+def votes_needed(fraction: Fraction, eligible: int) -> int:
+    """The smallest number of votes for that reaches ``fraction`` of ``eligible``: 2/3 of 18
+    → 12, 2/3 of 8 → 6."""
+    return -(-fraction.numerator * eligible // fraction.denominator)
+
+
+def describe_votes_needed(fraction: Fraction, eligible: int, *, of: str) -> str:
+    """ "cần ít nhất 12/18 phiếu tán thành, bằng 2/3 số đảng viên chính thức" — what a vote
+    needs, for the refusals and the vote forms of admissions and members. ``of`` names the
+    whole the fraction is taken of."""
+    return _(
+        "cần ít nhất %(needed)s/%(eligible)s phiếu tán thành, bằng %(numerator)s/%(denominator)s"
+        " %(of)s"
+    ) % {
+        "needed": votes_needed(fraction, eligible),
+        "eligible": eligible,
+        "numerator": fraction.numerator,
+        "denominator": fraction.denominator,
+        "of": of,
+    }

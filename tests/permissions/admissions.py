@@ -76,6 +76,12 @@ def _api_dossier(world):
     return {"dossier_id": world.admission_dossier.pk}
 
 
+def _latest_step(world):
+    from dangvien.admissions.models import Step
+
+    return Step.objects.get(dossier=world.admission_dossier, stage="application")
+
+
 PERMISSIONS = [
     Page("admissions:dossier-list", get=answers(200, anonymous=LOGIN)),
     Page("admissions:worklist", get=answers(200, anonymous=LOGIN)),
@@ -104,6 +110,20 @@ PERMISSIONS = [
         post=by_role(302, who=COMMITTEE),
         kwargs=_dossier,
         data=lambda w: {"stage": "verification", "date": _vn(_today()), "document_number": "2"},
+    ),
+    Page(
+        "admissions:step-correct",
+        get=POST_ONLY,
+        post=by_role(302, who=CHANGERS),
+        kwargs=lambda w: {"pk": _latest_step(w).pk},
+        data=lambda w: {"reason": "Ghi nhầm số văn bản", "document_number": "1-KNĐ/2"},
+    ),
+    Page(
+        "admissions:step-cancel",
+        get=POST_ONLY,
+        post=by_role(302, who=CHANGERS),
+        kwargs=lambda w: {"pk": _latest_step(w).pk},
+        data=lambda w: {"reason": "Ghi nhầm hồ sơ"},
     ),
     Page(
         "admissions:dossier-stop",
@@ -169,6 +189,18 @@ PERMISSIONS = [
             "date": _today().isoformat(),
             "document_number": "2-KNĐ",
         },
+    ),
+    Operation(
+        "POST /api/v1/admissions/steps/{step_id}/correct",
+        by_role(201, who=CHANGERS, anonymous=401),
+        params=lambda w: {"step_id": _latest_step(w).pk},
+        payload=lambda w: {"reason": "Ghi nhầm số văn bản", "document_number": "1-KNĐ/2"},
+    ),
+    Operation(
+        "POST /api/v1/admissions/steps/{step_id}/cancel",
+        by_role(200, who=CHANGERS, anonymous=401),
+        params=lambda w: {"step_id": _latest_step(w).pk},
+        payload=lambda w: {"reason": "Ghi nhầm hồ sơ"},
     ),
     Operation(
         "POST /api/v1/admissions/{dossier_id}/stop",

@@ -236,6 +236,27 @@ PERMISSIONS = [
         data=lambda w: {"confirmed_on": _vn(_today())},
     ),
     Page(
+        "members:card-correct",
+        get=POST_ONLY,
+        post=by_role(302, who=DECIDERS),
+        kwargs=lambda w: {"pk": w.card.pk},
+        data=lambda w: {"number": "01000998", "reason": "Ghi nhầm số thẻ"},
+    ),
+    Page(
+        "members:card-cancel",
+        get=POST_ONLY,
+        post=by_role(302, who=DECIDERS),
+        kwargs=lambda w: {"pk": w.card.pk},
+        data=lambda w: {"reason": "Ghi nhầm người"},
+    ),
+    Page(
+        "members:transfer-correct",
+        get=POST_ONLY,
+        post=by_role(302, who=CHANGERS),
+        kwargs=lambda w: {"pk": w.transfer.pk},
+        data=lambda w: {"letter_number": "GT-02", "reason": "Ghi nhầm số giấy"},
+    ),
+    Page(
         "members:transfer-cancel",
         get=POST_ONLY,
         post=by_role(302, who=CHANGERS),
@@ -311,7 +332,11 @@ PERMISSIONS = [
         "POST /api/v1/members/{member_id}/removal",
         by_role(200, who=DECIDERS, anonymous=401),
         params=_member_id("probationer"),
-        payload=lambda w: {"date": _today().isoformat(), "reason": "Không đủ tư cách"},
+        payload=lambda w: {
+            "date": _today().isoformat(),
+            "decision_number": "9-QĐ/ĐU",
+            "reason": "Không đủ tư cách",
+        },
     ),
     Operation(
         "POST /api/v1/members/{member_id}/cards",

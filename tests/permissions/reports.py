@@ -53,5 +53,22 @@ PERMISSIONS = [
         samples=("/reports/admissions/export.docx",),
         note="POST-only; the file is the 200 (xlsx, and docx through the sample)",
     ),
+    Page("reports:grading", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:grading*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/grading/?org=CB01&year=2025&quarter=4",),
+        note="the grading figures of the north branch, named by code",
+    ),
+    Page("reports:grading-records", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:grading-records*",
+        get=by_role(200, who=NORTH),
+        samples=(
+            "/reports/grading/records/?org=CB01&year=2025&kind=members&grade=htt",
+            "/reports/grading/records/?org=CB01&year=2025&kind=organisations",
+        ),
+        note="the graded members / organisations behind a count",
+    ),
     Operation("GET /api/v1/reports/admissions", answers(200, anonymous=401)),
 ]

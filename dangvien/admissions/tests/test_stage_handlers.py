@@ -228,7 +228,8 @@ def test_cell_vote_under_two_thirds_is_a_failed_vote_not_a_step(cell, admin):
     assert not Step.objects.filter(dossier=dossier, stage=Stage.CELL_VOTE).exists()
     event = AuditEvent.objects.get(action="admissions.vote.failed")
     assert event.data["message"] == (
-        "Chi bộ biểu quyết đề nghị kết nạp: 1 trên 3 tán thành, chưa đạt 2/3 tổng số."
+        "Chi bộ biểu quyết đề nghị kết nạp: 1/3 tán thành, chưa đạt; cần ít nhất 2/3 phiếu"
+        " tán thành, bằng 2/3 số đảng viên chính thức của chi bộ."
     )
 
 

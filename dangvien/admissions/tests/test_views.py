@@ -189,7 +189,9 @@ def test_worklist_query_count_is_pinned_and_does_not_grow(client_for, persona_tr
     Dossier.objects.update(next_deadline=D(2026, 7, 3), next_deadline_kind="decision")
     large, response = _queries(client, "/admissions/worklist/")
     assert small == large
-    assert large <= 20
+    # the due and the waiting sources of admissions and members (each a fixed number of
+    # queries, the acting organisations in one); the badge shares the due run
+    assert large <= 16, large
     assert response.content.decode().count("Hạn ra quyết định kết nạp") == 13
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dangvien.imports.importers.base import Importer
 from dangvien.imports.importers.class_results import ClassResultsImporter
+from dangvien.imports.importers.grades import GradesImporter
 from dangvien.imports.importers.members import MembersImporter
 from dangvien.imports.importers.outstanding import OutstandingImporter
 from dangvien.imports.importers.people import PeopleImporter
@@ -13,6 +14,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     MembersImporter.kind: MembersImporter,
     OutstandingImporter.kind: OutstandingImporter,
     ClassResultsImporter.kind: ClassResultsImporter,
+    GradesImporter.kind: GradesImporter,
 }
 
 
