@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dangvien.api.api import api
+from dangvien.core import pickers
 from dangvien.reports import views as report_views
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("reports/", include("dangvien.reports.urls")),
     path("screening/", include("dangvien.screening.urls")),
     path("badges/", include("dangvien.badges.urls")),
+    path("pick/<slug:source>/", pickers.pick, name="pick"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),

@@ -83,6 +83,37 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
         ("path", "class_id", "class"),
         ("path", "enrolment_id", "enrolment"),
     ],
+    "POST /api/v1/training/classes/{class_id}/enrolments/bulk": [
+        ("path", "class_id", "class"),
+        ("body", "person_ids[]", "person"),
+    ],
+    "POST /api/v1/training/classes/{class_id}/results": [
+        ("path", "class_id", "class"),
+        ("body", "enrolment_ids[]", "enrolment"),
+    ],
+    "POST /api/v1/training/classes/{class_id}/certificates": [
+        ("path", "class_id", "class"),
+        ("body", "enrolment_ids[]", "enrolment"),
+    ],
+    **{
+        f"POST /api/v1/training/classes/{{class_id}}/enrolments/{{enrolment_id}}/{action}": [
+            ("path", "class_id", "class"),
+            ("path", "enrolment_id", "enrolment"),
+        ]
+        for action in ("correct", "revoke", "remove")
+    },
+    **{
+        f"POST /api/v1/training/classes/{{class_id}}/{action}": [("path", "class_id", "class")]
+        for action in ("correct", "cancel", "close")
+    },
+    "POST /api/v1/training/classes/{class_id}/proposals": [
+        ("path", "class_id", "class"),
+        ("body", "person_id", "person"),
+    ],
+    "POST /api/v1/training/classes/{class_id}/proposals/{proposal_id}/decision": [
+        ("path", "class_id", "class"),
+        ("path", "proposal_id", "proposal"),
+    ],
     "GET /api/v1/members/residence-introductions": [("query", "organisation", "organisation")],
     "GET /api/v1/members/{member_id}": [("path", "member_id", "membership")],
     "GET /api/v1/members/{member_id}/probation": [("path", "member_id", "membership")],
@@ -251,6 +282,9 @@ def _south(world: Any) -> types.SimpleNamespace:
         step=dossier.steps.get(),
         **{"class": training_class},
         enrolment=training.enrol_person(training_class, person=enrolled, actor=admin),
+        proposal=training.propose_person(
+            training_class, person=PersonFactory(organisation=cell), actor=admin
+        ),
         card=PartyCard.objects.create(
             membership=member,
             number="09000001",

@@ -257,7 +257,9 @@ def record_step(
 
         # an enrolment has no scope of its own: it is reached through the dossier's person
         enrolment = get_visible_or_404(
-            Enrolment.objects.filter(person=dossier.person), request.user, payload.enrolment_id
+            Enrolment.objects.certificates().filter(person=dossier.person),
+            request.user,
+            payload.enrolment_id,
         )
     result = services.record_step(
         dossier,

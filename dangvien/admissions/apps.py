@@ -26,16 +26,27 @@ class AdmissionsConfig(AppConfig):
 
         from dangvien.admissions.models import Dossier, Step
         from dangvien.admissions.selectors import forget_horizon
-        from dangvien.admissions.services import on_awareness_certificate, refresh_all_deadlines
+        from dangvien.admissions.services import (
+            awareness_candidates,
+            on_awareness_certificate,
+            on_enrolment_superseded,
+            refresh_all_deadlines,
+        )
         from dangvien.organisations.registry import register_subtree_count
         from dangvien.rules.registry import (
             register_calendar_changed,
             register_rule_set_changed,
             register_rule_set_user,
         )
-        from dangvien.training.registry import register_awareness_certificate_issued
+        from dangvien.training.registry import (
+            register_awareness_certificate_issued,
+            register_candidates,
+            register_enrolment_superseded,
+        )
 
         register_awareness_certificate_issued("admissions.sympathiser", on_awareness_certificate)
+        register_enrolment_superseded("admissions.dossier_certificate", on_enrolment_superseded)
+        register_candidates("awareness", awareness_candidates)
         register_rule_set_user("admissions.step", Step.history.all)
         register_rule_set_changed("admissions.horizon", forget_horizon)
         register_calendar_changed("admissions.deadlines", refresh_all_deadlines)
@@ -45,4 +56,22 @@ class AdmissionsConfig(AppConfig):
             rows=lambda: Dossier.objects.filter(status="open"),
             in_tree=True,
             live=True,
+        )
+
+        from dangvien.core.pickers import PickerSource, register_picker
+        from dangvien.people.models import Person
+        from dangvien.people.selectors import describe_for_picker
+
+        # people who may be put on an outstanding list: not members, no open dossier
+        register_picker(
+            "candidates",
+            PickerSource(
+                queryset=lambda user: (
+                    Person.objects.visible_to(user)
+                    .filter(membership__isnull=True)
+                    .exclude(dossiers__status="open")
+                ),
+                folded_field="full_name_folded",
+                present=describe_for_picker,
+            ),
         )

@@ -12,8 +12,8 @@ from dangvien.core.forms import (
     ScopedModelChoiceField,
     ScopedModelMultipleChoiceField,
     set_queryset,
-    show_only,
 )
+from dangvien.core.pickers import use_picker
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 
@@ -30,16 +30,6 @@ def _official_members(user: Any) -> Any:
         .filter(membership__status="official")
         .order_by("full_name_folded", "pk")
     )
-
-
-def _offer_nearby(field: forms.Field, members: Any, near: Organisation | None) -> None:
-    """List the official members of the dossier's party committee (the cell's parent), not
-    every member the user can see: a province-wide user would otherwise get thousands of
-    options on every dossier page. Any member in scope is still accepted."""
-    if near is None:
-        return
-    committee = near.get_parent() or near
-    show_only(field, members.in_subtree(committee))
 
 
 class DossierCreateForm(forms.Form):
@@ -74,6 +64,10 @@ class DossierCreateForm(forms.Form):
             self.fields["organisation"], Organisation.objects.visible_to(user).cells(), user=user
         )
         set_queryset(self.fields["helpers"], _official_members(user), user=user)
+        # typed, never a dropdown of everyone in scope (core.pickers)
+        use_picker(self.fields["person"], "candidates")
+        use_picker(self.fields["organisation"], "cells")
+        use_picker(self.fields["helpers"], "official-members")
 
 
 class StepForm(forms.Form):
@@ -162,7 +156,7 @@ class StepForm(forms.Form):
         for name in ("introducer_1", "introducer_2", "helper"):
             if name in self.fields:
                 set_queryset(self.fields[name], members, user=user)
-                _offer_nearby(self.fields[name], members, near)
+                use_picker(self.fields[name], "official-members")
         if stage in ("cell_vote", "grassroots_vote"):
             self.fields["votes_for"].required = True
         if stage == "grassroots_vote":
@@ -272,4 +266,4 @@ class HelperForm(forms.Form):
         super().__init__(data, **kwargs)
         members = _official_members(user)
         set_queryset(self.fields["person"], members, user=user)
-        _offer_nearby(self.fields["person"], members, near)
+        use_picker(self.fields["person"], "official-members")

@@ -326,13 +326,10 @@ def open_dossier(
 def _latest_certificate(person: Person) -> Enrolment | None:
     from dangvien.training.models import Enrolment, TrainingClass
 
+    # certificates in force only: a corrected or revoked one is superseded (training)
     return (
-        Enrolment.objects.filter(
-            person=person,
-            completed=True,
-            certificate_date__isnull=False,
-            training_class__kind=TrainingClass.Kind.AWARENESS,
-        )
+        Enrolment.objects.certificates()
+        .filter(person=person, training_class__kind=TrainingClass.Kind.AWARENESS)
         .order_by("-certificate_date", "-pk")
         .first()
     )
@@ -1454,6 +1451,33 @@ def on_awareness_certificate(enrolment: Enrolment, *, actor: User) -> None:
     """Registered with ``training`` (``AdmissionsConfig.ready``): an awareness certificate was
     issued, so the person's dossier may move to the class stage."""
     mark_sympathiser(enrolment.person, enrolment=enrolment, actor=actor)
+
+
+def on_enrolment_superseded(old: Enrolment, new: Enrolment, *, actor: User) -> None:
+    """Registered with ``training``: a certificate was corrected or revoked (or its holder
+    removed from the class). Open dossiers that rested on it follow: they point at the row now
+    in force (or at the person's other certificate in force, or none), and their deadline is
+    recomputed; a cell vote then checks the corrected certificate."""
+    for dossier in Dossier.objects.select_for_update().filter(
+        enrolment=old, status=DossierStatus.OPEN
+    ):
+        if new.completed and not new.removed and new.certificate_date is not None:
+            dossier.enrolment = new
+        else:
+            dossier.enrolment = _latest_certificate(dossier.person)
+        dossier.save(update_fields=["enrolment"])
+        refresh_deadline(dossier)
+
+
+def awareness_candidates(cells: Any) -> Any:
+    """Registered with ``training``: the people on the outstanding lists of ``cells`` (an open
+    dossier still at the outstanding stage), waiting for the awareness class."""
+    from dangvien.people.models import Person
+
+    waiting = Dossier.objects.filter(
+        organisation__in=cells, status=DossierStatus.OPEN, stage=Stage.OUTSTANDING
+    )
+    return Person.objects.filter(pk__in=waiting.values("person_id"))
 
 
 def mark_sympathiser(person: Person, *, enrolment: Any, actor: User) -> Step | None:

@@ -20,6 +20,8 @@ AUDITLOG_MODELS: tuple[tuple[str, str, dict[str, list[str]]], ...] = (
     ("admissions", "Step", {}),
     ("training", "TrainingClass", {}),
     ("training", "Enrolment", {}),
+    ("training", "ClassCorrection", {}),
+    ("training", "ClassProposal", {}),
     ("targets", "Target", {}),
     ("rules", "RuleSet", {}),
     ("rules", "CalendarDay", {}),

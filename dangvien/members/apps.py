@@ -37,3 +37,39 @@ class MembersConfig(AppConfig):
             in_tree=True,
             live=True,
         )
+
+        from dangvien.core.pickers import PickerSource, register_picker
+        from dangvien.people.models import Person
+        from dangvien.people.selectors import describe_for_picker
+
+        # official members in the user's scope (helpers, introducers)
+        register_picker(
+            "official-members",
+            PickerSource(
+                queryset=lambda user: Person.objects.visible_to(user).filter(
+                    membership__status="official"
+                ),
+                folded_field="full_name_folded",
+                present=describe_for_picker,
+            ),
+        )
+        # people who are not members (registering an existing member)
+        register_picker(
+            "non-members",
+            PickerSource(
+                queryset=lambda user: Person.objects.visible_to(user).filter(
+                    membership__isnull=True
+                ),
+                folded_field="full_name_folded",
+                present=describe_for_picker,
+            ),
+        )
+
+        from dangvien.members.choices import MemberStatus
+        from dangvien.members.services import member_statuses, new_member_candidates
+        from dangvien.training.registry import register_candidates, register_member_status
+
+        register_member_status(
+            member_statuses, {status.value: str(status.label) for status in MemberStatus}
+        )
+        register_candidates("new_member", new_member_candidates)

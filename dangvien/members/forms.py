@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.core import forms as core_forms
 from dangvien.core.forms import ScopedModelChoiceField, set_queryset
+from dangvien.core.pickers import use_picker
 from dangvien.members.choices import (
     CardReason,
     MemberStatus,
@@ -48,6 +49,8 @@ class RegisterMemberForm(forms.Form):
         set_queryset(
             self.fields["organisation"], Organisation.objects.visible_to(user).cells(), user=user
         )
+        use_picker(self.fields["person"], "non-members")
+        use_picker(self.fields["organisation"], "cells")
 
 
 class StatusForm(forms.Form):
@@ -170,8 +173,7 @@ class TransferStartForm(forms.Form):
         label=_("Chi bộ nơi đến"),
         queryset=Organisation.objects.none(),
         to_field_name="code",
-        help_text=_("Mã chi bộ nơi đến (có thể ngoài phạm vi quản lý của bạn)."),
-        widget=forms.TextInput,
+        help_text=_("Gõ tên chi bộ nơi đến (có thể ngoài phạm vi quản lý của bạn)."),
     )
     reason_date = _date(_("Ngày có quyết định hoặc thay đổi nơi cư trú"))
     started_on = _date(_("Ngày giới thiệu chuyển đi"))
@@ -182,6 +184,7 @@ class TransferStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any cell of the tree, inside or outside the sender's subtree: the code is the key.
         set_queryset(self.fields["to_organisation"], Organisation.objects.cells())
+        use_picker(self.fields["to_organisation"], "cells-anywhere")  # posts the cell's code
         self.fields["to_organisation"].error_messages["invalid_choice"] = _(
             "Không có chi bộ nào mang mã này."
         )

@@ -972,15 +972,37 @@ def _require_step(
     return step
 
 
+def member_statuses(person_ids: Any) -> dict[int, str]:
+    """Registered with ``training``: ``{person id: member status}`` for the members among
+    ``person_ids`` (who may attend which kind of class)."""
+    return dict(
+        Membership.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "status")
+    )
+
+
+def new_member_candidates(cells: Any) -> Any:
+    """Registered with ``training``: the probationary members of ``cells`` without a
+    new-member class certificate in force."""
+    from dangvien.people.models import Person
+    from dangvien.training.models import Enrolment, TrainingClass
+
+    certified = Enrolment.objects.certificates().filter(
+        training_class__kind=TrainingClass.Kind.NEW_MEMBER
+    )
+    return Person.objects.filter(
+        membership__organisation__in=cells, membership__status=MemberStatus.PROBATIONARY
+    ).exclude(pk__in=certified.values("person_id"))
+
+
 def new_member_certificate(membership: Membership) -> Enrolment | None:
     """The completed enrolment of the member in a new-member class (training app), or None."""
     from dangvien.training.models import Enrolment, TrainingClass
 
     return (
-        Enrolment.objects.filter(
+        Enrolment.objects.certificates()
+        .filter(
             person_id=membership.person_id,
             training_class__kind=TrainingClass.Kind.NEW_MEMBER,
-            completed=True,
         )
         .select_related("training_class")
         .order_by("certificate_date", "pk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,3 +97,51 @@ def count_subtree(*, organisation: Organisation) -> dict[str, int]:
     counts = {figure.key: figure.rows().filter(**prefix).count() for figure in subtree_counts()}
     counts["units"] = Organisation.objects.subtree(organisation, include_self=False).count()
     return counts
+
+
+def names_with_parent(ids: set[int]) -> dict[int, str]:
+    """``{organisation id: "Chi bộ thôn 1 — Đảng bộ xã Bắc Một"}``: each organisation named with
+    its parent, in two queries whatever the number (pickers, rosters)."""
+    if not ids:
+        return {}
+    rows = list(Organisation.objects.filter(pk__in=ids).only("pk", "name", "path"))
+    return {row.pk: label for row, label in zip(rows, _with_parents(rows), strict=True)}
+
+
+def _with_parents(rows: Sequence[Organisation]) -> list[str]:
+    steplen = Organisation.steplen
+    parents = {row.path[:-steplen] for row in rows if len(row.path) > steplen}
+    names = dict(Organisation.objects.filter(path__in=parents).values_list("path", "name"))
+    return [
+        " — ".join(part for part in (row.name, names.get(row.path[:-steplen], "")) if part)
+        for row in rows
+    ]
+
+
+def describe_for_picker(rows: Sequence[Organisation]) -> list[dict[str, Any]]:
+    """Organisation rows → ``{"id", "label": name — parent, "detail": code}`` (one query)."""
+    return [
+        {"id": row.pk, "code": row.code, "label": label, "detail": row.code}
+        for row, label in zip(rows, _with_parents(rows), strict=True)
+    ]
+
+
+def picker_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    """The organisations a user picks from (their subtree, still in existence)."""
+    rows: QuerySet[Organisation] = Organisation.objects.visible_to(user)
+    return rows.filter(valid_to__isnull=True)
+
+
+def picker_cells(user: AnyUser) -> QuerySet[Organisation]:
+    """The cells a user picks from (their subtree, still in existence)."""
+    rows: QuerySet[Organisation] = Organisation.objects.visible_to(user).cells()
+    return rows.filter(valid_to__isnull=True)
+
+
+def picker_cells_anywhere(user: AnyUser) -> QuerySet[Organisation]:
+    """Every existing cell of the tree, for a transfer's destination (which may lie outside
+    the sender's subtree: the destination cell's name, parent and code are all it shows)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()  # type: ignore[no-any-return]
+    rows: QuerySet[Organisation] = Organisation.objects.cells()
+    return rows.filter(valid_to__isnull=True)

@@ -12,3 +12,15 @@ class PeopleConfig(AppConfig):
         from dangvien.people.models import Person
 
         register_subtree_count("people", label=_("Người trong danh sách"), rows=Person.objects.all)
+
+        from dangvien.core.pickers import PickerSource, register_picker
+        from dangvien.people.selectors import describe_for_picker
+
+        register_picker(
+            "people",
+            PickerSource(
+                queryset=lambda user: Person.objects.visible_to(user),
+                folded_field="full_name_folded",
+                present=describe_for_picker,
+            ),
+        )

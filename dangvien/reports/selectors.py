@@ -445,7 +445,10 @@ def _pipeline(organisation: Organisation, period: Period) -> dict[str, Any]:
     )
     awareness = Q(training_class__kind=TrainingClass.Kind.AWARENESS)
     new_member = Q(training_class__kind=TrainingClass.Kind.NEW_MEMBER)
-    training = Enrolment.objects.filter(person__organisation__path__startswith=prefix).aggregate(
+    # the roster in force: a removed student or a revoked/corrected certificate counts as
+    # corrected (superseded rows are history, not figures)
+    roster = Enrolment.objects.active().filter(person__organisation__path__startswith=prefix)
+    training = roster.aggregate(
         awareness_attendees=Count("pk", filter=awareness & in_period),
         sympathisers=Count(
             "pk",

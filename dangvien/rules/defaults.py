@@ -73,6 +73,17 @@ COMMON_VALUES: dict[str, Any] = {
     # organisation where they live) fix no number of days for the introduction; 60 working days
     # is the practice the research brief records (§3, UNCONFIRMED). Added by migration 0003.
     "residence_introduction_working_days": 60,
+    # Who a class is for (06-HD/TW: the awareness class for outstanding people who are not
+    # members, the new-member class for probationary members), as the member statuses allowed,
+    # comma-separated ("none": not a member). Added by migration 0004.
+    "awareness_class_statuses": "none",
+    "new_member_class_statuses": "probationary",
+    # Sane bounds of a class's dates (practice, not a regulation: classes last days or weeks;
+    # a class is recorded at most 60 months back, the life of a certificate, and planned at
+    # most 12 months ahead). Added by migration 0004.
+    "class_max_length_days": 90,
+    "class_start_max_past_months": 60,
+    "class_start_max_ahead_months": 12,
 }
 
 # Quality grading on the 100-point scale (Quy định 366-QĐ/TW of 30/8/2025, Hướng dẫn

@@ -125,3 +125,230 @@ def complete(
         actor=request.user,
     )
     return _enrolment_out(enrolment)
+
+
+class BulkEnrolIn(Schema):
+    person_ids: list[int] = Field(..., min_length=1, max_length=500)
+
+
+class ResultsIn(Schema):
+    enrolment_ids: list[int] = Field(..., min_length=1, max_length=500)
+    attended: bool | None = None
+    result: Enrolment.Result | None = None
+
+
+class CertificatesIn(Schema):
+    enrolment_ids: list[int] = Field(..., min_length=1, max_length=500)
+    first_number: str = Field(..., max_length=12)
+    prefix: str = Field("", max_length=40)
+    certificate_date: dt.date
+
+
+class CorrectCertificateIn(CompleteIn):
+    reason: str = Field(..., max_length=1000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=1000)
+
+
+class ClassCorrectIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    start_date: dt.date
+    end_date: dt.date
+    reason: str = Field(..., max_length=1000)
+
+
+class ProposalIn(Schema):
+    person_id: int
+    note: str = Field("", max_length=255)
+
+
+class ProposalOut(Schema):
+    id: int
+    person_id: int
+    status: str
+    note: str
+
+
+class DecisionIn(Schema):
+    accept: bool
+
+
+def _roster_ids(
+    request: AuthenticatedHttpRequest, training_class: TrainingClass, ids: list[int]
+) -> list[int]:
+    """Each id an enrolment of the class the caller may see (404 otherwise, like any id)."""
+    rows = Enrolment.objects.filter(training_class=training_class)
+    return [get_visible_or_404(rows, request.user, pk).pk for pk in dict.fromkeys(ids)]
+
+
+def _class_enrolment(request: AuthenticatedHttpRequest, class_id: int, enrolment_id: int) -> Any:
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    return get_visible_or_404(
+        Enrolment.objects.filter(training_class=training_class), request.user, enrolment_id
+    )
+
+
+@router.post(
+    "/classes/{int:class_id}/enrolments/bulk",
+    response={201: list[EnrolmentOut], **ERROR_RESPONSES},
+)
+def enrol_many(
+    request: AuthenticatedHttpRequest, class_id: int, payload: BulkEnrolIn
+) -> tuple[int, list[dict[str, Any]]]:
+    """Enrol several people at once (all or nothing; those already in the class skipped)."""
+    from dangvien.people.models import Person
+
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    people = [
+        get_visible_or_404(Person, request.user, pk) for pk in dict.fromkeys(payload.person_ids)
+    ]
+    rows = services.enrol_people(training_class, people=people, actor=request.user)
+    return 201, [_enrolment_out(e) for e in rows]
+
+
+@router.post(
+    "/classes/{int:class_id}/results", response={200: list[EnrolmentOut], **ERROR_RESPONSES}
+)
+def record_results(
+    request: AuthenticatedHttpRequest, class_id: int, payload: ResultsIn
+) -> list[dict[str, Any]]:
+    """Attendance and/or result for the students given."""
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    rows = services.record_results(
+        training_class,
+        enrolment_ids=_roster_ids(request, training_class, payload.enrolment_ids),
+        attended=payload.attended,
+        result=payload.result.value if payload.result is not None else None,
+        actor=request.user,
+    )
+    return [_enrolment_out(e) for e in rows]
+
+
+@router.post(
+    "/classes/{int:class_id}/certificates", response={200: list[EnrolmentOut], **ERROR_RESPONSES}
+)
+def issue_certificates(
+    request: AuthenticatedHttpRequest, class_id: int, payload: CertificatesIn
+) -> list[dict[str, Any]]:
+    """Certificates in bulk, numbered from ``first_number`` after ``prefix`` (all or nothing)."""
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    rows = services.issue_certificates(
+        training_class,
+        enrolment_ids=_roster_ids(request, training_class, payload.enrolment_ids),
+        first_number=payload.first_number,
+        prefix=payload.prefix,
+        certificate_date=payload.certificate_date,
+        actor=request.user,
+    )
+    return [_enrolment_out(e) for e in rows]
+
+
+@router.post(
+    "/classes/{int:class_id}/enrolments/{int:enrolment_id}/correct",
+    response={200: EnrolmentOut, **ERROR_RESPONSES},
+)
+def correct_certificate(
+    request: AuthenticatedHttpRequest,
+    class_id: int,
+    enrolment_id: int,
+    payload: CorrectCertificateIn,
+) -> dict[str, Any]:
+    """A new row with the right number and date supersedes the certificate (kept)."""
+    enrolment = _class_enrolment(request, class_id, enrolment_id)
+    return _enrolment_out(
+        services.correct_certificate(
+            enrolment,
+            certificate_number=payload.certificate_number,
+            certificate_date=payload.certificate_date,
+            reason=payload.reason,
+            actor=request.user,
+        )
+    )
+
+
+@router.post(
+    "/classes/{int:class_id}/enrolments/{int:enrolment_id}/revoke",
+    response={200: EnrolmentOut, **ERROR_RESPONSES},
+)
+def revoke_certificate(
+    request: AuthenticatedHttpRequest, class_id: int, enrolment_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    enrolment = _class_enrolment(request, class_id, enrolment_id)
+    return _enrolment_out(
+        services.revoke_certificate(enrolment, reason=payload.reason, actor=request.user)
+    )
+
+
+@router.post(
+    "/classes/{int:class_id}/enrolments/{int:enrolment_id}/remove",
+    response={200: EnrolmentOut, **ERROR_RESPONSES},
+)
+def remove_enrolment(
+    request: AuthenticatedHttpRequest, class_id: int, enrolment_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    enrolment = _class_enrolment(request, class_id, enrolment_id)
+    return _enrolment_out(
+        services.remove_enrolment(enrolment, reason=payload.reason, actor=request.user)
+    )
+
+
+@router.post("/classes/{int:class_id}/correct", response={200: ClassOut, **ERROR_RESPONSES})
+def correct_class(
+    request: AuthenticatedHttpRequest, class_id: int, payload: ClassCorrectIn
+) -> TrainingClass:
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    return services.correct_class(
+        training_class,
+        name=payload.name,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        reason=payload.reason,
+        actor=request.user,
+    )
+
+
+@router.post("/classes/{int:class_id}/cancel", response={200: ClassOut, **ERROR_RESPONSES})
+def cancel_class(
+    request: AuthenticatedHttpRequest, class_id: int, payload: ReasonIn
+) -> TrainingClass:
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    return services.cancel_class(training_class, reason=payload.reason, actor=request.user)
+
+
+@router.post("/classes/{int:class_id}/close", response={200: ClassOut, **ERROR_RESPONSES})
+def close_class(request: AuthenticatedHttpRequest, class_id: int) -> TrainingClass:
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    return services.close_class(training_class, actor=request.user)
+
+
+@router.post("/classes/{int:class_id}/proposals", response={201: ProposalOut, **ERROR_RESPONSES})
+def propose(
+    request: AuthenticatedHttpRequest, class_id: int, payload: ProposalIn
+) -> tuple[int, Any]:
+    """A cell or grassroots office proposes one of its people for a class open to them."""
+    from dangvien.people.models import Person
+
+    training_class = get_class_for_user(request.user, class_id)
+    person = get_visible_or_404(Person, request.user, payload.person_id)
+    if not can(request.user, "training.propose", person.organisation):
+        raise PermissionDenied("training.propose")
+    return 201, services.propose_person(
+        training_class, person=person, note=payload.note, actor=request.user
+    )
+
+
+@router.post(
+    "/classes/{int:class_id}/proposals/{int:proposal_id}/decision",
+    response={200: ProposalOut, **ERROR_RESPONSES},
+)
+def decide(
+    request: AuthenticatedHttpRequest, class_id: int, proposal_id: int, payload: DecisionIn
+) -> Any:
+    """The organiser accepts (enrols) or declines a proposal."""
+    from dangvien.training.access import get_proposal_for_user
+
+    training_class = get_class_for_user(request.user, class_id, action="training.change")
+    proposal = get_proposal_for_user(request.user, training_class, proposal_id)
+    return services.decide_proposal(proposal, accept=payload.accept, actor=request.user)

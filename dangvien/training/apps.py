@@ -16,3 +16,9 @@ class TrainingConfig(AppConfig):
             template="training/partials/_person_training.html",
             load=get_person_training,
         )
+        from dangvien.core.worklist import register_source
+        from dangvien.rules.registry import register_rule_set_changed
+        from dangvien.training.selectors import forget_horizon, list_centre_work
+
+        register_source("training.centre", list_centre_work)
+        register_rule_set_changed("training.horizon", forget_horizon)

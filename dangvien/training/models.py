@@ -1,17 +1,27 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.training.querysets import TrainingClassQuerySet
+from dangvien.training.querysets import EnrolmentQuerySet, TrainingClassQuerySet
 
 
 class TrainingClass(models.Model):
-    """An awareness class (for outstanding people) or a new-member class (for probationers)."""
+    """An awareness class (for outstanding people) or a new-member class (for probationers).
+
+    A class is open (people are enrolled, results recorded), then closed by its organiser, or
+    cancelled. A correction of its name or dates, and its cancellation, are ``ClassCorrection``
+    rows that keep the values before and after."""
 
     class Kind(models.TextChoices):
         AWARENESS = "awareness", _("Lớp bồi dưỡng nhận thức về Đảng")
         NEW_MEMBER = "new_member", _("Lớp bồi dưỡng đảng viên mới")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang mở")
+        CLOSED = "closed", _("Đã kết thúc")
+        CANCELLED = "cancelled", _("Đã hủy")
 
     kind = models.CharField(_("loại lớp"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("tên lớp"), max_length=200)
@@ -23,6 +33,10 @@ class TrainingClass(models.Model):
     )
     start_date = models.DateField(_("ngày khai giảng"))
     end_date = models.DateField(_("ngày bế giảng"))
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    closed_on = models.DateField(_("ngày kết thúc lớp"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TrainingClassQuerySet.as_manager()
@@ -45,23 +59,148 @@ class TrainingClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ClassCorrection(models.Model):
+    """A correction (name, dates) or the cancellation of a class, with its reason and the
+    values before and after: the class row holds the corrected values, this row the history."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("Sửa thông tin lớp")
+        CANCELLED = "cancelled", _("Hủy lớp")
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.PROTECT, related_name="corrections"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("lý do"))
+    before = models.JSONField(_("trước"), default=dict)
+    after = models.JSONField(_("sau"), default=dict)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sửa, hủy lớp")
+        verbose_name_plural = _("sửa, hủy lớp")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.training_class}"
+
 
 class Enrolment(models.Model):
-    """A person in a class; the certificate once they finish."""
+    """A person in a class: attendance, result and the certificate once they finish.
+
+    History is never rewritten: a correction of the certificate, its revocation and the
+    removal of the student are new rows that supersede this one (``supersedes``); the old
+    row keeps its values and gets ``superseded_at``. Only current rows (not superseded) count,
+    and among them those not ``removed`` are the class's roster (``Enrolment.objects.active()``).
+    """
+
+    class Result(models.TextChoices):
+        NONE = "", _("Chưa có kết quả")
+        PASSED = "passed", _("Đạt")
+        FAILED = "failed", _("Không đạt")
 
     training_class = models.ForeignKey(
         TrainingClass, on_delete=models.PROTECT, related_name="enrolments"
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="enrolments")
+    attended = models.BooleanField(_("có tham gia học"), default=False)
+    result = models.CharField(
+        _("kết quả"), max_length=8, choices=Result.choices, default=Result.NONE, blank=True
+    )
     completed = models.BooleanField(_("hoàn thành"), default=False)
     certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=64, blank=True)
     certificate_date = models.DateField(_("ngày cấp"), null=True, blank=True)
+    # the body that issued the certificate (the class's organiser), for the uniqueness of its
+    # numbers; null on rows without a certificate
+    issuing_body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("cơ quan cấp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed = models.BooleanField(_("đã rút khỏi lớp"), default=False)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("thay cho"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    superseded_at = models.DateTimeField(_("bị thay thế lúc"), null=True, blank=True)
+    reason = models.TextField(_("lý do sửa, hủy"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("học viên")
         verbose_name_plural = _("học viên")
         constraints = [
-            models.UniqueConstraint(fields=["training_class", "person"], name="unique_enrolment")
+            # one current row per person and class (corrections supersede the previous row)
+            models.UniqueConstraint(
+                fields=["training_class", "person"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="unique_enrolment",
+            ),
+            models.UniqueConstraint(
+                fields=["issuing_body", "certificate_number"],
+                condition=models.Q(superseded_at__isnull=True, completed=True, removed=False),
+                name="unique_certificate_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.training_class}"
+
+
+class ClassProposal(models.Model):
+    """A cell or a commune office proposing one of its people for a class open to them; the
+    class's organiser accepts (the person is enrolled) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ duyệt")
+        ACCEPTED = "accepted", _("Đã nhận vào lớp")
+        DECLINED = "declined", _("Không nhận")
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.PROTECT, related_name="proposals"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # the person's organisation when proposed: the proposal is scoped like the person
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đề nghị cử đi học")
+        verbose_name_plural = _("đề nghị cử đi học")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "person"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_proposal",
+            )
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ class TrainingClassTable(ListTable):
     organiser = tables.Column(verbose_name=_("Đơn vị tổ chức"))
     start_date = DateColumn(verbose_name=_("Khai giảng"))
     end_date = DateColumn(verbose_name=_("Bế giảng"))
+    status = tables.Column(verbose_name=_("Trạng thái"))
     participant_count = tables.Column(verbose_name=_("Học viên"), attrs=RIGHT)
     completed_count = tables.Column(verbose_name=_("Đã cấp giấy"), attrs=RIGHT)
 

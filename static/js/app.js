@@ -24,3 +24,11 @@ document.addEventListener("click", function (event) {
 document.addEventListener("htmx:afterSwap", function (event) {
   if (event.target.dataset) event.target.dataset.loaded = "true";
 });
+// "Chọn tất cả": a checkbox with data-check-all="<marker>" ticks every [data-<marker>] box.
+document.addEventListener("change", function (event) {
+  const all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  document.querySelectorAll("[data-" + all.dataset.checkAll + "]").forEach(function (box) {
+    if (!box.disabled) box.checked = all.checked;
+  });
+});

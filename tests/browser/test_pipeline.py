@@ -6,8 +6,10 @@ import pytest
 
 from dangvien.admissions.models import Dossier
 from dangvien.admissions.tests.factories import make_certificate, make_official
+from dangvien.core.text import fold
 from dangvien.members.models import Membership
 from dangvien.people.tests.factories import PersonFactory
+from tests.browser.pickers import pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +26,8 @@ def _record(page, stage_label: str, day: dt.date, **fields) -> None:
         element = form.locator(f"#id_{name}")
         if element.evaluate("e => e.tagName") == "SELECT":
             element.select_option(label=value)
+        elif element.get_attribute("data-picker-input") is not None:
+            pick(form, f"#id_{name}", fold(value), value)
         else:
             element.fill(str(value))
     form.get_by_role("button", name=f"Ghi «{stage_label}»").click()
@@ -43,10 +47,10 @@ def test_secretary_walks_one_person_to_the_ceremony(page_as, persona_tree, shot)
     page = page_as("branch_secretary")
     page.goto(f"/admissions/outstanding/{cell.pk}/")
     page.get_by_role("link", name="Thêm vào danh sách").click()
-    page.locator("#id_person").select_option(label="Vàng Thị Mai")
+    pick(page, "#id_person", "vang thi mai", "Vàng Thị Mai")
     page.locator("#id_date").fill(_fmt(today - dt.timedelta(days=40)))
     page.locator("#id_document_number").fill("BB 05/CB")
-    page.locator("#id_helpers").select_option(label="Lò Văn Giúp")
+    pick(page, "#id_helpers", "lo van giup", "Lò Văn Giúp")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url("**/admissions/*/")
     dossier = Dossier.objects.get(person=candidate)
@@ -70,9 +74,9 @@ def test_secretary_walks_one_person_to_the_ceremony(page_as, persona_tree, shot)
     # a refusal first: 11 months together is not enough
     form = page.locator("#step-form")
     form.locator("#id_date").fill(_fmt(today - dt.timedelta(days=20)))
-    form.locator("#id_introducer_1").select_option(label="Quàng Văn Một")
+    pick(form, "#id_introducer_1", "quang van mot", "Quàng Văn Một")
     form.locator("#id_months_1").fill("24")
-    form.locator("#id_introducer_2").select_option(label="Cà Thị Hai")
+    pick(form, "#id_introducer_2", "ca thi hai", "Cà Thị Hai")
     form.locator("#id_months_2").fill("11")
     form.get_by_role("button", name="Ghi «Giới thiệu»").click()
     page.get_by_text("quy định ít nhất 12 tháng").wait_for()

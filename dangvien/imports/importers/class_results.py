@@ -316,7 +316,8 @@ class ClassResultsImporter(Importer):
         class_ids = sorted({key[0] for key in pairs})
         existing: dict[tuple[int, int], Any] = {}
         for chunk in _chunks(class_ids):
-            for enrolment in Enrolment.objects.filter(
+            # the rows in force (corrections supersede); a removed student is enrolled again
+            for enrolment in Enrolment.objects.active().filter(
                 training_class_id__in=chunk, person_id__in=[k[1] for k in pairs]
             ):
                 existing[(enrolment.training_class_id, enrolment.person_id)] = enrolment

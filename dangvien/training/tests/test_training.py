@@ -81,7 +81,8 @@ VIEW = {
     "anonymous": 302,
     "national_admin": 200,
     "region_officer": 200,
-    "branch_secretary": 404,
+    # the class of the commune is open to its cells' people: the secretary sees it
+    "branch_secretary": 200,
     "viewer": 200,
     "outsider": 404,
 }
@@ -106,7 +107,7 @@ def test_class_list(persona, expected, client_for, klass):
         "anonymous": 302,
         "national_admin": 302,
         "region_officer": 302,
-        "branch_secretary": 404,
+        "branch_secretary": 403,
         "viewer": 403,
         "outsider": 404,
     }
@@ -124,7 +125,7 @@ def test_enrol_by_page(persona, expected, client_for, klass, persona_tree):
         "anonymous": 401,
         "national_admin": 200,
         "region_officer": 200,
-        "branch_secretary": 404,
+        "branch_secretary": 200,
         "viewer": 200,
         "outsider": 404,
     }

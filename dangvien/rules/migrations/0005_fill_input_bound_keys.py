@@ -20,5 +20,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rules", "0003_fill_residence_and_union_introducer_keys")]
+    dependencies = [("rules", "0004_fill_training_class_keys")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
