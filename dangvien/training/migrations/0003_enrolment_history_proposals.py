@@ -5,30 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def fill_issuing_body(apps, schema_editor):
-    """Certificates already issued record attendance and a pass, and get their issuing body (the class's organiser). Where the
-    same number went to several people of one body (issue 14), only the first keeps it for the
-    uniqueness constraint; the others keep their number and can be corrected on the class page.
-    """
-    Enrolment = apps.get_model("training", "Enrolment")
-    # a certificate was issued: the student attended and passed
-    Enrolment.objects.filter(completed=True).update(attended=True, result="passed")
-    seen = set()
-    rows = (
-        Enrolment.objects.filter(completed=True)
-        .exclude(certificate_number="")
-        .select_related("training_class")
-        .order_by("certificate_date", "pk")
-    )
-    for enrolment in rows:
-        key = (enrolment.training_class.organiser_id, enrolment.certificate_number)
-        if key in seen:
-            continue
-        seen.add(key)
-        enrolment.issuing_body_id = enrolment.training_class.organiser_id
-        enrolment.save(update_fields=["issuing_body"])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -123,15 +99,6 @@ class Migration(migrations.Migration):
             model_name='trainingclass',
             name='status',
             field=models.CharField(choices=[('open', 'Đang mở'), ('closed', 'Đã kết thúc'), ('cancelled', 'Đã hủy')], default='open', max_length=16, verbose_name='trạng thái'),
-        ),
-        migrations.RunPython(fill_issuing_body, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('training_class', 'person'), name='unique_enrolment'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('completed', True), ('removed', False), ('superseded_at__isnull', True)), fields=('issuing_body', 'certificate_number'), name='unique_certificate_number'),
         ),
         migrations.AddField(
             model_name='classcorrection',
