@@ -284,6 +284,50 @@ def _grading_rows(organisation: Any, year: int) -> list[tuple[str, int, int, Dec
     return rows
 
 
+def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal | None]]:
+    """Screening, removals by form, dues alerts and badges awarded (issue 16), this period and
+    the same period last year, as rows of the same table; none when all are zero."""
+    from dangvien.core.formatting import percent_value
+    from dangvien.members.choices import MemberStatus
+    from dangvien.reports.selectors import get_member_quality_figures
+    from dangvien.screening.selectors import rule_value
+
+    now = get_member_quality_figures(organisation=report.organisation, period=report.period)
+    before = get_member_quality_figures(
+        organisation=report.organisation, period=report.previous_period
+    )
+    lines: list[tuple[str, int, int]] = [
+        (gettext("Đưa vào diện rà soát, giúp đỡ"), now.screening.listed, before.screening.listed),
+        *(
+            (
+                gettext("Giảm đảng viên: %(form)s") % {"form": MemberStatus(form).label},
+                count,
+                before.screening.removals.get(form, 0),
+            )
+            for form, count in now.screening.removals.items()
+        ),
+        (
+            gettext("Đảng viên không đóng đảng phí từ %(months)s tháng trong năm")
+            % {"months": rule_value("dues_unpaid_months_alert", report.period.end)},
+            now.screening.dues_alerts,
+            before.screening.dues_alerts,
+        ),
+        *(
+            (
+                gettext("Trao Huy hiệu %(years)s năm tuổi Đảng") % {"years": milestone},
+                now.badges_awarded.get(milestone, 0),
+                before.badges_awarded.get(milestone, 0),
+            )
+            for milestone in sorted(set(now.badges_awarded) | set(before.badges_awarded))
+        ),
+    ]
+    if not any(count or previous for _label, count, previous in lines):
+        return []
+    return [
+        (label, count, previous, percent_value(count, previous)) for label, count, previous in lines
+    ]
+
+
 def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
     """The summary as a Word document a committee can sign: the party header with the
     superior committee and the number line, the place and date, the title, the summary, the
@@ -306,6 +350,7 @@ def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     ]
     rows += [(b.label, b.count, b.previous, b.ratio) for b in report.breakdown_group("main")]
     rows += _grading_rows(organisation, report.period.end.year)
+    rows += _quality_rows(report)
     local = timezone.localtime(when)
     context = {
         "parent_name": parent.name.upper() if parent else "",

@@ -123,3 +123,22 @@ def test_report_page_links_each_figure_to_its_rows(client_for, persona_tree, wor
         .status_code
         == 404
     )
+
+
+def test_the_word_report_carries_the_member_quality_figures(client_for, persona_tree, world):
+    import io
+
+    from docx import Document
+
+    response = client_for("region_officer").post(
+        reverse("reports:export", args=["docx"]),
+        {"org": persona_tree.region_north.pk, "period": "year", "year": "2026"},
+    )
+    assert response.status_code == 200
+    table = Document(io.BytesIO(response.content)).tables[1]
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows}
+    assert rows["Đưa vào diện rà soát, giúp đỡ"] == ["1", "0", "—"]
+    assert rows["Giảm đảng viên: Xóa tên"][0] == "1"
+    assert rows["Giảm đảng viên: Khai trừ"][0] == "1"
+    assert rows["Đảng viên không đóng đảng phí từ 3 tháng trong năm"][0] == "2"
+    assert rows["Trao Huy hiệu 50 năm tuổi Đảng"][0] == "1"
