@@ -33,7 +33,7 @@ class DueOut(Schema):
     proposal_id: int | None
 
 
-class ProposalOut(Schema):
+class BadgeProposalOut(Schema):
     id: int
     member_id: int = Field(..., alias="membership_id")
     organisation_id: int
@@ -58,7 +58,7 @@ class AwardOut(Schema):
     early: bool
 
 
-class ProposalIn(Schema):
+class BadgeProposalIn(Schema):
     milestone: Annotated[int, Field(ge=1, le=200)]
     award_date: Date
     early_reason: str = Field("", max_length=255)
@@ -108,7 +108,7 @@ def list_due(request: HttpRequest, org: str = "", award_date: dt.date | None = N
     ]
 
 
-@router.get("/proposals", response={200: list[ProposalOut], **ERROR_RESPONSES})
+@router.get("/proposals", response={200: list[BadgeProposalOut], **ERROR_RESPONSES})
 @paginated(default_limit=100)
 def list_proposals(request: HttpRequest, org: str = "", award_date: dt.date | None = None) -> Any:
     organisation = get_badge_organisation(request.user, org)
@@ -117,8 +117,10 @@ def list_proposals(request: HttpRequest, org: str = "", award_date: dt.date | No
     )
 
 
-@router.post("/members/{int:member_id}/proposals", response={201: ProposalOut, **ERROR_RESPONSES})
-def propose(request: AuthenticatedHttpRequest, member_id: int, payload: ProposalIn) -> Any:
+@router.post(
+    "/members/{int:member_id}/proposals", response={201: BadgeProposalOut, **ERROR_RESPONSES}
+)
+def propose(request: AuthenticatedHttpRequest, member_id: int, payload: BadgeProposalIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.change")
     return 201, services.propose_badge(membership, actor=request.user, **payload.dict())
 

@@ -20,7 +20,7 @@ from dangvien.targets.access import resolve_organisation
 router = Router(tags=["Đánh giá, xếp loại"])
 
 
-class StepOut(Schema):
+class GradeStepOut(Schema):
     step: str
     score: Decimal
     grade: str
@@ -32,7 +32,7 @@ class StepOut(Schema):
 class LineOut(Schema):
     id: int
     name: str
-    steps: list[StepOut]
+    steps: list[GradeStepOut]
 
 
 class SheetOut(Schema):
@@ -92,7 +92,7 @@ def _lines(rows: list[selectors.SheetRow]) -> list[LineOut]:
             id=row.key,
             name=row.name,
             steps=[
-                StepOut(
+                GradeStepOut(
                     step=step,
                     score=grade.score,
                     grade=grade.grade,

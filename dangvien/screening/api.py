@@ -37,7 +37,7 @@ class FlaggedOut(Schema):
     open_case_id: int | None
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     kind: str
     date: dt.date
     votes_for: int | None
@@ -63,7 +63,7 @@ class CaseOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
 
     @staticmethod
     def resolve_steps(obj: Any) -> list[Any]:
@@ -80,7 +80,7 @@ class VoteIn(Schema):
     note: str = Field("", max_length=1000)
 
 
-class ProposalIn(VoteIn):
+class RemovalProposalIn(VoteIn):
     form: RemovalForm
 
 
@@ -90,7 +90,7 @@ class ProgressIn(Schema):
     note: str = Field("", max_length=1000)
 
 
-class DecisionIn(Schema):
+class CaseDecisionIn(Schema):
     removed: bool
     date: Date
     decision_number: str = Field("", max_length=64)
@@ -168,7 +168,7 @@ def progress(request: AuthenticatedHttpRequest, case_id: int, payload: ProgressI
 
 
 @router.post("/cases/{int:case_id}/proposal", response={200: CaseDetailOut, **ERROR_RESPONSES})
-def proposal(request: AuthenticatedHttpRequest, case_id: int, payload: ProposalIn) -> Any:
+def proposal(request: AuthenticatedHttpRequest, case_id: int, payload: RemovalProposalIn) -> Any:
     case = get_case_for_user(request.user, case_id, action="member.change")
     data = payload.dict()
     data["form"] = payload.form.value
@@ -176,7 +176,7 @@ def proposal(request: AuthenticatedHttpRequest, case_id: int, payload: ProposalI
 
 
 @router.post("/cases/{int:case_id}/decision", response={200: CaseDetailOut, **ERROR_RESPONSES})
-def decision(request: AuthenticatedHttpRequest, case_id: int, payload: DecisionIn) -> Any:
+def decision(request: AuthenticatedHttpRequest, case_id: int, payload: CaseDecisionIn) -> Any:
     case = get_case_for_user(request.user, case_id, action="member.decide")
     return services.decide_screening_case(case, actor=request.user, **payload.dict())
 

@@ -159,19 +159,19 @@ class ClassCorrectIn(Schema):
     reason: str = Field(..., max_length=1000)
 
 
-class ProposalIn(Schema):
+class ClassProposalIn(Schema):
     person_id: int
     note: str = Field("", max_length=255)
 
 
-class ProposalOut(Schema):
+class ClassProposalOut(Schema):
     id: int
     person_id: int
     status: str
     note: str
 
 
-class DecisionIn(Schema):
+class ProposalDecisionIn(Schema):
     accept: bool
 
 
@@ -323,9 +323,11 @@ def close_class(request: AuthenticatedHttpRequest, class_id: int) -> TrainingCla
     return services.close_class(training_class, actor=request.user)
 
 
-@router.post("/classes/{int:class_id}/proposals", response={201: ProposalOut, **ERROR_RESPONSES})
+@router.post(
+    "/classes/{int:class_id}/proposals", response={201: ClassProposalOut, **ERROR_RESPONSES}
+)
 def propose(
-    request: AuthenticatedHttpRequest, class_id: int, payload: ProposalIn
+    request: AuthenticatedHttpRequest, class_id: int, payload: ClassProposalIn
 ) -> tuple[int, Any]:
     """A cell or grassroots office proposes one of its people for a class open to them."""
     from dangvien.people.models import Person
@@ -341,10 +343,10 @@ def propose(
 
 @router.post(
     "/classes/{int:class_id}/proposals/{int:proposal_id}/decision",
-    response={200: ProposalOut, **ERROR_RESPONSES},
+    response={200: ClassProposalOut, **ERROR_RESPONSES},
 )
 def decide(
-    request: AuthenticatedHttpRequest, class_id: int, proposal_id: int, payload: DecisionIn
+    request: AuthenticatedHttpRequest, class_id: int, proposal_id: int, payload: ProposalDecisionIn
 ) -> Any:
     """The organiser accepts (enrols) or declines a proposal."""
     from dangvien.training.access import get_proposal_for_user

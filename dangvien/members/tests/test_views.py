@@ -343,7 +343,7 @@ def test_detail_query_count_does_not_grow_with_history(
         services.change_status(
             official, status="official", date=dt.date(year, 6, 1), actor=national_admin
         )
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(28):
         response = client.get(url)
     html = response.content.decode()
     assert "Mất liên lạc" in html
