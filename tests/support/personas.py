@@ -73,7 +73,7 @@ def ensure_reference_data() -> None:
 
     if EthnicGroup.objects.exists():
         return
-    for app in ("people", "rules", "grading"):
+    for app in ("people", "rules", "grading", "screening", "badges"):
         folder = Path(importlib.import_module(f"dangvien.{app}.migrations").__path__[0])
         # every data migration of these apps, in order (``NNNN_fill_<what>.py``)
         for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]_fill_*.py")):
