@@ -287,7 +287,7 @@ def _grading_rows(organisation: Any, year: int) -> list[tuple[str, int, int, Dec
 def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal | None]]:
     """Screening, removals by form, dues alerts and badges awarded (issue 16), this period and
     the same period last year, as rows of the same table; none when all are zero."""
-    from dangvien.core.formatting import percent_value
+    from dangvien.core.formatting import format_date, percent_value
     from dangvien.members.choices import MemberStatus
     from dangvien.reports.selectors import get_member_quality_figures
     from dangvien.screening.selectors import rule_value
@@ -319,6 +319,15 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
                 before.badges_awarded.get(milestone, 0),
             )
             for milestone in sorted(set(now.badges_awarded) | set(before.badges_awarded))
+        ),
+        *(
+            (
+                gettext("Đến hạn Huy hiệu %(years)s năm tuổi Đảng (đợt %(day)s)")
+                % {"years": milestone, "day": format_date(now.badge_day)},
+                now.badges_due.get(milestone, 0),
+                before.badges_due.get(milestone, 0),
+            )
+            for milestone in sorted(set(now.badges_due) | set(before.badges_due))
         ),
     ]
     if not any(count or previous for _label, count, previous in lines):

@@ -142,3 +142,4 @@ def test_the_word_report_carries_the_member_quality_figures(client_for, persona_
     assert rows["Giảm đảng viên: Khai trừ"][0] == "1"
     assert rows["Đảng viên không đóng đảng phí từ 3 tháng trong năm"][0] == "2"
     assert rows["Trao Huy hiệu 50 năm tuổi Đảng"][0] == "1"
+    assert rows["Đến hạn Huy hiệu 30 năm tuổi Đảng (đợt 03/02/2027)"][0] == "1"
