@@ -286,7 +286,7 @@ def _grading_rows(organisation: Any, year: int) -> list[tuple[str, int, int, Dec
 
 def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal | None]]:
     """Screening, removals by form, dues alerts and badges awarded (issue 16), this period and
-    the same period last year, as rows of the same table; none when all are zero."""
+    the same period last year, as rows of the same table; only the figures that are not zero."""
     from dangvien.core.formatting import format_date, percent_value
     from dangvien.members.choices import MemberStatus
     from dangvien.reports.selectors import get_member_quality_figures
@@ -330,10 +330,11 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
             for milestone in sorted(set(now.badges_due) | set(before.badges_due))
         ),
     ]
-    if not any(count or previous for _label, count, previous in lines):
-        return []
+    # a figure that is zero now and a year ago says nothing: the rows keep to what happened
     return [
-        (label, count, previous, percent_value(count, previous)) for label, count, previous in lines
+        (label, count, previous, percent_value(count, previous))
+        for label, count, previous in lines
+        if count or previous
     ]
 
 
