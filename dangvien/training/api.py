@@ -192,12 +192,15 @@ def _class_enrolment(request: AuthenticatedHttpRequest, class_id: int, enrolment
 
 @router.post(
     "/classes/{int:class_id}/enrolments/bulk",
-    response={201: list[EnrolmentOut], **ERROR_RESPONSES},
+    response={200: list[EnrolmentOut], 201: list[EnrolmentOut], **ERROR_RESPONSES},
 )
 def enrol_many(
     request: AuthenticatedHttpRequest, class_id: int, payload: BulkEnrolIn
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Enrol several people at once (all or nothing; those already in the class skipped)."""
+    """Enrol several people at once (all or nothing; those already in the class skipped).
+
+    201 with the new rows when someone was enrolled; 200 with the rows already in force when
+    everyone was (a repeated request changes nothing and says so)."""
     from dangvien.people.models import Person
 
     training_class = get_class_for_user(request.user, class_id, action="training.change")
@@ -205,7 +208,10 @@ def enrol_many(
         get_visible_or_404(Person, request.user, pk) for pk in dict.fromkeys(payload.person_ids)
     ]
     rows = services.enrol_people(training_class, people=people, actor=request.user)
-    return 201, [_enrolment_out(e) for e in rows]
+    if rows:
+        return 201, [_enrolment_out(e) for e in rows]
+    existing = selectors.list_enrolments(training_class).filter(person__in=people)
+    return 200, [_enrolment_out(e) for e in existing]
 
 
 @router.post(

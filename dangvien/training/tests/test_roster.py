@@ -347,6 +347,13 @@ def test_the_api_runs_the_roster_and_refuses_a_future_certificate(client_for, pe
     )
     assert response.status_code == 201
     ids = [row["id"] for row in response.json()]
+    again = client.post(
+        f"{base}/enrolments/bulk",
+        {"person_ids": [p.pk for p in people]},
+        content_type="application/json",
+    )
+    assert again.status_code == 200  # a repeat enrols nobody and answers with the rows in force
+    assert sorted(row["id"] for row in again.json()) == sorted(ids)
     response = client.post(
         f"{base}/certificates",
         {"enrolment_ids": ids, "first_number": "01", "certificate_date": "2026-07-15"},
