@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from dangvien.core.client_ip import client_ip
+from dangvien.core.memo import request_memo
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
 _client_ip: ContextVar[str] = ContextVar("client_ip", default="")
@@ -41,7 +42,8 @@ class RequestIdMiddleware:
         ip_token = _client_ip.set(client_ip(request))
         actor_token = _actor.set(getattr(request, "user", None))
         try:
-            response = self.get_response(request)
+            with request_memo():
+                response = self.get_response(request)
         finally:
             _request_id.reset(token)
             _client_ip.reset(ip_token)

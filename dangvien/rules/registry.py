@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dangvien.core.memo import forget
+
 RowsSource = Callable[[], QuerySet[Any]]
 Hook = Callable[[], object]
 
@@ -42,10 +44,12 @@ def rule_set_users() -> list[RowsSource]:
 
 
 def rule_set_changed() -> None:
+    forget()
     for hook in _RULE_SET_CHANGED.values():
         hook()
 
 
 def calendar_changed() -> None:
+    forget()
     for hook in _CALENDAR_CHANGED.values():
         hook()

@@ -12,13 +12,25 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils.translation import gettext as _
 
 from dangvien.core.errors import DomainError
+from dangvien.core.memo import memoised
 from dangvien.rules.models import CalendarDay, RuleSet
 from dangvien.rules.registry import rule_set_users
 
 
+def _rule_sets() -> list[RuleSet]:
+    """Every rule set, newest first: a handful of rows, read once per request."""
+    return memoised(
+        "rules.rule_sets", lambda: list(RuleSet.objects.order_by("-effective_from", "-pk"))
+    )
+
+
+def _in_force(on: dt.date) -> RuleSet | None:
+    return next((rule_set for rule_set in _rule_sets() if rule_set.effective_from <= on), None)
+
+
 def get_rule_set(*, on: dt.date) -> RuleSet:
     """The rule set in force on ``on`` (the latest with effective_from ≤ on)."""
-    rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    rule_set = _in_force(on)
     if rule_set is None:
         raise DomainError(
             _("Không có bộ quy định nào có hiệu lực vào ngày %(on)s.")
@@ -34,9 +46,9 @@ def get_rule_set_or_earliest(*, on: dt.date) -> RuleSet:
     """The rule set in force on ``on``; for a date before the first recorded rule set (a
     certificate or a member entered from old registers) the earliest recorded set. Raises the
     DomainError of ``get_rule_set`` only when there is no rule set at all."""
-    rule_set = RuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    rule_set = _in_force(on)
     if rule_set is None:
-        rule_set = RuleSet.objects.order_by("effective_from").first()
+        rule_set = next(reversed(_rule_sets()), None)
     if rule_set is None:
         return get_rule_set(on=on)
     return rule_set
@@ -61,10 +73,12 @@ def list_rule_sets(*, today: dt.date | None = None) -> QuerySet[RuleSet]:
 
 
 def calendar_overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """{date: kind} of administrator corrections between ``start`` and ``end`` inclusive."""
-    return dict(
-        CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
+    """{date: kind} of administrator corrections between ``start`` and ``end`` inclusive (the
+    corrections are a few dozen rows: inside a request they are read once, all of them)."""
+    every = memoised(
+        "rules.calendar_days", lambda: dict(CalendarDay.objects.values_list("date", "kind"))
     )
+    return {day: kind for day, kind in every.items() if start <= day <= end}
 
 
 def list_calendar_days(*, year: int | None = None) -> QuerySet[CalendarDay]:
