@@ -296,7 +296,9 @@ class AdmissionReport:
 
     @property
     def percent_of_target(self) -> Decimal | None:
-        return percent_value(self.admitted, self.target) if self.target_comparable else None
+        if self.target is None or not self.target_comparable:
+            return None
+        return percent_value(self.admitted, self.target)
 
     @property
     def percent_vs_same_period(self) -> Decimal | None:
@@ -694,6 +696,7 @@ def get_admission_report(
     )
     year_target, year_source = _pick(own_targets.get(Target.Kind.ADMISSIONS), child_targets(""))
     part_target, part_source = _pick(own_part, child_targets(part)) if part else (None, "")
+    target: int | None
     if part_target is not None:
         target, target_source, scope = part_target, part_source, part
         by_child = child_targets(part)

@@ -32,6 +32,7 @@ from dangvien.reports.summary import build_summary
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -282,7 +283,8 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
-    """Download the report as xlsx or docx; stamped with the user and time, and audited."""
+    """Download the report as xlsx, docx or pdf (the Word document rendered by LibreOffice);
+    stamped with the user and time, and audited. ``signer=preparer`` signs as NGƯỜI LẬP."""
     from dangvien.reports.services import export_report
 
     if file_format not in CONTENT_TYPES:
@@ -293,9 +295,14 @@ def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     try:
         period = period_from_params(request.POST)
         data = selectors.get_admission_report(organisation=organisation, period=period)
+        content, _when = export_report(
+            data,
+            actor=request.user,
+            file_format=file_format,
+            signer=request.POST.get("signer") or "committee",
+        )
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    content, _when = export_report(data, actor=request.user, file_format=file_format)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     filename = (
         f"bao-cao-ket-nap-{organisation.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
