@@ -120,7 +120,7 @@ class ChildStanding:
 
     @property
     def percent(self) -> Decimal:
-        return percent_value(self.row.admitted, self.row.target) or Decimal(0)
+        return percent_value(self.row.admitted, self.row.target or 0) or Decimal(0)
 
 
 def _standings(report: AdmissionReport) -> tuple[list[ChildStanding], list[ChildStanding], int]:
@@ -169,12 +169,6 @@ def _classes_opened(organisation: Organisation, report: AdmissionReport) -> dict
 
 def _who(report: AdmissionReport) -> str:
     return str(WHOLE_OF.get(report.organisation.kind, report.organisation.name))
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + gettext(" và ") + items[-1]
 
 
 def headline(report: AdmissionReport) -> str:
@@ -875,8 +869,8 @@ def build_meeting_docx(
 
     heading(gettext("II. HẠN CHẾ, NGUYÊN NHÂN"))
     found = limitations(report)
-    for item in found:
-        prose("- " + item)
+    for limitation in found:
+        prose("- " + limitation)
     if not found:
         prose(gettext("- Số liệu không cho thấy hạn chế về số lượng kết nạp trong kỳ."))
     prose(gettext("- Hạn chế khác, nguyên nhân (bổ sung):"))
@@ -884,8 +878,8 @@ def build_meeting_docx(
         _paragraph(document, DOTS, align="left", after=2)
 
     heading(gettext("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"))
-    for index, item in enumerate(tasks(report), start=1):
-        prose(f"{index}. {item}")
+    for index, task in enumerate(tasks(report), start=1):
+        prose(f"{index}. {task}")
     for _line in range(2):
         _paragraph(document, DOTS, align="left", after=2)
     _paragraph(
