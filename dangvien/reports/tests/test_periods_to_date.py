@@ -203,3 +203,49 @@ def test_page_api_and_command_refuse_a_future_month(client_for, persona_tree):
 def test_period_label_of_the_second_half():
     assert Period(dt.date(2026, 7, 1), dt.date(2026, 12, 31)).label == "6 tháng cuối năm 2026"
     assert Period(dt.date(2026, 7, 1), dt.date(2026, 12, 31)).part == "h2"
+
+
+def test_page_api_and_command_say_to_date_the_same_way(client_for, persona_tree, national_admin):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    set_target(persona_tree.commune_north, year=2026, value=12, actor=national_admin)
+    admit_people([persona_tree.branch], Traits(3), dates=[dt.date(2026, 5, 5)], tag="t")
+    params = {"org": persona_tree.commune_north.pk, "period": "year", "year": 2026}
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0), tick=False):
+        page = client_for("national_admin").get("/reports/admissions/", params)
+        data = client_for("national_admin").get("/api/v1/reports/admissions", params).json()
+        out = io.StringIO()
+        call_command(
+            "report",
+            "--org",
+            persona_tree.commune_north.code,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "text",
+            stdout=out,
+        )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert (
+        "Năm 2026 chưa kết thúc: số liệu tính từ 01/01 đến 30/11/2026 (đã qua 91,5% thời gian "
+        "của kỳ) và so với cùng kỳ từ 01/01 đến 30/11/2025."
+    ) in html
+    assert data["period"] == {
+        "from": "2026-01-01",
+        "to": "2026-11-30",
+        "label": "Năm 2026 (từ 01/01 đến 30/11/2026)",
+        "to_date": True,
+        "named_to": "2026-12-31",
+        "share_gone_percent": 91.5,
+    }
+    assert data["same_period"] == {"from": "2025-01-01", "to": "2025-11-30"}
+    assert data["pacing"]["share_of_year_percent"] == 91.5
+    assert (data["pacing"]["days_gone"], data["pacing"]["days_total"]) == (334, 365)
+    assert data["summary"].startswith("Năm 2026, từ 01/01 đến 30/11/2026, toàn Đảng bộ xã")
+    assert out.getvalue().strip() == data["summary"]
