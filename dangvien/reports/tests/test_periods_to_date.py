@@ -232,6 +232,9 @@ def test_page_api_and_command_say_to_date_the_same_way(client_for, persona_tree,
         )
     html = page.content.decode()
     assert page.status_code == 200
+    # the meeting document downloads from the page, as Word or PDF, signed as chosen
+    assert 'formaction="/reports/admissions/export.pdf"' in html
+    assert '<option value="preparer">' in html
     assert (
         "Năm 2026 chưa kết thúc: số liệu tính từ 01/01 đến 30/11/2026 (đã qua 91,5% thời gian "
         "của kỳ) và so với cùng kỳ từ 01/01 đến 30/11/2025."
