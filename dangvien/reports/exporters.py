@@ -8,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from dangvien.core.formatting import format_datetime, format_percent
+from dangvien.core.formatting import format_datetime
 from dangvien.core.xlsx import CellWriter
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.reports.selectors import AdmissionReport
@@ -257,8 +255,6 @@ SIGNING_COMMITTEE: dict[str, str | Promise] = {
 }
 """Who signs a report of each kind of organisation ("T/M …")."""
 
-SUMMARY_TEMPLATE = Path(__file__).resolve().parent / "documents" / "admission_summary.docx"
-
 
 def _counts(line: Any) -> tuple[int, int, Decimal | None]:
     return line.count, line.previous, line.ratio
@@ -338,66 +334,19 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
     ]
 
 
-def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
-    """The summary as a Word document a committee can sign: the party header with the
-    superior committee and the number line, the place and date, the title, the summary, the
-    main figures, recipients and the signature block (template: ``documents/``, docxtpl)."""
-    from docxtpl import DocxTemplate
+def build_docx(
+    report: AdmissionReport, *, user: Any, when: dt.datetime, signer: str = "committee"
+) -> bytes:
+    """The report as the Word document a committee signs (``reports.meeting``)."""
+    from dangvien.reports.meeting import build_meeting_docx
 
-    from dangvien.core.formatting import format_number, percent_value
-    from dangvien.organisations.models import Organisation
+    return build_meeting_docx(report, user=user, when=when, signer=signer)
 
-    organisation = report.organisation
-    parents = list(Organisation.objects.ancestors_of(organisation))
-    parent = parents[-1] if parents else None
-    rows = [
-        (
-            gettext("Tổng số kết nạp"),
-            report.admitted,
-            report.previous,
-            percent_value(report.admitted, report.previous),
-        )
-    ]
-    rows += [(b.label, b.count, b.previous, b.ratio) for b in report.breakdown_group("main")]
-    rows += _grading_rows(organisation, report.period.end.year)
-    rows += _quality_rows(report)
-    local = timezone.localtime(when)
-    context = {
-        "parent_name": parent.name.upper() if parent else "",
-        "organisation_name": organisation.name.upper(),
-        "organisation_code": organisation.code,
-        "place_and_date": gettext("…………, ngày %(day)s tháng %(month)s năm %(year)s")
-        % {"day": f"{local.day:02d}", "month": f"{local.month:02d}", "year": local.year},
-        "title": gettext("Kết quả công tác kết nạp đảng viên %(period)s")
-        % {"period": report.period.label},
-        "summary": build_summary(report),
-        "headings": [
-            gettext("Tiêu chí"),
-            gettext("Kỳ này"),
-            gettext("Cùng kỳ năm trước"),
-            gettext("So sánh (%)"),
-        ],
-        "rows": [
-            {
-                "label": str(label),
-                "count": format_number(count),
-                "previous": format_number(previous),
-                "ratio": format_percent(ratio),
-            }
-            for label, count, previous, ratio in rows
-        ],
-        "recipient": (
-            gettext("Ban Tổ chức %(parent)s") % {"parent": parent.name}
-            if parent
-            else gettext("Lưu hồ sơ")
-        ),
-        "committee": str(SIGNING_COMMITTEE.get(organisation.kind, gettext("CẤP ỦY"))),
-        "signer_title": gettext("BÍ THƯ"),
-        "signer_name": "",
-        "stamp": _stamp(user, when),
-    }
-    document = DocxTemplate(SUMMARY_TEMPLATE)
-    document.render(context, autoescape=True)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+def build_pdf(
+    report: AdmissionReport, *, user: Any, when: dt.datetime, signer: str = "committee"
+) -> bytes:
+    """The same document rendered to PDF by LibreOffice (``reports.meeting.docx_to_pdf``)."""
+    from dangvien.reports.meeting import docx_to_pdf
+
+    return docx_to_pdf(build_docx(report, user=user, when=when, signer=signer))

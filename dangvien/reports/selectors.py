@@ -24,9 +24,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from dangvien.core.formatting import format_number, format_percent, percent_value
+from dangvien.core.formatting import format_date, format_number, format_percent, percent_value
 from dangvien.organisations.models import Organisation
 from dangvien.reports.breakdowns import CRITERIA, GROUP_LABELS, annotate_age
 from dangvien.reports.periods import Period
@@ -94,38 +94,93 @@ class ChildRow:
         return self.target is not None and self.target > 0 and self.admitted >= self.target
 
 
+PART_LABELS = {
+    "q1": gettext_lazy("quý I"),
+    "q2": gettext_lazy("quý II"),
+    "q3": gettext_lazy("quý III"),
+    "q4": gettext_lazy("quý IV"),
+    "h1": gettext_lazy("6 tháng đầu năm"),
+    "h2": gettext_lazy("6 tháng cuối năm"),
+}
+
+
+def scope_label(scope: str, year: int) -> str:
+    """'năm 2026', 'quý II/2026', '6 tháng đầu năm 2026'."""
+    if scope == "year":
+        return gettext("năm %(year)s") % {"year": year}
+    if scope.startswith("q"):
+        return f"{PART_LABELS[scope]}/{year}"
+    return f"{PART_LABELS[scope]} {year}"
+
+
 @dataclass
 class Pacing:
+    """Admitted so far against the target × the share of the target's period gone.
+
+    ``scope`` is the period of the target paced against: "year", or a quarter or half-year
+    ("q2", "h1") when one is set for the reported quarter or half. The share gone is days
+    elapsed (both ends inclusive) ÷ days in the target's period: 30/11/2026 is 334/365."""
+
+    scope: str
+    year: int
+    admitted: int  # from the start of the target's period to the report's end
     admitted_year_to_date: int
     target: int | None
-    share_of_year: Decimal  # percent of the year gone at the period end
-    expected: Decimal | None  # target × share of year
-    percent_of_target: Decimal | None
+    days_gone: int
+    days_total: int
+    year_days_gone: int
+    year_days: int
+
+    @property
+    def share(self) -> Decimal:
+        """Percent of the target's period gone."""
+        return Decimal(self.days_gone) * 100 / Decimal(self.days_total)
+
+    @property
+    def share_of_year(self) -> Decimal:
+        return Decimal(self.year_days_gone) * 100 / Decimal(self.year_days)
+
+    @property
+    def expected(self) -> Decimal | None:
+        if self.target is None:
+            return None
+        return (Decimal(self.target) * self.days_gone / self.days_total).quantize(Decimal("0.1"))
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        return percent_value(self.admitted, self.target) if self.target else None
 
     @property
     def status(self) -> str:
         if self.target is None or self.expected is None:
             return "no_target"
-        return "ahead" if self.admitted_year_to_date >= self.expected else "behind"
+        return "ahead" if self.admitted >= self.expected else "behind"
 
     @property
     def text(self) -> str:
+        scope = scope_label(self.scope, self.year)
         if self.target is None:
-            return gettext("Chưa được giao chỉ tiêu năm nên chưa so được tiến độ.")
+            return gettext("Chưa được giao chỉ tiêu %(scope)s nên chưa so được tiến độ.") % {
+                "scope": scope
+            }
         verdict = (
             gettext("đạt hoặc vượt tiến độ")
             if self.status == "ahead"
             else gettext("chậm so với tiến độ")
         )
         return gettext(
-            "Đã kết nạp %(admitted_year_to_date)s/%(target)s đảng viên theo chỉ tiêu năm "
-            "(%(percent_of_target)s) khi đã qua %(share_of_year)s thời gian của năm (theo tiến độ "
+            "Đã kết nạp %(admitted)s/%(target)s đảng viên theo chỉ tiêu %(scope)s "
+            "(%(percent)s) khi đã qua %(share)s thời gian của %(scope)s (%(gone)s/%(total)s ngày; "
+            "theo tiến độ "
             "cần khoảng %(expected)s): %(verdict)s."
         ) % {
-            "admitted_year_to_date": format_number(self.admitted_year_to_date),
+            "admitted": format_number(self.admitted),
             "target": format_number(self.target),
-            "percent_of_target": format_percent(self.percent_of_target),
-            "share_of_year": format_percent(self.share_of_year),
+            "scope": scope,
+            "percent": format_percent(self.percent_of_target),
+            "share": format_percent(self.share),
+            "gone": format_number(self.days_gone),
+            "total": format_number(self.days_total),
             "expected": format_number(self.expected),
             "verdict": verdict,
         }
@@ -133,10 +188,16 @@ class Pacing:
 
 @dataclass
 class Forecast:
+    """Admitted by the end of the year if the dossiers still eligible go on at the usual rate:
+    admitted so far + each stage's eligible open dossiers × its weight (FORECAST_WEIGHTS).
+    Eligible: open (not stopped, not admitted) and not expired (the awareness certificate
+    still valid today)."""
+
     admitted_so_far: int
     as_of: dt.date
-    lines: list[tuple[str, int, Decimal, Decimal]]  # stage label, open dossiers, weight, expected
+    lines: list[tuple[str, int, Decimal, Decimal]]  # stage, eligible dossiers, weight, expected
     target: int | None
+    excluded: int = 0  # open dossiers left out because their certificate has expired
 
     @property
     def value(self) -> int:
@@ -148,31 +209,58 @@ class Forecast:
         return percent_value(self.value, self.target) if self.target is not None else None
 
     @property
+    def year_end(self) -> dt.date:
+        return dt.date(self.as_of.year, 12, 31)
+
+    @property
     def explanation(self) -> str:
-        parts = [
-            gettext("%(admitted_so_far)s đã kết nạp đến %(as_of)s")
-            % {
-                "admitted_so_far": format_number(self.admitted_so_far),
-                "as_of": format(self.as_of, "%d/%m/%Y"),
-            }
-        ]
+        """One sentence, no formula (the method is ``method``, a footnote)."""
+        values = {
+            "end": format_date(self.year_end),
+            "value": format_number(self.value),
+            "percent": format_percent(self.percent_of_target),
+        }
+        if self.target is None:
+            return gettext("Dự báo đến %(end)s kết nạp khoảng %(value)s đảng viên.") % values
+        return (
+            gettext(
+                "Dự báo đến %(end)s kết nạp khoảng %(value)s đảng viên, bằng %(percent)s "
+                "chỉ tiêu năm."
+            )
+            % values
+        )
+
+    @property
+    def method(self) -> str:
+        """How the forecast is made, in words (a footnote)."""
+        parts = []
         for label, count, weight, _expected in self.lines:
             if count:
-                share = format_percent(weight * 100, 0)
                 parts.append(
-                    gettext("%(count)s hồ sơ ở bước «%(label)s» × %(share)s")
-                    % {"count": format_number(count), "label": label, "share": share}
+                    gettext("%(count)s hồ sơ ở bước «%(label)s» (tính %(share)s)")
+                    % {
+                        "count": format_number(count),
+                        "label": label,
+                        "share": format_percent(weight * 100, 0),
+                    }
                 )
-        text = (
-            gettext("Dự báo cả năm khoảng %(value)s đảng viên = ")
-            % {"value": format_number(self.value)}
-        ) + " + ".join(parts)
-        if self.target is not None:
-            text += gettext("; so với chỉ tiêu %(target)s: %(percent_of_target)s") % {
-                "target": format_number(self.target),
-                "percent_of_target": format_percent(self.percent_of_target),
-            }
-        return text + "."
+        text = gettext("Cách dự báo: lấy số đã kết nạp đến %(as_of)s (%(admitted)s đảng viên)") % {
+            "as_of": format_date(self.as_of),
+            "admitted": format_number(self.admitted_so_far),
+        }
+        if parts:
+            text += gettext(", cộng với ") + "; ".join(parts)
+        text += gettext(
+            ". Chỉ tính hồ sơ đang xét còn hiệu lực: không tính hồ sơ đã dừng, hồ sơ có giấy "
+            "chứng nhận lớp nhận thức về Đảng đã hết hạn"
+        )
+        if self.excluded:
+            text += f" ({format_number(self.excluded)})"
+        text += gettext(
+            ", quần chúng mới trong danh sách hoặc đang học lớp. Tỷ lệ tính cho từng bước là "
+            "ước lượng, không phải quy định."
+        )
+        return text
 
 
 @dataclass
@@ -184,6 +272,8 @@ class AdmissionReport:
     previous: int
     target: int | None
     target_source: str  # "own", "children" or ""
+    target_scope: str  # "year", or the quarter/half ("q2", "h1") whose own target is used
+    year_target: int | None  # the yearly target (for the footnote of a quarter report)
     breakdowns: list[Breakdown]
     average_age: Decimal | None
     previous_average_age: Decimal | None
@@ -196,8 +286,19 @@ class AdmissionReport:
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
+    def target_comparable(self) -> bool:
+        """Whether the period's admitted can be set against ``target``: a quarter or half
+        with its own target, or a period counted from 1 January against the yearly target
+        (a May or a second quarter against a yearly target would mean nothing)."""
+        return self.target is not None and (
+            self.target_scope != "year" or self.period.from_new_year
+        )
+
+    @property
     def percent_of_target(self) -> Decimal | None:
-        return percent_value(self.admitted, self.target) if self.target is not None else None
+        if self.target is None or not self.target_comparable:
+            return None
+        return percent_value(self.admitted, self.target)
 
     @property
     def percent_vs_same_period(self) -> Decimal | None:
@@ -419,18 +520,24 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
     return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
-def _pipeline(organisation: Organisation, period: Period) -> dict[str, Any]:
+def _pipeline(organisation: Organisation, period: Period, today: dt.date) -> dict[str, Any]:
     from dangvien.admissions.choices import Stage
     from dangvien.admissions.models import Dossier, Step
     from dangvien.training.models import Enrolment, TrainingClass
 
     prefix = organisation.path
-    open_by_stage = dict(
-        Dossier.objects.filter(organisation__path__startswith=prefix, status="open")
+    # an open dossier whose awareness certificate has expired cannot go on as it is
+    expired = Q(next_deadline_kind="certificate_expiry", next_deadline__lt=today)
+    by_stage = {
+        stage: (n, eligible)
+        for stage, n, eligible in Dossier.objects.filter(
+            organisation__path__startswith=prefix, status="open"
+        )
         .values("stage")
-        .annotate(n=Count("pk"))
-        .values_list("stage", "n")
-    )
+        .annotate(n=Count("pk"), eligible=Count("pk", filter=~expired))
+        .values_list("stage", "n", "eligible")
+    }
+    open_by_stage = {stage: n for stage, (n, _e) in by_stage.items()}
     steps_by_stage = dict(
         Step.objects.filter(
             dossier__organisation__path__startswith=prefix,
@@ -462,6 +569,7 @@ def _pipeline(organisation: Organisation, period: Period) -> dict[str, Any]:
             "stage": stage.value,
             "label": str(stage.label),
             "open": open_by_stage.get(stage.value, 0),
+            "eligible": by_stage.get(stage.value, (0, 0))[1],
             "reached_in_period": steps_by_stage.get(stage.value, 0),
         }
         for stage in Stage
@@ -515,20 +623,33 @@ def _coverage(organisation: Organisation, targets: dict[str, int]) -> dict[str, 
     return {"rows": rows, "villages_without_members": villages_without_members}
 
 
+def _pick(own: int | None, children: dict[int, int]) -> tuple[int | None, str]:
+    """The organisation's own target, else the sum of its children's."""
+    if own is not None:
+        return own, "own"
+    if children:
+        return sum(children.values()), "children"
+    return None, ""
+
+
 def get_admission_report(
     *, organisation: Organisation, period: Period, today: dt.date | None = None
 ) -> AdmissionReport:
-    """Every figure of DOMAIN.md for ``organisation``'s subtree and ``period``."""
+    """Every figure of DOMAIN.md for ``organisation``'s subtree and ``period``.
+
+    A period that has not ended is reported to date (``Period.as_of``) and compared with the
+    same days a year earlier; one that has not begun is refused (DomainError)."""
     from dangvien.admissions.choices import Stage
     from dangvien.targets.models import Target
 
     today = today or dt.date.today()
+    period = period.as_of(today)
     previous = period.previous_year()
     ytd = period.year_to_date()
     periods = {"cur": period, "prev": previous, "ytd": ytd}
-    forecasting = period.end.year == today.year
+    forecasting = period.end.year == today.year and today < dt.date(today.year, 12, 31)
     if forecasting:
-        periods["now"] = Period(dt.date(today.year, 1, 1), max(today, period.end))
+        periods["now"] = Period(dt.date(today.year, 1, 1), today)
     agg = _admission_aggregates(organisation, periods, detailed={"cur", "prev"})
     admitted, prev_admitted = agg["cur_total"], agg["prev_total"]
     breakdowns = [
@@ -544,23 +665,51 @@ def get_admission_report(
         for c in CRITERIA
     ]
     children, child_counts = _children_rows(organisation, period, previous)
+    part = period.part
     target_rows = list(
         Target.objects.filter(
-            Q(organisation=organisation) | Q(organisation__in=children), year=period.year
-        ).values_list("organisation_id", "kind", "value")
+            Q(organisation=organisation) | Q(organisation__in=children),
+            year=period.year,
+            period__in=sorted({"", part}),
+        ).values_list("organisation_id", "kind", "period", "value")
     )
-    own_targets = {kind: value for org_id, kind, value in target_rows if org_id == organisation.pk}
-    child_targets = {
-        org_id: value
-        for org_id, kind, value in target_rows
-        if org_id != organisation.pk and kind == Target.Kind.ADMISSIONS
+    own_targets = {
+        kind: value
+        for org_id, kind, part_of, value in target_rows
+        if org_id == organisation.pk and not part_of
     }
+
+    def child_targets(part_of: str) -> dict[int, int]:
+        return {
+            org_id: value
+            for org_id, kind, of, value in target_rows
+            if org_id != organisation.pk and kind == Target.Kind.ADMISSIONS and of == part_of
+        }
+
+    own_part = next(
+        (
+            value
+            for org_id, kind, of, value in target_rows
+            if org_id == organisation.pk and kind == Target.Kind.ADMISSIONS and part and of == part
+        ),
+        None,
+    )
+    year_target, year_source = _pick(own_targets.get(Target.Kind.ADMISSIONS), child_targets(""))
+    part_target, part_source = _pick(own_part, child_targets(part)) if part else (None, "")
+    target: int | None
+    if part_target is not None:
+        target, target_source, scope = part_target, part_source, part
+        by_child = child_targets(part)
+    else:
+        target, target_source, scope = year_target, year_source, "year"
+        # a child's yearly target says nothing of a period that does not start on 1 January
+        by_child = child_targets("") if period.from_new_year else {}
     rows = [
         ChildRow(
             organisation=child,
             admitted=child_counts.get(child.path, (0, 0))[0],
             previous=child_counts.get(child.path, (0, 0))[1],
-            target=child_targets.get(child.pk),
+            target=by_child.get(child.pk),
         )
         for child in children
     ]
@@ -569,32 +718,50 @@ def get_admission_report(
         rows.append(
             ChildRow(organisation=None, admitted=direct[0], previous=direct[1], target=None)
         )
-    target = own_targets.get(Target.Kind.ADMISSIONS)
-    target_source = "own" if target is not None else ""
-    if target is None and child_targets:
-        target, target_source = sum(child_targets.values()), "children"
-    share = Decimal(str(period.share_of_year))
-    expected = (Decimal(target) * share) if target is not None else None
-    pacing = Pacing(
-        admitted_year_to_date=agg["ytd_total"],
-        target=target,
-        share_of_year=share * 100,
-        expected=expected.quantize(Decimal("0.1")) if expected is not None else None,
-        percent_of_target=percent_value(agg["ytd_total"], target) if target else None,
-    )
-    pipeline = _pipeline(organisation, period)
+    year_start = dt.date(period.end.year, 1, 1)
+    year_days = (dt.date(period.end.year, 12, 31) - year_start).days + 1
+    year_gone = (period.end - year_start).days + 1
+    if scope == "year":
+        pacing = Pacing(
+            scope="year",
+            year=period.year,
+            admitted=agg["ytd_total"],
+            admitted_year_to_date=agg["ytd_total"],
+            target=target,
+            days_gone=year_gone,
+            days_total=year_days,
+            year_days_gone=year_gone,
+            year_days=year_days,
+        )
+    else:
+        pacing = Pacing(
+            scope=scope,
+            year=period.year,
+            admitted=admitted,
+            admitted_year_to_date=agg["ytd_total"],
+            target=target,
+            days_gone=period.days,
+            days_total=period.named.days,
+            year_days_gone=year_gone,
+            year_days=year_days,
+        )
+    pipeline = _pipeline(organisation, period, today)
     forecast = None
     if forecasting:
         lines = []
+        excluded = 0
         for stage in Stage:
-            count = next(s["open"] for s in pipeline["stages"] if s["stage"] == stage.value)
+            row = next(s for s in pipeline["stages"] if s["stage"] == stage.value)
             weight = FORECAST_WEIGHTS.get(stage.value, Decimal(0))
-            lines.append((str(stage.label), count, weight, weight * count))
+            if weight > 0:
+                excluded += row["open"] - row["eligible"]
+            lines.append((str(stage.label), row["eligible"], weight, weight * row["eligible"]))
         forecast = Forecast(
             admitted_so_far=agg["now_total"],
-            as_of=max(today, period.end),
+            as_of=today,
             lines=[line for line in lines if line[2] > 0],
-            target=target,
+            target=year_target,
+            excluded=excluded,
         )
 
     def _avg(value: Any) -> Decimal | None:
@@ -608,6 +775,8 @@ def get_admission_report(
         previous=prev_admitted,
         target=target,
         target_source=target_source,
+        target_scope=scope,
+        year_target=year_target,
         breakdowns=breakdowns,
         average_age=_avg(agg["cur_avg_age"]),
         previous_average_age=_avg(agg["prev_avg_age"]),

@@ -26,6 +26,13 @@ def report_to_dict(report: AdmissionReport) -> dict[str, Any]:
             "from": report.period.start.isoformat(),
             "to": report.period.end.isoformat(),
             "label": report.period.label,
+            "to_date": report.period.to_date,
+            "named_to": report.period.named.end.isoformat(),
+            "share_gone_percent": _num(
+                (Decimal(report.period.days) * 100 / report.period.named.days).quantize(
+                    Decimal("0.1")
+                )
+            ),
         },
         "same_period": {
             "from": report.previous_period.start.isoformat(),
@@ -34,6 +41,8 @@ def report_to_dict(report: AdmissionReport) -> dict[str, Any]:
         "admitted": report.admitted,
         "target": report.target,
         "target_source": report.target_source,
+        "target_scope": report.target_scope,
+        "year_target": report.year_target,
         "percent_of_target": _num(report.percent_of_target),
         "same_period_last_year": report.previous,
         "percent_vs_same_period": _num(report.percent_vs_same_period),
@@ -79,8 +88,13 @@ def report_to_dict(report: AdmissionReport) -> dict[str, Any]:
             "villages_without_members": report.coverage["villages_without_members"],
         },
         "pacing": {
+            "scope": report.pacing.scope,
+            "admitted": report.pacing.admitted,
             "admitted_year_to_date": report.pacing.admitted_year_to_date,
             "target": report.pacing.target,
+            "days_gone": report.pacing.days_gone,
+            "days_total": report.pacing.days_total,
+            "share_percent": _num(report.pacing.share.quantize(Decimal("0.1"))),
             "share_of_year_percent": _num(report.pacing.share_of_year.quantize(Decimal("0.1"))),
             "expected_by_now": _num(report.pacing.expected),
             "status": report.pacing.status,
@@ -92,6 +106,7 @@ def report_to_dict(report: AdmissionReport) -> dict[str, Any]:
                 "admitted_so_far": report.forecast.admitted_so_far,
                 "percent_of_target": _num(report.forecast.percent_of_target),
                 "explanation": report.forecast.explanation,
+                "method": report.forecast.method,
             }
             if report.forecast is not None
             else None

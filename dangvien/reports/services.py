@@ -18,13 +18,14 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def export_report(
-    report: AdmissionReport, *, actor: User | None, file_format: str
+    report: AdmissionReport, *, actor: User | None, file_format: str, signer: str = "committee"
 ) -> tuple[bytes, dt.datetime]:
-    """Render ``report`` as ``file_format`` (xlsx, docx, json, text) stamped with the actor and
-    time, and write the audit event ``reports.report.exported``."""
+    """Render ``report`` as ``file_format`` (xlsx, docx, pdf, json, text) stamped with the actor
+    and time, and write the audit event ``reports.report.exported``. ``signer`` chooses the
+    Word/PDF signature block: "committee" (T/M … / BÍ THƯ) or "preparer" (NGƯỜI LẬP)."""
     import json
 
-    from dangvien.reports.exporters import build_docx, build_xlsx
+    from dangvien.reports.exporters import build_docx, build_pdf, build_xlsx
     from dangvien.reports.serializers import report_to_dict
     from dangvien.reports.summary import build_summary
 
@@ -32,7 +33,9 @@ def export_report(
     if file_format == "xlsx":
         content = build_xlsx(report, user=actor, when=when)
     elif file_format == "docx":
-        content = build_docx(report, user=actor, when=when)
+        content = build_docx(report, user=actor, when=when, signer=signer)
+    elif file_format == "pdf":
+        content = build_pdf(report, user=actor, when=when, signer=signer)
     elif file_format == "json":
         data = report_to_dict(report)
         data["generated_by"] = str(actor) if actor is not None else gettext("hệ thống")
@@ -48,7 +51,7 @@ def export_report(
             % {"file_format": file_format},
             rule="export_format",
             found=file_format,
-            required="xlsx, docx, json, text",
+            required="xlsx, docx, pdf, json, text",
             field="format",
         )
     record(

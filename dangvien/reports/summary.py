@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from dangvien.core.formatting import format_change, format_number, format_percent
+from dangvien.core.formatting import format_change, format_date, format_number, format_percent
 from dangvien.organisations.choices import OrganisationKind
-from dangvien.reports.selectors import AdmissionReport
+from dangvien.reports.selectors import AdmissionReport, scope_label
 
 WHOLE_OF: dict[str, str | Promise] = {
     OrganisationKind.CENTRAL: gettext_lazy("toàn Đảng"),
@@ -34,10 +34,34 @@ def _people(count: int) -> str:
 
 
 def _plan_clause(report: AdmissionReport) -> str:
+    """'đạt 176,7% kế hoạch (vượt 76,7%)'; a quarter or half-year against its own target
+    ('đạt 80,0% chỉ tiêu quý II/2026'); a quarter, half or month counted from 1 January against
+    the yearly target says so ('đạt 26,7% chỉ tiêu cả năm'); a period that does not start on
+    1 January with only a yearly target gives the year to date instead."""
+    year = report.period.year
+    if report.target is None:
+        return gettext("chưa được giao chỉ tiêu kết nạp năm %(year)s") % {"year": year}
     percent = report.percent_of_target
-    if percent is None:
-        return gettext("chưa được giao chỉ tiêu kết nạp")
-    clause = gettext("đạt %(percent)s kế hoạch") % {"percent": format_percent(percent)}
+    if percent is None:  # e.g. the second quarter, with only a yearly target
+        return gettext(
+            "chỉ tiêu được giao cho cả năm (%(target)s đảng viên): từ đầu năm đến %(end)s đã "
+            "kết nạp %(ytd)s, đạt %(percent)s chỉ tiêu cả năm"
+        ) % {
+            "target": format_number(report.target),
+            "end": format_date(report.period.end),
+            "ytd": format_number(report.pacing.admitted_year_to_date),
+            "percent": format_percent(report.pacing.percent_of_target),
+        }
+    if report.target_scope != "year":
+        clause = gettext("đạt %(percent)s chỉ tiêu %(scope)s") % {
+            "percent": format_percent(percent),
+            "scope": scope_label(report.target_scope, year),
+        }
+    elif report.period.part or report.period.named.days <= 31:
+        # the first quarter, half or month against the whole year's target
+        clause = gettext("đạt %(percent)s chỉ tiêu cả năm") % {"percent": format_percent(percent)}
+    else:  # the year, up to the end of month N, 9 months: "đạt … kế hoạch"
+        clause = gettext("đạt %(percent)s kế hoạch") % {"percent": format_percent(percent)}
     if percent > 100:
         clause += gettext(" (vượt %(format_percent)s)") % {
             "format_percent": format_percent(percent - Decimal(100))
@@ -46,14 +70,20 @@ def _plan_clause(report: AdmissionReport) -> str:
 
 
 def _same_period_clause(report: AdmissionReport) -> str:
+    """'tăng 62,6% so với cùng kỳ năm 2015'; to date, the days compared are named."""
     year = report.previous_period.end.year
     ratio = report.percent_vs_same_period
+    values = {"year": year, "span": report.previous_period.span}
     if ratio is None:
-        return gettext("cùng kỳ năm %(year)s chưa kết nạp đảng viên nào") % {"year": year}
-    if ratio == 100:
-        return gettext("bằng cùng kỳ năm %(year)s") % {"year": year}
-    change = format_change(ratio)
-    return gettext("%(change)s so với cùng kỳ năm %(year)s") % {"change": change, "year": year}
+        text = gettext("cùng kỳ năm %(year)s chưa kết nạp đảng viên nào") % values
+    elif ratio == 100:
+        text = gettext("bằng cùng kỳ năm %(year)s") % values
+    else:
+        values["change"] = format_change(ratio)
+        text = gettext("%(change)s so với cùng kỳ năm %(year)s") % values
+    if report.period.to_date:
+        text += gettext(" (cùng khoảng thời gian %(span)s)") % values
+    return text
 
 
 def build_summary(report: AdmissionReport) -> str:
@@ -125,3 +155,8 @@ def build_summary(report: AdmissionReport) -> str:
     if report.forecast is not None:
         sentences.append(report.forecast.explanation)
     return " ".join(sentences)
+
+
+def forecast_footnote(report: AdmissionReport) -> str:
+    """The forecast's method, printed as a footnote under the summary (empty without one)."""
+    return report.forecast.method if report.forecast is not None else ""

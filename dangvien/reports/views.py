@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -25,11 +26,13 @@ from dangvien.reports.access import get_report_organisation, period_from_params
 from dangvien.reports.breakdowns import CRITERIA_BY_KEY, annotate_age
 from dangvien.reports.home import get_home
 from dangvien.reports.periods import PERIOD_KINDS, Period, build_period
+from dangvien.reports.selectors import scope_label
 from dangvien.reports.summary import build_summary
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -57,7 +60,15 @@ def report(request: HttpRequest) -> HttpResponse:
     """The figures of one subtree and period, the children table, and the written summary."""
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     period, refused = _period_or_default(request)
-    data = selectors.get_admission_report(organisation=organisation, period=period)
+    try:
+        data = selectors.get_admission_report(organisation=organisation, period=period)
+    except DomainError as exc:  # a period that has not begun: said, and the default shown
+        messages.error(request, exc.message)
+        refused = True
+        data = selectors.get_admission_report(
+            organisation=organisation, period=period_from_params({})
+        )
+    period = data.period  # to date when the period has not ended
     ancestors = Organisation.objects.visible_to(request.user).ancestors_of(organisation)
     previous = data.previous_period
 
@@ -83,6 +94,8 @@ def report(request: HttpRequest) -> HttpResponse:
         "period": period,
         "report": data,
         "summary": build_summary(data),
+        "target_scope_label": scope_label(data.target_scope, period.year),
+        "share_gone": Decimal(period.days) * 100 / period.named.days,
         "children": children,
         "groups": groups,
         "admitted_url": link(None, "total"),
@@ -151,12 +164,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
-    year = min(max(year, 1930), 2100)
+    year = min(max(year, 1930), today.year)  # a year that has not begun has no figures
     if year == today.year:
         period = build_period("ytd", year=year, month=today.month)
     else:
         period = build_period("year", year=year)
     data = selectors.get_admission_report(organisation=organisation, period=period, today=today)
+    period = data.period
     monthly = selectors.get_monthly_admissions(organisation=organisation, year=year)
     chart_data: dict[str, Any] = {
         "progress": {
@@ -269,7 +283,8 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
-    """Download the report as xlsx or docx; stamped with the user and time, and audited."""
+    """Download the report as xlsx, docx or pdf (the Word document rendered by LibreOffice);
+    stamped with the user and time, and audited. ``signer=preparer`` signs as NGƯỜI LẬP."""
     from dangvien.reports.services import export_report
 
     if file_format not in CONTENT_TYPES:
@@ -279,10 +294,15 @@ def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
         raise PermissionDenied("export.run")
     try:
         period = period_from_params(request.POST)
+        data = selectors.get_admission_report(organisation=organisation, period=period)
+        content, _when = export_report(
+            data,
+            actor=request.user,
+            file_format=file_format,
+            signer=request.POST.get("signer") or "committee",
+        )
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    data = selectors.get_admission_report(organisation=organisation, period=period)
-    content, _when = export_report(data, actor=request.user, file_format=file_format)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     filename = (
         f"bao-cao-ket-nap-{organisation.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"

@@ -24,6 +24,7 @@ class TargetOut(Schema):
     year: int
     kind: str
     value: int | None
+    period: str = ""
 
 
 class AllocationOut(Schema):
@@ -40,6 +41,9 @@ class TargetIn(Schema):
     value: int = Field(..., ge=0, le=bounds.TARGET_MAX)
     kind: str = Target.Kind.ADMISSIONS
     note: str = Field("", max_length=255)
+    period: str = Field(
+        "", description="'' cả năm (mặc định); q1–q4 một quý, h1/h2 6 tháng (chỉ tiêu kết nạp)"
+    )
 
 
 def _out(org: object, year: int, kind: str, value: int | None) -> TargetOut:
@@ -85,6 +89,9 @@ def put_target(request: AuthenticatedHttpRequest, payload: TargetIn) -> TargetOu
         value=payload.value,
         kind=payload.kind,
         note=payload.note,
+        period=payload.period,
         actor=request.user,
     )
-    return _out(organisation, target.year, target.kind, target.value)
+    out = _out(organisation, target.year, target.kind, target.value)
+    out.period = target.period
+    return out

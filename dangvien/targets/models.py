@@ -8,11 +8,22 @@ from dangvien.targets.querysets import TargetQuerySet
 
 
 class Target(models.Model):
-    """A yearly target of an organisation, assigned by the organisation above it.
+    """A target of an organisation for a year, assigned by the organisation above it.
 
     ``kind`` ADMISSIONS is a number of new members; the coverage kinds are percentages (0–100)
     of village heads, Front working-group heads or mass-organisation heads who are members.
+    ``period`` is empty for the whole year (the usual case); a committee may also set a target
+    for a quarter or a half-year of that year, which reports for that quarter or half use.
     """
+
+    class Period(models.TextChoices):
+        YEAR = "", _("Cả năm")
+        Q1 = "q1", _("Quý I")
+        Q2 = "q2", _("Quý II")
+        Q3 = "q3", _("Quý III")
+        Q4 = "q4", _("Quý IV")
+        H1 = "h1", _("6 tháng đầu năm")
+        H2 = "h2", _("6 tháng cuối năm")
 
     class Kind(models.TextChoices):
         ADMISSIONS = "admissions", _("Kết nạp đảng viên")
@@ -33,6 +44,9 @@ class Target(models.Model):
     kind = models.CharField(
         _("loại chỉ tiêu"), max_length=32, choices=Kind.choices, default=Kind.ADMISSIONS
     )
+    period = models.CharField(
+        _("kỳ của chỉ tiêu"), max_length=2, choices=Period.choices, default="", blank=True
+    )
     value = models.PositiveIntegerField(_("chỉ tiêu"))
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -46,12 +60,13 @@ class Target(models.Model):
         verbose_name_plural = _("chỉ tiêu")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "year", "kind"], name="unique_target_per_year"
+                fields=["organisation", "year", "kind", "period"], name="unique_target_per_period"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {self.year}: {self.value}"
+        when = f"{self.get_period_display()}/{self.year}" if self.period else str(self.year)
+        return f"{self.organisation} {when}: {self.value}"
 
     @property
     def is_percentage(self) -> bool:

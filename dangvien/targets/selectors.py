@@ -85,7 +85,7 @@ def get_target_allocation(
     ids = [organisation.pk, *(child.pk for child in children)]
     targets = {
         t.organisation_id: t
-        for t in Target.objects.filter(organisation_id__in=ids, year=year, kind=kind)
+        for t in Target.objects.filter(organisation_id__in=ids, year=year, kind=kind, period="")
     }
     may_assign = user is not None and can(user, "target.change", organisation)
     return TargetAllocation(
@@ -119,7 +119,7 @@ def get_target_value(
     *, organisation: Organisation, year: int, kind: str = Target.Kind.ADMISSIONS
 ) -> int | None:
     return (
-        Target.objects.filter(organisation=organisation, year=year, kind=kind)
+        Target.objects.filter(organisation=organisation, year=year, kind=kind, period="")
         .values_list("value", flat=True)
         .first()
     )

@@ -36,6 +36,7 @@ def set_target(
     actor: User,
     kind: str = Target.Kind.ADMISSIONS,
     note: str = "",
+    period: str = Target.Period.YEAR,
 ) -> Target:
     """Assign (or change) ``organisation``'s target for ``year``.
 
@@ -87,10 +88,22 @@ def set_target(
             required="≤ 100",
             field="value",
         )
+    if period not in Target.Period.values or (period and kind != Target.Kind.ADMISSIONS):
+        raise DomainError(
+            _(
+                "Kỳ của chỉ tiêu «%(period)s» không hợp lệ; chỉ tiêu kết nạp có thể giao cho cả"
+                " năm, một quý hoặc 6 tháng, chỉ tiêu tỷ lệ chỉ giao cho cả năm."
+            )
+            % {"period": period},
+            rule="target_period",
+            found=period,
+            required=", ".join(v or "''" for v in Target.Period.values),
+            field="period",
+        )
     value = int(value)
     target = (
         Target.objects.select_for_update()
-        .filter(organisation=organisation, year=year, kind=kind)
+        .filter(organisation=organisation, year=year, kind=kind, period=period)
         .first()
     )
     old_value: int | None = None
@@ -98,13 +111,18 @@ def set_target(
         try:
             with transaction.atomic():
                 target = Target.objects.create(
-                    organisation=organisation, year=year, kind=kind, value=value, assigned_by=actor
+                    organisation=organisation,
+                    year=year,
+                    kind=kind,
+                    period=period,
+                    value=value,
+                    assigned_by=actor,
                 )
             created = True
         except IntegrityError:
             # A concurrent request created it first: lock it and treat this as a change.
             target = Target.objects.select_for_update().get(
-                organisation=organisation, year=year, kind=kind
+                organisation=organisation, year=year, kind=kind, period=period
             )
             created = False
     else:
@@ -132,6 +150,7 @@ def set_target(
         data={
             "year": year,
             "kind": kind,
+            "period": period,
             "from": old_value,
             "to": value,
             "note": note,

@@ -137,7 +137,11 @@ def test_the_word_report_carries_the_member_quality_figures(client_for, persona_
         {"org": persona_tree.region_north.pk, "period": "year", "year": "2026"},
     )
     assert response.status_code == 200
-    table = Document(io.BytesIO(response.content)).tables[1]
+    table = next(
+        t
+        for t in Document(io.BytesIO(response.content)).tables
+        if t.rows[0].cells[0].text == "Nội dung"
+    )
     rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows}
     assert rows["Đưa vào diện rà soát, giúp đỡ"] == ["1", "0", "—"]
     assert rows["Giảm đảng viên: Xóa tên"][0] == "1"

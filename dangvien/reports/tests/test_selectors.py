@@ -109,10 +109,12 @@ def test_pacing_and_forecast_explain_themselves(persona_tree, national_admin):
     assert "khi đã qua 49,7% thời gian của năm" in report.pacing.text
     assert report.forecast is not None
     assert report.forecast.value == 8  # 6 + 1 × 100% + 2 × 50%
-    assert report.forecast.explanation.startswith(
-        "Dự báo cả năm khoảng 8 đảng viên = 6 đã kết nạp đến 30/06/2024"
+    assert report.forecast.explanation == (
+        "Dự báo đến 31/12/2024 kết nạp khoảng 8 đảng viên, bằng 40,0% chỉ tiêu năm."
     )
-    assert "2 hồ sơ ở bước «Đơn và lý lịch» × 50%" in report.forecast.explanation
+    assert "=" not in report.forecast.explanation  # no formula in the prose
+    assert "6 đảng viên" in report.forecast.method
+    assert "2 hồ sơ ở bước «Đơn và lý lịch» (tính 50%)" in report.forecast.method
 
 
 def test_the_compiled_aggregate_equals_the_orm_one(persona_tree):

@@ -228,18 +228,24 @@ def test_docx_export_has_the_summary(client_for, seeded):
     assert "đạt 176,7% kế hoạch (vượt 76,7%), tăng 62,6% so với cùng kỳ năm 2015" in text
     assert "Người lập: region_officer" in text
     assert "BÁO CÁO" in text
-    # the party header: superior committee, the organisation, the number line; the motto
+    # the party header: superior committee, the issuing committee, the number line; the motto
     header = document.tables[0].rows[0].cells
     assert [p.text for p in header[0].paragraphs][1:] == [
-        "ĐẢNG BỘ HUYỆN ĐIỆN BIÊN ĐÔNG",
+        "HUYỆN ỦY ĐIỆN BIÊN ĐÔNG",
         "*",
-        "Số        -BC/DBD",
+        "Số       -BC/HU",
     ]
     assert header[1].paragraphs[0].text == "ĐẢNG CỘNG SẢN VIỆT NAM"
-    assert "ngày " in header[1].paragraphs[2].text
+    assert "ngày " in header[1].paragraphs[1].text
     table = document.tables[1]
-    assert [c.text for c in table.rows[1].cells] == ["Tổng số kết nạp", "265", "163", "162,6%"]
-    signature = [p.text for p in document.tables[2].rows[0].cells[1].paragraphs]
+    assert [c.text for c in table.rows[1].cells] == [
+        "Tổng số kết nạp",
+        "265",
+        "",
+        "163",
+        "162,6%",
+    ]
+    signature = [p.text for p in document.tables[-2].rows[0].cells[1].paragraphs]
     assert signature[:2] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
     assert "{{" not in text and "{%" not in text
 

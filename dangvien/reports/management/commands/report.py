@@ -1,7 +1,9 @@
-"""manage.py report --org CODE --from YYYY-MM-DD --to YYYY-MM-DD --format json|xlsx|text|docx
+"""manage.py report --org CODE --from YYYY-MM-DD --to YYYY-MM-DD
+    --format json|xlsx|text|docx|pdf [--signer committee|preparer]
 
-Prints json/text to stdout (or writes --output); xlsx/docx need --output (or go to stdout as
-bytes when --output is "-"). Scope: ``--user USERNAME`` reports as that user (404 outside their
+Prints json/text to stdout (or writes --output); xlsx/docx/pdf need --output (or go to stdout
+as bytes when --output is "-"). A period that has not ended is reported to date; one that has
+not begun is refused. Scope: ``--user USERNAME`` reports as that user (404 outside their
 subtrees); without it the command runs as the system operator. Every run is audited.
 """
 
@@ -17,7 +19,7 @@ from django.utils.translation import gettext
 
 from dangvien.core.errors import DomainError
 
-FORMATS = ("json", "xlsx", "text", "docx")
+FORMATS = ("json", "xlsx", "text", "docx", "pdf")
 
 
 class Command(BaseCommand):
@@ -30,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="file_format", choices=FORMATS, default="json")
         parser.add_argument("--output", "-o", default="", help="tệp ghi kết quả ('-' = stdout)")
         parser.add_argument("--user", default="", help="báo cáo với phạm vi của người dùng này")
+        parser.add_argument(
+            "--signer",
+            choices=("committee", "preparer"),
+            default="committee",
+            help="khối chữ ký của bản Word/PDF: T/M cấp ủy (committee) hoặc người lập (preparer)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvien.organisations.models import Organisation
@@ -57,7 +65,9 @@ class Command(BaseCommand):
                         gettext("Không có tổ chức mã «%(org)s».") % {"org": options["org"]}
                     )
             report = get_admission_report(organisation=organisation, period=period)
-            content, _when = export_report(report, actor=actor, file_format=options["file_format"])
+            content, _when = export_report(
+                report, actor=actor, file_format=options["file_format"], signer=options["signer"]
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         except Http404 as exc:
@@ -74,4 +84,6 @@ class Command(BaseCommand):
         elif output == "-":
             sys.stdout.buffer.write(content)
         else:
-            raise CommandError(gettext("Định dạng xlsx/docx cần --output TỆP (hoặc --output - )."))
+            raise CommandError(
+                gettext("Định dạng xlsx/docx/pdf cần --output TỆP (hoặc --output - ).")
+            )
