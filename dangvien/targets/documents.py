@@ -274,6 +274,13 @@ def _repeat_header(row: Any) -> None:
     properties.append(element)
 
 
+def _keep_together(row: Any) -> None:
+    """The row (the signature block) is never split over two pages."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     """«Quyết định giao chỉ tiêu kết nạp đảng viên năm …» in the official layout (Quy định
     66-QĐ/TW, Hướng dẫn 36-HD/VPTW on party documents): party header left and «ĐẢNG CỘNG SẢN
@@ -298,6 +305,8 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     header = document.add_table(rows=1, cols=2)
     _no_borders(header)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header.autofit = False
+    header.columns[0].width, header.columns[1].width = Cm(7.5), Cm(9.0)
     left, right = header.rows[0].cells
     left.width, right.width = Cm(7.5), Cm(9.0)
     left.paragraphs[0].text = ""
@@ -384,7 +393,10 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     widths = (Cm(1.2), Cm(9.3), Cm(3.0), Cm(3.0))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     heads = (
         _("TT"),
         _("Tổ chức đảng"),
@@ -429,6 +441,7 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
         )
     )
     article = _paragraph(document, indent=True, after=12)
+    article.paragraph_format.keep_with_next = True  # with the signature block
     _font(article.add_run(_("Điều 3. ")), bold=True)
     _font(
         article.add_run(
@@ -441,6 +454,9 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
 
     signature = document.add_table(rows=1, cols=2)
     _no_borders(signature)
+    signature.autofit = False
+    signature.columns[0].width, signature.columns[1].width = Cm(8.0), Cm(8.5)
+    _keep_together(signature.rows[0])
     recipients, signer = signature.rows[0].cells
     recipients.width, signer.width = Cm(8.0), Cm(8.5)
     recipients.paragraphs[0].text = ""
@@ -455,7 +471,7 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
         _paragraph(recipients, line, size=11, align="left", after=0)
     signer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(signer.paragraphs[0].add_run(_("T/M BAN THƯỜNG VỤ")), bold=True)
-    _paragraph(signer, _("BÍ THƯ"), align="center", after=0)
+    _paragraph(signer, _("BÍ THƯ"), bold=True, align="center", after=0)
     _paragraph(signer, _("(Ký, ghi rõ họ tên, đóng dấu)"), italic=True, align="center", after=0)
     for _blank in range(4):
         _paragraph(signer, "", after=0)
