@@ -102,9 +102,7 @@ def test_a_bloc_of_91_is_given_its_targets_in_one_save(page_as, bloc, shot):
     assert download.value.suggested_filename == f"chi-tieu-DBK-{YEAR}.xlsx"
 
 
-def test_the_dashboard_offers_the_periods_and_leaves_future_months_out(
-    page_as, persona_tree, shot
-):
+def test_the_dashboard_offers_the_periods_and_leaves_future_months_out(page_as, persona_tree, shot):
     from dangvien.reports.tests.builders import Traits, admit_people
 
     today = dt.date.today()
