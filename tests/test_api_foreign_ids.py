@@ -50,6 +50,11 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "GET /api/v1/reports/admissions": [("query", "org", "organisation")],
     "GET /api/v1/targets/": [("query", "org", "organisation")],
     "PUT /api/v1/targets/": [("body", "organisation", "organisation")],
+    "GET /api/v1/targets/allocation": [("query", "org", "organisation")],
+    "PUT /api/v1/targets/allocation": [
+        ("body", "organisation", "organisation"),
+        ("body", "values.organisation", "organisation"),
+    ],
     "GET /api/v1/admissions/": [("query", "organisation", "organisation")],
     "POST /api/v1/admissions/": [
         ("body", "person_id", "person"),

@@ -50,6 +50,7 @@ CREATE_PAGES = {
     "admissions:dossier-approval",
     "admissions:dossier-helper",
     "targets:target-set",
+    "targets:allocation",
     "imports:import-list",
 }
 SKIP_TABLES = {"sessions", "axes", "admin", "contenttypes", "auth", "django_tasks_database"}

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.core.errors import DomainError
@@ -25,7 +25,7 @@ from dangvien.reports import selectors
 from dangvien.reports.access import get_report_organisation, period_from_params
 from dangvien.reports.breakdowns import CRITERIA_BY_KEY, annotate_age
 from dangvien.reports.home import get_home
-from dangvien.reports.periods import PERIOD_KINDS, Period, build_period
+from dangvien.reports.periods import PERIOD_KINDS, Period
 from dangvien.reports.selectors import scope_label
 from dangvien.reports.summary import build_summary
 
@@ -155,22 +155,43 @@ def _member_quality(organisation: Organisation, period: Period) -> dict[str, Any
     }
 
 
+DASHBOARD_PERIODS = (
+    ("month", gettext_lazy("Tháng")),
+    ("quarter", gettext_lazy("Quý")),
+    ("half", gettext_lazy("6 tháng đầu năm")),
+    ("ytd", gettext_lazy("Từ đầu năm đến hết tháng")),
+    ("year", gettext_lazy("Cả năm")),
+)
+
+
+def _monthly_points(counts: list[int], year: int, today: dt.date) -> list[int | None]:
+    """A year's monthly counts with the months that have not begun as ``None`` (no point is
+    drawn), never as 0: a future month has no figure yet."""
+    if year < today.year:
+        return list(counts)
+    if year > today.year:
+        return [None] * 12
+    return [count if month <= today.month else None for month, count in enumerate(counts, 1)]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The user's organisation at a glance: progress per child, months, composition."""
+    """The user's organisation at a glance for the report's periods (month, quarter, half-year,
+    year to date, year): progress per child, months, composition. A period that has not begun
+    shows why there is no figure; months that have not begun are not drawn."""
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     today = dt.date.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    year = min(max(year, 1930), today.year)  # a year that has not begun has no figures
-    if year == today.year:
-        period = build_period("ytd", year=year, month=today.month)
+    period, refused = _period_or_default(request)
+    year = period.end.year
+    future = period.start > today
+    in_progress = period.start <= today < period.end
+    if future:  # nothing to count yet: the page says why; the children and charts stay
+        data = selectors.get_admission_report(
+            organisation=organisation, period=period_from_params({}), today=today
+        )
     else:
-        period = build_period("year", year=year)
-    data = selectors.get_admission_report(organisation=organisation, period=period, today=today)
-    period = data.period
+        data = selectors.get_admission_report(organisation=organisation, period=period, today=today)
+        period = data.period  # to date when the period has not ended
     monthly = selectors.get_monthly_admissions(organisation=organisation, year=year)
     chart_data: dict[str, Any] = {
         "progress": {
@@ -178,13 +199,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 row.organisation.name if row.organisation else gettext("Trực tiếp")
                 for row in data.children
             ],
-            "admitted": [row.admitted for row in data.children],
+            "admitted": [None if future else row.admitted for row in data.children],
             "target": [row.target for row in data.children],
         },
         "monthly": {
             "labels": [f"Th{m}" for m in range(1, 13)],
-            "current": monthly[year],
-            "previous": monthly[year - 1],
+            "current": _monthly_points(monthly[year], year, today),
+            "previous": _monthly_points(monthly[year - 1], year - 1, today),
             "current_label": gettext("Năm %(year)s") % {"year": year},
             "previous_label": gettext("Năm %(value)s") % {"value": year - 1},
         },
@@ -206,20 +227,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         b = data.breakdown[key]
         chart_data["composition"]["labels"].append(b.label)
         chart_data["composition"]["percent"].append(
-            float(b.percent) if b.percent is not None else 0
+            float(b.percent) if b.percent is not None else None
         )
+    params = request.GET
     context = {
         "organisation": organisation,
         "year": year,
         "years": [year - 1, year] + ([year + 1] if year < today.year else []),
         "period": period,
+        "today": today,
+        "future": future,
+        "in_progress": in_progress,
+        "period_kinds": DASHBOARD_PERIODS,
+        "chosen": {
+            "period": params.get("period") or "ytd",
+            "month": period.end.month,
+            "quarter": (period.end.month - 1) // 3 + 1,
+        },
+        "months": range(1, 13),
+        "quarters": ((1, "I"), (2, "II"), (3, "III"), (4, "IV")),
+        "year_choices": sorted({*range(today.year - 5, today.year + 1), year}),
         "report": data,
-        "summary": build_summary(data),
+        "summary": "" if future else build_summary(data),
         "chart_data": chart_data,
         "report_url": _report_url(organisation, period),
         "admitted_url": _records_url(organisation, period, "total"),
     }
-    return render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context, status=400 if refused else 200)
 
 
 @login_required

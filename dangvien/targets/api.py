@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from dangvien.core import bounds
 from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.access import get_organisation_for_user
@@ -95,3 +97,113 @@ def put_target(request: AuthenticatedHttpRequest, payload: TargetIn) -> TargetOu
     out = _out(organisation, target.year, target.kind, target.value)
     out.period = target.period
     return out
+
+
+# --- The whole allocation of a year ------------------------------------------------------------
+
+
+class AllocationRowOut(Schema):
+    organisation_id: int
+    organisation_code: str
+    organisation_name: str
+    target: int | None
+    last_target: int | None
+    last_result: int
+    members: int
+    unusual: bool
+
+
+class AllocationSheetOut(Schema):
+    organisation_id: int
+    organisation_code: str
+    year: int
+    own: int | None
+    last_own: int | None
+    total: int
+    assigned: int
+    rows: list[AllocationRowOut]
+    warnings: list[str]
+    changed: int = 0
+
+
+class AllocationValueIn(Schema):
+    organisation: int | str = Field(..., description="mã hoặc id của tổ chức trực thuộc")
+    value: int | None = Field(..., ge=0, le=bounds.TARGET_MAX)
+
+
+class AllocationIn(Schema):
+    organisation: str = Field(..., description="mã hoặc id của tổ chức giao chỉ tiêu (cấp trên)")
+    year: int = Field(..., ge=1930, le=2100)
+    values: list[AllocationValueIn] = Field(..., max_length=5000)
+    note: str = Field("", max_length=255)
+
+
+def _sheet_out(sheet: selectors.AllocationSheet, changed: int = 0) -> AllocationSheetOut:
+    return AllocationSheetOut(
+        organisation_id=sheet.parent.pk,
+        organisation_code=sheet.parent.code,
+        year=sheet.year,
+        own=sheet.own,
+        last_own=sheet.last_own,
+        total=sheet.total,
+        assigned=sheet.assigned,
+        rows=[
+            AllocationRowOut(
+                organisation_id=row.organisation.pk,
+                organisation_code=row.organisation.code,
+                organisation_name=row.organisation.name,
+                target=row.target,
+                last_target=row.last_target,
+                last_result=row.last_result,
+                members=row.members,
+                unusual=row.unusual,
+            )
+            for row in sheet.rows
+        ],
+        warnings=sheet.warnings,
+        changed=changed,
+    )
+
+
+@router.get("/allocation", response={200: AllocationSheetOut, **ERROR_RESPONSES})
+def get_allocation_sheet(
+    request: HttpRequest, org: str = "", year: int | None = None
+) -> AllocationSheetOut:
+    """Every child of ``org`` with this year's target, last year's target and result."""
+    import datetime as dt
+
+    year = year if year and 1930 <= year <= 2100 else dt.date.today().year
+    parent = resolve_organisation(request.user, org or None, action="target.view")
+    return _sheet_out(selectors.get_allocation_sheet(parent=parent, year=year))
+
+
+@router.put("/allocation", response={200: AllocationSheetOut, **ERROR_RESPONSES})
+def put_allocation(request: AuthenticatedHttpRequest, payload: AllocationIn) -> AllocationSheetOut:
+    """The whole allocation in one request (all or nothing; a repeat changes nothing).
+    ``value`` null: no target (refused for a child that has one)."""
+    parent = get_organisation_for_user(request.user, payload.organisation)
+    if not can(request.user, "target.change", parent):
+        raise PermissionDenied("target.change")
+    sheet = selectors.get_allocation_sheet(parent=parent, year=payload.year)
+    children = {str(row.organisation.pk): row.organisation.pk for row in sheet.rows}
+    children.update({row.organisation.code: row.organisation.pk for row in sheet.rows})
+    values: dict[int, int | None] = {}
+    for item in payload.values:
+        pk = children.get(str(item.organisation))
+        if pk is None:
+            # out of the caller's scope: 404, as everywhere; in scope but not a child: refused
+            get_organisation_for_user(request.user, str(item.organisation))
+            raise DomainError(
+                _("«%(code)s» không phải tổ chức trực thuộc «%(parent)s».")
+                % {"code": item.organisation, "parent": parent.name},
+                rule="allocation_direct_children",
+                found=item.organisation,
+                required=parent.name,
+                field="values",
+            )
+        values[pk] = item.value
+    changes = services.set_allocation(
+        parent, year=payload.year, values=values, note=payload.note, actor=request.user
+    )
+    after = selectors.get_allocation_sheet(parent=parent, year=payload.year)
+    return _sheet_out(after, changed=len(changes))

@@ -123,3 +123,222 @@ def get_target_value(
         .values_list("value", flat=True)
         .first()
     )
+
+
+# --- The allocation sheet: every child of a parent on one page ---------------------------------
+
+
+@dataclass
+class AllocationRow:
+    """One child on the allocation page: this year's target beside last year's target and
+    result (members admitted in its subtree last year) and its members now."""
+
+    organisation: Organisation
+    target: int | None
+    last_target: int | None
+    last_result: int
+    members: int
+
+    @property
+    def unusual(self) -> bool:
+        """The sanity rule (docs/targets.md): a yearly admission target larger than the
+        organisation's members today cannot be met by its cells — it is flagged, not refused."""
+        return self.target is not None and self.target > self.members
+
+    @property
+    def unusual_text(self) -> str:
+        if not self.unusual:
+            return ""
+        from dangvien.core.formatting import format_number
+
+        return _("Chỉ tiêu %(target)s lớn hơn số đảng viên hiện có của tổ chức (%(members)s).") % {
+            "target": format_number(self.target or 0),
+            "members": format_number(self.members),
+        }
+
+
+@dataclass
+class AllocationSheet:
+    parent: Organisation
+    year: int
+    own: int | None
+    last_own: int | None
+    rows: list[AllocationRow]
+
+    def with_values(self, values: dict[int, int | None]) -> AllocationSheet:
+        """The same sheet with other (posted, imported, copied) values: warnings before saving."""
+        rows = [
+            AllocationRow(
+                organisation=row.organisation,
+                target=values.get(row.organisation.pk, row.target),
+                last_target=row.last_target,
+                last_result=row.last_result,
+                members=row.members,
+            )
+            for row in self.rows
+        ]
+        return AllocationSheet(self.parent, self.year, self.own, self.last_own, rows)
+
+    def last_year_values(self) -> dict[int, int | None]:
+        """Copy from last year: last year's target where this year has none."""
+        return {
+            row.organisation.pk: row.last_target
+            for row in self.rows
+            if row.target is None and row.last_target is not None
+        }
+
+    @property
+    def total(self) -> int:
+        return sum(row.target or 0 for row in self.rows)
+
+    @property
+    def assigned(self) -> int:
+        return sum(1 for row in self.rows if row.target is not None)
+
+    @property
+    def last_total(self) -> int:
+        return sum(row.last_target or 0 for row in self.rows)
+
+    @property
+    def last_result_total(self) -> int:
+        return sum(row.last_result for row in self.rows)
+
+    @property
+    def without_target(self) -> list[AllocationRow]:
+        return [row for row in self.rows if row.target is None]
+
+    @property
+    def difference(self) -> int | None:
+        if self.own is None or not self.assigned:
+            return None
+        return self.total - self.own
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning of the allocation, in words (none of them stops a save)."""
+        from dangvien.core.formatting import format_number
+
+        texts: list[str] = []
+        diff = self.difference
+        total, own = format_number(self.total), format_number(self.own or 0)
+        if self.own is None:
+            texts.append(
+                _(
+                    "«%(parent)s» chưa được cấp trên giao chỉ tiêu năm %(year)s: chưa so được tổng"
+                    " chỉ tiêu giao cho các tổ chức trực thuộc (%(total)s)."
+                )
+                % {"parent": self.parent.name, "year": self.year, "total": total}
+            )
+        elif diff is not None and diff > 0:
+            texts.append(
+                _(
+                    "Tổng chỉ tiêu giao cho các tổ chức trực thuộc (%(children)s) vượt chỉ tiêu"
+                    " của cấp này (%(own)s) %(difference)s đảng viên."
+                )
+                % {"children": total, "own": own, "difference": format_number(diff)}
+            )
+        elif diff is not None and diff < 0:
+            texts.append(
+                _(
+                    "Tổng chỉ tiêu giao cho các tổ chức trực thuộc (%(children)s) còn thiếu"
+                    " %(difference)s so với chỉ tiêu của cấp này (%(own)s)."
+                )
+                % {"children": total, "own": own, "difference": format_number(-diff)}
+            )
+        missing = self.without_target
+        if missing and len(missing) == len(self.rows):
+            texts.append(
+                _(
+                    "Chưa tổ chức trực thuộc nào được giao chỉ tiêu năm %(year)s"
+                    " (%(count)s tổ chức)."
+                )
+                % {"year": self.year, "count": format_number(len(missing))}
+            )
+        elif missing:
+            names = ", ".join(row.organisation.name for row in missing[:5])
+            if len(missing) > 5:
+                names += _(" và %(more)s tổ chức khác") % {"more": format_number(len(missing) - 5)}
+            texts.append(
+                _("%(count)s/%(all)s tổ chức trực thuộc chưa được giao chỉ tiêu: %(names)s.")
+                % {
+                    "count": format_number(len(missing)),
+                    "all": format_number(len(self.rows)),
+                    "names": names,
+                }
+            )
+        unusual = [row for row in self.rows if row.unusual]
+        if unusual:
+            texts.append(
+                _(
+                    "%(count)s tổ chức có chỉ tiêu lớn hơn số đảng viên hiện có (cần xem lại):"
+                    " %(names)s."
+                )
+                % {
+                    "count": format_number(len(unusual)),
+                    "names": ", ".join(
+                        f"{row.organisation.name} ({row.target}/{row.members})"
+                        for row in unusual[:5]
+                    ),
+                }
+            )
+        return texts
+
+
+def get_allocation_sheet(*, parent: Organisation, year: int) -> AllocationSheet:
+    """The admission targets of ``parent``'s children for ``year`` and ``year - 1``, last
+    year's result and today's members of each child: four queries whatever the number of
+    children (children; targets; admitted per child; members per child)."""
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from dangvien.members.models import Membership
+
+    children = list(Organisation.objects.children_of(parent))
+    ids = [parent.pk, *(child.pk for child in children)]
+    targets = {
+        (organisation_id, target_year): value
+        for organisation_id, target_year, value in Target.objects.filter(
+            organisation_id__in=ids,
+            year__in=(year, year - 1),
+            kind=Target.Kind.ADMISSIONS,
+            period="",
+        ).values_list("organisation_id", "year", "value")
+    }
+    length = len(parent.path) + parent.steplen
+    admitted = dict(
+        Membership.objects.filter(
+            admitted_in__path__startswith=parent.path,
+            admitted_in__depth__gt=parent.depth,
+            decision_date__range=(dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+        )
+        .annotate(prefix=Substr("admitted_in__path", 1, length))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .values_list("prefix", "n")
+    )
+    members = dict(
+        Membership.objects.active()
+        .filter(organisation__path__startswith=parent.path, organisation__depth__gt=parent.depth)
+        .annotate(prefix=Substr("organisation__path", 1, length))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .values_list("prefix", "n")
+    )
+    return AllocationSheet(
+        parent=parent,
+        year=year,
+        own=targets.get((parent.pk, year)),
+        last_own=targets.get((parent.pk, year - 1)),
+        rows=[
+            AllocationRow(
+                organisation=child,
+                target=targets.get((child.pk, year)),
+                last_target=targets.get((child.pk, year - 1)),
+                last_result=admitted.get(child.path, 0),
+                members=members.get(child.path, 0),
+            )
+            for child in children
+        ],
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
+from dangvien.core import bounds
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number
 from dangvien.core.scoping import can
@@ -159,3 +162,204 @@ def set_target(
         },
     )
     return target
+
+
+@dataclass(frozen=True)
+class AllocationChange:
+    organisation: Organisation
+    old_value: int | None
+    new_value: int
+
+
+@transaction.atomic
+def set_allocation(
+    parent: Organisation,
+    *,
+    year: int,
+    values: Mapping[int, int | None],
+    actor: User,
+    kind: str = Target.Kind.ADMISSIONS,
+    note: str = "",
+) -> list[AllocationChange]:
+    """Assign the targets of ``parent``'s children for ``year`` in one go (the allocation page,
+    its import and the allocation API).
+
+    ``values`` maps a child's id to its target; ``None`` means "no target": accepted for a child
+    that has none, refused for one that has (an assigned target is part of the record — set 0
+    instead). Children missing from ``values`` keep theirs. Every value is checked before
+    anything is written (all or nothing); the parent's row is locked, so concurrent allocations
+    of the same parent run one after the other. Unchanged values write nothing; the changes are
+    kept as TargetChange rows and one audit event (``targets.allocation.set``) lists them all.
+    Returns the changes (empty: nothing changed, e.g. a repeated save).
+    """
+    if not can(actor, "target.change", parent):
+        raise DomainError(
+            _(
+                "Chỉ tiêu của các tổ chức trực thuộc «%(organisation)s» do cấp này giao; bạn"
+                " không có quyền giao chỉ tiêu ở cấp đó."
+            )
+            % {"organisation": parent.name},
+            rule="target_assigned_by_parent",
+            found=parent.name,
+            required=parent.name,
+        )
+    _check_kind_and_year(kind, year)
+    # Lock the parent: allocations of its children are serialised (idempotent replays).
+    Organisation.objects.select_for_update().filter(pk=parent.pk).first()
+    children = {child.pk: child for child in Organisation.objects.children_of(parent)}
+    unknown = [key for key in values if key not in children]
+    if unknown:
+        raise DomainError(
+            _(
+                "Tổ chức có mã số %(ids)s không phải tổ chức trực thuộc «%(parent)s»; chỉ giao"
+                " chỉ tiêu cho tổ chức trực thuộc trực tiếp."
+            )
+            % {"ids": ", ".join(str(key) for key in unknown[:5]), "parent": parent.name},
+            rule="allocation_direct_children",
+            found=unknown[0],
+            required=parent.name,
+            field="values",
+        )
+    existing = {
+        t.organisation_id: t
+        for t in Target.objects.select_for_update().filter(
+            organisation_id__in=list(values), year=year, kind=kind, period=""
+        )
+    }
+    changes: list[AllocationChange] = []
+    for pk, raw in values.items():
+        child = children[pk]
+        current = existing.get(pk)
+        if raw is None:
+            if current is not None:
+                raise DomainError(
+                    _(
+                        "«%(organisation)s» đã được giao chỉ tiêu %(value)s; không xóa được chỉ"
+                        " tiêu đã giao, hãy nhập 0 nếu không giao."
+                    )
+                    % {"organisation": child.name, "value": format_number(current.value)},
+                    rule="target_not_removed",
+                    found=_("để trống"),
+                    required="≥ 0",
+                    field=f"org-{pk}",
+                )
+            continue
+        value = _checked_value(kind, raw, child)
+        old = current.value if current is not None else None
+        if old != value:
+            changes.append(AllocationChange(organisation=child, old_value=old, new_value=value))
+    for change in changes:
+        target = existing.get(change.organisation.pk)
+        if target is None:
+            target = Target.objects.create(
+                organisation=change.organisation,
+                year=year,
+                kind=kind,
+                value=change.new_value,
+                assigned_by=actor,
+            )
+        else:
+            target.value = change.new_value
+            target.assigned_by = actor
+            target.save(update_fields=["value", "assigned_by", "updated_at"])
+        TargetChange.objects.create(
+            target=target,
+            old_value=change.old_value,
+            new_value=change.new_value,
+            note=note[:255],
+            actor=actor,
+            actor_name=str(actor)[:150],
+        )
+    if changes:
+        record(
+            actor=actor,
+            action="targets.allocation.set",
+            target=parent,
+            organisation=parent,
+            data={
+                "year": year,
+                "kind": kind,
+                "note": note,
+                "changes": [
+                    {
+                        "organisation": change.organisation.code,
+                        "from": change.old_value,
+                        "to": change.new_value,
+                    }
+                    for change in changes
+                ],
+                "text": _("%(count)s tổ chức: %(list)s")
+                % {
+                    "count": format_number(len(changes)),
+                    "list": "; ".join(
+                        f"{change.organisation.code} {_shown(change.old_value)}"
+                        f" → {format_number(change.new_value)}"
+                        for change in changes[:20]
+                    ),
+                },
+            },
+        )
+    return changes
+
+
+def _shown(value: int | None) -> str:
+    return format_number(value) if value is not None else "—"
+
+
+def _check_kind_and_year(kind: str, year: int) -> None:
+    if kind not in Target.Kind.values:
+        raise DomainError(
+            _("Loại chỉ tiêu «%(kind)s» không hợp lệ.") % {"kind": kind},
+            rule="target_kind",
+            found=kind,
+            field="kind",
+        )
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise DomainError(
+            _("Năm %(year)s không hợp lệ; cần trong khoảng %(min_year)s–%(max_year)s.")
+            % {"year": year, "min_year": MIN_YEAR, "max_year": MAX_YEAR},
+            rule="target_year",
+            found=year,
+            required=f"{MIN_YEAR}–{MAX_YEAR}",
+            field="year",
+        )
+
+
+def _checked_value(kind: str, raw: object, organisation: Organisation) -> int:
+    value: int
+    try:
+        value = int(raw)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0 or value > bounds.TARGET_MAX or str(raw).strip() != str(value):
+        raise DomainError(
+            _("Chỉ tiêu của «%(organisation)s» phải là số nguyên không âm; nhận được %(value)s.")
+            % {"organisation": organisation.name, "value": raw},
+            rule="target_value_min",
+            found=raw,
+            required="≥ 0",
+            field=f"org-{organisation.pk}",
+        )
+    if kind != Target.Kind.ADMISSIONS and value > 100:
+        raise DomainError(
+            _("Chỉ tiêu tỷ lệ phải từ 0 đến 100%%; nhận được %(value)s.") % {"value": value},
+            rule="target_percentage_max",
+            found=value,
+            required="≤ 100",
+            field=f"org-{organisation.pk}",
+        )
+    return value
+
+
+@transaction.atomic
+def record_allocation_file(
+    parent: Organisation, *, year: int, what: str, rows: int, actor: User
+) -> None:
+    """An allocation file left the product (``what``: export, template, print): audited."""
+    record(
+        actor=actor,
+        action=f"targets.allocation.{what}",
+        target=parent,
+        organisation=parent,
+        data={"year": year, "rows": rows},
+    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,17 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.models import Organisation
-from dangvien.targets import selectors, services
+from dangvien.targets import documents, selectors, services
 from dangvien.targets.access import resolve_organisation
-from dangvien.targets.forms import TargetForm
+from dangvien.targets.forms import AllocationForm, AllocationUploadForm, TargetForm
 from dangvien.targets.models import Target
 
 
@@ -89,3 +91,202 @@ def target_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("Không lưu được chỉ tiêu: %s") % errors)
     return redirect(f"{reverse('targets:target-list')}?org={back_org}&year={year}")
+
+
+# --- The whole allocation of a year on one page --------------------------------------------------
+
+ACTIONS = ("save", "check", "copy")
+
+
+def _allocation_url(parent: Organisation, year: int) -> str:
+    return f"{reverse('targets:allocation', args=[parent.pk])}?year={year}"
+
+
+def _render_allocation(
+    request: HttpRequest,
+    parent: Organisation,
+    sheet: selectors.AllocationSheet,
+    form: AllocationForm,
+    *,
+    preview: selectors.AllocationSheet | None = None,
+    upload_errors: list[Any] | None = None,
+    upload_form: AllocationUploadForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    shown = preview or sheet
+    rows = [(row, form[f"org-{row.organisation.pk}"]) for row in shown.rows]
+    context = {
+        "organisation": parent,
+        "year": sheet.year,
+        "years": [sheet.year - 1, sheet.year, sheet.year + 1],
+        "sheet": shown,
+        "saved": sheet,
+        "preview": preview is not None,
+        "rows": rows,
+        "form": form,
+        "can_assign": can(request.user, "target.change", parent),
+        "ancestors": Organisation.objects.visible_to(request.user).ancestors_of(parent),
+        "upload_form": upload_form or AllocationUploadForm(),
+        "upload_errors": upload_errors or [],
+    }
+    return render(request, "targets/allocation.html", context, status=status)
+
+
+def _initial(sheet: selectors.AllocationSheet) -> dict[str, Any]:
+    return {f"org-{row.organisation.pk}": row.target for row in sheet.rows}
+
+
+@login_required
+def allocation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every child of ``pk`` with this year's target, last year's target and result, in one
+    form: check (warnings before saving), copy last year's targets, save once."""
+    parent = get_organisation_for_user(request.user, pk, action="target.view")
+    year = _year(request.GET.get("year") or request.POST.get("year"))
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    children = [row.organisation for row in sheet.rows]
+    if request.method != "POST":
+        form = AllocationForm(initial=_initial(sheet), children=children)
+        return _render_allocation(request, parent, sheet, form)
+    if not can(request.user, "target.change", parent):
+        raise PermissionDenied("target.change")
+    action = request.POST.get("action") or "save"
+    if action not in ACTIONS:
+        action = "save"
+    if action == "copy":
+        copied = sheet.last_year_values()
+        form = AllocationForm(
+            initial={**_initial(sheet), **{f"org-{k}": v for k, v in copied.items()}},
+            children=children,
+        )
+        messages.info(
+            request,
+            _(
+                "Đã chép chỉ tiêu năm %(last)s cho %(count)s tổ chức chưa có chỉ tiêu; bấm «Lưu"
+                " chỉ tiêu» để lưu."
+            )
+            % {"last": year - 1, "count": len(copied)},
+        )
+        return _render_allocation(request, parent, sheet, form, preview=sheet.with_values(copied))
+    form = AllocationForm(request.POST, children=children)
+    if not form.is_valid():
+        return _render_allocation(request, parent, sheet, form, status=400)
+    values = form.values()
+    if action == "check":
+        return _render_allocation(request, parent, sheet, form, preview=sheet.with_values(values))
+    try:
+        changes = services.set_allocation(
+            parent, year=year, values=values, note=form.cleaned_data["note"], actor=request.user
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _render_allocation(
+            request, parent, sheet, form, preview=sheet.with_values(values), status=400
+        )
+    messages.success(
+        request,
+        _("Đã lưu chỉ tiêu năm %(year)s: %(count)s tổ chức thay đổi.")
+        % {"year": year, "count": len(changes)},
+    )
+    return redirect(_allocation_url(parent, year))
+
+
+@login_required
+@require_POST
+def allocation_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A filled-in template: every row checked, all saved or none (errors per row)."""
+    import tempfile
+    from pathlib import Path
+
+    from dangvien.core.importing import ImportRefused, RowError
+
+    parent = get_organisation_for_user(request.user, pk, action="target.view")
+    if not can(request.user, "target.change", parent):
+        raise PermissionDenied("target.change")
+    year = _year(request.GET.get("year") or request.POST.get("year"))
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    children = [row.organisation for row in sheet.rows]
+    form = AllocationForm(initial=_initial(sheet), children=children)
+    upload = AllocationUploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _render_allocation(request, parent, sheet, form, upload_form=upload, status=400)
+    errors: list[RowError] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.xlsx"
+        with path.open("wb") as stream:
+            for chunk in upload.cleaned_data["file"].chunks():
+                stream.write(chunk)
+        try:
+            result = documents.read_allocation(path, sheet)
+        except ImportRefused as exc:
+            errors = [RowError(0, "", exc.message)]
+        else:
+            errors = result.errors
+    if not errors:
+        try:
+            changes = services.set_allocation(
+                parent,
+                year=year,
+                values=result.values,
+                note=upload.cleaned_data["note"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            errors = [RowError(0, "", exc.message)]
+        else:
+            messages.success(
+                request,
+                _("Đã nhập chỉ tiêu năm %(year)s từ tệp: %(count)s tổ chức thay đổi.")
+                % {"year": year, "count": len(changes)},
+            )
+            return redirect(_allocation_url(parent, year))
+    return _render_allocation(
+        request, parent, sheet, form, upload_errors=errors, upload_form=upload, status=400
+    )
+
+
+def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+@require_GET
+def allocation_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    parent = get_organisation_for_user(request.user, pk, action="target.view")
+    year = _year(request.GET.get("year"))
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    export = documents.allocation_export(sheet, user=request.user)
+    content = export.render()
+    services.record_allocation_file(
+        parent, year=year, what="exported", rows=export.count, actor=request.user
+    )
+    return _file(content, f"{export.filename}.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def allocation_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    parent = get_organisation_for_user(request.user, pk, action="target.view")
+    year = _year(request.GET.get("year"))
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    return _file(
+        documents.allocation_template(sheet), f"mau-chi-tieu-{parent.code}-{year}.xlsx", XLSX
+    )
+
+
+@login_required
+@require_GET
+def allocation_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    parent = get_organisation_for_user(request.user, pk, action="target.view")
+    year = _year(request.GET.get("year"))
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    content = documents.allocation_docx(sheet, today=timezone.localdate())
+    services.record_allocation_file(
+        parent, year=year, what="printed", rows=len(sheet.rows), actor=request.user
+    )
+    return _file(content, documents.docx_filename(parent, year), DOCX)

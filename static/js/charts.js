@@ -49,7 +49,8 @@
     data: {
       labels: data.monthly.labels,
       datasets: [
-        { label: data.monthly.current_label, data: data.monthly.current, borderColor: red, backgroundColor: red, tension: 0.2 },
+        // a month that has not begun is null: no point, no line to it (never drawn as 0)
+        { label: data.monthly.current_label, data: data.monthly.current, borderColor: red, backgroundColor: red, tension: 0.2, spanGaps: false },
         { label: data.monthly.previous_label, data: data.monthly.previous, borderColor: grey, backgroundColor: grey, borderDash: [6, 4], tension: 0.2 },
       ],
     },

@@ -18,6 +18,9 @@ NORTH = (
     "viewer",
 )
 ASSIGNERS = ("national_admin", "region_officer")  # target.change on X01, CB01's parent
+# X01's allocation: every north reader but the cell secretary of CB01 (X01 is above them: 404).
+X01_READERS = answers(200, anonymous=LOGIN, branch_secretary=404, outsider=404)
+X01_FILES = X01_READERS
 
 
 def _form(world):
@@ -47,7 +50,60 @@ PERMISSIONS = [
         data=_form,
         note="POST-only; permission is checked on the parent organisation X01",
     ),
+    Page(
+        "targets:allocation",
+        get=X01_READERS,
+        post=by_role(302, who=ASSIGNERS, denied=403, outsider=404) | {"branch_secretary": 404},
+        kwargs=lambda w: {"pk": w.tree.commune_north.pk},
+        data=lambda w: {
+            "year": w.target_year,
+            f"org-{w.tree.branch.pk}": 7,
+            f"org-{w.tree.branch_two.pk}": 2,
+            "note": "Nghị quyết giao chỉ tiêu",
+        },
+        note="X01's whole allocation in one save; target.change on X01 itself",
+    ),
+    Page(
+        "targets:allocation-import",
+        get=answers(405, anonymous=LOGIN),
+        post=by_role(400, who=ASSIGNERS, denied=403, outsider=404) | {"branch_secretary": 404},
+        kwargs=lambda w: {"pk": w.tree.commune_north.pk},
+        note="POST-only; without a file the page answers 400 and saves nothing",
+    ),
+    Page(
+        "targets:allocation-export",
+        get=X01_FILES,
+        kwargs=lambda w: {"pk": w.tree.commune_north.pk},
+    ),
+    Page(
+        "targets:allocation-template",
+        get=X01_FILES,
+        kwargs=lambda w: {"pk": w.tree.commune_north.pk},
+    ),
+    Page(
+        "targets:allocation-print",
+        get=X01_FILES,
+        kwargs=lambda w: {"pk": w.tree.commune_north.pk},
+    ),
     Operation("GET /api/v1/targets/", answers(200, anonymous=401)),
+    Operation(
+        "GET /api/v1/targets/allocation",
+        answers(200, anonymous=401),
+        note="without ?org= every reader gets their home organisation's allocation",
+    ),
+    Operation(
+        "PUT /api/v1/targets/allocation",
+        by_role(200, who=ASSIGNERS, anonymous=401) | {"branch_secretary": 404},
+        payload=lambda w: {
+            "organisation": w.tree.commune_north.code,
+            "year": w.target_year,
+            "values": [
+                {"organisation": w.tree.branch.code, "value": 7},
+                {"organisation": w.tree.branch_two.code, "value": 2},
+            ],
+            "note": "Nghị quyết giao chỉ tiêu",
+        },
+    ),
     Operation(
         "PUT /api/v1/targets/",
         by_role(200, who=ASSIGNERS, anonymous=401),
