@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.rules import require_step_authority
 from dangvien.audit.services import record
+from dangvien.core import corrections
 from dangvien.core.bulk import insert_rows
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
@@ -1465,17 +1466,6 @@ def _lock_card(card: PartyCard) -> PartyCard:
     )
 
 
-def _correction_reason(reason: str) -> str:
-    if not reason.strip():
-        raise DomainError(
-            _("Phải ghi lý do sửa hoặc hủy."),
-            rule="correction_reason",
-            required=_("lý do"),
-            field="reason",
-        )
-    return reason.strip()
-
-
 @transaction.atomic
 def correct_card(
     card: PartyCard,
@@ -1496,12 +1486,10 @@ def correct_card(
         actor, "member.decide", membership.organisation, step=str(_("Sửa bản ghi thẻ đảng"))
     )
     _check_card_in_force(card)
-    reason = _correction_reason(reason)
+    reason = corrections.check_reason(reason)
     day = decision_date or card.decision_date
     _check_not_future(day, "decision_date", _("Ngày quyết định cấp thẻ"))
-    card.superseded = True
-    card.superseded_reason = reason
-    card.save(update_fields=["superseded", "superseded_reason"])
+    corrections.mark(card, superseded=True, superseded_reason=reason)
     membership.card_number = None
     membership.save(update_fields=["card_number"])
     new = _create_card(
@@ -1542,10 +1530,8 @@ def cancel_card(card: PartyCard, *, actor: User, reason: str) -> Membership:
         actor, "member.decide", membership.organisation, step=str(_("Hủy bản ghi thẻ đảng"))
     )
     _check_card_in_force(card)
-    reason = _correction_reason(reason)
-    card.superseded = True
-    card.superseded_reason = reason
-    card.save(update_fields=["superseded", "superseded_reason"])
+    reason = corrections.check_reason(reason)
+    corrections.mark(card, superseded=True, superseded_reason=reason)
     previous = (
         PartyCard.objects.select_for_update()
         .filter(membership=membership, superseded=False, replaced_on=card.decision_date)
@@ -1870,11 +1856,10 @@ def correct_transfer(
         step=str(_("Sửa giới thiệu chuyển sinh hoạt")),
     )
     _check_open(transfer)
-    reason = _correction_reason(reason)
-    transfer.status = TransferStatus.CORRECTED
-    transfer.ended_on = _today()
-    transfer.correction_reason = reason
-    transfer.save(update_fields=["status", "ended_on", "correction_reason"])
+    reason = corrections.check_reason(reason)
+    corrections.mark(
+        transfer, status=TransferStatus.CORRECTED, ended_on=_today(), correction_reason=reason
+    )
     new = start_transfer(
         transfer.membership,
         to_organisation=to_organisation or transfer.to_organisation,
