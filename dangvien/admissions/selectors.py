@@ -109,8 +109,18 @@ def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
                 "correction": corrections.get(step.pk),
             }
         )
-    for vote in FailedVote.objects.filter(dossier=dossier).select_related("actor"):
-        entries.append({"kind": "failed_vote", "date": vote.date, "pk": vote.pk, "item": vote})
+    votes = list(FailedVote.history.filter(dossier=dossier).select_related("actor"))
+    replaced = {vote.corrects_id for vote in votes if vote.corrects_id}
+    for vote in votes:
+        entry: dict[str, Any] = {
+            "kind": "failed_vote",
+            "date": vote.date,
+            "pk": vote.pk,
+            "item": vote,
+        }
+        if vote.superseded:
+            entry["vote_correction"] = _("Đã sửa") if vote.pk in replaced else _("Đã hủy")
+        entries.append(entry)
     entries.sort(key=lambda entry: (entry["date"], entry["kind"] == "step", entry["pk"]))
     return entries
 

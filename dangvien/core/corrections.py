@@ -95,3 +95,19 @@ def same_values(row: models.Model, wanted: Mapping[str, Any]) -> bool:
     """``row`` already holds every value of ``wanted`` that was given (not None): a repeated
     correction request finds its own result and answers it again instead of failing."""
     return all(value is None or getattr(row, name) == value for name, value in wanted.items())
+
+
+def replacement_of(old: M, *, link: str = "corrects") -> M | None:
+    """The row that corrected ``old`` (None when it was cancelled or is still in force)."""
+    manager = type(old)._base_manager
+    return manager.filter(**{link: old}).order_by("pk").first()
+
+
+def replayed(old: M, wanted: Mapping[str, Any], *, link: str = "corrects") -> M | None:
+    """A correction request sent again: ``old`` was already corrected, and its replacement
+    holds the values asked for. The API answers 200 with it (nothing new written) instead of
+    refusing the superseded row; any other request on a superseded row is refused as usual."""
+    replacement = replacement_of(old, link=link)
+    if replacement is not None and same_values(replacement, wanted):
+        return replacement
+    return None

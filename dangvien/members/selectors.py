@@ -443,6 +443,20 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
     return items
 
 
+def list_recognition_history(membership: Membership) -> list[RecognitionStep]:
+    """Every recognition step of the member, the corrected and cancelled ones too (struck
+    through on the page, with the reason), in order."""
+    steps = list(
+        RecognitionStep.history.filter(membership=membership)
+        .select_related("corrects")
+        .order_by("date", "round", "pk")
+    )
+    corrected = {step.corrects_id for step in steps if step.corrects_id}
+    for step in steps:
+        step.was_corrected = step.pk in corrected  # type: ignore[attr-defined]
+    return steps
+
+
 def get_recognition_vote_context(membership: Membership, *, today: dt.date) -> dict[str, Any]:
     """What the probation page shows around the recognition vote: the cell's official members
     today (the vote is counted again on its own date), the votes needed, every round so far in
