@@ -254,7 +254,7 @@ def record_step(
 ) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id)
     stage = payload.stage.value
-    services.check_step_authority(request.user, stage, dossier.organisation)
+    services.check_step_authority(request.user, stage, dossier.organisation, on=payload.date)
     enrolment = None
     if payload.enrolment_id is not None:
         from dangvien.training.models import Enrolment

@@ -125,6 +125,15 @@ def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
     return entries
 
 
+def deciding_committee(organisation: Organisation, *, on: dt.date) -> Organisation | None:
+    """The committee that decides admissions for the cell ``organisation`` on ``on`` (the
+    rule set's ``superior_committee_kinds``, by date): ``members.selectors.deciding_committee``,
+    which recognition shares."""
+    from dangvien.members.selectors import deciding_committee as _deciding
+
+    return _deciding(organisation, on=on)
+
+
 NEXT_ACTION_LABELS = {
     Stage.CLASS: _("Học lớp bồi dưỡng nhận thức về Đảng"),
     Stage.APPLICATION: _("Nộp đơn xin vào Đảng và lý lịch (1-KNĐ, 2-KNĐ)"),
@@ -165,7 +174,7 @@ def list_dossier_next_actions(
         .annotate(last=Max("date"))
         .values_list("dossier", "last")
     )
-    acting = acting_organisations({dossier.organisation for dossier in dossiers})
+    acting = acting_organisations({dossier.organisation for dossier in dossiers}, on=today)
     result: list[tuple[WorkItem, bool]] = []
     for dossier in dossiers:
         stage = next_stage(dossier)

@@ -84,11 +84,41 @@ def action_for(stage: str) -> str:
     return STAGE_ACTIONS.get(stage, "dossier.change")
 
 
-def check_step_authority(actor: AnyUser, stage: str, organisation: Organisation) -> None:
+def authority_organisation(organisation: Organisation, action: str, on: dt.date) -> Organisation:
+    """Where ``action`` must be held to act for the cell ``organisation`` on ``on``. The level
+    of each action is data (``members.selectors.LEVEL_OF_ACTION``): a decision belongs to the
+    deciding committee of that date (the rule set's ``superior_committee_kinds``: the district
+    before 1/7/2025, the commune-level committee after), so a role must cover that committee,
+    not merely the cell; other actions are held on the cell's own tree."""
+    from dangvien.members.selectors import LEVEL_OF_ACTION, deciding_committee
+
+    if LEVEL_OF_ACTION.get(action) == "superior":
+        found = deciding_committee(organisation, on=on)
+        if found is not None:
+            return found
+    return organisation
+
+
+def check_step_authority(
+    actor: AnyUser, stage: str, organisation: Organisation, *, on: dt.date | None = None
+) -> None:
     """Refuse (403, ``Forbidden`` naming the step, the caller's role and the roles required)
-    when the actor's role may not record ``stage`` for a dossier of ``organisation``."""
+    when the actor's role may not record ``stage`` for a dossier of ``organisation`` on ``on``
+    (today by default): the stage's action (``STAGE_ACTIONS``) held where that action's level
+    acts on that date (``authority_organisation``)."""
+    from dangvien.members.selectors import LEVEL_OF_ACTION
+
     label = stage_label(stage) if stage in Stage.values else stage
-    require_step_authority(actor, action_for(stage), organisation, step=label)
+    action = action_for(stage)
+    day = on or _today()
+    where = authority_organisation(organisation, action, day)
+    if where.pk != organisation.pk:
+        label = _("%(step)s, thẩm quyền của %(organisation)s") % {
+            "step": label,
+            "organisation": where.name,
+        }
+    deciding = LEVEL_OF_ACTION.get(action) == "superior"
+    require_step_authority(actor, action, where, step=label, on=day if deciding else None)
 
 
 def official_on(person: Person, day: dt.date) -> bool:
@@ -590,7 +620,8 @@ def _add_introducers(ctx: StepContext, step: Step) -> list[str]:
 def _require_superior_if_escalated(ctx: StepContext) -> None:
     """After the failed votes that escalate a case, only the superior level may vote again."""
     if ctx.dossier.escalated:
-        _require(ctx.actor, "dossier.decide", ctx.dossier.organisation)
+        where = authority_organisation(ctx.dossier.organisation, "dossier.decide", ctx.date)
+        _require(ctx.actor, "dossier.decide", where)
 
 
 def _vote_or_fail(ctx: StepContext, *, rule: str, label: str) -> FailedVote | None:
@@ -826,7 +857,7 @@ def record_step(
     The common part (permission, row lock, order and date, rule set, step row, dossier stage,
     audit, deadline) is here; each stage's own rules are its entry in ``STAGE_CHECKS`` and, for
     what follows the step row, ``STAGE_EFFECTS``."""
-    check_step_authority(actor, stage, dossier.organisation)
+    check_step_authority(actor, stage, dossier.organisation, on=date)
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("person", "organisation", "enrolment")
@@ -858,6 +889,11 @@ def record_step(
         received_on=received_on,
         helper=helper,
     )
+    if stage in DECIDE_STAGES:
+        # who decided, as the rule set of the decision's date says (kept with the step, so a
+        # dossier opened under a district and decided by the commune committee says so)
+        where = authority_organisation(dossier.organisation, action_for(stage), date)
+        ctx.details["decided_by"] = {"id": where.pk, "code": where.code, "name": where.name}
     failed_vote = STAGE_CHECKS[Stage(stage)](ctx)
     if failed_vote is not None:
         return failed_vote
@@ -1182,7 +1218,7 @@ def correct_step(
     replaces it (``StepCorrection``); the old row is kept, marked superseded. The date stays
     between the neighbouring steps; a vote must still reach the fraction (a vote that did not
     pass is cancelled instead, then recorded as failed). Deadlines follow."""
-    check_step_authority(actor, step.stage, step.dossier.organisation)
+    check_step_authority(actor, step.stage, step.dossier.organisation, on=step.date)
     old, dossier = _lock_step(step)
     _check_open(dossier)
     reason = corrections.check_reason(reason)
@@ -1262,7 +1298,7 @@ def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
     marked superseded, and the dossier goes back to the stage before; introducers named by a
     cancelled introduction are withdrawn with it. The first step is not cancelled: stop the
     dossier instead. Deadlines and worklists follow."""
-    check_step_authority(actor, step.stage, step.dossier.organisation)
+    check_step_authority(actor, step.stage, step.dossier.organisation, on=step.date)
     old, dossier = _lock_step(step)
     _check_open(dossier)
     reason = corrections.check_reason(reason)
@@ -1348,7 +1384,7 @@ def correct_failed_vote(
     same round replaces it; the old row is kept, superseded, with the reason. The corrected
     votes must still fall short (a vote that in fact passed: cancel this round, then record
     the step). Whoever may record the vote (or a superior level) corrects it."""
-    check_step_authority(actor, vote.stage, vote.dossier.organisation)
+    check_step_authority(actor, vote.stage, vote.dossier.organisation, on=vote.date)
     old, dossier = _lock_failed_vote(vote)
     _check_open(dossier)
     reason = corrections.check_reason(reason)
@@ -1431,7 +1467,7 @@ def cancel_failed_vote(vote: FailedVote, *, actor: User, reason: str) -> Dossier
     or belongs to another dossier): the row is kept, superseded with the reason; the round
     count and the escalation follow. A round followed by another round, or by the vote that
     passed, is not cancelled (cancel those first)."""
-    check_step_authority(actor, vote.stage, vote.dossier.organisation)
+    check_step_authority(actor, vote.stage, vote.dossier.organisation, on=vote.date)
     old, dossier = _lock_failed_vote(vote)
     _check_open(dossier)
     reason = corrections.check_reason(reason)

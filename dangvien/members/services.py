@@ -1218,17 +1218,37 @@ def record_recognition_step(
     return step
 
 
+def _require_decision_authority(
+    actor: User, membership: Membership, on: dt.date, label: str
+) -> Organisation:
+    """The recognition decision (and the removal from the list) belongs to the deciding
+    committee of its date (``selectors.deciding_committee``: the rule set's
+    ``superior_committee_kinds``, the district before 1/7/2025, the commune-level committee
+    after): the actor's ``member.decide`` (``RECOGNITION_ACTIONS``) must cover it. Returns
+    where the decision was taken."""
+    from dangvien.members.selectors import LEVEL_OF_ACTION, deciding_committee
+
+    action = RECOGNITION_ACTIONS[RecognitionStage.DECISION]
+    where = membership.organisation
+    if LEVEL_OF_ACTION.get(action) == "superior":
+        where = deciding_committee(membership.organisation, on=on) or where
+    if where.pk != membership.organisation_id:
+        label = _("%(step)s, thẩm quyền của %(organisation)s") % {
+            "step": label,
+            "organisation": where.name,
+        }
+    require_step_authority(actor, action, where, step=label, on=on)
+    return where
+
+
 @transaction.atomic
 def recognise_official(
     membership: Membership, *, date: dt.date, decision_number: str, actor: User
 ) -> Membership:
     """The superior committee's decision. The member is official from the end of the 12
     months, even when the cell met late or the decision comes late (29-QĐ/TW 4.2 b)."""
-    require_step_authority(
-        actor,
-        RECOGNITION_ACTIONS[RecognitionStage.DECISION],
-        membership.organisation,
-        step=str(RecognitionStage.DECISION.label),
+    deciding = _require_decision_authority(
+        actor, membership, date, str(RecognitionStage.DECISION.label)
     )
     membership = _lock(membership)
     _check_probationary(membership)
@@ -1295,7 +1315,12 @@ def recognise_official(
         action="members.membership.recognised",
         target=membership,
         organisation=membership.organisation,
-        data={"decision_date": date, "official_date": official_date, "escalated": escalated},
+        data={
+            "decision_date": date,
+            "official_date": official_date,
+            "escalated": escalated,
+            "decided_by": deciding.code,
+        },
     )
     return membership
 
@@ -1306,6 +1331,7 @@ def remove_probationary(
 ) -> Membership:
     """Not qualified: the competent committee removes the probationary member from the list
     (xóa tên, Charter Art. 5.2), with the reason."""
+    _require_decision_authority(actor, membership, date, str(_("Xóa tên đảng viên dự bị")))
     membership = _lock(membership)
     _check_probationary(membership)
     if not reason.strip():
