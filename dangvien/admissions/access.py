@@ -23,12 +23,16 @@ def get_dossier_for_user(user: AnyUser, pk: int, *, action: str = "dossier.view"
     return dossier
 
 
-def get_step_for_user(user: AnyUser, pk: int, *, action: str = "dossier.view") -> Step:
-    """A step in force of a dossier in the user's scope (404 otherwise); 403 when the role
-    lacks ``action`` on the dossier's cell. Which role may correct which step is checked by
-    the service (the step authority of its stage)."""
+def get_step_for_user(
+    user: AnyUser, pk: int, *, action: str = "dossier.view", with_history: bool = False
+) -> Step:
+    """A step in force of a dossier in the user's scope (404 otherwise; a corrected or
+    cancelled one only ``with_history``); 403 when the role lacks ``action`` on the dossier's
+    cell. Which role may correct which step is checked by the service (the step authority of
+    its stage)."""
+    rows = Step.history if with_history else Step.objects
     step = (
-        Step.objects.filter(dossier__in=Dossier.objects.visible_to(user))
+        rows.filter(dossier__in=Dossier.objects.visible_to(user))
         .select_related("dossier__organisation", "dossier__person")
         .filter(pk=valid_id(pk) or 0)
         .first()

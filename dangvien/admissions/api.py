@@ -18,7 +18,7 @@ from dangvien.admissions.access import (
 )
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.filtersets import DossierFilterSet
-from dangvien.admissions.models import Approval, Dossier, FailedVote
+from dangvien.admissions.models import Approval, Dossier, FailedVote, StepCorrection
 from dangvien.core import bounds, corrections
 from dangvien.core.api import ERROR_RESPONSES, Count, Date, Months
 from dangvien.core.lookup import get_visible_or_404
@@ -294,19 +294,34 @@ def record_step(
     return 201, {"passed": True, "stage": stage, "step": result, "dossier": dossier}
 
 
-@router.post("/steps/{int:step_id}/correct", response={201: DossierStepOut, **ERROR_RESPONSES})
+@router.post(
+    "/steps/{int:step_id}/correct",
+    response={200: DossierStepOut, 201: DossierStepOut, **ERROR_RESPONSES},
+)
 def correct_step(
     request: AuthenticatedHttpRequest, step_id: int, payload: StepCorrectionIn
 ) -> tuple[int, Any]:
-    """Correct a step in force: a replacement row (the old one is kept, superseded)."""
-    step = get_step_for_user(request.user, step_id)
-    return 201, services.correct_step(step, actor=request.user, **payload.dict())
+    """Correct a step in force: 201 with a replacement row (the old one is kept, superseded);
+    the same request again answers 200 with that replacement."""
+    step = get_step_for_user(request.user, step_id, with_history=True)
+    data = payload.dict()
+    if step.superseded:
+        correction = StepCorrection.objects.filter(step=step).select_related("replacement").first()
+        wanted = {k: v for k, v in data.items() if k not in ("reason", "note")}
+        replacement = correction.replacement if correction else None
+        if replacement is not None and corrections.same_values(replacement, wanted):
+            return 200, replacement
+    return 201, services.correct_step(step, actor=request.user, **data)
 
 
 @router.post("/steps/{int:step_id}/cancel", response={200: DossierOut, **ERROR_RESPONSES})
 def cancel_step(request: AuthenticatedHttpRequest, step_id: int, payload: StepCancelIn) -> Dossier:
-    """Cancel the latest step of an open dossier: it goes back one stage."""
-    step = get_step_for_user(request.user, step_id)
+    """Cancel the latest step of an open dossier: it goes back one stage. Sent again, it
+    answers the dossier as it is."""
+    step = get_step_for_user(request.user, step_id, with_history=True)
+    if step.superseded and StepCorrection.objects.filter(step=step, kind="cancelled").exists():
+        services.check_step_authority(request.user, step.stage, step.dossier.organisation)
+        return get_dossier_for_user(request.user, step.dossier_id)
     return services.cancel_step(step, actor=request.user, reason=payload.reason)
 
 

@@ -135,3 +135,18 @@ def test_the_dossier_page_shows_the_corrected_round_struck_through(cell, admin, 
     assert "Đã sửa: Ghi nhầm số phiếu" in page
     assert "Sửa hoặc hủy lần biểu quyết này" in page
     assert Dossier.objects.get(pk=dossier.pk).stage == Stage.CELL_VOTE
+
+
+def test_a_repeated_step_correction_answers_the_replacement(cell, admin, client_for):
+    from dangvien.admissions.models import Step
+
+    dossier = voted(cell, admin)
+    step = Step.objects.get(dossier=dossier, stage=Stage.CELL_VOTE)
+    client = client_for("national_admin")
+    url = f"/api/v1/admissions/steps/{step.pk}/correct"
+    body = json.dumps({"reason": "Ghi nhầm số văn bản", "document_number": "6-KNĐ/2"})
+    answers = [client.post(url, body, content_type="application/json") for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 200]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    other = json.dumps({"reason": "Nhầm", "document_number": "6-KNĐ/3"})
+    assert client.post(url, other, content_type="application/json").status_code == 400
