@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema
 from dangvien.accounts import selectors, services
 from dangvien.accounts.access import get_managed_assignment_for_user, get_managed_user_for_user
 from dangvien.accounts.choices import Role
-from dangvien.accounts.models import RoleAssignment, User
+from dangvien.accounts.models import User
 from dangvien.core.api import ERROR_RESPONSES
 from dangvien.core.errors import DomainError
 from dangvien.core.lookup import get_visible_or_404
@@ -149,15 +149,10 @@ def assign_role(request: AuthenticatedHttpRequest, user_id: int, payload: RoleIn
     200 with the one in force when the account holds that role there already."""
     account = get_managed_user_for_user(request.user, user_id)
     organisation = _organisation(request, payload.organisation_id)
-    held = (
-        RoleAssignment.objects.current()
-        .filter(user=account, role=payload.role.value, organisation=organisation)
-        .exists()
-    )
     assignment = services.assign_role(
         account, role=payload.role.value, organisation=organisation, actor=request.user
     )
-    return (200 if held else 201), assignment
+    return (201 if getattr(assignment, "newly_created", False) else 200), assignment
 
 
 @router.post("/roles/{int:assignment_id}/end", response={200: RoleOut, **ERROR_RESPONSES})

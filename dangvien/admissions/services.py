@@ -1179,6 +1179,7 @@ def _recheck_vote(
     """The votes of a corrected vote (a step or a failed round) checked again as on ``day``:
     the cell's denominator is its official members on that day (not typed); the committee's
     is typed, within the committee's bounds. Returns the votes and the fraction's check."""
+    eligible: int | None
     if old.stage == Stage.CELL_VOTE:
         eligible = count_official_members(dossier.organisation, day)
     else:

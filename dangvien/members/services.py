@@ -1041,10 +1041,10 @@ def committee_resolution_passed(day: dt.date, total: int | None, votes_for: int 
             required=_("0–%(total)s") % {"total": total or "—"},
             field="votes_for" if total else "votes_eligible",
         )
-    fraction = rules.fraction("grassroots_vote_fraction")
+    fraction: Fraction = rules.fraction("grassroots_vote_fraction")
     # below the fraction it is recorded as not proposing: the superior committee decides
     # (removal), or the resolution is corrected
-    return Fraction(votes_for, total) >= fraction
+    return bool(Fraction(votes_for, total) >= fraction)
 
 
 @transaction.atomic
