@@ -71,6 +71,8 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "POST /api/v1/admissions/{dossier_id}/stop": [("path", "dossier_id", "dossier")],
     "POST /api/v1/admissions/steps/{step_id}/correct": [("path", "step_id", "step")],
     "POST /api/v1/admissions/steps/{step_id}/cancel": [("path", "step_id", "step")],
+    "POST /api/v1/admissions/failed-votes/{vote_id}/correct": [("path", "vote_id", "failed_vote")],
+    "POST /api/v1/admissions/failed-votes/{vote_id}/cancel": [("path", "vote_id", "failed_vote")],
     "POST /api/v1/admissions/{dossier_id}/approvals": [("path", "dossier_id", "dossier")],
     "POST /api/v1/admissions/{dossier_id}/extension": [("path", "dossier_id", "dossier")],
     "POST /api/v1/admissions/{dossier_id}/helpers": [
@@ -136,6 +138,28 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "POST /api/v1/members/{member_id}/removal": [("path", "member_id", "membership")],
     "POST /api/v1/members/{member_id}/cards": [("path", "member_id", "membership")],
     "POST /api/v1/members/cards/{card_id}/hand-over": [("path", "card_id", "card")],
+    "POST /api/v1/members/cards/{card_id}/correct": [("path", "card_id", "card")],
+    "POST /api/v1/members/cards/{card_id}/cancel": [("path", "card_id", "card")],
+    "POST /api/v1/members/recognition-steps/{step_id}/correct": [
+        ("path", "step_id", "recognition_step")
+    ],
+    "POST /api/v1/members/recognition-steps/{step_id}/cancel": [
+        ("path", "step_id", "recognition_step")
+    ],
+    "POST /api/v1/members/transfers/{transfer_id}/correct": [("path", "transfer_id", "transfer")],
+    "POST /api/v1/accounts/users": [("body", "organisation_id", "organisation")],
+    "GET /api/v1/accounts/users/{user_id}": [("path", "user_id", "user")],
+    "POST /api/v1/accounts/users/{user_id}/roles": [
+        ("path", "user_id", "user"),
+        ("body", "organisation_id", "organisation"),
+    ],
+    "POST /api/v1/accounts/roles/{assignment_id}/end": [
+        ("path", "assignment_id", "role_assignment")
+    ],
+    **{
+        f"POST /api/v1/accounts/users/{{user_id}}/{action}": [("path", "user_id", "user")]
+        for action in ("password", "mfa-reset", "deactivate", "reactivate")
+    },
     "POST /api/v1/members/{member_id}/transfers": [("path", "member_id", "membership")],
     "POST /api/v1/members/transfers/{transfer_id}/confirm": [("path", "transfer_id", "transfer")],
     "POST /api/v1/members/transfers/{transfer_id}/cancel": [("path", "transfer_id", "transfer")],
@@ -263,7 +287,27 @@ def _south(world: Any) -> types.SimpleNamespace:
     )
     screened = make_member(cell, full_name="Rà Soát Phía Nam")
     official = Membership.objects.official_in(cell).count()
+    from dangvien.accounts.models import RoleAssignment
+    from dangvien.admissions.models import FailedVote
+    from dangvien.members.models import RecognitionStep
+
+    outsider = world.users["outsider"]  # the org board of the south region: no one's to manage
     return types.SimpleNamespace(
+        failed_vote=FailedVote.objects.create(
+            dossier=dossier,
+            stage="cell_vote",
+            round=1,
+            date=today,
+            actor=admin,
+            votes_eligible=9,
+            votes_for=1,
+            votes_against=8,
+        ),
+        recognition_step=RecognitionStep.objects.create(
+            membership=member, stage="self_review", date=today, actor=admin
+        ),
+        user=outsider,
+        role_assignment=RoleAssignment.objects.filter(user=outsider).first(),
         screening_case=screening.open_screening_case(
             screened,
             date=today,

@@ -111,6 +111,8 @@ def test_no_operation_answers_with_a_server_error_or_off_schema(
         fuzz_operation(result.ok())
     assert calls[0] > 0
     # the tokens reach the operations: plenty of 2xx, and 401s only from the anonymous calls
-    assert statuses[2] > calls[0] // 10, statuses
+    # (the correction and account operations act on one given row each: a fuzzed id or body
+    # is mostly refused, so the share of 2xx is lower than among the reads)
+    assert statuses[2] > calls[0] // 12, statuses
     assert statuses[5] == 0, statuses
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:80])

@@ -34,7 +34,7 @@ from tests.test_permission_matrix import build_world, declaration_modules
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PARALLEL = 20
-APPS = ("people", "members", "training", "admissions", "targets", "imports")
+APPS = ("people", "members", "training", "admissions", "targets", "imports", "accounts")
 # The page forms that create a row (the others change or end existing rows).
 CREATE_PAGES = {
     "people:person-create",

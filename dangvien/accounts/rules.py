@@ -179,12 +179,39 @@ def can_anywhere(user: Any, action: str) -> bool:
     return any(role_allows(role, action) for role, _path in assignments(user))
 
 
-def require_step_authority(user: Any, action: str, organisation: Any, *, step: str) -> None:
+def _held_on(user: Any, action: str, organisation: Any, on: Any) -> bool:
+    """``can`` through an assignment on an organisation that existed on ``on``: the board of
+    a district dissolved on 30/06/2025 decides nothing dated after it (its scope may still
+    cover the cells it held, for reading their history)."""
+    if user.is_superuser:
+        return True
+    from django.db.models import Q
+
+    from dangvien.accounts.scope import assignments
+    from dangvien.organisations.models import Organisation
+
+    held = {
+        path
+        for role, path in assignments(user)
+        if organisation.path.startswith(path) and role_allows(role, action)
+    }
+    return (
+        Organisation.objects.filter(path__in=held)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .exists()
+    )
+
+
+def require_step_authority(
+    user: Any, action: str, organisation: Any, *, step: str, on: Any = None
+) -> None:
     """Step authority: refuse with a 403 (``Forbidden``) naming the step, the user's role on
-    ``organisation`` and the roles that record it, unless the user may ``action`` there. The
+    ``organisation`` and the roles that record it, unless the user may ``action`` there (and,
+    given ``on``, through an assignment on an organisation that existed that day). The
     step → action tables are in the services that record the steps (admissions'
     ``STAGE_ACTIONS``, members' ``RECOGNITION_ACTIONS``)."""
-    if can(user, action, organisation):
+    if can(user, action, organisation) and (on is None or _held_on(user, action, organisation, on)):
         return
     found = role_labels(roles_on(user, organisation)) or gettext("không có vai trò tại đây")
     required = role_labels(roles_allowed(action))

@@ -84,6 +84,7 @@ def _grant(user: User, *, role: str, organisation: Organisation, actor: User) ->
             )
     except IntegrityError:  # the same grant, sent twice at once: one row
         return RoleAssignment.objects.current().get(user=user, role=role, organisation=organisation)
+    assignment.newly_created = True  # type: ignore[attr-defined]  # the API answers 201
     record(
         actor=actor,
         action="accounts.role_assignment.created",

@@ -11,11 +11,15 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from dangvien.admissions import services
-from dangvien.admissions.access import get_dossier_for_user, get_step_for_user
+from dangvien.admissions.access import (
+    get_dossier_for_user,
+    get_failed_vote_for_user,
+    get_step_for_user,
+)
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.filtersets import DossierFilterSet
-from dangvien.admissions.models import Approval, Dossier, FailedVote
-from dangvien.core import bounds
+from dangvien.admissions.models import Approval, Dossier, FailedVote, StepCorrection
+from dangvien.core import bounds, corrections
 from dangvien.core.api import ERROR_RESPONSES, Count, Date, Months
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
@@ -250,7 +254,7 @@ def record_step(
 ) -> tuple[int, Any]:
     dossier = get_dossier_for_user(request.user, dossier_id)
     stage = payload.stage.value
-    services.check_step_authority(request.user, stage, dossier.organisation)
+    services.check_step_authority(request.user, stage, dossier.organisation, on=payload.date)
     enrolment = None
     if payload.enrolment_id is not None:
         from dangvien.training.models import Enrolment
@@ -290,20 +294,81 @@ def record_step(
     return 201, {"passed": True, "stage": stage, "step": result, "dossier": dossier}
 
 
-@router.post("/steps/{int:step_id}/correct", response={201: DossierStepOut, **ERROR_RESPONSES})
+@router.post(
+    "/steps/{int:step_id}/correct",
+    response={200: DossierStepOut, 201: DossierStepOut, **ERROR_RESPONSES},
+)
 def correct_step(
     request: AuthenticatedHttpRequest, step_id: int, payload: StepCorrectionIn
 ) -> tuple[int, Any]:
-    """Correct a step in force: a replacement row (the old one is kept, superseded)."""
-    step = get_step_for_user(request.user, step_id)
-    return 201, services.correct_step(step, actor=request.user, **payload.dict())
+    """Correct a step in force: 201 with a replacement row (the old one is kept, superseded);
+    the same request again answers 200 with that replacement."""
+    step = get_step_for_user(request.user, step_id, with_history=True)
+    data = payload.dict()
+    if step.superseded:
+        correction = StepCorrection.objects.filter(step=step).select_related("replacement").first()
+        wanted = {k: v for k, v in data.items() if k not in ("reason", "note")}
+        replacement = correction.replacement if correction else None
+        if replacement is not None and corrections.same_values(replacement, wanted):
+            return 200, replacement
+    return 201, services.correct_step(step, actor=request.user, **data)
 
 
 @router.post("/steps/{int:step_id}/cancel", response={200: DossierOut, **ERROR_RESPONSES})
 def cancel_step(request: AuthenticatedHttpRequest, step_id: int, payload: StepCancelIn) -> Dossier:
-    """Cancel the latest step of an open dossier: it goes back one stage."""
-    step = get_step_for_user(request.user, step_id)
+    """Cancel the latest step of an open dossier: it goes back one stage. Sent again, it
+    answers the dossier as it is."""
+    step = get_step_for_user(request.user, step_id, with_history=True)
+    if step.superseded and StepCorrection.objects.filter(step=step, kind="cancelled").exists():
+        services.check_step_authority(request.user, step.stage, step.dossier.organisation)
+        return get_dossier_for_user(request.user, step.dossier_id)
     return services.cancel_step(step, actor=request.user, reason=payload.reason)
+
+
+class FailedVoteCorrectionIn(Schema):
+    """The right values of a failed round (absent keeps the recorded one), and the reason.
+    The cell's total is its official members on the vote's date (not sent); the committee's
+    is sent as ``votes_eligible``."""
+
+    reason: str = Field(..., max_length=1000)
+    date: Date | None = None
+    document_number: str | None = Field(None, max_length=64)
+    note: str | None = Field(None, max_length=1000)
+    votes_eligible: Count | None = None
+    votes_for: Count | None = None
+    votes_against: Count | None = None
+
+
+@router.post(
+    "/failed-votes/{int:vote_id}/correct",
+    response={200: FailedVoteOut, 201: FailedVoteOut, **ERROR_RESPONSES},
+)
+def correct_failed_vote(
+    request: AuthenticatedHttpRequest, vote_id: int, payload: FailedVoteCorrectionIn
+) -> tuple[int, Any]:
+    """Correct a failed round: 201 with the replacement row (the old one kept, superseded);
+    the same request again answers 200 with that replacement."""
+    vote = get_failed_vote_for_user(request.user, vote_id, with_history=True)
+    data = payload.dict()
+    if vote.superseded:
+        wanted = {k: v for k, v in data.items() if k not in ("reason", "note")}
+        again = corrections.replayed(vote, wanted)
+        if again is not None:
+            return 200, again
+    return 201, services.correct_failed_vote(vote, actor=request.user, **data)
+
+
+@router.post("/failed-votes/{int:vote_id}/cancel", response={200: DossierOut, **ERROR_RESPONSES})
+def cancel_failed_vote(
+    request: AuthenticatedHttpRequest, vote_id: int, payload: StepCancelIn
+) -> Dossier:
+    """Cancel the latest failed round recorded by mistake (kept, superseded); the rounds and
+    the escalation follow. Sent again, it answers the dossier as it is."""
+    vote = get_failed_vote_for_user(request.user, vote_id, with_history=True)
+    if vote.superseded and corrections.replacement_of(vote) is None:
+        services.check_step_authority(request.user, vote.stage, vote.dossier.organisation)
+        return get_dossier_for_user(request.user, vote.dossier_id)
+    return services.cancel_failed_vote(vote, actor=request.user, reason=payload.reason)
 
 
 @router.post("/{int:dossier_id}/stop", response={200: DossierOut, **ERROR_RESPONSES})

@@ -157,9 +157,20 @@ class StepCorrection(models.Model):
         return f"{self.get_kind_display()}: {self.step}"
 
 
+class CurrentFailedVoteManager(models.Manager["FailedVote"]):
+    """The failed rounds in force (``FailedVote.history`` has the corrected and cancelled
+    ones too): rounds, escalation and worklists count these."""
+
+    def get_queryset(self) -> models.QuerySet[FailedVote]:
+        return super().get_queryset().filter(superseded=False)
+
+
 class FailedVote(models.Model):
     """A vote (cell or grassroots committee) that did not reach the required fraction. The
-    dossier stays at its stage; after the limit of failed rounds it goes up a level."""
+    dossier stays at its stage; after the limit of failed rounds it goes up a level.
+
+    Never edited: a correction is a new row (``corrects`` points to the wrong one), a
+    cancellation marks the row superseded; both keep the reason."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="failed_votes")
     stage = models.CharField(_("bước"), max_length=32, choices=Stage.choices)
@@ -171,15 +182,32 @@ class FailedVote(models.Model):
     votes_for = models.PositiveIntegerField(_("số tán thành"))
     votes_against = models.PositiveIntegerField(_("số không tán thành"))
     note = models.TextField(_("ghi chú"), blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho bản ghi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+    )
+    superseded = models.BooleanField(_("đã được sửa hoặc hủy"), default=False)
+    superseded_reason = models.TextField(_("lý do sửa, hủy"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = models.Manager()
+    objects = CurrentFailedVoteManager()
 
     class Meta:
         verbose_name = _("lần biểu quyết không đạt")
         verbose_name_plural = _("lần biểu quyết không đạt")
         ordering = ["date", "pk"]
+        base_manager_name = "history"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "stage", "round"], name="unique_failed_vote_round"
+                fields=["dossier", "stage", "round"],
+                condition=models.Q(superseded=False),
+                name="unique_current_failed_vote_round",
             )
         ]
 

@@ -109,10 +109,29 @@ def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
                 "correction": corrections.get(step.pk),
             }
         )
-    for vote in FailedVote.objects.filter(dossier=dossier).select_related("actor"):
-        entries.append({"kind": "failed_vote", "date": vote.date, "pk": vote.pk, "item": vote})
+    votes = list(FailedVote.history.filter(dossier=dossier).select_related("actor"))
+    replaced = {vote.corrects_id for vote in votes if vote.corrects_id}
+    for vote in votes:
+        entry: dict[str, Any] = {
+            "kind": "failed_vote",
+            "date": vote.date,
+            "pk": vote.pk,
+            "item": vote,
+        }
+        if vote.superseded:
+            entry["vote_correction"] = _("Đã sửa") if vote.pk in replaced else _("Đã hủy")
+        entries.append(entry)
     entries.sort(key=lambda entry: (entry["date"], entry["kind"] == "step", entry["pk"]))
     return entries
+
+
+def deciding_committee(organisation: Organisation, *, on: dt.date) -> Organisation | None:
+    """The committee that decides admissions for the cell ``organisation`` on ``on`` (the
+    rule set's ``superior_committee_kinds``, by date): ``members.selectors.deciding_committee``,
+    which recognition shares."""
+    from dangvien.members.selectors import deciding_committee as _deciding
+
+    return _deciding(organisation, on=on)
 
 
 NEXT_ACTION_LABELS = {
@@ -155,7 +174,7 @@ def list_dossier_next_actions(
         .annotate(last=Max("date"))
         .values_list("dossier", "last")
     )
-    acting = acting_organisations({dossier.organisation for dossier in dossiers})
+    acting = acting_organisations({dossier.organisation for dossier in dossiers}, on=today)
     result: list[tuple[WorkItem, bool]] = []
     for dossier in dossiers:
         stage = next_stage(dossier)

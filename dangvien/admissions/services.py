@@ -25,13 +25,14 @@ from dangvien.admissions.models import (
     StepCorrection,
 )
 from dangvien.audit.services import record
+from dangvien.core import corrections
 from dangvien.core.calendar import add_working_days
 from dangvien.core.dates import add_months, full_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
 from dangvien.rules.models import RuleSet
-from dangvien.rules.selectors import get_rule_set, get_rule_set_or_earliest
+from dangvien.rules.selectors import check_committee_total, get_rule_set, get_rule_set_or_earliest
 
 if TYPE_CHECKING:
     from dangvien.accounts.models import User
@@ -83,11 +84,41 @@ def action_for(stage: str) -> str:
     return STAGE_ACTIONS.get(stage, "dossier.change")
 
 
-def check_step_authority(actor: AnyUser, stage: str, organisation: Organisation) -> None:
+def authority_organisation(organisation: Organisation, action: str, on: dt.date) -> Organisation:
+    """Where ``action`` must be held to act for the cell ``organisation`` on ``on``. The level
+    of each action is data (``members.selectors.LEVEL_OF_ACTION``): a decision belongs to the
+    deciding committee of that date (the rule set's ``superior_committee_kinds``: the district
+    before 1/7/2025, the commune-level committee after), so a role must cover that committee,
+    not merely the cell; other actions are held on the cell's own tree."""
+    from dangvien.members.selectors import LEVEL_OF_ACTION, deciding_committee
+
+    if LEVEL_OF_ACTION.get(action) == "superior":
+        found = deciding_committee(organisation, on=on)
+        if found is not None:
+            return found
+    return organisation
+
+
+def check_step_authority(
+    actor: AnyUser, stage: str, organisation: Organisation, *, on: dt.date | None = None
+) -> None:
     """Refuse (403, ``Forbidden`` naming the step, the caller's role and the roles required)
-    when the actor's role may not record ``stage`` for a dossier of ``organisation``."""
+    when the actor's role may not record ``stage`` for a dossier of ``organisation`` on ``on``
+    (today by default): the stage's action (``STAGE_ACTIONS``) held where that action's level
+    acts on that date (``authority_organisation``)."""
+    from dangvien.members.selectors import LEVEL_OF_ACTION
+
     label = stage_label(stage) if stage in Stage.values else stage
-    require_step_authority(actor, action_for(stage), organisation, step=label)
+    action = action_for(stage)
+    day = on or _today()
+    where = authority_organisation(organisation, action, day)
+    if where.pk != organisation.pk:
+        label = _("%(step)s, thẩm quyền của %(organisation)s") % {
+            "step": label,
+            "organisation": where.name,
+        }
+    deciding = LEVEL_OF_ACTION.get(action) == "superior"
+    require_step_authority(actor, action, where, step=label, on=day if deciding else None)
 
 
 def official_on(person: Person, day: dt.date) -> bool:
@@ -589,7 +620,8 @@ def _add_introducers(ctx: StepContext, step: Step) -> list[str]:
 def _require_superior_if_escalated(ctx: StepContext) -> None:
     """After the failed votes that escalate a case, only the superior level may vote again."""
     if ctx.dossier.escalated:
-        _require(ctx.actor, "dossier.decide", ctx.dossier.organisation)
+        where = authority_organisation(ctx.dossier.organisation, "dossier.decide", ctx.date)
+        _require(ctx.actor, "dossier.decide", where)
 
 
 def _vote_or_fail(ctx: StepContext, *, rule: str, label: str) -> FailedVote | None:
@@ -825,7 +857,7 @@ def record_step(
     The common part (permission, row lock, order and date, rule set, step row, dossier stage,
     audit, deadline) is here; each stage's own rules are its entry in ``STAGE_CHECKS`` and, for
     what follows the step row, ``STAGE_EFFECTS``."""
-    check_step_authority(actor, stage, dossier.organisation)
+    check_step_authority(actor, stage, dossier.organisation, on=date)
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("person", "organisation", "enrolment")
@@ -857,6 +889,11 @@ def record_step(
         received_on=received_on,
         helper=helper,
     )
+    if stage in DECIDE_STAGES:
+        # who decided, as the rule set of the decision's date says (kept with the step, so a
+        # dossier opened under a district and decided by the commune committee says so)
+        where = authority_organisation(dossier.organisation, action_for(stage), date)
+        ctx.details["decided_by"] = {"id": where.pk, "code": where.code, "name": where.name}
     failed_vote = STAGE_CHECKS[Stage(stage)](ctx)
     if failed_vote is not None:
         return failed_vote
@@ -1016,19 +1053,7 @@ def _check_months_together(
 
 def _check_committee_size(ctx: StepContext) -> None:
     """The committee that votes has at most ``committee_max_members`` members."""
-    limit = ctx.rule_set.int_value("committee_max_members")
-    if ctx.votes_eligible is not None and ctx.votes_eligible > limit:
-        raise DomainError(
-            _(
-                "Tổng số cấp ủy viên %(found)s vượt quá số cấp ủy viên tối đa của một cấp ủy"
-                " (%(limit)s)."
-            )
-            % {"found": ctx.votes_eligible, "limit": limit},
-            rule="committee_max_members",
-            found=ctx.votes_eligible,
-            required=_("≤ %(limit)s") % {"limit": limit},
-            field="votes_eligible",
-        )
+    check_committee_total(ctx.votes_eligible, ctx.rule_set)
 
 
 def _record_failed_vote(
@@ -1107,16 +1132,73 @@ def _lock_step(step: Step) -> tuple[Step, Dossier]:
     return current, dossier
 
 
-def _check_reason(reason: str) -> str:
-    if not reason.strip():
+def _check_correction_date(
+    dossier: Dossier, stage: str, day: dt.date, *, exclude: int | None = None, failed: bool = False
+) -> None:
+    """A corrected date is not in the future and stays between the steps before and after
+    the stage (for a failed round, the step of its own stage, passed later, is after it)."""
+    if day > _today():
         raise DomainError(
-            _("Phải ghi lý do sửa hoặc hủy bước."),
-            rule="correction_reason",
-            found="",
-            required=_("lý do"),
-            field="reason",
+            _("Ngày %(date)s chưa đến; chỉ ghi việc đã diễn ra.") % {"date": el.fmt(day)},
+            rule="date_not_future",
+            found=el.fmt(day),
+            required=_("đến %(today)s") % {"today": el.fmt(_today())},
+            field="date",
         )
-    return reason.strip()
+    others = Step.objects.filter(dossier=dossier).exclude(pk=exclude or 0)
+    index = STAGE_ORDER.index(Stage(stage))
+    before = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) < index]
+    after = [
+        x
+        for x in others
+        if STAGE_ORDER.index(Stage(x.stage)) > index or (failed and x.stage == stage)
+    ]
+    earliest = max((x.date for x in before), default=None)
+    latest = min((x.date for x in after), default=None)
+    if (earliest and day < earliest) or (latest and day > latest):
+        raise DomainError(
+            _("Ngày %(date)s phải nằm giữa bước trước (%(earliest)s) và bước sau (%(latest)s).")
+            % {"date": el.fmt(day), "earliest": el.fmt(earliest), "latest": el.fmt(latest)},
+            rule="step_date_order",
+            found=el.fmt(day),
+            required=_("%(earliest)s – %(latest)s")
+            % {"earliest": el.fmt(earliest), "latest": el.fmt(latest)},
+            field="date",
+        )
+
+
+def _recheck_vote(
+    dossier: Dossier,
+    old: Step | FailedVote,
+    day: dt.date,
+    *,
+    votes_eligible: int | None,
+    votes_for: int | None,
+    votes_against: int | None,
+) -> tuple[int, int, int, el.Check]:
+    """The votes of a corrected vote (a step or a failed round) checked again as on ``day``:
+    the cell's denominator is its official members on that day (not typed); the committee's
+    is typed, within the committee's bounds. Returns the votes and the fraction's check."""
+    eligible: int | None
+    if old.stage == Stage.CELL_VOTE:
+        eligible = count_official_members(dossier.organisation, day)
+    else:
+        eligible = votes_eligible if votes_eligible is not None else old.votes_eligible
+        check_committee_total(eligible, get_rule_set(on=day))
+    voted_for = votes_for if votes_for is not None else old.votes_for
+    against = votes_against if votes_against is not None else old.votes_against
+    _check_votes(eligible, voted_for, against)
+    assert eligible is not None
+    rule = "cell_vote_fraction" if old.stage == Stage.CELL_VOTE else "grassroots_vote_fraction"
+    check = el.check_vote(
+        rule=rule,
+        label=stage_label(old.stage),
+        eligible=eligible,
+        votes_for=voted_for or 0,
+        fraction=get_rule_set(on=day).fraction(rule),
+        whole=str(VOTE_WHOLE[Stage(old.stage)]),
+    )
+    return eligible, voted_for or 0, against or 0, check
 
 
 @transaction.atomic
@@ -1137,53 +1219,21 @@ def correct_step(
     replaces it (``StepCorrection``); the old row is kept, marked superseded. The date stays
     between the neighbouring steps; a vote must still reach the fraction (a vote that did not
     pass is cancelled instead, then recorded as failed). Deadlines follow."""
-    check_step_authority(actor, step.stage, step.dossier.organisation)
+    check_step_authority(actor, step.stage, step.dossier.organisation, on=step.date)
     old, dossier = _lock_step(step)
     _check_open(dossier)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     day = date or old.date
-    if day > _today():
-        raise DomainError(
-            _("Ngày %(date)s chưa đến; chỉ ghi việc đã diễn ra.") % {"date": el.fmt(day)},
-            rule="date_not_future",
-            found=el.fmt(day),
-            required=_("đến %(today)s") % {"today": el.fmt(_today())},
-            field="date",
-        )
-    others = Step.objects.filter(dossier=dossier).exclude(pk=old.pk)
-    index = STAGE_ORDER.index(Stage(old.stage))
-    before = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) < index]
-    after = [x for x in others if STAGE_ORDER.index(Stage(x.stage)) > index]
-    earliest = max((x.date for x in before), default=None)
-    latest = min((x.date for x in after), default=None)
-    if (earliest and day < earliest) or (latest and day > latest):
-        raise DomainError(
-            _("Ngày %(date)s phải nằm giữa bước trước (%(earliest)s) và bước sau (%(latest)s).")
-            % {"date": el.fmt(day), "earliest": el.fmt(earliest), "latest": el.fmt(latest)},
-            rule="step_date_order",
-            found=el.fmt(day),
-            required=_("%(earliest)s – %(latest)s")
-            % {"earliest": el.fmt(earliest), "latest": el.fmt(latest)},
-            field="date",
-        )
+    _check_correction_date(dossier, old.stage, day, exclude=old.pk)
     eligible, voted_for, against = old.votes_eligible, old.votes_for, old.votes_against
     if old.stage in VOTE_STAGES:
-        if old.stage == Stage.CELL_VOTE:
-            eligible = count_official_members(dossier.organisation, day)
-        elif votes_eligible is not None:
-            eligible = votes_eligible
-        voted_for = votes_for if votes_for is not None else voted_for
-        against = votes_against if votes_against is not None else against
-        _check_votes(eligible, voted_for, against)
-        assert eligible is not None
-        rule = "cell_vote_fraction" if old.stage == Stage.CELL_VOTE else "grassroots_vote_fraction"
-        check = el.check_vote(
-            rule=rule,
-            label=stage_label(old.stage),
-            eligible=eligible,
-            votes_for=voted_for or 0,
-            fraction=get_rule_set(on=day).fraction(rule),
-            whole=str(VOTE_WHOLE[Stage(old.stage)]),
+        eligible, voted_for, against, check = _recheck_vote(
+            dossier,
+            old,
+            day,
+            votes_eligible=votes_eligible,
+            votes_for=votes_for,
+            votes_against=votes_against,
         )
         if not check.passed:
             raise DomainError(
@@ -1192,7 +1242,7 @@ def correct_step(
                     " bước này rồi ghi lần biểu quyết không đạt."
                 )
                 % {"message": check.message},
-                rule=rule,
+                rule=check.rule,
                 found=check.found,
                 required=check.required,
                 field="votes_for",
@@ -1202,21 +1252,23 @@ def correct_step(
         raise DomainError(
             _("Phải ghi số quyết định kết nạp."), rule="decision_number", field="document_number"
         )
-    old.superseded = True
-    old.save(update_fields=["superseded"])
-    new = Step.objects.create(
-        dossier=dossier,
-        stage=old.stage,
-        date=day,
-        actor=actor,
-        document_number=number,
-        votes_eligible=eligible,
-        votes_for=voted_for,
-        votes_against=against,
-        note=old.note if note is None else note,
-        received_on=(received_on or old.received_on) if old.stage == Stage.DECISION else None,
-        rule_set=get_rule_set(on=day),
-        details=old.details,
+    new = corrections.supersede(
+        old,
+        flags={"superseded": True},
+        changes={
+            "date": day,
+            "actor": actor,
+            "document_number": number,
+            "votes_eligible": eligible,
+            "votes_for": voted_for,
+            "votes_against": against,
+            "note": old.note if note is None else note,
+            "received_on": (received_on or old.received_on)
+            if old.stage == Stage.DECISION
+            else None,
+            "rule_set": get_rule_set(on=day),
+        },
+        link=None,
     )
     StepCorrection.objects.create(
         dossier=dossier,
@@ -1226,11 +1278,9 @@ def correct_step(
         reason=reason,
         actor=actor,
     )
-    changed = {
-        name: [str(getattr(old, name)), str(getattr(new, name))]
-        for name in ("date", "document_number", "votes_eligible", "votes_for", "received_on")
-        if getattr(old, name) != getattr(new, name)
-    }
+    changed = corrections.changed(
+        old, new, ("date", "document_number", "votes_eligible", "votes_for", "received_on")
+    )
     record(
         actor=actor,
         action="admissions.step.corrected",
@@ -1249,10 +1299,10 @@ def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
     marked superseded, and the dossier goes back to the stage before; introducers named by a
     cancelled introduction are withdrawn with it. The first step is not cancelled: stop the
     dossier instead. Deadlines and worklists follow."""
-    check_step_authority(actor, step.stage, step.dossier.organisation)
+    check_step_authority(actor, step.stage, step.dossier.organisation, on=step.date)
     old, dossier = _lock_step(step)
     _check_open(dossier)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     if old.stage != dossier.stage:
         raise DomainError(
             _(
@@ -1272,8 +1322,7 @@ def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
             found=stage_label(old.stage),
             required=_("dừng hồ sơ"),
         )
-    old.superseded = True
-    old.save(update_fields=["superseded"])
+    corrections.mark(old, superseded=True)
     if old.stage == Stage.INTRODUCTION:
         Participant.objects.filter(
             dossier=dossier, role=Participant.Role.INTRODUCER, withdrawn=False
@@ -1289,6 +1338,171 @@ def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
         target=dossier,
         organisation=dossier.organisation,
         data={"stage": old.stage, "step": old.pk, "date": old.date, "reason": reason},
+    )
+    refresh_deadline(dossier)
+    return dossier
+
+
+# --- corrections of failed votes ----------------------------------------------------------------
+#
+# A failed round recorded with wrong figures is corrected by a new row for the same round
+# (``corrects``); one recorded by mistake is cancelled. The wrong row keeps its values, marked
+# superseded with the reason; rounds, escalation and worklists count the rows in force.
+
+
+def _lock_failed_vote(vote: FailedVote) -> tuple[FailedVote, Dossier]:
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("organisation", "person")
+        .get(pk=vote.dossier_id)
+    )
+    current = FailedVote.history.select_for_update().get(pk=vote.pk)
+    if current.superseded:
+        raise DomainError(
+            _("Lần biểu quyết %(round)s ngày %(date)s đã được sửa hoặc hủy trước đó.")
+            % {"round": current.round, "date": el.fmt(current.date)},
+            rule="failed_vote_superseded",
+            found=_("đã sửa hoặc hủy"),
+            required=_("lần biểu quyết đang có hiệu lực"),
+        )
+    return current, dossier
+
+
+@transaction.atomic
+def correct_failed_vote(
+    vote: FailedVote,
+    *,
+    actor: User,
+    reason: str,
+    date: dt.date | None = None,
+    document_number: str | None = None,
+    note: str | None = None,
+    votes_eligible: int | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+) -> FailedVote:
+    """Correct a failed round recorded with a wrong date, number or votes: a new row for the
+    same round replaces it; the old row is kept, superseded, with the reason. The corrected
+    votes must still fall short (a vote that in fact passed: cancel this round, then record
+    the step). Whoever may record the vote (or a superior level) corrects it."""
+    check_step_authority(actor, vote.stage, vote.dossier.organisation, on=vote.date)
+    old, dossier = _lock_failed_vote(vote)
+    _check_open(dossier)
+    reason = corrections.check_reason(reason)
+    day = date or old.date
+    _check_correction_date(dossier, old.stage, day, failed=True)
+    rounds = list(FailedVote.objects.filter(dossier=dossier, stage=old.stage).exclude(pk=old.pk))
+    earlier = max((x.date for x in rounds if x.round < old.round), default=None)
+    later = min((x.date for x in rounds if x.round > old.round), default=None)
+    if (earlier and day < earlier) or (later and day > later):
+        raise DomainError(
+            _(
+                "Ngày %(date)s phải nằm giữa lần biểu quyết trước (%(earliest)s) và lần sau"
+                " (%(latest)s)."
+            )
+            % {"date": el.fmt(day), "earliest": el.fmt(earlier), "latest": el.fmt(later)},
+            rule="failed_vote_date_order",
+            found=el.fmt(day),
+            required=_("%(earliest)s – %(latest)s")
+            % {"earliest": el.fmt(earlier), "latest": el.fmt(later)},
+            field="date",
+        )
+    eligible, voted_for, against, check = _recheck_vote(
+        dossier,
+        old,
+        day,
+        votes_eligible=votes_eligible,
+        votes_for=votes_for,
+        votes_against=votes_against,
+    )
+    if check.passed:
+        raise DomainError(
+            _(
+                "%(message)s Với số phiếu này lần biểu quyết đã đạt: hãy hủy lần biểu quyết"
+                " không đạt này rồi ghi bước «%(stage)s»."
+            )
+            % {"message": check.message, "stage": stage_label(old.stage)},
+            rule=check.rule,
+            found=check.found,
+            required=check.required,
+            field="votes_for",
+        )
+    new = corrections.supersede(
+        old,
+        flags={"superseded": True, "superseded_reason": reason},
+        changes={
+            "date": day,
+            "actor": actor,
+            "document_number": old.document_number
+            if document_number is None
+            else document_number.strip(),
+            "note": old.note if note is None else note.strip(),
+            "votes_eligible": eligible,
+            "votes_for": voted_for,
+            "votes_against": against,
+        },
+    )
+    record(
+        actor=actor,
+        action="admissions.vote.corrected",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={
+            "stage": old.stage,
+            "round": old.round,
+            "vote": old.pk,
+            "replacement": new.pk,
+            "reason": reason,
+            "changed": corrections.changed(
+                old, new, ("date", "document_number", "votes_eligible", "votes_for")
+            ),
+        },
+    )
+    refresh_deadline(dossier)
+    return new
+
+
+@transaction.atomic
+def cancel_failed_vote(vote: FailedVote, *, actor: User, reason: str) -> Dossier:
+    """Cancel the latest failed round of a vote recorded by mistake (the vote was not held,
+    or belongs to another dossier): the row is kept, superseded with the reason; the round
+    count and the escalation follow. A round followed by another round, or by the vote that
+    passed, is not cancelled (cancel those first)."""
+    check_step_authority(actor, vote.stage, vote.dossier.organisation, on=vote.date)
+    old, dossier = _lock_failed_vote(vote)
+    _check_open(dossier)
+    reason = corrections.check_reason(reason)
+    later = FailedVote.objects.filter(dossier=dossier, stage=old.stage, round__gt=old.round)
+    passed = Step.objects.filter(dossier=dossier, stage=old.stage).first()
+    if later.exists() or passed is not None:
+        raise DomainError(
+            _(
+                "Chỉ hủy được lần biểu quyết mới nhất của bước «%(stage)s» khi bước này chưa"
+                " đạt; lần %(round)s đã có lần sau hoặc nghị quyết đã đạt."
+            )
+            % {"stage": stage_label(old.stage), "round": old.round},
+            rule="cancel_latest_only",
+            found=_("lần %(round)s") % {"round": old.round},
+            required=_("lần biểu quyết mới nhất"),
+        )
+    corrections.mark(old, superseded=True, superseded_reason=reason)
+    limit = get_rule_set_or_earliest(on=old.date).int_value("failed_votes_escalate_after")
+    if dossier.escalated and old.round >= limit:
+        dossier.escalated = False
+        dossier.save(update_fields=["escalated"])
+    record(
+        actor=actor,
+        action="admissions.vote.cancelled",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={
+            "stage": old.stage,
+            "round": old.round,
+            "vote": old.pk,
+            "date": old.date,
+            "reason": reason,
+            "escalated": dossier.escalated,
+        },
     )
     refresh_deadline(dossier)
     return dossier

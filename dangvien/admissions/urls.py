@@ -16,5 +16,7 @@ urlpatterns = [
     path("<int:pk>/helper/", views.dossier_helper, name="dossier-helper"),
     path("steps/<int:pk>/correct/", views.step_correct, name="step-correct"),
     path("steps/<int:pk>/cancel/", views.step_cancel, name="step-cancel"),
+    path("failed-votes/<int:pk>/correct/", views.failed_vote_correct, name="failed-vote-correct"),
+    path("failed-votes/<int:pk>/cancel/", views.failed_vote_cancel, name="failed-vote-cancel"),
     path("outstanding/<int:org_pk>/", views.outstanding_list, name="outstanding-list"),
 ]

@@ -19,7 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.admissions import selectors, services
-from dangvien.admissions.access import get_dossier_for_user, get_step_for_user
+from dangvien.admissions.access import (
+    get_dossier_for_user,
+    get_failed_vote_for_user,
+    get_step_for_user,
+)
 from dangvien.admissions.choices import Stage
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.forms import (
@@ -146,7 +150,14 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
     if dossier.status == "open":
         for entry in timeline:
             step = entry["item"]
-            if entry["kind"] != "step" or step.superseded:
+            if step.superseded:
+                continue
+            if entry["kind"] == "failed_vote":
+                if can(user, services.action_for(step.stage), dossier.organisation):
+                    entry["vote_correct_form"] = StepCorrectionForm(
+                        stage=step.stage, auto_id=f"vfix-{step.pk}-%s"
+                    )
+                    entry["vote_cancel_form"] = StepCancelForm(auto_id=f"vcancel-{step.pk}-%s")
                 continue
             if can(user, services.action_for(step.stage), dossier.organisation):
                 entry["correct_form"] = StepCorrectionForm(
@@ -393,6 +404,44 @@ def step_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Chưa hủy được: %s") % exc.message)
     else:
         messages.success(request, _("Đã hủy bước «%s»; bản ghi cũ vẫn được lưu.") % step)
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def failed_vote_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a failed round recorded wrong: a replacement row, the old one kept."""
+    vote = get_failed_vote_for_user(request.user, pk)
+    form = StepCorrectionForm(request.POST, stage=vote.stage)
+    url = reverse("admissions:dossier-detail", args=[vote.dossier_id])
+    if not form.is_valid():
+        messages.error(request, _("Chưa sửa được: %s") % _form_errors(form))
+        return redirect(url)
+    try:
+        services.correct_failed_vote(vote, actor=request.user, **form.service_kwargs())
+    except DomainError as exc:
+        messages.error(request, _("Chưa sửa được: %s") % exc.message)
+    else:
+        messages.success(request, _("Đã sửa «%s»; bản ghi cũ vẫn được lưu.") % vote)
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def failed_vote_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel the latest failed round recorded by mistake: rounds and escalation follow."""
+    vote = get_failed_vote_for_user(request.user, pk)
+    form = StepCancelForm(request.POST)
+    url = reverse("admissions:dossier-detail", args=[vote.dossier_id])
+    if not form.is_valid():
+        messages.error(request, _("Chưa hủy được: %s") % _form_errors(form))
+        return redirect(url)
+    try:
+        services.cancel_failed_vote(vote, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, _("Chưa hủy được: %s") % exc.message)
+    else:
+        messages.success(request, _("Đã hủy «%s»; bản ghi cũ vẫn được lưu.") % vote)
     return redirect(url)
 
 

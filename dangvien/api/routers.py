@@ -3,6 +3,7 @@
 
 from ninja import Router
 
+from dangvien.accounts.api import router as accounts_router
 from dangvien.admissions.api import router as admissions_router
 from dangvien.badges.api import router as badges_router
 from dangvien.grading.api import router as grading_router
@@ -27,4 +28,5 @@ ROUTERS: tuple[tuple[str, Router], ...] = (
     ("/screening", screening_router),
     ("/badges", badges_router),
     ("/grading", grading_router),
+    ("/accounts", accounts_router),
 )

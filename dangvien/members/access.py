@@ -8,7 +8,13 @@ from django.http import Http404
 from dangvien.core.lookup import valid_id
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
-from dangvien.members.models import Membership, PartyCard, ResidenceLink, Transfer
+from dangvien.members.models import (
+    Membership,
+    PartyCard,
+    RecognitionStep,
+    ResidenceLink,
+    Transfer,
+)
 
 
 def get_membership_for_user(user: AnyUser, pk: int, *, action: str = "member.view") -> Membership:
@@ -67,6 +73,26 @@ def get_card_for_user(user: AnyUser, pk: int, *, action: str = "member.change") 
     if not can(user, action, card.membership.organisation):
         raise PermissionDenied(action)
     return card
+
+
+def get_recognition_step_for_user(
+    user: AnyUser, pk: int, *, action: str = "member.change", with_history: bool = False
+) -> RecognitionStep:
+    """A recognition step of a member in the user's scope (404 otherwise; a corrected or
+    cancelled one only ``with_history``); 403 without ``action`` on the member's cell. Which
+    role may correct which step is checked by the service (the step's authority)."""
+    rows = RecognitionStep.history if with_history else RecognitionStep.objects
+    step = (
+        rows.filter(membership__in=Membership.objects.visible_to(user))
+        .select_related("membership__organisation", "membership__person")
+        .filter(pk=valid_id(pk) or 0)
+        .first()
+    )
+    if step is None:
+        raise Http404("recognition step")
+    if not can(user, action, step.membership.organisation):
+        raise PermissionDenied(action)
+    return step
 
 
 def get_residence_link_for_user(

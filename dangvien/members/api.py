@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
+from dangvien.core import corrections
 from dangvien.core.api import ERROR_RESPONSES, Count, Date
 from dangvien.core.errors import DomainError
 from dangvien.core.lookup import get_visible_or_404
@@ -21,6 +22,7 @@ from dangvien.members import selectors, services
 from dangvien.members.access import (
     get_card_for_user,
     get_membership_for_user,
+    get_recognition_step_for_user,
     get_residence_link_for_user,
     get_transfer_for_user,
 )
@@ -30,6 +32,7 @@ from dangvien.members.choices import (
     RecognitionStage,
     ResidenceExemption,
     TransferKind,
+    TransferStatus,
 )
 from dangvien.members.filtersets import MemberFilterSet
 from dangvien.members.models import Membership, PartyCard, RecognitionStep, Transfer
@@ -119,9 +122,49 @@ class StepIn(Schema):
     stage: RecognitionStage
     date: Date
     document_number: str = Field("", max_length=64)
-    votes_eligible: Count | None = None
+    votes_eligible: Count | None = Field(
+        None,
+        description=(
+            "Tổng số: đảng viên chính thức của chi bộ (13-KNĐ, để trống thì tính theo danh"
+            " sách) hoặc cấp ủy viên đảng ủy cơ sở (15-KNĐ)"
+        ),
+    )
     votes_for: Count | None = None
     note: str = ""
+
+
+class StepCorrectionIn(Schema):
+    """The right values of a recognition step (absent keeps the recorded one), the reason."""
+
+    reason: str = Field(..., max_length=500)
+    date: Date | None = None
+    document_number: str | None = Field(None, max_length=64)
+    note: str | None = Field(None, max_length=1000)
+    votes_eligible: Count | None = None
+    votes_for: Count | None = None
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class CardCorrectionIn(Schema):
+    """The right values of the card in use (absent keeps the recorded one), the reason."""
+
+    reason: str = Field(..., max_length=500)
+    number: str | None = Field(None, max_length=32)
+    decision_number: str | None = Field(None, max_length=64)
+    decision_date: Date | None = None
+
+
+class TransferCorrectionIn(Schema):
+    """The right values of an open transfer (absent keeps the recorded one), the reason."""
+
+    reason: str = Field(..., max_length=500)
+    to_organisation: str | None = Field(None, description="Mã chi bộ nơi đến đúng")
+    reason_date: Date | None = None
+    started_on: Date | None = None
+    letter_number: str | None = Field(None, max_length=64)
 
 
 class StepOut(Schema):
@@ -141,6 +184,10 @@ class StepOut(Schema):
         if obj.stage != "cell_vote":
             return ""
         return services.describe_recognition_vote(obj)
+
+
+def _given(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
 
 
 class DecisionIn(Schema):
@@ -353,6 +400,39 @@ def record_step(request: AuthenticatedHttpRequest, member_id: int, payload: Step
     return 201, step
 
 
+@router.post(
+    "/recognition-steps/{int:step_id}/correct",
+    response={200: StepOut, 201: StepOut, **ERROR_RESPONSES},
+)
+def correct_recognition_step(
+    request: AuthenticatedHttpRequest, step_id: int, payload: StepCorrectionIn
+) -> Any:
+    """Correct a recognition step: 201 with the replacement (the old row kept, superseded);
+    the same request again answers 200 with that replacement."""
+    step = get_recognition_step_for_user(request.user, step_id, with_history=True)
+    data = _given(payload.dict())
+    if step.superseded:
+        wanted = {k: v for k, v in data.items() if k not in ("reason", "note")}
+        again = corrections.replayed(step, wanted)
+        if again is not None:
+            return 200, again
+    return 201, services.correct_recognition_step(step, actor=request.user, **data)
+
+
+@router.post(
+    "/recognition-steps/{int:step_id}/cancel", response={200: MemberOut, **ERROR_RESPONSES}
+)
+def cancel_recognition_step(
+    request: AuthenticatedHttpRequest, step_id: int, payload: CancelIn
+) -> Any:
+    """Cancel a recognition step recorded by mistake (kept, superseded, with the reason).
+    Sent again, it answers the member as it is."""
+    step = get_recognition_step_for_user(request.user, step_id, with_history=True)
+    if step.superseded and corrections.replacement_of(step) is None:
+        return get_membership_for_user(request.user, step.membership_id, action="member.change")
+    return services.cancel_recognition_step(step, actor=request.user, reason=payload.reason)
+
+
 @router.post("/{int:member_id}/recognition/decision", response={200: MemberOut, **ERROR_RESPONSES})
 def recognise(request: AuthenticatedHttpRequest, member_id: int, payload: DecisionIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.decide")
@@ -380,6 +460,31 @@ def hand_over_card(request: AuthenticatedHttpRequest, card_id: int, payload: Han
     return services.hand_over_card(card, actor=request.user, **payload.dict())
 
 
+@router.post(
+    "/cards/{int:card_id}/correct", response={200: CardOut, 201: CardOut, **ERROR_RESPONSES}
+)
+def correct_card(request: AuthenticatedHttpRequest, card_id: int, payload: CardCorrectionIn) -> Any:
+    """Correct the card in use recorded wrong: 201 with the replacement row (the old one
+    kept, superseded); the same request again answers 200 with that replacement."""
+    card = get_card_for_user(request.user, card_id, action="member.decide")
+    data = _given(payload.dict())
+    if card.superseded:
+        again = corrections.replayed(card, {k: v for k, v in data.items() if k != "reason"})
+        if again is not None:
+            return 200, again
+    return 201, services.correct_card(card, actor=request.user, **data)
+
+
+@router.post("/cards/{int:card_id}/cancel", response={200: MemberOut, **ERROR_RESPONSES})
+def cancel_card(request: AuthenticatedHttpRequest, card_id: int, payload: CancelIn) -> Any:
+    """Cancel the card in use recorded by mistake; the card it replaced is in use again.
+    Sent again, it answers the member as it is."""
+    card = get_card_for_user(request.user, card_id, action="member.decide")
+    if card.superseded and corrections.replacement_of(card) is None:
+        return card.membership
+    return services.cancel_card(card, actor=request.user, reason=payload.reason)
+
+
 @router.post("/{int:member_id}/transfers", response={201: TransferOut, **ERROR_RESPONSES})
 def start_transfer(request: AuthenticatedHttpRequest, member_id: int, payload: TransferIn) -> Any:
     membership = get_membership_for_user(request.user, member_id, action="member.change")
@@ -402,6 +507,27 @@ def confirm_transfer(
 def cancel_transfer(request: AuthenticatedHttpRequest, transfer_id: int) -> Any:
     transfer = get_transfer_for_user(request.user, transfer_id, action="member.change")
     return services.cancel_transfer(transfer, actor=request.user)
+
+
+@router.post(
+    "/transfers/{int:transfer_id}/correct",
+    response={200: TransferOut, 201: TransferOut, **ERROR_RESPONSES},
+)
+def correct_transfer(
+    request: AuthenticatedHttpRequest, transfer_id: int, payload: TransferCorrectionIn
+) -> Any:
+    """Correct an open transfer recorded wrong: 201 with the replacement (its deadlines
+    recomputed; the old one kept, status corrected); the same request again answers 200."""
+    transfer = get_transfer_for_user(request.user, transfer_id, action="member.change")
+    data = _given(payload.dict())
+    code = data.pop("to_organisation", None)
+    if code:
+        data["to_organisation"] = _organisation_by_code(code, "to_organisation")
+    if transfer.status == TransferStatus.CORRECTED:
+        again = corrections.replayed(transfer, {k: v for k, v in data.items() if k != "reason"})
+        if again is not None:
+            return 200, again
+    return 201, services.correct_transfer(transfer, actor=request.user, **data)
 
 
 @router.post("/transfers/{int:transfer_id}/end", response={200: TransferOut, **ERROR_RESPONSES})

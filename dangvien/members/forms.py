@@ -81,6 +81,10 @@ class HelperForm(forms.Form):
 
 
 class RecognitionStepForm(forms.Form):
+    """One recognition step. The two votes are counted over different wholes: the cell's
+    resolution (13-KNĐ) over ALL the cell's official members, the grassroots committee's
+    (15-KNĐ) over the committee's members: each has its own fields."""
+
     stage = forms.ChoiceField(
         label=_("Bước"),
         choices=[c for c in RecognitionStage.choices if c[0] != RecognitionStage.DECISION],
@@ -95,7 +99,36 @@ class RecognitionStepForm(forms.Form):
     votes_for = core_forms.CountField(
         label=_("Số tán thành (chỉ với nghị quyết chi bộ 13-KNĐ)"), required=False
     )
+    committee_total = core_forms.CountField(
+        label=_("Tổng số cấp ủy viên đảng ủy cơ sở (chỉ với nghị quyết đảng ủy cơ sở 15-KNĐ)"),
+        required=False,
+    )
+    committee_for = core_forms.CountField(
+        label=_("Số cấp ủy viên tán thành (chỉ với nghị quyết đảng ủy cơ sở 15-KNĐ)"),
+        required=False,
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        total, votes = data.pop("committee_total", None), data.pop("committee_for", None)
+        if data["stage"] == RecognitionStage.GRASSROOTS_RESOLUTION:
+            data["votes_eligible"], data["votes_for"] = total, votes
+        return data
+
+
+class RecognitionStepCorrectionForm(forms.Form):
+    """The right values of a recognition step (empty keeps the recorded one); the total is
+    the cell's official members for its resolution, the committee's members for 15-KNĐ."""
+
+    date = _date(_("Ngày đúng"), required=False)
+    document_number = forms.CharField(label=_("Số văn bản đúng"), max_length=64, required=False)
+    votes_eligible = core_forms.CountField(label=_("Tổng số đúng"), required=False)
+    votes_for = core_forms.CountField(label=_("Số tán thành đúng"), required=False)
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=500)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class RecognitionDecisionForm(forms.Form):

@@ -153,8 +153,19 @@ class HelperAssignment(models.Model):
         return f"{self.helper} → {self.membership}"
 
 
+class CurrentRecognitionStepManager(models.Manager["RecognitionStep"]):
+    """The recognition steps in force (``RecognitionStep.history`` has the corrected and
+    cancelled ones too)."""
+
+    def get_queryset(self) -> models.QuerySet[RecognitionStep]:
+        return super().get_queryset().filter(superseded=False)
+
+
 class RecognitionStep(models.Model):
-    """A step of the recognition as an official member: when, which document, which votes."""
+    """A step of the recognition as an official member: when, which document, which votes.
+
+    Never edited: a correction is a new row (``corrects`` points to the wrong one), a
+    cancellation marks the row superseded; both keep the reason."""
 
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="recognition_steps"
@@ -170,15 +181,32 @@ class RecognitionStep(models.Model):
     passed = models.BooleanField(_("đạt"), null=True)
     note = models.TextField(_("ghi chú"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho bản ghi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+    )
+    superseded = models.BooleanField(_("đã được sửa hoặc hủy"), default=False)
+    superseded_reason = models.TextField(_("lý do sửa, hủy"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = models.Manager()
+    objects = CurrentRecognitionStepManager()
 
     class Meta:
         verbose_name = _("bước công nhận chính thức")
         verbose_name_plural = _("bước công nhận chính thức")
         ordering = ["date", "round", "pk"]
+        base_manager_name = "history"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["membership", "stage", "round"], name="unique_recognition_step_round"
+                fields=["membership", "stage", "round"],
+                condition=models.Q(superseded=False),
+                name="unique_current_recognition_step_round",
             )
         ]
 

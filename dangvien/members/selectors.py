@@ -67,25 +67,76 @@ LEVEL_OF_ACTION = {
 }
 
 
-def acting_organisations(cells: Any) -> dict[int, dict[str, Organisation]]:
+def superior_committee_kinds(on: dt.date) -> frozenset[str]:
+    """The organisation kinds that act as the committee directly above the grassroots
+    organisations on ``on`` (rule set ``superior_committee_kinds``): before 1/7/2025 the
+    district or bloc committee, from then on (294-QĐ/TW) the commune-level or bloc committee."""
+    values = deadlines.rule_set(on).values
+    raw = str(values.get("superior_committee_kinds", ""))
+    return frozenset(kind.strip() for kind in raw.split(",") if kind.strip())
+
+
+def _ancestor_paths(organisation: Organisation) -> list[str]:
+    step = organisation.steplen
+    return [organisation.path[: step * depth] for depth in range(1, organisation.depth)]
+
+
+def _valid_on(organisation: Organisation, on: dt.date | None) -> bool:
+    return on is None or organisation.is_valid_on(on)
+
+
+def _nearest_of_kinds(
+    chain: list[Organisation], kinds: frozenset[str], on: dt.date | None
+) -> Organisation | None:
+    """The nearest organisation of ``chain`` (root … parent) of one of ``kinds`` that existed
+    on ``on``."""
+    for organisation in reversed(chain):
+        if organisation.kind in kinds and _valid_on(organisation, on):
+            return organisation
+    return None
+
+
+def deciding_committee(organisation: Organisation, *, on: dt.date) -> Organisation | None:
+    """The committee that decides (admission, recognition) for a cell of ``organisation`` on
+    ``on``: its nearest ancestor whose kind the rule set in force that day names in
+    ``superior_committee_kinds`` and that existed that day (``valid_from``/``valid_to``). A
+    dossier opened in 2024 under a district and decided in 2026 is decided by the commune
+    committee that holds the cell in 2026. None when no ancestor qualifies (the structural
+    level of ``acting_organisations`` applies then). One query."""
+    from dangvien.organisations.models import Organisation
+
+    kinds = superior_committee_kinds(on)
+    if not kinds:
+        return None
+    chain = list(
+        Organisation.objects.filter(path__in=_ancestor_paths(organisation), kind__in=kinds)
+    )
+    return _nearest_of_kinds(sorted(chain, key=lambda org: org.path), kinds, on)
+
+
+def acting_organisations(
+    cells: Any, *, on: dt.date | None = None
+) -> dict[int, dict[str, Organisation]]:
     """For each cell (by pk): the organisation of each acting level. The grassroots committee
     is the nearest organisation at or above the cell whose kind is a grassroots one (a
     grassroots committee or cell, or a commune committee, which is the grassroots committee of
-    its village cells); the superior is the organisation right above it. One query for all the
-    cells."""
+    its village cells); the superior is, on ``on``, the nearest ancestor of a kind the rule set
+    names as deciding (``deciding_committee``), else the organisation right above the
+    grassroots committee. One query for all the cells."""
     from dangvien.organisations.choices import GRASSROOTS_KINDS, OrganisationKind
     from dangvien.organisations.models import Organisation
 
     cells = {cell.pk: cell for cell in cells}
     paths: set[str] = set()
     for cell in cells.values():
-        step = cell.steplen
-        paths.update(cell.path[: step * depth] for depth in range(1, cell.depth))
+        paths.update(_ancestor_paths(cell))
     by_path = {org.path: org for org in Organisation.objects.filter(path__in=paths)}
     grassroots_kinds = set(GRASSROOTS_KINDS) | {OrganisationKind.COMMUNE}
+    kinds = superior_committee_kinds(on) if on is not None else frozenset()
     result: dict[int, dict[str, Organisation]] = {}
     for pk, cell in cells.items():
         chain = [by_path[p] for p in sorted(by_path) if cell.path.startswith(p) and p != cell.path]
+        deciding = _nearest_of_kinds(chain, kinds, on) if kinds else None
         chain.append(cell)  # root … parent, cell
         committee_index = next(
             (i for i in range(len(chain) - 1, -1, -1) if chain[i].kind in grassroots_kinds),
@@ -95,7 +146,7 @@ def acting_organisations(cells: Any) -> dict[int, dict[str, Organisation]]:
         result[pk] = {
             "cell": cell,
             "committee": chain[committee_index],
-            "superior": chain[superior_index],
+            "superior": deciding or chain[superior_index],
         }
     return result
 
@@ -443,6 +494,20 @@ def get_probation_checklist(membership: Membership) -> list[ChecklistItem]:
     return items
 
 
+def list_recognition_history(membership: Membership) -> list[RecognitionStep]:
+    """Every recognition step of the member, the corrected and cancelled ones too (struck
+    through on the page, with the reason), in order."""
+    steps = list(
+        RecognitionStep.history.filter(membership=membership)
+        .select_related("corrects")
+        .order_by("date", "round", "pk")
+    )
+    corrected = {step.corrects_id for step in steps if step.corrects_id}
+    for step in steps:
+        step.was_corrected = step.pk in corrected  # type: ignore[attr-defined]
+    return steps
+
+
 def get_recognition_vote_context(membership: Membership, *, today: dt.date) -> dict[str, Any]:
     """What the probation page shows around the recognition vote: the cell's official members
     today (the vote is counted again on its own date), the votes needed, every round so far in
@@ -679,7 +744,7 @@ def list_probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem,
         return []
     horizon = today + dt.timedelta(days=deadlines.rule_int("worklist_horizon_days", today))
     probation_horizon = today + dt.timedelta(days=PROBATION_HORIZON_DAYS)
-    acting = acting_organisations({m.organisation for m in members})
+    acting = acting_organisations({m.organisation for m in members}, on=today)
     limits: dict[dt.date, int] = {}
     result: list[tuple[WorkItem, bool]] = []
     for m in members:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.rules import require_step_authority
 from dangvien.audit.services import record
+from dangvien.core import corrections
 from dangvien.core.bulk import insert_rows
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
@@ -60,10 +61,12 @@ __all__ = [
     "assign_helper",
     "bulk_register_members",
     "cancel_card",
+    "cancel_recognition_step",
     "cancel_transfer",
     "change_status",
     "confirm_transfer",
     "correct_card",
+    "correct_recognition_step",
     "correct_transfer",
     "end_temporary_transfer",
     "hand_over_card",
@@ -1010,6 +1013,40 @@ def new_member_certificate(membership: Membership) -> Enrolment | None:
     )
 
 
+VOTED_RECOGNITION_STAGES = frozenset(
+    {RecognitionStage.CELL_VOTE, RecognitionStage.GRASSROOTS_RESOLUTION}
+)
+
+
+def committee_resolution_passed(day: dt.date, total: int | None, votes_for: int | None) -> bool:
+    """The grassroots committee's resolution (15-KNĐ): its votes are counted over the
+    COMMITTEE's members (not the cell's), within the rule set's committee bound; it proposes
+    the recognition with ≥ ``grassroots_vote_fraction`` of them. Without figures (a resolution
+    entered from the paper alone) it is taken as the committee's proposal."""
+    from dangvien.rules.selectors import check_committee_total
+
+    if total is None and votes_for is None:
+        return True
+    rules = deadlines.rule_set(day)
+    check_committee_total(total, rules)
+    if total is None or total < 1 or votes_for is None or votes_for > total:
+        raise DomainError(
+            _(
+                "Nghị quyết đảng ủy cơ sở: nhập tổng số cấp ủy viên đảng ủy cơ sở (từ 1) và"
+                " số tán thành (từ 0 đến tổng số đó); đã nhập %(found)s/%(total)s."
+            )
+            % {"found": "—" if votes_for is None else votes_for, "total": total or "—"},
+            rule="committee_votes",
+            found=votes_for,
+            required=_("0–%(total)s") % {"total": total or "—"},
+            field="votes_for" if total else "votes_eligible",
+        )
+    fraction: Fraction = rules.fraction("grassroots_vote_fraction")
+    # below the fraction it is recorded as not proposing: the superior committee decides
+    # (removal), or the resolution is corrected
+    return bool(Fraction(votes_for, total) >= fraction)
+
+
 @transaction.atomic
 def record_recognition_step(
     membership: Membership,
@@ -1149,15 +1186,16 @@ def record_recognition_step(
             rule="recognition_order",
             field="date",
         )
-        passed = True
+        passed = committee_resolution_passed(date, votes_eligible, votes_for)
+    voted = stage in VOTED_RECOGNITION_STAGES
     step = RecognitionStep.objects.create(
         membership=membership,
         stage=stage,
         round=round_,
         date=date,
         document_number=document_number.strip(),
-        votes_eligible=votes_eligible if stage == RecognitionStage.CELL_VOTE else None,
-        votes_for=votes_for if stage == RecognitionStage.CELL_VOTE else None,
+        votes_eligible=votes_eligible if voted else None,
+        votes_for=votes_for if voted else None,
         passed=passed,
         note=note.strip(),
         actor=actor,
@@ -1180,17 +1218,37 @@ def record_recognition_step(
     return step
 
 
+def _require_decision_authority(
+    actor: User, membership: Membership, on: dt.date, label: str
+) -> Organisation:
+    """The recognition decision (and the removal from the list) belongs to the deciding
+    committee of its date (``selectors.deciding_committee``: the rule set's
+    ``superior_committee_kinds``, the district before 1/7/2025, the commune-level committee
+    after): the actor's ``member.decide`` (``RECOGNITION_ACTIONS``) must cover it. Returns
+    where the decision was taken."""
+    from dangvien.members.selectors import LEVEL_OF_ACTION, deciding_committee
+
+    action = RECOGNITION_ACTIONS[RecognitionStage.DECISION]
+    where = membership.organisation
+    if LEVEL_OF_ACTION.get(action) == "superior":
+        where = deciding_committee(membership.organisation, on=on) or where
+    if where.pk != membership.organisation_id:
+        label = _("%(step)s, thẩm quyền của %(organisation)s") % {
+            "step": label,
+            "organisation": where.name,
+        }
+    require_step_authority(actor, action, where, step=label, on=on)
+    return where
+
+
 @transaction.atomic
 def recognise_official(
     membership: Membership, *, date: dt.date, decision_number: str, actor: User
 ) -> Membership:
     """The superior committee's decision. The member is official from the end of the 12
     months, even when the cell met late or the decision comes late (29-QĐ/TW 4.2 b)."""
-    require_step_authority(
-        actor,
-        RECOGNITION_ACTIONS[RecognitionStage.DECISION],
-        membership.organisation,
-        step=str(RecognitionStage.DECISION.label),
+    deciding = _require_decision_authority(
+        actor, membership, date, str(RecognitionStage.DECISION.label)
     )
     membership = _lock(membership)
     _check_probationary(membership)
@@ -1257,7 +1315,12 @@ def recognise_official(
         action="members.membership.recognised",
         target=membership,
         organisation=membership.organisation,
-        data={"decision_date": date, "official_date": official_date, "escalated": escalated},
+        data={
+            "decision_date": date,
+            "official_date": official_date,
+            "escalated": escalated,
+            "decided_by": deciding.code,
+        },
     )
     return membership
 
@@ -1268,6 +1331,7 @@ def remove_probationary(
 ) -> Membership:
     """Not qualified: the competent committee removes the probationary member from the list
     (xóa tên, Charter Art. 5.2), with the reason."""
+    _require_decision_authority(actor, membership, date, str(_("Xóa tên đảng viên dự bị")))
     membership = _lock(membership)
     _check_probationary(membership)
     if not reason.strip():
@@ -1317,6 +1381,235 @@ def remove_probationary(
         target=membership,
         organisation=membership.organisation,
         data={"date": date, "decision_number": decision_number, "reason": reason.strip()},
+    )
+    return membership
+
+
+# --- corrections of recognition steps ------------------------------------------------------------
+#
+# A recognition step recorded wrong (date, number, votes) is corrected by a new row for the same
+# round (``corrects``); one recorded by mistake is cancelled. The wrong row keeps its values,
+# marked superseded with the reason (core.corrections, as for cards, transfers and the
+# admission steps). The decision is not corrected here: it made the member official.
+
+
+def _lock_recognition_step(step: RecognitionStep) -> tuple[RecognitionStep, Membership]:
+    membership = _lock(step.membership)
+    current = RecognitionStep.history.select_for_update().get(pk=step.pk)
+    if current.superseded:
+        raise DomainError(
+            _("«%(stage)s» ngày %(day)s đã được sửa hoặc hủy trước đó.")
+            % {"stage": current.get_stage_display(), "day": d(current.date)},
+            rule="recognition_step_superseded",
+            found=_("đã sửa hoặc hủy"),
+            required=_("bước đang có hiệu lực"),
+        )
+    if current.stage == RecognitionStage.DECISION:
+        raise DomainError(
+            _("Quyết định công nhận, xóa tên không sửa, hủy ở đây."),
+            rule="recognition_stage",
+            found=current.get_stage_display(),
+            required=_("một bước trước quyết định"),
+        )
+    _check_probationary(membership)
+    return current, membership
+
+
+def _later_steps(membership: Membership, step: RecognitionStep) -> list[RecognitionStep]:
+    """The steps in force that rest on ``step``: after a preparation paper, the cell's vote;
+    after a cell round, the next round and the committee's resolution; after the resolution,
+    nothing (the decision ends the probation)."""
+    steps = list(membership.recognition_steps.exclude(pk=step.pk))
+    if step.stage in _PREPARATION:
+        return [x for x in steps if x.stage not in _PREPARATION]
+    if step.stage == RecognitionStage.CELL_VOTE:
+        return [
+            x
+            for x in steps
+            if x.stage == RecognitionStage.GRASSROOTS_RESOLUTION
+            or (x.stage == RecognitionStage.CELL_VOTE and x.round > step.round)
+        ]
+    return []
+
+
+def _check_recognition_date(membership: Membership, step: RecognitionStep, day: dt.date) -> None:
+    _check_not_future(day, "date", _("Ngày"))
+    start = membership.ceremony_date or membership.decision_date
+    _check_not_before(
+        day,
+        start,
+        message=_("Ngày %(day)s trước ngày kết nạp (%(limit)s)."),
+        rule="recognition_after_ceremony",
+        field="date",
+    )
+    steps = list(membership.recognition_steps.exclude(pk=step.pk))
+    if step.stage == RecognitionStage.CELL_VOTE:
+        assert membership.probation_end is not None
+        _check_not_before(
+            day,
+            membership.probation_end,
+            message=_(
+                "Chi bộ chỉ xét công nhận chính thức khi hết 12 tháng dự bị: ngày họp "
+                "%(day)s, hết dự bị ngày %(limit)s."
+            ),
+            rule="probation_months",
+            field="date",
+        )
+        before = [x.date for x in steps if x.stage in _PREPARATION] + [
+            x.date for x in steps if x.stage == step.stage and x.round < step.round
+        ]
+    elif step.stage == RecognitionStage.GRASSROOTS_RESOLUTION:
+        before = [x.date for x in steps if x.stage == RecognitionStage.CELL_VOTE and x.passed]
+    else:
+        before = []
+    after = [x.date for x in _later_steps(membership, step)]
+    earliest, latest = max(before, default=None), min(after, default=None)
+    if (earliest and day < earliest) or (latest and day > latest):
+        raise DomainError(
+            _("Ngày %(day)s phải nằm giữa bước trước (%(earliest)s) và bước sau (%(latest)s).")
+            % {"day": d(day), "earliest": d(earliest), "latest": d(latest)},
+            rule="recognition_order",
+            found=d(day),
+            required=_("%(earliest)s – %(latest)s")
+            % {"earliest": d(earliest), "latest": d(latest)},
+            field="date",
+        )
+
+
+@transaction.atomic
+def correct_recognition_step(
+    step: RecognitionStep,
+    *,
+    actor: User,
+    reason: str,
+    date: dt.date | None = None,
+    document_number: str | None = None,
+    note: str | None = None,
+    votes_eligible: int | None = None,
+    votes_for: int | None = None,
+) -> RecognitionStep:
+    """Correct a recognition step of a probationary member: a new row for the same round with
+    the right values replaces it; the old row is kept, superseded, with the reason. Votes are
+    checked again (the cell's over all its official members on the corrected date, the
+    committee's over its members); a corrected result that would contradict a later step
+    (another round, the committee's resolution) is refused: cancel that step first."""
+    require_step_authority(
+        actor,
+        RECOGNITION_ACTIONS[step.stage],
+        step.membership.organisation,
+        step=str(RecognitionStage(step.stage).label),
+    )
+    old, membership = _lock_recognition_step(step)
+    reason = corrections.check_reason(reason)
+    day = date or old.date
+    _check_recognition_date(membership, old, day)
+    eligible = old.votes_eligible if votes_eligible is None else votes_eligible
+    voted_for = old.votes_for if votes_for is None else votes_for
+    passed = old.passed
+    if old.stage == RecognitionStage.CELL_VOTE:
+        from dangvien.members.selectors import count_official_members_on
+
+        official = count_official_members_on(membership.organisation, day, exclude=membership)
+        eligible = max(eligible or 0, official) if votes_eligible is None else eligible
+        if eligible is None or eligible < official or eligible == 0:
+            raise DomainError(
+                _(
+                    "Tổng số đảng viên chính thức của chi bộ ngày %(day)s là %(official)d;"
+                    " biểu quyết phải tính trên tất cả đảng viên chính thức (đã nhập %(found)s)."
+                )
+                % {"day": d(day), "official": official, "found": eligible},
+                rule="recognition_vote_denominator",
+                found=eligible,
+                required=max(official, 1),
+                field="votes_eligible",
+            )
+        if voted_for is None or voted_for > eligible:
+            raise DomainError(
+                _("Số tán thành (%(f)s) phải từ 0 đến %(e)d.")
+                % {"f": "—" if voted_for is None else voted_for, "e": eligible},
+                rule="votes_for_range",
+                found=voted_for,
+                required=f"0–{eligible}",
+                field="votes_for",
+            )
+        passed = Fraction(voted_for, eligible) >= deadlines.recognition_fraction(day)
+    elif old.stage == RecognitionStage.GRASSROOTS_RESOLUTION:
+        passed = committee_resolution_passed(day, eligible, voted_for)
+    if passed != old.passed and _later_steps(membership, old):
+        raise DomainError(
+            _(
+                "Với số phiếu đã sửa, «%(stage)s» đổi kết quả nhưng đã có bước sau dựa trên"
+                " kết quả cũ: hãy hủy các bước sau trước."
+            )
+            % {"stage": old.get_stage_display()},
+            rule="recognition_order",
+            found=_("đạt") if passed else _("không đạt"),
+            required=_("đạt") if old.passed else _("không đạt"),
+            field="votes_for",
+        )
+    new = corrections.supersede(
+        old,
+        flags={"superseded": True, "superseded_reason": reason},
+        changes={
+            "date": day,
+            "actor": actor,
+            "document_number": old.document_number
+            if document_number is None
+            else document_number.strip(),
+            "note": old.note if note is None else note.strip(),
+            "votes_eligible": eligible if old.stage in VOTED_RECOGNITION_STAGES else None,
+            "votes_for": voted_for if old.stage in VOTED_RECOGNITION_STAGES else None,
+            "passed": passed,
+        },
+    )
+    record(
+        actor=actor,
+        action="members.recognition_step.corrected",
+        target=membership,
+        organisation=membership.organisation,
+        data={
+            "stage": old.stage,
+            "round": old.round,
+            "step": old.pk,
+            "replacement": new.pk,
+            "reason": reason,
+            "changed": corrections.changed(
+                old, new, ("date", "document_number", "votes_eligible", "votes_for", "passed")
+            ),
+        },
+    )
+    return new
+
+
+@transaction.atomic
+def cancel_recognition_step(step: RecognitionStep, *, actor: User, reason: str) -> Membership:
+    """Cancel a recognition step recorded by mistake: the row is kept, superseded with the
+    reason. Only a step no later step rests on (cancel from the latest back); the rounds of
+    the cell's vote and the escalation follow."""
+    require_step_authority(
+        actor,
+        RECOGNITION_ACTIONS[step.stage],
+        step.membership.organisation,
+        step=str(RecognitionStage(step.stage).label),
+    )
+    old, membership = _lock_recognition_step(step)
+    reason = corrections.check_reason(reason)
+    later = _later_steps(membership, old)
+    if later:
+        raise DomainError(
+            _("«%(stage)s» đã có bước sau («%(later)s»): hãy hủy bước sau trước.")
+            % {"stage": old.get_stage_display(), "later": later[0].get_stage_display()},
+            rule="cancel_latest_only",
+            found=str(later[0].get_stage_display()),
+            required=_("bước mới nhất"),
+        )
+    corrections.mark(old, superseded=True, superseded_reason=reason)
+    record(
+        actor=actor,
+        action="members.recognition_step.cancelled",
+        target=membership,
+        organisation=membership.organisation,
+        data={"stage": old.stage, "round": old.round, "step": old.pk, "reason": reason},
     )
     return membership
 
@@ -1465,17 +1758,6 @@ def _lock_card(card: PartyCard) -> PartyCard:
     )
 
 
-def _correction_reason(reason: str) -> str:
-    if not reason.strip():
-        raise DomainError(
-            _("Phải ghi lý do sửa hoặc hủy."),
-            rule="correction_reason",
-            required=_("lý do"),
-            field="reason",
-        )
-    return reason.strip()
-
-
 @transaction.atomic
 def correct_card(
     card: PartyCard,
@@ -1496,12 +1778,10 @@ def correct_card(
         actor, "member.decide", membership.organisation, step=str(_("Sửa bản ghi thẻ đảng"))
     )
     _check_card_in_force(card)
-    reason = _correction_reason(reason)
+    reason = corrections.check_reason(reason)
     day = decision_date or card.decision_date
     _check_not_future(day, "decision_date", _("Ngày quyết định cấp thẻ"))
-    card.superseded = True
-    card.superseded_reason = reason
-    card.save(update_fields=["superseded", "superseded_reason"])
+    corrections.mark(card, superseded=True, superseded_reason=reason)
     membership.card_number = None
     membership.save(update_fields=["card_number"])
     new = _create_card(
@@ -1542,10 +1822,8 @@ def cancel_card(card: PartyCard, *, actor: User, reason: str) -> Membership:
         actor, "member.decide", membership.organisation, step=str(_("Hủy bản ghi thẻ đảng"))
     )
     _check_card_in_force(card)
-    reason = _correction_reason(reason)
-    card.superseded = True
-    card.superseded_reason = reason
-    card.save(update_fields=["superseded", "superseded_reason"])
+    reason = corrections.check_reason(reason)
+    corrections.mark(card, superseded=True, superseded_reason=reason)
     previous = (
         PartyCard.objects.select_for_update()
         .filter(membership=membership, superseded=False, replaced_on=card.decision_date)
@@ -1870,11 +2148,10 @@ def correct_transfer(
         step=str(_("Sửa giới thiệu chuyển sinh hoạt")),
     )
     _check_open(transfer)
-    reason = _correction_reason(reason)
-    transfer.status = TransferStatus.CORRECTED
-    transfer.ended_on = _today()
-    transfer.correction_reason = reason
-    transfer.save(update_fields=["status", "ended_on", "correction_reason"])
+    reason = corrections.check_reason(reason)
+    corrections.mark(
+        transfer, status=TransferStatus.CORRECTED, ended_on=_today(), correction_reason=reason
+    )
     new = start_transfer(
         transfer.membership,
         to_organisation=to_organisation or transfer.to_organisation,

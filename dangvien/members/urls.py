@@ -16,6 +16,16 @@ urlpatterns = [
     path("<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("<int:pk>/card/", views.card_issue, name="card-issue"),
     path("<int:pk>/transfer/", views.transfer_start, name="transfer-start"),
+    path(
+        "recognition-steps/<int:pk>/correct/",
+        views.recognition_step_correct,
+        name="recognition-step-correct",
+    ),
+    path(
+        "recognition-steps/<int:pk>/cancel/",
+        views.recognition_step_cancel,
+        name="recognition-step-cancel",
+    ),
     path("cards/<int:pk>/hand-over/", views.card_handover, name="card-handover"),
     path("cards/<int:pk>/correct/", views.card_correct, name="card-correct"),
     path("cards/<int:pk>/cancel/", views.card_cancel, name="card-cancel"),

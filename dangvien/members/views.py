@@ -29,6 +29,7 @@ from dangvien.members import selectors, services
 from dangvien.members.access import (
     get_card_for_user,
     get_membership_for_user,
+    get_recognition_step_for_user,
     get_residence_link_for_user,
     get_transfer_for_user,
 )
@@ -135,6 +136,17 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _with_correction_forms(steps: list[Any]) -> list[Any]:
+    """Each step in force gets its own correction and cancellation forms (ids unique)."""
+    for step in steps:
+        if not step.superseded:
+            step.correct_form = member_forms.RecognitionStepCorrectionForm(
+                auto_id=f"rfix-{step.pk}-%s"
+            )
+            step.cancel_form = member_forms.CancelForm(auto_id=f"rcancel-{step.pk}-%s")
+    return steps
+
+
 @login_required
 def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk)
@@ -156,6 +168,9 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership, user=request.user, auto_id="helper-%s"
             ),
             "step_form": member_forms.RecognitionStepForm(auto_id="step-%s"),
+            "recognition_steps": _with_correction_forms(
+                selectors.list_recognition_history(membership)
+            ),
             "vote": selectors.get_recognition_vote_context(membership, today=timezone.localdate()),
             "decision_form": member_forms.RecognitionDecisionForm(auto_id="decision-%s"),
             "removal_form": member_forms.RemovalForm(auto_id="removal-%s"),
@@ -304,7 +319,7 @@ def recognition_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         try:
             step = services.record_recognition_step(
-                membership, actor=request.user, **form.cleaned_data
+                membership, actor=request.user, **form.service_kwargs()
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -425,6 +440,40 @@ def residence_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         _("Đã ghi giới thiệu sinh hoạt nơi cư trú."),
     )
     return redirect("members:member-detail", pk=link.membership_id)
+
+
+@login_required
+@require_POST
+def recognition_step_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a recognition step recorded wrong: a replacement row, the old one kept."""
+    step = get_recognition_step_for_user(request.user, pk)
+    form = member_forms.RecognitionStepCorrectionForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda data: services.correct_recognition_step(
+            step, actor=request.user, **form.service_kwargs()
+        ),
+        _("Đã sửa bước công nhận chính thức; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:member-probation", pk=step.membership_id)
+
+
+@login_required
+@require_POST
+def recognition_step_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel a recognition step recorded by mistake (kept, struck through, with the reason)."""
+    step = get_recognition_step_for_user(request.user, pk)
+    form = member_forms.CancelForm(request.POST)
+    _run(
+        request,
+        form,
+        lambda data: services.cancel_recognition_step(
+            step, actor=request.user, reason=data["reason"]
+        ),
+        _("Đã hủy bước công nhận chính thức; bản ghi cũ vẫn được lưu."),
+    )
+    return redirect("members:member-probation", pk=step.membership_id)
 
 
 @login_required

@@ -86,6 +86,13 @@ COMMON_VALUES: dict[str, Any] = {
     "class_start_max_ahead_months": 12,
 }
 
+# The organisation kinds that act as the committee directly above the grassroots organisations
+# (cấp ủy cấp trên trực tiếp): they decide admissions and recognitions. Before 1/7/2025 the
+# district (or the bloc) committee; from 1/7/2025 (294-QĐ/TW, no district level) the
+# commune-level committee (or the bloc). Added by migration 0006.
+SUPERIOR_BEFORE_2025: dict[str, Any] = {"superior_committee_kinds": "district,bloc"}
+SUPERIOR_FROM_2025: dict[str, Any] = {"superior_committee_kinds": "commune,bloc"}
+
 # Quality grading on the 100-point scale (Quy định 366-QĐ/TW of 30/8/2025, Hướng dẫn
 # 43-HD/BTCTW of 31/10/2025; docs/members.md "Grading"). Only the rule sets in force from
 # 1/7/2025 carry them: a period that ends under an earlier set is not graded on points. The
@@ -112,7 +119,7 @@ RULE_SETS: list[dict[str, Any]] = [
             " Đảng; Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư về một số vấn đề cụ thể"
             " thi hành Điều lệ Đảng."
         ),
-        "values": dict(COMMON_VALUES),
+        "values": {**COMMON_VALUES, **SUPERIOR_BEFORE_2025},
     },
     {
         "name": "Quy định 294-QĐ/TW và Hướng dẫn 06-HD/TW",
@@ -122,6 +129,6 @@ RULE_SETS: list[dict[str, Any]] = [
             " lệ Đảng; Hướng dẫn số 06-HD/TW ngày 9/6/2025 của Ban Bí thư về một số vấn đề cụ thể"
             " thi hành Điều lệ Đảng (áp dụng từ 01/7/2025, sau khi bỏ cấp huyện)."
         ),
-        "values": {**COMMON_VALUES, **GRADING_VALUES},
+        "values": {**COMMON_VALUES, **GRADING_VALUES, **SUPERIOR_FROM_2025},
     },
 ]

@@ -108,3 +108,21 @@ def describe_votes_needed(fraction: Fraction, eligible: int, *, of: str) -> str:
         "denominator": fraction.denominator,
         "of": of,
     }
+
+
+def check_committee_total(total: int | None, rule_set: RuleSet) -> None:
+    """A committee's member total within the rule set's bound (``committee_max_members``):
+    the admission votes of the grassroots committee and the recognition resolution (15-KNĐ)."""
+    limit = rule_set.int_value("committee_max_members")
+    if total is not None and total > limit:
+        raise DomainError(
+            _(
+                "Tổng số cấp ủy viên %(found)s vượt quá số cấp ủy viên tối đa của một cấp ủy"
+                " (%(limit)s)."
+            )
+            % {"found": total, "limit": limit},
+            rule="committee_max_members",
+            found=total,
+            required=_("≤ %(limit)s") % {"limit": limit},
+            field="votes_eligible",
+        )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
+from dangvien.core import corrections
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
@@ -45,17 +46,6 @@ def _rules(today: dt.date | None = None) -> RuleSet:
     from dangvien.rules.selectors import get_rule_set_or_earliest
 
     return get_rule_set_or_earliest(on=today or timezone.localdate())
-
-
-def _check_reason(reason: str) -> str:
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise DomainError(
-            _("Phải ghi lý do sửa hoặc hủy (lịch sử giữ cả bản cũ và bản mới)."),
-            rule="correction_reason",
-            field="reason",
-        )
-    return reason[:1000]
 
 
 def check_class_dates(start_date: dt.date, end_date: dt.date) -> None:
@@ -606,7 +596,7 @@ def correct_certificate(
     enrolment = _lock_enrolment(enrolment)
     _require(actor, enrolment.training_class.organiser)
     _require_current(enrolment)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     if not enrolment.completed:
         raise DomainError(
             _("%(person)s chưa được cấp giấy chứng nhận: không có gì để sửa.")
@@ -646,7 +636,7 @@ def revoke_certificate(enrolment: Enrolment, *, reason: str, actor: User) -> Enr
     enrolment = _lock_enrolment(enrolment)
     _require(actor, enrolment.training_class.organiser)
     _require_current(enrolment)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     if not enrolment.completed:
         raise DomainError(
             _("%(person)s chưa được cấp giấy chứng nhận: không có gì để thu hồi.")
@@ -684,7 +674,7 @@ def remove_enrolment(enrolment: Enrolment, *, reason: str, actor: User) -> Enrol
     enrolment = _lock_enrolment(enrolment)
     _require(actor, enrolment.training_class.organiser)
     _require_current(enrolment)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     new = _supersede(
         enrolment,
         reason=reason,
@@ -721,7 +711,7 @@ def correct_class(
     training_class = _lock_class(training_class)
     if training_class.status == TrainingClass.Status.CANCELLED:
         _require_open(training_class)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     name = " ".join((name or "").split())
     if not name:
         raise DomainError(_("Phải nhập tên lớp."), rule="class_name", field="name")
@@ -796,7 +786,7 @@ def cancel_class(training_class: TrainingClass, *, reason: str, actor: User) -> 
     _require(actor, training_class.organiser)
     training_class = _lock_class(training_class)
     _require_open(training_class)
-    reason = _check_reason(reason)
+    reason = corrections.check_reason(reason)
     issued = Enrolment.objects.certificates().filter(training_class=training_class).count()
     if issued:
         raise DomainError(

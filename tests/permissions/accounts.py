@@ -1,7 +1,7 @@
 """Designed answers for the login, MFA and lockout pages and the Django admin
 (see dangvien/accounts/matrix.py)."""
 
-from tests.support.matrix import LOGIN, UNCHANGED, Page, answers, by_role, redirect
+from tests.support.matrix import LOGIN, UNCHANGED, Operation, Page, answers, by_role, redirect
 
 SIGNED_IN = answers(200, anonymous=LOGIN)
 REAUTH = redirect("/accounts/reauthenticate/")
@@ -128,6 +128,61 @@ PERMISSIONS = [
         post=by_role(302, who=MANAGERS),
         kwargs=lambda w: {"assignment_id": w.managed_assignment.pk},
         data=lambda w: {"note": "Thôi giữ chức vụ"},
+    ),
+    # The same administration over the API (user.manage, the same services and scope): the
+    # outsider lists their own subtree, reaches none of the world's accounts (404).
+    Operation(
+        "GET /api/v1/accounts/users", by_role(200, who=(*MANAGERS, "outsider"), anonymous=401)
+    ),
+    Operation(
+        "POST /api/v1/accounts/users",
+        by_role(201, who=MANAGERS, anonymous=401),
+        payload=lambda w: {
+            "username": "taikhoanmoi",
+            "full_name": "Tài khoản mới",
+            "role": "cell_secretary",
+            "organisation_id": w.tree.branch.pk,
+            "password": "mot-mat-khau-rat-dai-2026",
+        },
+    ),
+    Operation(
+        "GET /api/v1/accounts/users/{user_id}",
+        by_role(200, who=MANAGERS, anonymous=401),
+        params=lambda w: {"user_id": w.managed_user.pk},
+    ),
+    Operation(
+        "POST /api/v1/accounts/users/{user_id}/roles",
+        by_role(201, who=MANAGERS, anonymous=401),
+        params=lambda w: {"user_id": w.managed_user.pk},
+        payload=lambda w: {"role": "viewer", "organisation_id": w.tree.commune_north.pk},
+    ),
+    Operation(
+        "POST /api/v1/accounts/roles/{assignment_id}/end",
+        by_role(200, who=MANAGERS, anonymous=401),
+        params=lambda w: {"assignment_id": w.managed_assignment.pk},
+        payload=lambda w: {"note": "Thôi giữ chức vụ"},
+    ),
+    Operation(
+        "POST /api/v1/accounts/users/{user_id}/password",
+        by_role(200, who=MANAGERS, anonymous=401),
+        params=lambda w: {"user_id": w.managed_user.pk},
+        payload=lambda w: {"password": "mot-mat-khau-rat-dai-2026"},
+    ),
+    Operation(
+        "POST /api/v1/accounts/users/{user_id}/mfa-reset",
+        by_role(200, who=MANAGERS, anonymous=401),
+        params=lambda w: {"user_id": w.managed_user.pk},
+    ),
+    Operation(
+        "POST /api/v1/accounts/users/{user_id}/deactivate",
+        by_role(200, who=MANAGERS, anonymous=401),
+        params=lambda w: {"user_id": w.managed_user.pk},
+        payload=lambda w: {"note": "Đã chuyển công tác"},
+    ),
+    Operation(
+        "POST /api/v1/accounts/users/{user_id}/reactivate",
+        by_role(200, who=MANAGERS, anonymous=401),
+        params=lambda w: {"user_id": w.inactive_user.pk},
     ),
     # The Django admin: staff only; no persona is staff, all are sent to the admin login.
     Page(

@@ -66,6 +66,18 @@ def build_world(world):
 
     world.admission_dossier = dossier_at(Stage.APPLICATION)
     world.voted_dossier = dossier_at(Stage.CELL_VOTE)
+    # a grassroots committee's vote on it that failed (2/9): corrected or cancelled by those
+    # who may record that vote (dossier.committee); the dossier stays at the cell vote
+    world.failed_vote = services.record_step(
+        world.voted_dossier,
+        stage=Stage.GRASSROOTS_VOTE,
+        date=_today() - dt.timedelta(days=60),
+        votes_eligible=9,
+        votes_for=2,
+        votes_against=7,
+        document_number="8-KNĐ",
+        actor=admin,
+    )
 
 
 def _dossier(world):
@@ -123,6 +135,20 @@ PERMISSIONS = [
         get=POST_ONLY,
         post=by_role(302, who=CHANGERS),
         kwargs=lambda w: {"pk": _latest_step(w).pk},
+        data=lambda w: {"reason": "Ghi nhầm hồ sơ"},
+    ),
+    Page(
+        "admissions:failed-vote-correct",
+        get=POST_ONLY,
+        post=by_role(302, who=COMMITTEE),
+        kwargs=lambda w: {"pk": w.failed_vote.pk},
+        data=lambda w: {"reason": "Ghi nhầm số phiếu", "votes_for": 3, "votes_against": 6},
+    ),
+    Page(
+        "admissions:failed-vote-cancel",
+        get=POST_ONLY,
+        post=by_role(302, who=COMMITTEE),
+        kwargs=lambda w: {"pk": w.failed_vote.pk},
         data=lambda w: {"reason": "Ghi nhầm hồ sơ"},
     ),
     Page(
@@ -200,6 +226,18 @@ PERMISSIONS = [
         "POST /api/v1/admissions/steps/{step_id}/cancel",
         by_role(200, who=CHANGERS, anonymous=401),
         params=lambda w: {"step_id": _latest_step(w).pk},
+        payload=lambda w: {"reason": "Ghi nhầm hồ sơ"},
+    ),
+    Operation(
+        "POST /api/v1/admissions/failed-votes/{vote_id}/correct",
+        by_role(201, who=COMMITTEE, anonymous=401),
+        params=lambda w: {"vote_id": w.failed_vote.pk},
+        payload=lambda w: {"reason": "Ghi nhầm số phiếu", "votes_for": 3, "votes_against": 6},
+    ),
+    Operation(
+        "POST /api/v1/admissions/failed-votes/{vote_id}/cancel",
+        by_role(200, who=COMMITTEE, anonymous=401),
+        params=lambda w: {"vote_id": w.failed_vote.pk},
         payload=lambda w: {"reason": "Ghi nhầm hồ sơ"},
     ),
     Operation(

@@ -23,6 +23,8 @@ NORTH = (
 )
 CHANGERS = ("national_admin", "region_officer", "grassroots_office", "branch_secretary")
 DECIDERS = ("national_admin", "region_officer")
+# member.committee on CB01: the grassroots committee's resolution (15-KNĐ) and its corrections
+COMMITTEE = ("national_admin", "region_officer", "grassroots_office")
 # member.change on CB02, the receiving cell of the world's transfer (not the CB01 secretary)
 RECEIVERS = ("national_admin", "region_officer", "grassroots_office")
 # the register page opens for every role holding member.change somewhere (the outsider too)
@@ -66,7 +68,7 @@ def build_world(world):
         probation_end=today - dt.timedelta(days=115),
         full_name="Cầm Thị Sẵn",
     )
-    RecognitionStep.objects.create(
+    world.recognition_resolution = RecognitionStep.objects.create(
         membership=world.candidate,
         stage=RecognitionStage.GRASSROOTS_RESOLUTION,
         date=today - dt.timedelta(days=30),
@@ -250,6 +252,20 @@ PERMISSIONS = [
         data=lambda w: {"reason": "Ghi nhầm người"},
     ),
     Page(
+        "members:recognition-step-correct",
+        get=POST_ONLY,
+        post=by_role(302, who=COMMITTEE),
+        kwargs=lambda w: {"pk": w.recognition_resolution.pk},
+        data=lambda w: {"document_number": "16-NQ/ĐU", "reason": "Ghi nhầm số nghị quyết"},
+    ),
+    Page(
+        "members:recognition-step-cancel",
+        get=POST_ONLY,
+        post=by_role(302, who=COMMITTEE),
+        kwargs=lambda w: {"pk": w.recognition_resolution.pk},
+        data=lambda w: {"reason": "Ghi nhầm người"},
+    ),
+    Page(
         "members:transfer-correct",
         get=POST_ONLY,
         post=by_role(302, who=CHANGERS),
@@ -375,6 +391,36 @@ PERMISSIONS = [
         "POST /api/v1/members/transfers/{transfer_id}/cancel",
         by_role(200, who=CHANGERS, anonymous=401),
         params=lambda w: {"transfer_id": w.transfer.pk},
+    ),
+    Operation(
+        "POST /api/v1/members/transfers/{transfer_id}/correct",
+        by_role(201, who=CHANGERS, anonymous=401),
+        params=lambda w: {"transfer_id": w.transfer.pk},
+        payload=lambda w: {"letter_number": "GT-02", "reason": "Ghi nhầm số giấy"},
+    ),
+    Operation(
+        "POST /api/v1/members/cards/{card_id}/correct",
+        by_role(201, who=DECIDERS, anonymous=401),
+        params=lambda w: {"card_id": w.card.pk},
+        payload=lambda w: {"number": "01000998", "reason": "Ghi nhầm số thẻ"},
+    ),
+    Operation(
+        "POST /api/v1/members/cards/{card_id}/cancel",
+        by_role(200, who=DECIDERS, anonymous=401),
+        params=lambda w: {"card_id": w.card.pk},
+        payload=lambda w: {"reason": "Ghi nhầm người"},
+    ),
+    Operation(
+        "POST /api/v1/members/recognition-steps/{step_id}/correct",
+        by_role(201, who=COMMITTEE, anonymous=401),
+        params=lambda w: {"step_id": w.recognition_resolution.pk},
+        payload=lambda w: {"document_number": "16-NQ/ĐU", "reason": "Ghi nhầm số nghị quyết"},
+    ),
+    Operation(
+        "POST /api/v1/members/recognition-steps/{step_id}/cancel",
+        by_role(200, who=COMMITTEE, anonymous=401),
+        params=lambda w: {"step_id": w.recognition_resolution.pk},
+        payload=lambda w: {"reason": "Ghi nhầm người"},
     ),
     Operation(
         "POST /api/v1/members/transfers/{transfer_id}/end",

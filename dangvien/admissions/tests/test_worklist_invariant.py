@@ -6,8 +6,10 @@ must act next, and nowhere is it attributed to another organisation.
 
 The expected organisation is computed here from the rules, independently of the selectors: the
 cell (CB01) records its own meetings and papers, the grassroots committee (the commune X01)
-verifies and resolves, the committee above (the province T01 in the persona tree) decides, and
-takes over after the failed votes that escalate a case.
+verifies and resolves, the deciding committee decides and takes over after the failed votes that
+escalate a case. Which committee decides is rule-set data by date (``superior_committee_kinds``):
+in 2026, under 294-QĐ/TW, the commune-level committee X01 itself (before 1/7/2025 it was the
+district or bloc committee above the commune).
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ LEVEL_OF_STAGE = {
     Stage.DECISION: "superior",
     Stage.CEREMONY: "cell",
 }
-ORGANISATION_OF_LEVEL = {"cell": "CB01", "committee": "X01", "superior": "T01"}
+ORGANISATION_OF_LEVEL = {"cell": "CB01", "committee": "X01", "superior": "X01"}
+SUPERIOR = ORGANISATION_OF_LEVEL["superior"]
 USER_OF_ORGANISATION = {
     "CB01": "branch_secretary",
     "X01": "grassroots_office",
@@ -268,7 +271,7 @@ class World:
 
 def _expected_dossier_organisation(dossier: Dossier) -> str:
     if dossier.escalated:
-        return "T01"
+        return SUPERIOR
     stage = STAGE_ORDER[STAGE_ORDER.index(Stage(dossier.stage)) + 1]
     return ORGANISATION_OF_LEVEL[LEVEL_OF_STAGE[stage]]
 
@@ -283,9 +286,9 @@ def _expected_probationer_organisation(member: Membership) -> str:
         return "CB01"
     last = votes[-1]
     if last.passed is False:
-        return "T01" if last.round >= 3 else "CB01"
+        return SUPERIOR if last.round >= 3 else "CB01"
     if member.recognition_steps.filter(stage=RecognitionStage.GRASSROOTS_RESOLUTION).exists():
-        return "T01"
+        return SUPERIOR
     return "X01"
 
 

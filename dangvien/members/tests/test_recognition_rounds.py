@@ -115,9 +115,10 @@ def test_after_the_rounds_the_superior_decides_not_to_recognise(
     assert caught.value.rule == "failed_votes_escalate_after"
     assert caught.value.found == 3
     assert "tối đa 3 lần" in caught.value.message
-    # the superior committee (the province in the persona tree) is the one to act
+    # the deciding committee is the one to act: in 2025 after 1/7, under 294-QĐ/TW, the
+    # commune-level committee X01 (rule set superior_committee_kinds; before, the district)
     item = _next_item(region_officer, probationer)
-    assert item.organisation.code == "T01"
+    assert item.organisation.code == "X01"
     assert "3 lần không đạt" in item.label
     # not recognising needs the decision number
     with pytest.raises(DomainError) as caught:

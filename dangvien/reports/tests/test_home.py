@@ -97,8 +97,9 @@ def test_out_of_scope_sees_nothing_of_the_cell(month, persona_tree):
 
 # session, user, assignments, MFA check; the top organisations; stage counts, probationers,
 # people; recognisable (count, rows, steps, certificates); the worklist sources (members'
-# recognition source asks the rule set and the calendar); the overdue days. The rule sets and
-# the calendar corrections are read once per request (``core.memo``).
+# recognition source asks the rule set and the calendar); the overdue days; the deciding
+# committees of the dossiers and of the probationers. The rule sets and the calendar
+# corrections are read once per request (``core.memo``).
 HOME_QUERIES = 26
 
 
