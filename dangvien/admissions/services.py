@@ -1497,3 +1497,19 @@ def mark_sympathiser(person: Person, *, enrolment: Any, actor: User) -> Step | N
     )
     assert isinstance(step, Step)
     return step
+
+
+@transaction.atomic
+def record_form_print(
+    dossier: Dossier, *, code: str, step: Step | None, reference: str, actor: User
+) -> None:
+    """Audit the print of a KNĐ form of ``dossier`` (the document itself is built by
+    ``admissions.printing.build_form``): an export, so it needs ``export.run`` on the cell."""
+    require_step_authority(actor, "export.run", dossier.organisation, step=_("In biểu mẫu"))
+    record(
+        actor=actor,
+        action="admissions.form.exported",
+        target=dossier,
+        organisation=dossier.organisation,
+        data={"form": code, "step": step.pk if step is not None else None, "reference": reference},
+    )

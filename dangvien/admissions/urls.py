@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/approval/", views.dossier_approval, name="dossier-approval"),
     path("<int:pk>/extension/", views.dossier_extension, name="dossier-extension"),
     path("<int:pk>/helper/", views.dossier_helper, name="dossier-helper"),
+    path("<int:pk>/forms/<slug:code>/", views.dossier_form, name="dossier-form"),
     path("steps/<int:pk>/correct/", views.step_correct, name="step-correct"),
     path("steps/<int:pk>/cancel/", views.step_cancel, name="step-cancel"),
     path("outstanding/<int:org_pk>/", views.outstanding_list, name="outstanding-list"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangvien.admissions import selectors, services
+from dangvien.admissions import printing, selectors, services
 from dangvien.admissions.access import get_dossier_for_user, get_step_for_user
 from dangvien.admissions.choices import Stage
 from dangvien.admissions.filtersets import DossierFilterSet
@@ -34,6 +34,7 @@ from dangvien.admissions.forms import (
 )
 from dangvien.admissions.models import Dossier, FailedVote
 from dangvien.admissions.tables import DossierTable
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 from dangvien.core.forms import add_domain_error
@@ -166,7 +167,22 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
         "can_change": can(user, "dossier.change", dossier.organisation),
         "can_decide": can(user, "dossier.decide", dossier.organisation),
         "deadline_label": selectors.DEADLINE_LABELS.get(dossier.next_deadline_kind, ""),
+        "can_print": can(user, "export.run", dossier.organisation),
     }
+    if context["can_print"]:
+        steps = {
+            entry["item"].stage: entry["item"]
+            for entry in timeline
+            if entry["kind"] == "step" and not entry["item"].superseded
+        }
+        context["print_forms"] = printing.form_rows(dossier, steps)
+        for entry in timeline:
+            if entry["kind"] == "step" and not entry["item"].superseded:
+                entry["print_forms"] = [
+                    row
+                    for row in context["print_forms"]
+                    if row["spec"].stage == entry["item"].stage
+                ]
     if dossier.status == "open":
         from dangvien.rules.selectors import get_rule_set
 
@@ -404,3 +420,20 @@ def _form_errors(form: forms.Form) -> str:
         + " ".join(str(error) for error in errors)
         for name, errors in form.errors.items()
     )
+
+
+@login_required
+@require_POST
+def dossier_form(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    """One KNĐ form of the dossier as a Word file, pre-filled, with the QR code of its step
+    (audited as an export; needs ``export.run`` on the cell)."""
+    dossier = get_dossier_for_user(request.user, pk)
+    spec = printing.FORMS_BY_SLUG.get(code)
+    if spec is None:
+        raise Http404("form")
+    content, filename = printing.export_form(
+        dossier, spec, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -28,6 +28,8 @@ COMMITTEE = ("national_admin", "region_officer", "grassroots_office")
 # dossier.decide on CB01 (decision step, extensions)
 DECIDERS = ("national_admin", "region_officer")
 POST_ONLY = by_role(405, who=NORTH, denied=405, outsider=405)
+# export.run on CB01: printing a KNĐ form is an audited export (the viewer reads only)
+PRINTERS = tuple(persona for persona in NORTH if persona != "viewer")
 
 
 def _today() -> dt.date:
@@ -159,6 +161,13 @@ PERMISSIONS = [
         data=lambda w: {"person": w.admission_helper.pk, "date": _vn(_today())},
     ),
     Page(
+        "admissions:dossier-form",
+        get=POST_ONLY,
+        post=by_role(200, who=PRINTERS),
+        kwargs=lambda w: {"pk": w.voted_dossier.pk, "code": "6-knd"},
+        note="the Word file of the cell resolution is the 200; audited as an export",
+    ),
+    Page(
         "admissions:outstanding-list",
         get=by_role(200, who=NORTH),
         kwargs=lambda w: {"org_pk": w.tree.branch.pk},
@@ -238,5 +247,16 @@ PERMISSIONS = [
         by_role(201, who=CHANGERS, anonymous=401),
         params=_api_dossier,
         payload=lambda w: {"person_id": w.admission_helper.pk, "date": _today().isoformat()},
+    ),
+    Operation(
+        "GET /api/v1/admissions/{dossier_id}/forms",
+        by_role(200, who=NORTH, anonymous=401),
+        params=_api_dossier,
+    ),
+    Operation(
+        "POST /api/v1/admissions/{dossier_id}/forms/{code}",
+        by_role(200, who=PRINTERS, anonymous=401),
+        params=lambda w: {"dossier_id": w.voted_dossier.pk, "code": "6-knd"},
+        note="the Word file is the 200; audited as an export",
     ),
 ]
