@@ -25,7 +25,8 @@ from dangvien.admissions.choices import Stage
 from dangvien.admissions.models import Dossier, Participant, Step
 from dangvien.core.documents import DOTS, long_date, or_dots, place_and_date, render_form
 from dangvien.core.formatting import format_date, format_datetime, format_ratio
-from dangvien.organisations.choices import CELL_KINDS, GRASSROOTS_KINDS, OrganisationKind
+from dangvien.organisations.chain import Chain, organisation_chain
+from dangvien.organisations.choices import CELL_KINDS, OrganisationKind
 from dangvien.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -96,36 +97,7 @@ COMMITTEE_TITLE: dict[str, str | Promise] = {
 }
 
 
-@dataclass(frozen=True)
-class Chain:
-    """The organisations a dossier's forms name: the cell, the committee above it, its
-    grassroots organisation and the committee above that (which decides, by default)."""
-
-    cell: Organisation
-    cell_parent: Organisation | None
-    grassroots: Organisation
-    superior: Organisation | None
-    superior_parent: Organisation | None
-
-
-def organisation_chain(cell: Organisation) -> Chain:
-    """One query: the cell's ancestors."""
-    ancestors = [*Organisation.objects.ancestors_of(cell), cell]
-    grassroots_index = next(
-        (i for i in range(len(ancestors) - 1, -1, -1) if ancestors[i].kind in GRASSROOTS_KINDS),
-        max(len(ancestors) - 2, 0),
-    )
-
-    def at(index: int) -> Organisation | None:
-        return ancestors[index] if 0 <= index < len(ancestors) else None
-
-    return Chain(
-        cell=cell,
-        cell_parent=at(len(ancestors) - 2),
-        grassroots=ancestors[grassroots_index],
-        superior=at(grassroots_index - 1),
-        superior_parent=at(grassroots_index - 2),
-    )
+__all__ = ["FORMS", "FORMS_BY_SLUG", "Chain", "FormSpec", "build_form", "organisation_chain"]
 
 
 def _upper(organisation: Organisation | None) -> str:
