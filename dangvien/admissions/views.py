@@ -24,6 +24,7 @@ from dangvien.admissions.choices import Stage
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.forms import (
     ApprovalForm,
+    AttachmentForm,
     DossierCreateForm,
     ExtensionForm,
     HelperForm,
@@ -32,7 +33,7 @@ from dangvien.admissions.forms import (
     StepForm,
     StopForm,
 )
-from dangvien.admissions.models import Dossier, FailedVote
+from dangvien.admissions.models import Dossier, FailedVote, StepAttachment
 from dangvien.admissions.tables import DossierTable
 from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
@@ -183,6 +184,12 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
                     for row in context["print_forms"]
                     if row["spec"].stage == entry["item"].stage
                 ]
+    attachments = list(dossier.attachments.select_related("uploaded_by"))
+    context["dossier_attachments"] = [a for a in attachments if a.step_id is None]
+    for entry in timeline:
+        if entry["kind"] == "step":
+            entry["attachments"] = [a for a in attachments if a.step_id == entry["item"].pk]
+    context["can_attach"] = context["can_change"]
     if dossier.status == "open":
         from dangvien.rules.selectors import get_rule_set
 
@@ -437,3 +444,51 @@ def dossier_form(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpR
     response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_POST
+def dossier_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Attach a scanned signed copy of a printed form to a step (or the dossier)."""
+    dossier = get_dossier_for_user(request.user, pk, action="dossier.change")
+    form = AttachmentForm(request.POST, request.FILES, dossier=dossier)
+    url = reverse("admissions:dossier-detail", args=[dossier.pk])
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Chưa đính kèm được: %s") % errors)
+        return redirect(url)
+    step = form.cleaned_data["step"]
+    try:
+        attachment, created = services.attach_scan(
+            dossier,
+            upload=form.cleaned_data["file"],
+            step=step,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(request, _("Đã đính kèm «%s».") % attachment.name)
+        else:
+            messages.info(request, _("Tệp này đã được đính kèm trước đó («%s»).") % attachment.name)
+    return redirect(f"{url}#step-{step.pk}" if step is not None else url)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A scanned copy attached to a dossier in the reader's scope (404 otherwise)."""
+    from django.http import FileResponse
+
+    attachment = get_visible_or_404(
+        StepAttachment.objects.filter(dossier__in=Dossier.objects.visible_to(request.user)),
+        request.user,
+        pk,
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )

@@ -68,6 +68,15 @@ def build_world(world):
 
     world.admission_dossier = dossier_at(Stage.APPLICATION)
     world.voted_dossier = dossier_at(Stage.CELL_VOTE)
+    world.admission_scan, _created = services.attach_scan(
+        world.voted_dossier, upload=_scan("nghi-quyet-chi-bo.pdf"), actor=admin
+    )
+
+
+def _scan(name="ban-scan.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% scan\n", content_type="application/pdf")
 
 
 def _dossier(world):
@@ -166,6 +175,19 @@ PERMISSIONS = [
         post=by_role(200, who=PRINTERS),
         kwargs=lambda w: {"pk": w.voted_dossier.pk, "code": "6-knd"},
         note="the Word file of the cell resolution is the 200; audited as an export",
+    ),
+    Page(
+        "admissions:dossier-attach",
+        get=POST_ONLY,
+        post=by_role(302, who=CHANGERS),
+        kwargs=_dossier,
+        data=lambda w: {"file": _scan(), "reference": "HS-6KNĐ"},
+        note="a replay of the same file keeps the first row (302 with a notice)",
+    ),
+    Page(
+        "admissions:attachment-download",
+        get=by_role(200, who=NORTH),
+        kwargs=lambda w: {"pk": w.admission_scan.pk},
     ),
     Page(
         "admissions:outstanding-list",

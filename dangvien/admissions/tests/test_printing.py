@@ -303,3 +303,80 @@ def test_forms_render_to_one_a4_page(slug, decided, persona_tree, tmp_path):
     assert 1 <= len(pages) <= 2
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert "(A4)" in info.stdout
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+def _png_upload(name="nghi-quyet-da-ky.png", content=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangvien.core.documents import qr_png
+
+    return SimpleUploadedFile(name, content or qr_png("scan"), content_type="image/png")
+
+
+def test_a_signed_scan_is_attached_to_its_step_once(decided, client_for, media):
+    from dangvien.admissions.models import StepAttachment
+
+    step = decided.steps.get(stage=Stage.CELL_VOTE)
+    client = client_for("branch_secretary")
+    url = f"/admissions/{decided.pk}/attach/"
+    data = {"step": step.pk, "reference": f"HS{decided.pk}-B{step.pk}-6KNĐ"}
+    response = client.post(url, {**data, "file": _png_upload()})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#step-{step.pk}")
+    attachment = StepAttachment.objects.get(dossier=decided)
+    assert attachment.step == step and attachment.content_type == "image/png"
+    event = AuditEvent.objects.filter(action="admissions.scan.attached").latest("pk")
+    assert event.data["step"] == step.pk and event.data["type"] == "PNG"
+    # the same file again: the first row stands, nothing more is written
+    client.post(url, {**data, "file": _png_upload("lan-hai.png")})
+    assert StepAttachment.objects.filter(dossier=decided).count() == 1
+    assert AuditEvent.objects.filter(action="admissions.scan.attached").count() == 1
+    page = client.get(f"/admissions/{decided.pk}/").content.decode()
+    assert "nghi-quyet-da-ky.png" in page
+    download = client_for("viewer").get(f"/admissions/scans/{attachment.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"\x89PNG")
+    assert client_for("outsider").get(f"/admissions/scans/{attachment.pk}/").status_code == 404
+
+
+def test_a_scan_of_the_wrong_kind_or_size_is_refused_in_vietnamese(decided, client_for, media):
+    from dangvien.admissions.models import StepAttachment
+
+    client = client_for("branch_secretary")
+    url = f"/admissions/{decided.pk}/attach/"
+    response = client.post(url, {"file": _png_upload("ghi-chu.txt", b"just text")}, follow=True)
+    assert "không phải PDF, JPEG hoặc PNG" in response.content.decode()
+    media.SCAN_MAX_FILE_BYTES = 100
+    response = client.post(url, {"file": _png_upload()}, follow=True)
+    assert "vượt giới hạn" in response.content.decode()
+    assert not StepAttachment.objects.exists()
+
+
+def test_a_foreign_step_is_refused(decided, persona_tree, media):
+    from dangvien.core.errors import DomainError
+
+    admin = persona_tree.users["national_admin"]
+    other = services.open_dossier(
+        person=PersonFactory(organisation=persona_tree.branch),
+        organisation=persona_tree.branch,
+        date=D(2026, 6, 1),
+        actor=admin,
+    )
+    foreign = other.steps.first()
+    with pytest.raises(DomainError) as refused:
+        services.attach_scan(decided, upload=_png_upload(), step=foreign, actor=admin)
+    assert refused.value.rule == "attachment_step"
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404)])
+def test_attaching_is_scoped(persona, status, decided, client_for, media):
+    response = client_for(persona).post(
+        f"/admissions/{decided.pk}/attach/", {"file": _png_upload()}
+    )
+    assert response.status_code == status
