@@ -18,6 +18,9 @@ signed copy can be attached back to the step it was printed from.
 
 from __future__ import annotations
 
+import datetime
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,12 @@ Op = tuple[Any, ...]
 
 def _document(*, landscape: bool = False) -> Any:
     document = Document()
+    # fixed properties: building again without a change gives the same files
+    fixed = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = "dangvien"
+    properties.created = properties.modified = fixed
+    properties.revision = 1
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(BODY)
@@ -317,7 +326,7 @@ ADMISSIONS: dict[str, list[Op]] = {
             "được (người viết đơn tự viết tay: nhận thức về mục đích, lý tưởng của Đảng, động "
             "cơ xin vào Đảng):",
         ),
-        ("dots", 9),
+        ("dots", 6),
         (
             "p",
             "Tôi tự nguyện làm đơn này xin được vào Đảng Cộng sản Việt Nam. Nếu được đứng "
@@ -850,6 +859,21 @@ TRAINING: dict[str, list[Op]] = {
 }
 
 
+def save(document: Any, path: Path) -> None:
+    """Save with fixed zip timestamps, so that building again without a change gives the same
+    bytes (no noise in the repository)."""
+    raw = io.BytesIO()
+    document.save(raw)
+    raw.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    path.write_bytes(out.getvalue())
+
+
 def file_name(code: str) -> str:
     """'6-KNĐ' → 'form_6-knd.docx' (ASCII names in the repository)."""
     return "form_" + code.lower().replace("đ", "d") + ".docx"
@@ -864,7 +888,7 @@ def main() -> None:
         folder = ROOT / app / "documents"
         folder.mkdir(parents=True, exist_ok=True)
         for code, ops in forms.items():
-            build(ops, landscape=landscape).save(folder / file_name(code))
+            save(build(ops, landscape=landscape), folder / file_name(code))
             print(f"Wrote {folder / file_name(code)}")
 
 
