@@ -240,8 +240,9 @@ def form_context(
     header = {
         "candidate": (_upper(chain.cell_parent), _upper(chain.cell)),
         "cell": (_upper(chain.cell_parent), _upper(chain.cell)),
+        # the union level above the committee is not known to the product: written by hand
         "union": (
-            gettext("ĐOÀN TNCS HỒ CHÍ MINH"),
+            gettext("ĐOÀN …………………"),
             (introduction.details.get("union_committee", "") if introduction else "").upper()
             or gettext("BCH ĐOÀN ……………"),
         ),
