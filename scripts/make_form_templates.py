@@ -879,13 +879,14 @@ def file_name(code: str) -> str:
     return "form_" + code.lower().replace("đ", "d") + ".docx"
 
 
-def main() -> None:
+def main(root: Path = ROOT) -> None:
+    """Write every template under ``root/<app>/documents/``."""
     for app, forms, landscape in (
         ("admissions", ADMISSIONS, False),
         ("members", MEMBERS, False),
         ("training", TRAINING, True),
     ):
-        folder = ROOT / app / "documents"
+        folder = root / app / "documents"
         folder.mkdir(parents=True, exist_ok=True)
         for code, ops in forms.items():
             save(build(ops, landscape=landscape), folder / file_name(code))
