@@ -62,6 +62,8 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
         ("body", "helper_ids[]", "official_person"),
     ],
     "GET /api/v1/admissions/{dossier_id}": [("path", "dossier_id", "dossier")],
+    "GET /api/v1/admissions/{dossier_id}/forms": [("path", "dossier_id", "dossier")],
+    "POST /api/v1/admissions/{dossier_id}/forms/{code}": [("path", "dossier_id", "dossier")],
     "POST /api/v1/admissions/{dossier_id}/steps": [
         ("path", "dossier_id", "dossier"),
         ("body", "introducers.person_id", "official_person"),
@@ -82,6 +84,7 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "POST /api/v1/training/classes": [("body", "organiser_id", "organisation")],
     "GET /api/v1/training/classes/{class_id}": [("path", "class_id", "class")],
     "GET /api/v1/training/classes/{class_id}/enrolments": [("path", "class_id", "class")],
+    "POST /api/v1/training/classes/{class_id}/print/{kind}": [("path", "class_id", "class")],
     "POST /api/v1/training/classes/{class_id}/enrolments": [
         ("path", "class_id", "class"),
         ("body", "person_id", "person"),
@@ -123,6 +126,7 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "GET /api/v1/members/residence-introductions": [("query", "organisation", "organisation")],
     "GET /api/v1/members/{member_id}": [("path", "member_id", "membership")],
+    "POST /api/v1/members/{member_id}/forms/{code}": [("path", "member_id", "membership")],
     "GET /api/v1/members/{member_id}/probation": [("path", "member_id", "membership")],
     "POST /api/v1/members/register": [
         ("body", "person_id", "person"),

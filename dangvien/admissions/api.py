@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from dangvien.admissions import services
+from dangvien.admissions import printing, services
 from dangvien.admissions.access import (
     get_dossier_for_user,
     get_failed_vote_for_user,
@@ -21,6 +21,7 @@ from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.models import Approval, Dossier, FailedVote, StepCorrection
 from dangvien.core import bounds, corrections
 from dangvien.core.api import ERROR_RESPONSES, Count, Date, Months
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
@@ -246,6 +247,59 @@ def open_dossier(request: AuthenticatedHttpRequest, payload: DossierIn) -> tuple
 @router.get("/{int:dossier_id}", response={200: DossierDetailOut, **ERROR_RESPONSES})
 def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
     return get_dossier_for_user(request.user, dossier_id)
+
+
+class FormOut(Schema):
+    code: str
+    title: str
+    stage: str
+    step_id: int | None
+    reference: str
+
+
+DOCX_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "Biểu mẫu Word (.docx)",
+            "content": {DOCX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/{int:dossier_id}/forms", response={200: list[FormOut], **ERROR_RESPONSES})
+def list_forms(request: HttpRequest, dossier_id: int) -> list[dict[str, Any]]:
+    """The KNĐ forms of the dossier that can be printed, each with its step when recorded."""
+    dossier = get_dossier_for_user(request.user, dossier_id)
+    steps = printing.current_steps(dossier)
+    return [
+        {
+            "code": spec.code,
+            "title": str(spec.title),
+            "stage": spec.stage,
+            "step_id": steps[spec.stage].pk if spec.stage in steps else None,
+            "reference": printing.reference(dossier, spec, steps.get(spec.stage)),
+        }
+        for spec in printing.FORMS
+    ]
+
+
+@router.post(
+    "/{int:dossier_id}/forms/{code}", response=ERROR_RESPONSES, openapi_extra=DOCX_RESPONSE
+)
+def print_form(request: AuthenticatedHttpRequest, dossier_id: int, code: str) -> HttpResponse:
+    """One KNĐ form as a Word file (code like ``6-knd``), pre-filled, with the QR code of its
+    step; audited as an export (needs ``export.run``)."""
+    dossier = get_dossier_for_user(request.user, dossier_id)
+    spec = printing.FORMS_BY_SLUG.get(code)
+    if spec is None:
+        raise Http404("form")
+    content, filename = printing.export_form(
+        dossier, spec, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.post("/{int:dossier_id}/steps", response={201: StepResultOut, **ERROR_RESPONSES})

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.admissions.models import Dossier, Step
 from dangvien.core import bounds
 from dangvien.core.forms import (
     CountField,
@@ -267,3 +268,15 @@ class HelperForm(forms.Form):
         members = _official_members(user)
         set_queryset(self.fields["person"], members, user=user)
         use_picker(self.fields["person"], "official-members")
+
+
+class AttachmentForm(forms.Form):
+    """A scanned signed copy of a printed form, for a step of the dossier (or the dossier)."""
+
+    file = forms.FileField(label=_("Bản scan (PDF, JPEG, PNG)"))
+    step = forms.ModelChoiceField(label=_("Bước"), queryset=Step.objects.none(), required=False)
+    reference = forms.CharField(label=_("Mã tra cứu trên bản in"), max_length=64, required=False)
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].queryset = Step.objects.filter(dossier=dossier)  # type: ignore[attr-defined]

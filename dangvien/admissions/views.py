@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangvien.admissions import selectors, services
+from dangvien.admissions import printing, selectors, services
 from dangvien.admissions.access import (
     get_dossier_for_user,
     get_failed_vote_for_user,
@@ -28,6 +29,7 @@ from dangvien.admissions.choices import Stage
 from dangvien.admissions.filtersets import DossierFilterSet
 from dangvien.admissions.forms import (
     ApprovalForm,
+    AttachmentForm,
     DossierCreateForm,
     ExtensionForm,
     HelperForm,
@@ -36,8 +38,9 @@ from dangvien.admissions.forms import (
     StepForm,
     StopForm,
 )
-from dangvien.admissions.models import Dossier, FailedVote
+from dangvien.admissions.models import Dossier, FailedVote, StepAttachment
 from dangvien.admissions.tables import DossierTable
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 from dangvien.core.forms import add_domain_error
@@ -177,7 +180,28 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dic
         "can_change": can(user, "dossier.change", dossier.organisation),
         "can_decide": can(user, "dossier.decide", dossier.organisation),
         "deadline_label": selectors.DEADLINE_LABELS.get(dossier.next_deadline_kind, ""),
+        "can_print": can(user, "export.run", dossier.organisation),
     }
+    if context["can_print"]:
+        steps = {
+            entry["item"].stage: entry["item"]
+            for entry in timeline
+            if entry["kind"] == "step" and not entry["item"].superseded
+        }
+        context["print_forms"] = printing.form_rows(dossier, steps)
+        for entry in timeline:
+            if entry["kind"] == "step" and not entry["item"].superseded:
+                entry["print_forms"] = [
+                    row
+                    for row in context["print_forms"]
+                    if row["spec"].stage == entry["item"].stage
+                ]
+    attachments = list(dossier.attachments.select_related("uploaded_by"))
+    context["dossier_attachments"] = [a for a in attachments if a.step_id is None]
+    for entry in timeline:
+        if entry["kind"] == "step":
+            entry["attachments"] = [a for a in attachments if a.step_id == entry["item"].pk]
+    context["can_attach"] = context["can_change"]
     if dossier.status == "open":
         from dangvien.rules.selectors import get_rule_set
 
@@ -452,4 +476,69 @@ def _form_errors(form: forms.Form) -> str:
         else f"{form.fields[name].label if name in form.fields else name}: "
         + " ".join(str(error) for error in errors)
         for name, errors in form.errors.items()
+    )
+
+
+@login_required
+@require_POST
+def dossier_form(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    """One KNĐ form of the dossier as a Word file, pre-filled, with the QR code of its step
+    (audited as an export; needs ``export.run`` on the cell)."""
+    dossier = get_dossier_for_user(request.user, pk)
+    spec = printing.FORMS_BY_SLUG.get(code)
+    if spec is None:
+        raise Http404("form")
+    content, filename = printing.export_form(
+        dossier, spec, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def dossier_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Attach a scanned signed copy of a printed form to a step (or the dossier)."""
+    dossier = get_dossier_for_user(request.user, pk, action="dossier.change")
+    form = AttachmentForm(request.POST, request.FILES, dossier=dossier)
+    url = reverse("admissions:dossier-detail", args=[dossier.pk])
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Chưa đính kèm được: %s") % errors)
+        return redirect(url)
+    step = form.cleaned_data["step"]
+    try:
+        attachment, created = services.attach_scan(
+            dossier,
+            upload=form.cleaned_data["file"],
+            step=step,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(request, _("Đã đính kèm «%s».") % attachment.name)
+        else:
+            messages.info(request, _("Tệp này đã được đính kèm trước đó («%s»).") % attachment.name)
+    return redirect(f"{url}#step-{step.pk}" if step is not None else url)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A scanned copy attached to a dossier in the reader's scope (404 otherwise)."""
+    from django.http import FileResponse
+
+    attachment = get_visible_or_404(
+        StepAttachment.objects.filter(dossier__in=Dossier.objects.visible_to(request.user)),
+        request.user,
+        pk,
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
     )

@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from dangvien.core import corrections
 from dangvien.core.api import ERROR_RESPONSES, Count, Date
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
@@ -350,6 +351,34 @@ def get_probation(request: HttpRequest, member_id: int) -> Any:
 
 
 # --- writes --------------------------------------------------------------------------------------
+
+
+FORM_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "Biểu mẫu Word (.docx)",
+            "content": {DOCX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.post("/{int:member_id}/forms/{code}", response=ERROR_RESPONSES, openapi_extra=FORM_RESPONSE)
+def print_form(request: AuthenticatedHttpRequest, member_id: int, code: str) -> HttpResponse:
+    """One recognition form (``10-knd`` … ``15-knd``, ``qd-cnct``) as a Word file with the QR
+    code of its step; audited as an export (needs ``export.run``)."""
+    from dangvien.members import printing
+
+    membership = get_membership_for_user(request.user, member_id)
+    spec = printing.FORMS_BY_SLUG.get(code)
+    if spec is None:
+        raise Http404("form")
+    content, filename = printing.export_form(
+        membership, spec, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.post("/register", response={201: MemberOut, **ERROR_RESPONSES})

@@ -2298,3 +2298,24 @@ def record_residence_introduction(
         },
     )
     return link
+
+
+@transaction.atomic
+def record_form_print(
+    membership: Membership,
+    *,
+    code: str,
+    step: RecognitionStep | None,
+    reference: str,
+    actor: User,
+) -> None:
+    """Audit the print of a recognition form (built by ``members.printing``): an export, so it
+    needs ``export.run`` on the member's cell."""
+    require_step_authority(actor, "export.run", membership.organisation, step=_("In biểu mẫu"))
+    record(
+        actor=actor,
+        action="members.form.exported",
+        target=membership,
+        organisation=membership.organisation,
+        data={"form": code, "step": step.pk if step is not None else None, "reference": reference},
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/helper/", views.helper_assign, name="helper-assign"),
     path("<int:pk>/recognition/step/", views.recognition_step, name="recognition-step"),
     path("<int:pk>/recognition/decide/", views.recognition_decide, name="recognition-decide"),
+    path("<int:pk>/forms/<slug:code>/", views.member_form, name="member-form"),
     path("<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("<int:pk>/card/", views.card_issue, name="card-issue"),
     path("<int:pk>/transfer/", views.transfer_start, name="transfer-start"),

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.scoping import can, can_anywhere
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.members import forms as member_forms
-from dangvien.members import selectors, services
+from dangvien.members import printing, selectors, services
 from dangvien.members.access import (
     get_card_for_user,
     get_membership_for_user,
@@ -174,6 +175,9 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
             "vote": selectors.get_recognition_vote_context(membership, today=timezone.localdate()),
             "decision_form": member_forms.RecognitionDecisionForm(auto_id="decision-%s"),
             "removal_form": member_forms.RemovalForm(auto_id="removal-%s"),
+            "print_forms": (
+                printing.form_rows(membership) if can(request.user, "export.run", org) else []
+            ),
         },
     )
 
@@ -522,3 +526,20 @@ def transfer_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         _("Đã sửa giới thiệu chuyển sinh hoạt; bản ghi cũ vẫn được lưu."),
     )
     return redirect("members:transfer-detail", pk=result[0].pk if result else transfer.pk)
+
+
+@login_required
+@require_POST
+def member_form(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    """One recognition form (10–13, 15-KNĐ, the decision) as a Word file, pre-filled, with the
+    QR code of its step (audited as an export; needs ``export.run`` on the cell)."""
+    membership = get_membership_for_user(request.user, pk)
+    spec = printing.FORMS_BY_SLUG.get(code)
+    if spec is None:
+        raise Http404("form")
+    content, filename = printing.export_form(
+        membership, spec, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

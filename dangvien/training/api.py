@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES, Date
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.scoping import can
@@ -95,6 +96,33 @@ def get_class(request: HttpRequest, class_id: int) -> TrainingClass:
 def list_enrolments(request: HttpRequest, class_id: int) -> list[dict[str, Any]]:
     training_class = get_class_for_user(request.user, class_id)
     return [_enrolment_out(e) for e in selectors.list_enrolments(training_class)]
+
+
+PRINT_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "Danh sách Word (.docx)",
+            "content": {DOCX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.post(
+    "/classes/{int:class_id}/print/{kind}", response=ERROR_RESPONSES, openapi_extra=PRINT_RESPONSE
+)
+def print_class(request: AuthenticatedHttpRequest, class_id: int, kind: str) -> HttpResponse:
+    """The class roster (``roster``) or certificate list (``certificates``) as a Word file,
+    with the QR code of the class page; audited as an export (needs ``export.run``)."""
+    from dangvien.training import printing
+
+    training_class = get_class_for_user(request.user, class_id)
+    content, filename = printing.export_list(
+        request.user, training_class, kind, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.post("/classes/{int:class_id}/enrolments", response={201: EnrolmentOut, **ERROR_RESPONSES})

@@ -944,3 +944,20 @@ def decide_proposal(proposal: ClassProposal, *, accept: bool, actor: User) -> Cl
         data={"person": proposal.person},
     )
     return proposal
+
+
+@transaction.atomic
+def record_class_print(training_class: TrainingClass, *, kind: str, rows: int, actor: User) -> None:
+    """Audit the print of a class's roster or certificate list (an export: needs
+    ``export.run`` somewhere; the rows printed are those the user may read)."""
+    from dangvien.core.scoping import can_anywhere
+
+    if not can_anywhere(actor, "export.run"):
+        raise PermissionDenied("export.run")
+    record(
+        actor=actor,
+        action="training.class.printed",
+        target=training_class,
+        organisation=training_class.organiser,
+        data={"kind": kind, "rows": rows},
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/enrol/", views.class_enrol, name="class-enrol"),
     path("<int:pk>/enrol-many/", views.class_enrol_bulk, name="class-enrol-bulk"),
     path("<int:pk>/roster/", views.class_roster, name="class-roster"),
+    path("<int:pk>/print/<slug:kind>/", views.class_print, name="class-print"),
     path("<int:pk>/correct/", views.class_correct, name="class-correct"),
     path("<int:pk>/cancel/", views.class_cancel, name="class-cancel"),
     path("<int:pk>/close/", views.class_close, name="class-close"),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.lookup import get_visible_or_404
@@ -98,6 +99,7 @@ def _detail(request: HttpRequest, training_class: TrainingClass, **forms: Any) -
         "row_action": forms.get("row_action"),
         "class_form": forms.get("class_form"),
         "class_action": forms.get("class_action"),
+        "can_print": can_anywhere(user, "export.run"),
     }
     if can_change and is_open:
         chosen = "from-cell" in request.GET
@@ -399,3 +401,18 @@ def proposal_accept(request: AuthenticatedHttpRequest, pk: int, proposal_pk: int
 @require_POST
 def proposal_decline(request: AuthenticatedHttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
     return _decide(request, pk, proposal_pk, accept=False)
+
+
+@login_required
+@require_POST
+def class_print(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The class roster or certificate list as a Word file (audited as an export)."""
+    training_class = get_class_for_user(request.user, pk)
+    from dangvien.training import printing
+
+    content, filename = printing.export_list(
+        request.user, training_class, kind, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -28,6 +28,8 @@ COMMITTEE = ("national_admin", "region_officer", "grassroots_office")
 # dossier.decide on CB01 (decision step, extensions)
 DECIDERS = ("national_admin", "region_officer")
 POST_ONLY = by_role(405, who=NORTH, denied=405, outsider=405)
+# export.run on CB01: printing a KNĐ form is an audited export (the viewer reads only)
+PRINTERS = tuple(persona for persona in NORTH if persona != "viewer")
 
 
 def _today() -> dt.date:
@@ -78,6 +80,15 @@ def build_world(world):
         document_number="8-KNĐ",
         actor=admin,
     )
+    world.admission_scan, _created = services.attach_scan(
+        world.voted_dossier, upload=_scan("nghi-quyet-chi-bo.pdf"), actor=admin
+    )
+
+
+def _scan(name="ban-scan.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% scan\n", content_type="application/pdf")
 
 
 def _dossier(world):
@@ -185,6 +196,26 @@ PERMISSIONS = [
         data=lambda w: {"person": w.admission_helper.pk, "date": _vn(_today())},
     ),
     Page(
+        "admissions:dossier-form",
+        get=POST_ONLY,
+        post=by_role(200, who=PRINTERS),
+        kwargs=lambda w: {"pk": w.voted_dossier.pk, "code": "6-knd"},
+        note="the Word file of the cell resolution is the 200; audited as an export",
+    ),
+    Page(
+        "admissions:dossier-attach",
+        get=POST_ONLY,
+        post=by_role(302, who=CHANGERS),
+        kwargs=_dossier,
+        data=lambda w: {"file": _scan(), "reference": "HS-6KNĐ"},
+        note="a replay of the same file keeps the first row (302 with a notice)",
+    ),
+    Page(
+        "admissions:attachment-download",
+        get=by_role(200, who=NORTH),
+        kwargs=lambda w: {"pk": w.admission_scan.pk},
+    ),
+    Page(
         "admissions:outstanding-list",
         get=by_role(200, who=NORTH),
         kwargs=lambda w: {"org_pk": w.tree.branch.pk},
@@ -276,5 +307,16 @@ PERMISSIONS = [
         by_role(201, who=CHANGERS, anonymous=401),
         params=_api_dossier,
         payload=lambda w: {"person_id": w.admission_helper.pk, "date": _today().isoformat()},
+    ),
+    Operation(
+        "GET /api/v1/admissions/{dossier_id}/forms",
+        by_role(200, who=NORTH, anonymous=401),
+        params=_api_dossier,
+    ),
+    Operation(
+        "POST /api/v1/admissions/{dossier_id}/forms/{code}",
+        by_role(200, who=PRINTERS, anonymous=401),
+        params=lambda w: {"dossier_id": w.voted_dossier.pk, "code": "6-knd"},
+        note="the Word file is the 200; audited as an export",
     ),
 ]

@@ -31,6 +31,8 @@ RECEIVERS = ("national_admin", "region_officer", "grassroots_office")
 REGISTER_OPENERS = (*CHANGERS, "outsider")
 
 POST_ONLY = answers(405, anonymous=LOGIN)
+# export.run on CB01: printing a recognition form is an audited export (the viewer reads only)
+PRINTERS = tuple(persona for persona in NORTH if persona != "viewer")
 
 
 def _today() -> dt.date:
@@ -159,6 +161,13 @@ PERMISSIONS = [
     ),
     Page("members:member-detail", get=by_role(200, who=NORTH), kwargs=_member("official_member")),
     Page("members:member-probation", get=by_role(200, who=NORTH), kwargs=_member("probationer")),
+    Page(
+        "members:member-form",
+        get=POST_ONLY,
+        post=by_role(200, who=PRINTERS),
+        kwargs=lambda w: {"pk": w.probationer.pk, "code": "10-knd"},
+        note="the Word file is the 200; audited as an export",
+    ),
     Page(
         "members:member-status",
         get=POST_ONLY,
@@ -306,6 +315,12 @@ PERMISSIONS = [
         "GET /api/v1/members/{member_id}",
         by_role(200, who=NORTH, anonymous=401),
         params=_member_id("official_member"),
+    ),
+    Operation(
+        "POST /api/v1/members/{member_id}/forms/{code}",
+        by_role(200, who=PRINTERS, anonymous=401),
+        params=lambda w: {"member_id": w.probationer.pk, "code": "13-knd"},
+        note="the Word file is the 200; audited as an export",
     ),
     Operation(
         "GET /api/v1/members/{member_id}/probation",

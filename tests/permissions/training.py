@@ -26,6 +26,8 @@ TRAINERS = ("national_admin", "region_officer", "grassroots_office", "training_c
 # training.propose on CB01 (the cells and offices that send their people)
 PROPOSERS = ("national_admin", "region_officer", "grassroots_office", "branch_secretary")
 POST_ONLY = by_role(405, who=NORTH, denied=405, outsider=405)
+# export.run (printing the roster or the certificate list is an audited export)
+PRINTERS = tuple(persona for persona in NORTH if persona != "viewer")
 
 
 def _today() -> dt.date:
@@ -334,5 +336,18 @@ PERMISSIONS += [
             "proposal_id": w.training_proposal.pk,
         },
         payload=lambda w: {"accept": True},
+    ),
+    Page(
+        "training:class-print",
+        get=POST_ONLY,
+        post=by_role(200, who=PRINTERS),
+        kwargs=lambda w: {"pk": w.training_class.pk, "kind": "certificates"},
+        note="the Word file is the 200; audited as an export",
+    ),
+    Operation(
+        "POST /api/v1/training/classes/{class_id}/print/{kind}",
+        by_role(200, who=PRINTERS, anonymous=401),
+        params=lambda w: {"class_id": w.training_class.pk, "kind": "roster"},
+        note="the Word file is the 200; audited as an export",
     ),
 ]
