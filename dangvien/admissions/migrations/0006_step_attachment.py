@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('admissions', '0004_step_corrections'),
+        ('admissions', '0005_failed_vote_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
