@@ -53,6 +53,20 @@ PERMISSIONS = [
         samples=("/reports/admissions/export.docx",),
         note="POST-only; the file is the 200 (xlsx, and docx through the sample)",
     ),
+    Page("reports:forms", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:forms*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/admissions/forms/?org=CB01&period=year&year=2025",),
+        note="Biểu 1, 2 and 3-BTCTW of the north branch, named by code",
+    ),
+    Page(
+        "reports:forms-export",
+        get=by_role(405, who=NORTH, denied=405, outsider=405),
+        post=by_role(200, who=EXPORTERS),
+        data=lambda w: {"org": w.tree.branch.pk, "period": "year", "year": "2025"},
+        note="POST-only; the printable xlsx of Biểu 1, 2 and 3-BTCTW is the 200, audited",
+    ),
     Page("reports:grading", get=answers(200, anonymous=LOGIN)),
     Page(
         "reports:grading*",
@@ -71,4 +85,5 @@ PERMISSIONS = [
         note="the graded members / organisations behind a count",
     ),
     Operation("GET /api/v1/reports/admissions", answers(200, anonymous=401)),
+    Operation("GET /api/v1/reports/forms", answers(200, anonymous=401)),
 ]

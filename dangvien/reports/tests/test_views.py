@@ -182,8 +182,9 @@ def test_xlsx_export_has_sheets_and_biểu_2(client_for, seeded):
         "Tổng hợp",
         "Tổ chức trực thuộc",
         "Nguồn, hồ sơ",
+        "Biểu 1-BTCTW",
         "Biểu 2-BTCTW",
-        "Dữ liệu",
+        "Biểu 3-BTCTW",
     ]
     summary = book["Tổng hợp"]
     assert summary["A5"].value == "Chỉ tiêu thống kê"
@@ -204,10 +205,10 @@ def test_xlsx_export_has_sheets_and_biểu_2(client_for, seeded):
     ]
     rows = {biểu.cell(row=r, column=1).value: r for r in range(1, biểu.max_row + 1)}
     total = rows["I. Tổng số đảng viên mới kết nạp"]
-    assert [biểu.cell(row=total, column=c).value for c in (2, 3, 4)] == [265, 163, 162.6]
-    uni = rows["  - Trình độ đại học trở lên"]
-    assert [biểu.cell(row=uni, column=c).value for c in (2, 3, 4)] == [37, 16, 231.3]
-    minority = rows["  - Dân tộc thiểu số"]
+    assert [biểu.cell(row=total, column=c).value for c in (2, 3, 4)] == [265, 163, "162,6"]
+    uni = rows["Trình độ đại học trở lên"]
+    assert [biểu.cell(row=uni, column=c).value for c in (2, 3, 4)] == [37, 16, "231,3"]
+    minority = rows["Dân tộc thiểu số"]
     assert biểu.cell(row=minority, column=2).value == 211
     children = book["Tổ chức trực thuộc"]
     assert children["A5"].value == "Tổ chức"
