@@ -11,6 +11,9 @@ urlpatterns = [
     path("admissions/export.<str:file_format>", views.export, name="export"),
     path("admissions/forms/", forms_views.statistics_forms, name="forms"),
     path("admissions/forms.xlsx", forms_views.statistics_forms_export, name="forms-export"),
+    path("admissions/organisations/", forms_views.organisations, name="organisations"),
+    path("admissions/list/", forms_views.drilldown, name="drilldown"),
+    path("admissions/list.xlsx", forms_views.drilldown_export, name="drilldown-export"),
     path("grading/", views.grading_report, name="grading"),
     path("grading/records/", views.grading_records, name="grading-records"),
 ]

@@ -67,6 +67,36 @@ PERMISSIONS = [
         data=lambda w: {"org": w.tree.branch.pk, "period": "year", "year": "2025"},
         note="POST-only; the printable xlsx of Biểu 1, 2 and 3-BTCTW is the 200, audited",
     ),
+    Page("reports:organisations", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:organisations*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/admissions/organisations/?org=CB01&period=year&year=2025",),
+        note="organisations by kind and grassroots targets of the north branch",
+    ),
+    Page("reports:drilldown", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:drilldown*",
+        get=by_role(200, who=NORTH),
+        samples=(
+            "/reports/admissions/list/?org=CB01&period=year&year=2025&figure=members_end",
+            "/reports/admissions/list/?org=CB01&period=year&year=2025&figure=stage:application",
+            "/reports/admissions/list/?org=CB01&period=year&year=2025&figure=grassroots",
+        ),
+        note="the records behind a figure of the north branch (default: members at the end)",
+    ),
+    Page(
+        "reports:drilldown-export",
+        get=by_role(405, who=NORTH, denied=405, outsider=405),
+        post=by_role(200, who=EXPORTERS),
+        data=lambda w: {
+            "org": w.tree.branch.pk,
+            "period": "year",
+            "year": "2025",
+            "figure": "members_end",
+        },
+        note="POST-only; the list behind a figure as xlsx (core.exporting), audited",
+    ),
     Page("reports:grading", get=answers(200, anonymous=LOGIN)),
     Page(
         "reports:grading*",
