@@ -15,17 +15,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from dangvien.core.formatting import format_datetime, format_percent
+from dangvien.core.formatting import format_datetime, format_number, format_percent
 from dangvien.core.xlsx import CellWriter
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.reports.selectors import AdmissionReport
+from dangvien.reports.statistics_forms import COUNT_FORMAT
 from dangvien.reports.summary import build_summary
-
-PERCENT_FORMAT = '#,##0.0"%"'
-
-
-def _pct(value: Decimal | None) -> float | str:
-    return float(value) if value is not None else "—"
 
 
 def _title(report: AdmissionReport) -> str:
@@ -50,8 +45,10 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
-    num = book.add_format({"num_format": "#,##0", "border": 1})
-    pct = book.add_format({"num_format": PERCENT_FORMAT, "border": 1})
+    # counts with a literal thousands dot, percentages as Vietnamese text: the file shows
+    # "5.100" and "176,7%" whatever the reader's locale (see reports.statistics_forms)
+    num = book.add_format({"num_format": COUNT_FORMAT, "border": 1})
+    pct = book.add_format({"border": 1, "align": "right"})
     cell = book.add_format({"border": 1, "text_wrap": True})
     small = book.add_format({"italic": True, "font_color": "#666666"})
 
@@ -67,8 +64,12 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         if value is None or value == "—":
             cells.write(sheet, row, col, "—", cell)
-        else:
-            sheet.write_number(row, col, float(value), fmt)
+        elif fmt is pct:
+            cells.write(sheet, row, col, format_percent(Decimal(str(value))), pct)
+        elif isinstance(value, int):
+            sheet.write_number(row, col, value, fmt)
+        else:  # a decimal count (the expected admissions by pace): one place, Vietnamese
+            cells.write(sheet, row, col, format_number(Decimal(str(value)), 1), pct)
 
     # 1. Summary figures
     sheet = book.add_worksheet(gettext("Tổng hợp"))
