@@ -1,5 +1,6 @@
 """Issue 13, item 5: the seeds' organisation figures from the demo, at any level, with their
-records (named with their parents) and their exports."""
+records (named with their parents) and their exports. Seed 001's organisation counts, which need
+the full demo tree, are in dangvien/demo/tests/test_seed_001.py."""
 
 import datetime as dt
 import io
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from dangvien.audit.models import AuditEvent
 from dangvien.organisations.models import Organisation
 from dangvien.reports.drilldown import get_drilldown
-from dangvien.reports.organisation_figures import get_grassroots_targets, get_organisation_counts
+from dangvien.reports.organisation_figures import get_grassroots_targets
 from dangvien.reports.periods import build_period
 from dangvien.reports.selectors import get_admission_report
 
@@ -37,28 +38,6 @@ def client_for_user():
 def demo(db):
     call_command("seed_demo", "--small", verbosity=0)
     return {o.code: o for o in Organisation.objects.filter(code__in=["DB", "TCH", "KCQ"])}
-
-
-def test_seed_001_organisation_counts_of_the_full_demo_bloc(db, django_user_model):
-    """ "91 tổ chức cơ sở đảng, 285 chi bộ trực thuộc, 1 đảng bộ bộ phận" (the full demo tree)."""
-    from dangvien.demo import organisations
-    from dangvien.demo.context import DemoContext
-
-    # the demo tree expects an empty tree (no persona tree): its province is the first root
-    actor = django_user_model.objects.create(username="quantri")
-    ctx = DemoContext(actor=actor, log=lambda _line: None)
-    organisations.build(ctx)
-    bloc = ctx.organisations["KCQ"]
-
-    with CaptureQueriesContext(connection) as queries:
-        counts = get_organisation_counts(organisation=bloc)
-
-    assert len(queries) == 1
-    assert counts.grassroots == 91
-    assert counts.count("cell") == 285
-    assert counts.count("sub_committee") == 1
-    assert counts.sentence.startswith("Hiện có 91 tổ chức cơ sở đảng (")
-    assert counts.sentence.endswith("285 chi bộ trực thuộc, 1 đảng bộ bộ phận.")
 
 
 def test_seed_004_from_the_demo_history(demo):
