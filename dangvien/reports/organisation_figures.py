@@ -165,17 +165,26 @@ class OrganisationCounts:
 
     @property
     def sentence(self) -> str:
+        """ "Hiện có 91 tổ chức cơ sở đảng (…), 285 chi bộ trực thuộc, 1 đảng bộ bộ phận." —
+        the parts that are zero are left out."""
         k = OrganisationKind
-        return gettext(
+        text = gettext(
             "Hiện có %(grassroots)s tổ chức cơ sở đảng (%(committees)s đảng bộ cơ sở, "
-            "%(cells)s chi bộ cơ sở), %(affiliated)s chi bộ trực thuộc, %(sub)s đảng bộ bộ phận."
+            "%(cells)s chi bộ cơ sở)"
         ) % {
             "grassroots": format_number(self.grassroots),
             "committees": format_number(self.count(k.GRASSROOTS_COMMITTEE)),
             "cells": format_number(self.count(k.GRASSROOTS_CELL)),
-            "affiliated": format_number(self.count(k.CELL)),
-            "sub": format_number(self.count(k.SUB_COMMITTEE)),
         }
+        if self.count(k.CELL):
+            text += gettext(", %(count)s chi bộ trực thuộc") % {
+                "count": format_number(self.count(k.CELL))
+            }
+        if self.count(k.SUB_COMMITTEE):
+            text += gettext(", %(count)s đảng bộ bộ phận") % {
+                "count": format_number(self.count(k.SUB_COMMITTEE))
+            }
+        return text + "."
 
 
 def get_organisation_counts(*, organisation: Organisation) -> OrganisationCounts:

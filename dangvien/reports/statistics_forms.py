@@ -413,12 +413,17 @@ GROUP_NUMBERS = {"occupation": "1", "age": "2", "education": "3", "professional"
 
 
 def _criteria_rows(
-    current: dict[str, Any], previous: dict[str, Any], *, average: str
+    current: dict[str, Any],
+    previous: dict[str, Any],
+    *,
+    average: str,
+    labels: dict[str, str] | None = None,
 ) -> list[FormRow]:
     rows: list[FormRow] = []
-    for group, label in GROUP_LABELS.items():
+    for group, default in GROUP_LABELS.items():
         if group == "main":
             continue
+        label = (labels or {}).get(group, str(default))
         rows.append(FormRow(f"{GROUP_NUMBERS[group]}. {label}", kind="heading", level=1))
         for criterion in CRITERIA:
             if criterion.group == group:
@@ -485,7 +490,12 @@ def _form_3(now: dict[str, Any], before: dict[str, Any]) -> StatisticsForm:
         if criterion.group == "main"
     ]
     rows.append(FormRow(gettext("II. Phân tích"), kind="heading", level=0))
-    rows += _criteria_rows(now, before, average=gettext("Tuổi bình quân (tại ngày cuối kỳ)"))
+    rows += _criteria_rows(
+        now,
+        before,
+        average=gettext("Tuổi bình quân"),
+        labels={"age": gettext("Tuổi đời (tại ngày cuối kỳ)")},
+    )
     rows.append(FormRow(gettext("5. Thời gian vào Đảng"), kind="heading", level=1))
     rows += [FormRow(str(label), now[key], before[key]) for key, label, _s, _e in ADMISSION_ERAS]
     rows.append(FormRow(gettext("6. Trình độ lý luận chính trị"), kind="heading", level=1))
