@@ -196,12 +196,15 @@ def steps_reached(organisation: Organisation, period: Period, arg: str) -> Drill
     )
 
 
-def _enrolments(organisation: Organisation, period: Period, *, sympathisers: bool) -> DrillDown:
+def _enrolments(
+    organisation: Organisation, period: Period, *, sympathisers: bool, new_members: bool = False
+) -> DrillDown:
     from dangvien.training.models import Enrolment, TrainingClass
 
+    kind = TrainingClass.Kind.NEW_MEMBER if new_members else TrainingClass.Kind.AWARENESS
     queryset = Enrolment.objects.active().filter(
         person__organisation__path__startswith=organisation.path,
-        training_class__kind=TrainingClass.Kind.AWARENESS,
+        training_class__kind=kind,
     )
     if sympathisers:
         queryset = queryset.filter(
@@ -212,7 +215,11 @@ def _enrolments(organisation: Organisation, period: Period, *, sympathisers: boo
         queryset = queryset.filter(
             training_class__start_date__lte=period.end, training_class__end_date__gte=period.start
         )
-        title = gettext("Học lớp nhận thức về Đảng trong kỳ")
+        title = (
+            gettext("Đảng viên dự bị học lớp đảng viên mới trong kỳ")
+            if new_members
+            else gettext("Học lớp nhận thức về Đảng trong kỳ")
+        )
     values = list(
         queryset.order_by("person__full_name_folded", "pk").values(
             "certificate_number",
@@ -242,6 +249,10 @@ def sympathisers(organisation: Organisation, period: Period, arg: str) -> DrillD
 
 def awareness(organisation: Organisation, period: Period, arg: str) -> DrillDown:
     return _enrolments(organisation, period, sympathisers=False)
+
+
+def new_member_class(organisation: Organisation, period: Period, arg: str) -> DrillDown:
+    return _enrolments(organisation, period, sympathisers=False, new_members=True)
 
 
 COVERAGE_FIELDS = {
@@ -370,6 +381,7 @@ FIGURES: dict[str, Callable[[Organisation, Period, str], DrillDown]] = {
     "reached": steps_reached,
     "sympathisers": sympathisers,
     "awareness": awareness,
+    "new_member_class": new_member_class,
     "coverage": coverage,
     "kind": organisations_of_kind,
     "villages_without_members": villages_without_members,

@@ -100,6 +100,7 @@ def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo):
         "reached:decision",
         "sympathisers",
         "awareness",
+        "new_member_class",
         "coverage:village_heads",
         "kind:cell",
         "villages_without_members",
