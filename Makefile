@@ -72,9 +72,9 @@ chromium:
 # LibreOffice (Writer, no GUI) and poppler: the tests render printed documents to PNG
 office:
 	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
-	  echo "→ Cài LibreOffice Writer và poppler để kiểm thử văn bản in…"; \
+	  echo "→ Cài LibreOffice Writer, Calc và poppler để kiểm thử văn bản in…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libreoffice-writer-nogui poppler-utils >/dev/null; }
+	    libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; }
 
 lint:
 	@$(PY) -m ruff check .

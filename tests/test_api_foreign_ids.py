@@ -48,6 +48,7 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
         ("body", "organisation_id", "organisation"),
     ],
     "GET /api/v1/reports/admissions": [("query", "org", "organisation")],
+    "GET /api/v1/reports/forms": [("query", "org", "organisation")],
     "GET /api/v1/targets/": [("query", "org", "organisation")],
     "PUT /api/v1/targets/": [("body", "organisation", "organisation")],
     "GET /api/v1/targets/allocation": [("query", "org", "organisation")],

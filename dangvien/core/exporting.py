@@ -8,6 +8,7 @@ in the audit log. No domain knowledge here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -124,9 +125,15 @@ class ListExport:
             lines.append(str(self.note))
         return lines
 
+    def sheet_name(self) -> str:
+        """The title as a sheet name: without the characters Excel refuses (a date's "/"),
+        at most 31 characters."""
+        name = re.sub(r"[\[\]:*?/\\]", "-", str(self.title))[:31].strip()
+        return name or _("Danh sách")
+
     def render(self) -> bytes:
         return write_table(
-            [(str(self.title)[:31] or _("Danh sách"), self.headers, self.iterate_rows())],
+            [(self.sheet_name(), self.headers, self.iterate_rows())],
             header_lines=self.header_lines(),
         )
 

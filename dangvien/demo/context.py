@@ -54,7 +54,7 @@ class DemoContext:
         return self.organisations[PROVINCE_CODE]
 
 
-SEEDERS = ("admissions", "members", "targets", "grading", "screening", "badges")
+SEEDERS = ("admissions", "members", "targets", "grading", "screening", "badges", "history")
 """The demo builders run after the base data, in this order (each is ``dangvien.demo.<name>``)."""
 
 

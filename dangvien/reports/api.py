@@ -40,3 +40,30 @@ def admissions_report(
     }
     report = get_admission_report(organisation=organisation, period=period_from_params(params))
     return report_to_dict(report)
+
+
+def _report_for(request: HttpRequest, org: str) -> Any:
+    organisation = get_report_organisation(request.user, org or None)
+    params = {
+        key: request.GET[key]
+        for key in ("from", "to", "period", "year", "month", "quarter")
+        if request.GET.get(key)
+    }
+    return get_admission_report(organisation=organisation, period=period_from_params(params))
+
+
+@router.get("/forms", response={200: dict[str, Any], **ERROR_RESPONSES})
+def statistics_forms(
+    request: HttpRequest,
+    org: str = "",
+    period: str = "",
+    year: int | None = None,
+    month: int | None = None,
+    quarter: int | None = None,
+) -> dict[str, Any]:
+    """Biểu 1, 2 and 3-BTCTW: each row with this period, the same period last year and the
+    ratio (× 100, one decimal), as on the printed forms."""
+    from dangvien.reports.statistics_forms import forms_to_dict, get_statistics_forms
+
+    report = _report_for(request, org)
+    return forms_to_dict(report, get_statistics_forms(report))

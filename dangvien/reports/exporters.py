@@ -1,4 +1,4 @@
-"""Report files: xlsx (one sheet per table plus a Biểu 2-BTCTW sheet) and docx (the summary).
+"""Report files: xlsx (one sheet per table plus Biểu 1, 2 and 3-BTCTW) and docx (the summary).
 
 Every file carries who produced it and when. Callers audit the export (see services).
 """
@@ -13,18 +13,12 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from dangvien.core.formatting import format_datetime
+from dangvien.core.formatting import format_datetime, format_number, format_percent
 from dangvien.core.xlsx import CellWriter
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.reports.selectors import AdmissionReport
-from dangvien.reports.serializers import report_to_dict
+from dangvien.reports.statistics_forms import COUNT_FORMAT
 from dangvien.reports.summary import build_summary
-
-PERCENT_FORMAT = '#,##0.0"%"'
-
-
-def _pct(value: Decimal | None) -> float | str:
-    return float(value) if value is not None else "—"
 
 
 def _title(report: AdmissionReport) -> str:
@@ -49,10 +43,11 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
-    num = book.add_format({"num_format": "#,##0", "border": 1})
-    pct = book.add_format({"num_format": PERCENT_FORMAT, "border": 1})
+    # counts with a literal thousands dot, percentages as Vietnamese text: the file shows
+    # "5.100" and "176,7%" whatever the reader's locale (see reports.statistics_forms)
+    num = book.add_format({"num_format": COUNT_FORMAT, "border": 1})
+    pct = book.add_format({"border": 1, "align": "right"})
     cell = book.add_format({"border": 1, "text_wrap": True})
-    group = book.add_format({"border": 1, "bold": True, "italic": True})
     small = book.add_format({"italic": True, "font_color": "#666666"})
 
     def header(sheet: Any, heading: str, columns: list[tuple[str, int]]) -> int:
@@ -67,8 +62,12 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
     def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         if value is None or value == "—":
             cells.write(sheet, row, col, "—", cell)
-        else:
-            sheet.write_number(row, col, float(value), fmt)
+        elif fmt is pct:
+            cells.write(sheet, row, col, format_percent(Decimal(str(value))), pct)
+        elif isinstance(value, int):
+            sheet.write_number(row, col, value, fmt)
+        else:  # a decimal count (the expected admissions by pace): one place, Vietnamese
+            cells.write(sheet, row, col, format_number(Decimal(str(value)), 1), pct)
 
     # 1. Summary figures
     sheet = book.add_worksheet(gettext("Tổng hợp"))
@@ -99,7 +98,9 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         cells.write(sheet, row, 0, label, cell)
         write_value(sheet, row, 1, value, fmt)
         row += 1
-    cells.write(sheet, row + 1, 0, build_summary(report))
+    sheet.set_row(row + 1, 15 * 8)
+    sheet.merge_range(row + 1, 0, row + 1, 1, "", cell)
+    cells.write(sheet, row + 1, 0, build_summary(report), cell)
 
     # 2. Children
     sheet = book.add_worksheet(gettext("Tổ chức trực thuộc"))
@@ -150,94 +151,15 @@ def build_xlsx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         write_value(sheet, row, 1, report.pipeline[key], num)
         row += 1
 
-    # 4. Biểu 2-BTCTW layout
-    sheet = book.add_worksheet(gettext("Biểu 2-BTCTW"))
-    cells.write(sheet, 0, 0, gettext("Biểu 2-BTCTW"), bold)
-    cells.write(sheet, 1, 0, gettext("ĐẢNG VIÊN MỚI KẾT NẠP"), title)
-    cells.write(sheet, 2, 0, _title(report), bold)
-    cells.write(sheet, 3, 0, _stamp(user, when), small)
-    columns = [
-        (gettext("Tiêu chí"), 50),
-        (gettext("Kỳ này"), 12),
-        (gettext("Cùng kỳ năm trước"), 14),
-        (gettext("So sánh (%)"), 12),
-    ]
-    for col, (text, width) in enumerate(columns):
-        cells.write(sheet, 5, col, text, head)
-        sheet.set_column(col, col, width)
-    for col, text in enumerate(["(1)", "(2)", "(3)", "(4) = (2)×100/(3)"]):
-        cells.write(sheet, 6, col, text, head)
-    row = 7
-    from dangvien.core.formatting import percent_value
+    # 4-6. Biểu 1, 2 and 3-BTCTW, each printable on its own (reports.statistics_forms)
+    from dangvien.reports.statistics_forms import get_statistics_forms, write_forms
 
-    cells.write(sheet, row, 0, gettext("I. Tổng số đảng viên mới kết nạp"), group)
-    write_value(sheet, row, 1, report.admitted, num)
-    write_value(sheet, row, 2, report.previous, num)
-    write_value(sheet, row, 3, percent_value(report.admitted, report.previous), pct)
-    row += 1
-    roman = {
-        "main": "",
-        "occupation": "1. ",
-        "age": "2. ",
-        "education": "3. ",
-        "professional": "4. ",
-    }
-    for label, items in report.breakdown_groups:
-        key = items[0].group if items else ""
-        heading = label if key == "main" else f"{roman.get(key, '')}{label}"
-        if key == "occupation":
-            cells.write(sheet, row, 0, gettext("II. Phân tích"), group)
-            row += 1
-        cells.write(sheet, row, 0, heading, group)
-        row += 1
-        for item in items:
-            cells.write(sheet, row, 0, f"  - {item.label}", cell)
-            write_value(sheet, row, 1, item.count, num)
-            write_value(sheet, row, 2, item.previous, num)
-            write_value(sheet, row, 3, item.ratio, pct)
-            row += 1
-        if key == "age":
-            cells.write(sheet, row, 0, gettext("  - Tuổi bình quân"), cell)
-            write_value(
-                sheet,
-                row,
-                1,
-                report.average_age,
-                book.add_format({"num_format": "0.0", "border": 1}),
-            )
-            write_value(
-                sheet,
-                row,
-                2,
-                report.previous_average_age,
-                book.add_format({"num_format": "0.0", "border": 1}),
-            )
-            cells.write(sheet, row, 3, "", cell)
-            row += 1
-    cells.write(sheet, row + 1, 0, gettext("Người lập biểu"), bold)
-    cells.write(sheet, row + 1, 2, gettext("Trưởng ban"), bold)
-
-    # 5. Machine-readable JSON keys (for checking against the API)
-    sheet = book.add_worksheet(gettext("Dữ liệu"))
-    data = report_to_dict(report)
-    cells.write(sheet, 0, 0, gettext("Khóa"), head)
-    cells.write(sheet, 0, 1, gettext("Giá trị"), head)
-    for r, key in enumerate(
-        [
-            "admitted",
-            "target",
-            "percent_of_target",
-            "same_period_last_year",
-            "percent_vs_same_period",
-        ],
-        start=1,
-    ):
-        cells.write(sheet, r, 0, key)
-        value = data[key]
-        if value is None:
-            cells.write(sheet, r, 1, "—")
-        else:
-            sheet.write_number(r, 1, float(value))
+    write_forms(book, cells, get_statistics_forms(report), report, stamp=_stamp(user, when))
+    for sheet in book.worksheets()[:3]:
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(4)
     book.close()
     return buffer.getvalue()
 

@@ -67,3 +67,21 @@ def export_report(
         },
     )
     return content, when
+
+
+@transaction.atomic
+def export_statistics_forms(report: AdmissionReport, *, actor: User | None) -> bytes:
+    """Biểu 1, 2 and 3-BTCTW as xlsx, stamped with the actor and time; audited as
+    ``reports.forms.exported``."""
+    from dangvien.reports.statistics_forms import build_forms_xlsx
+
+    when = timezone.now()
+    content = build_forms_xlsx(report, user=actor, when=when)
+    record(
+        actor=actor,
+        action="reports.forms.exported",
+        target=report.organisation,
+        organisation=report.organisation,
+        data={"format": "xlsx", "from": report.period.start, "to": report.period.end},
+    )
+    return content

@@ -50,6 +50,11 @@ def _report_url(org: Organisation, period: Period) -> str:
     return f"{reverse('reports:report')}?{urlencode({'org': org.pk, **period.as_params()})}"
 
 
+def _drilldown_base(org: Organisation, period: Period) -> str:
+    """The records behind a figure (reports.drilldown): this plus ``&figure=…``."""
+    return f"{reverse('reports:drilldown')}?{urlencode({'org': org.pk, **period.as_params()})}"
+
+
 def _records_url(org: Organisation, period: Period, figure: str, which: str = "cur") -> str:
     params = {"org": org.pk, **period.as_params(), "figure": figure, "which": which}
     return f"{reverse('reports:records')}?{urlencode(params)}"
@@ -101,6 +106,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "admitted_url": link(None, "total"),
         "previous_url": link(None, "total", "prev"),
         "official_url": _records_url(organisation, period, "official"),
+        "drill": _drilldown_base(organisation, period),
         "params": request.GET,
         "period_kinds": PERIOD_KINDS,
         "can_export": can(request.user, "export.run", organisation),

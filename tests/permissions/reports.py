@@ -53,6 +53,50 @@ PERMISSIONS = [
         samples=("/reports/admissions/export.docx",),
         note="POST-only; the file is the 200 (xlsx, and docx through the sample)",
     ),
+    Page("reports:forms", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:forms*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/admissions/forms/?org=CB01&period=year&year=2025",),
+        note="Biểu 1, 2 and 3-BTCTW of the north branch, named by code",
+    ),
+    Page(
+        "reports:forms-export",
+        get=by_role(405, who=NORTH, denied=405, outsider=405),
+        post=by_role(200, who=EXPORTERS),
+        data=lambda w: {"org": w.tree.branch.pk, "period": "year", "year": "2025"},
+        note="POST-only; the printable xlsx of Biểu 1, 2 and 3-BTCTW is the 200, audited",
+    ),
+    Page("reports:organisations", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:organisations*",
+        get=by_role(200, who=NORTH),
+        samples=("/reports/admissions/organisations/?org=CB01&period=year&year=2025",),
+        note="organisations by kind and grassroots targets of the north branch",
+    ),
+    Page("reports:drilldown", get=answers(200, anonymous=LOGIN)),
+    Page(
+        "reports:drilldown*",
+        get=by_role(200, who=NORTH),
+        samples=(
+            "/reports/admissions/list/?org=CB01&period=year&year=2025&figure=members_end",
+            "/reports/admissions/list/?org=CB01&period=year&year=2025&figure=stage:application",
+            "/reports/admissions/list/?org=CB01&period=year&year=2025&figure=grassroots",
+        ),
+        note="the records behind a figure of the north branch (default: members at the end)",
+    ),
+    Page(
+        "reports:drilldown-export",
+        get=by_role(405, who=NORTH, denied=405, outsider=405),
+        post=by_role(200, who=EXPORTERS),
+        data=lambda w: {
+            "org": w.tree.branch.pk,
+            "period": "year",
+            "year": "2025",
+            "figure": "members_end",
+        },
+        note="POST-only; the list behind a figure as xlsx (core.exporting), audited",
+    ),
     Page("reports:grading", get=answers(200, anonymous=LOGIN)),
     Page(
         "reports:grading*",
@@ -71,4 +115,5 @@ PERMISSIONS = [
         note="the graded members / organisations behind a count",
     ),
     Operation("GET /api/v1/reports/admissions", answers(200, anonymous=401)),
+    Operation("GET /api/v1/reports/forms", answers(200, anonymous=401)),
 ]

@@ -64,7 +64,15 @@ def test_people_have_vietnamese_names_and_citizen_ids_are_unique():
 def test_app_seeders_run_the_domain_builders_in_layer_order():
     seeders = [name for name, _seed in app_seeders()]
     # the base data (tree, accounts, people) is built by the command itself, before these
-    assert seeders == ["admissions", "members", "targets", "grading", "screening", "badges"]
+    assert seeders == [
+        "admissions",
+        "members",
+        "targets",
+        "grading",
+        "screening",
+        "badges",
+        "history",
+    ]
     assert all(callable(seed) for _name, seed in app_seeders())
     assert DemoContext().rng.random() == DemoContext().rng.random()
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from dangvien.audit.models import AuditEvent
+from dangvien.reports.statistics_forms import COUNT_FORMAT
 from dangvien.reports.tests.builders import Traits, admit_people, build_seed_000, months
 from tests.support.personas import scope_matrix
 
@@ -182,8 +183,9 @@ def test_xlsx_export_has_sheets_and_biểu_2(client_for, seeded):
         "Tổng hợp",
         "Tổ chức trực thuộc",
         "Nguồn, hồ sơ",
+        "Biểu 1-BTCTW",
         "Biểu 2-BTCTW",
-        "Dữ liệu",
+        "Biểu 3-BTCTW",
     ]
     summary = book["Tổng hợp"]
     assert summary["A5"].value == "Chỉ tiêu thống kê"
@@ -191,9 +193,10 @@ def test_xlsx_export_has_sheets_and_biểu_2(client_for, seeded):
         summary.cell(row=r, column=1).value: summary.cell(row=r, column=2) for r in range(6, 20)
     }
     assert values["Số đảng viên kết nạp trong kỳ"].value == 265
-    assert values["Tỷ lệ so với chỉ tiêu (%)"].value == 176.7
-    assert values["Tỷ lệ so với chỉ tiêu (%)"].number_format == '#,##0.0"%"'
-    assert values["So với cùng kỳ (%)"].value == 162.6
+    # Vietnamese whatever the reader's locale: percentages as text, counts with a literal dot
+    assert values["Tỷ lệ so với chỉ tiêu (%)"].value == "176,7%"
+    assert values["Số đảng viên kết nạp trong kỳ"].number_format == COUNT_FORMAT
+    assert values["So với cùng kỳ (%)"].value == "162,6%"
     assert "Người lập: region_officer" in summary["A3"].value
     biểu = book["Biểu 2-BTCTW"]
     assert [biểu.cell(row=6, column=c).value for c in range(1, 5)] == [
@@ -204,10 +207,10 @@ def test_xlsx_export_has_sheets_and_biểu_2(client_for, seeded):
     ]
     rows = {biểu.cell(row=r, column=1).value: r for r in range(1, biểu.max_row + 1)}
     total = rows["I. Tổng số đảng viên mới kết nạp"]
-    assert [biểu.cell(row=total, column=c).value for c in (2, 3, 4)] == [265, 163, 162.6]
-    uni = rows["  - Trình độ đại học trở lên"]
-    assert [biểu.cell(row=uni, column=c).value for c in (2, 3, 4)] == [37, 16, 231.3]
-    minority = rows["  - Dân tộc thiểu số"]
+    assert [biểu.cell(row=total, column=c).value for c in (2, 3, 4)] == [265, 163, "162,6"]
+    uni = rows["Trình độ đại học trở lên"]
+    assert [biểu.cell(row=uni, column=c).value for c in (2, 3, 4)] == [37, 16, "231,3"]
+    minority = rows["Dân tộc thiểu số"]
     assert biểu.cell(row=minority, column=2).value == 211
     children = book["Tổ chức trực thuộc"]
     assert children["A5"].value == "Tổ chức"

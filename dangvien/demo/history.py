@@ -1,0 +1,213 @@
+"""Seed 004's year in the demo: Đảng bộ huyện Tủa Chùa in 2023, before the 2025 reorganisation.
+
+"Toàn Đảng bộ huyện kết nạp 210/200 đảng viên, đạt 105% … Có 20 cấp ủy cơ sở hoàn thành và
+hoàn thành vượt mức chỉ tiêu Ban Thường vụ Huyện ủy giao." The district has 24 grassroots
+organisations (12 commune committees, each with two village cells, and 12 grassroots cells of
+agencies and schools); the district committee gave them 200 admissions for 2023 (eight of 8, …);
+210 people were admitted, and 20 of the 24 met or passed their target.
+
+The tree goes through ``create_organisation`` (audited), the targets through ``set_target``,
+the 210 people and memberships in bulk with one audit event. Its own random generator, so the
+other builders' draws do not change. Runs once: it stops when the district exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+DISTRICT_CODE = "TCH"
+YEAR = 2023
+COMMUNES = [
+    "Sính Phình",
+    "Tả Phìn",
+    "Tả Sìn Thàng",
+    "Lao Xả Phình",
+    "Tủa Thàng",
+    "Huổi Só",
+    "Xá Nhè",
+    "Mường Đun",
+    "Mường Báng",
+    "Trung Thu",
+    "Sín Chải",
+    "Thị trấn Tủa Chùa",
+]
+UNITS = [
+    "Cơ quan Huyện ủy",
+    "Cơ quan Ủy ban nhân dân huyện",
+    "Cơ quan Mặt trận và các đoàn thể huyện",
+    "Công an huyện",
+    "Ban Chỉ huy Quân sự huyện",
+    "Trường Trung học phổ thông Tủa Chùa",
+    "Trường Phổ thông Dân tộc nội trú huyện",
+    "Trung tâm Y tế huyện",
+    "Tòa án nhân dân huyện",
+    "Viện Kiểm sát nhân dân huyện",
+    "Chi cục Thuế khu vực",
+    "Ngân hàng Chính sách xã hội huyện",
+]
+
+
+def plan() -> list[tuple[int, int]]:
+    """(target, admitted) of the 24 grassroots organisations: targets sum to 200, admissions
+    to 210, 20 meet or pass their target and 4 do not."""
+    targets = [8] * 16 + [9] * 8
+    admitted = [10] * 13 + [8] * 3 + [9] * 4 + [5] * 4
+    return list(zip(targets, admitted, strict=True))
+
+
+def seed(ctx: Any) -> None:
+    from dangvien.organisations.models import Organisation
+
+    province = getattr(ctx, "organisations", {}).get("DB") if ctx is not None else None
+    if province is None or getattr(ctx, "actor", None) is None:
+        return
+    if Organisation.objects.filter(code=DISTRICT_CODE).exists():
+        return
+    _build(ctx, province)
+    ctx.log("history: seed 004's 2023 in Đảng bộ huyện Tủa Chùa (210/200, 20 cấp ủy cơ sở)")
+
+
+def _build(ctx: Any, province: Any) -> None:
+    from dangvien.audit.services import record
+    from dangvien.organisations.choices import AreaKind as A
+    from dangvien.organisations.choices import OrganisationKind as K
+    from dangvien.organisations.services import create_organisation
+    from dangvien.targets.services import set_target
+
+    actor = ctx.actor
+    district = create_organisation(
+        parent=province,
+        code=DISTRICT_CODE,
+        name="Đảng bộ huyện Tủa Chùa",
+        kind=K.DISTRICT,
+        actor=actor,
+        disadvantaged_area=True,
+    )
+    units: list[tuple[Any, list[Any]]] = []
+    for number, name in enumerate(COMMUNES, start=1):
+        code = f"{DISTRICT_CODE}-X{number:02d}"
+        commune = create_organisation(
+            parent=district,
+            code=code,
+            name=f"Đảng bộ xã {name}" if not name.startswith("Thị trấn") else f"Đảng bộ {name}",
+            kind=K.GRASSROOTS_COMMITTEE,
+            area_kind=A.RURAL_COMMUNE,
+            disadvantaged_area=True,
+            actor=actor,
+        )
+        cells = [
+            create_organisation(
+                parent=commune,
+                code=f"{code}-{cell:02d}",
+                name=f"Chi bộ bản {cell} {name}",
+                kind=K.CELL,
+                area_kind=A.VILLAGE,
+                disadvantaged_area=True,
+                actor=actor,
+            )
+            for cell in (1, 2)
+        ]
+        units.append((commune, cells))
+    for number, name in enumerate(UNITS, start=1):
+        cell = create_organisation(
+            parent=district,
+            code=f"{DISTRICT_CODE}-C{number:02d}",
+            name=f"Chi bộ {name}",
+            kind=K.GRASSROOTS_CELL,
+            area_kind=A.AGENCY,
+            actor=actor,
+        )
+        units.append((cell, [cell]))
+    set_target(district, year=YEAR, value=200, actor=actor, note="Nghị quyết Ban Thường vụ Tỉnh ủy")
+    rng = random.Random(4)
+    admissions: list[tuple[Any, dt.date]] = []
+    for (unit, cells), (target, admitted) in zip(units, plan(), strict=True):
+        set_target(unit, year=YEAR, value=target, actor=actor, note="Ban Thường vụ Huyện ủy giao")
+        for i in range(admitted):
+            day = dt.date(YEAR, rng.randint(1, 12), rng.randint(1, 28))
+            admissions.append((cells[i % len(cells)], day))
+    _admit(ctx, admissions, rng)
+    record(
+        actor=actor,
+        action="core.demo.history_seeded",
+        organisation=district,
+        data={"note": "Kết nạp năm 2023 (bài số 004)", "admitted": len(admissions)},
+    )
+
+
+def _admit(ctx: Any, admissions: list[tuple[Any, dt.date]], rng: random.Random) -> None:
+    """People and memberships in bulk, with their admission and recognition events."""
+    from dangvien.core.dates import add_months
+    from dangvien.core.text import fold
+    from dangvien.demo.names import make_full_name
+    from dangvien.members.choices import MemberStatus
+    from dangvien.members.models import Membership, MembershipEvent
+    from dangvien.people.models import EthnicGroup, Occupation, Person, Religion
+
+    groups = {g.code: g for g in EthnicGroup.objects.filter(code__in=["01", "03", "08"])}
+    none = Religion.objects.get(code="none")
+    occupations = {o.code: o for o in Occupation.objects.filter(code__in=["farmer", "other"])}
+    people = []
+    for cell, day in admissions:
+        ethnic = rng.choice(["08", "08", "03", "01"])  # H'Mông, Thái, Kinh
+        sex = rng.choice(["male", "female"])
+        name = make_full_name(rng, ethnic_code=ethnic, sex=sex)
+        people.append(
+            Person(
+                full_name=name,
+                full_name_folded=fold(name),
+                date_of_birth=dt.date(day.year - rng.randint(19, 35), rng.randint(1, 12), 15),
+                sex=sex,
+                ethnic_group=groups.get(ethnic) or groups["01"],
+                religion=none,
+                occupation=occupations["farmer" if rng.random() < 0.6 else "other"],
+                youth_union_member=rng.random() < 0.7,
+                organisation=cell,
+            )
+        )
+    people = Person.objects.bulk_create(people, batch_size=1000)
+    memberships = []
+    for person, (cell, day) in zip(people, admissions, strict=True):
+        ceremony = day + dt.timedelta(days=20)
+        official = add_months(ceremony, 12)
+        memberships.append(
+            Membership(
+                person=person,
+                organisation=cell,
+                admitted_in=cell,
+                status=(
+                    MemberStatus.OFFICIAL if official <= ctx.today else MemberStatus.PROBATIONARY
+                ),
+                decision_date=day,
+                decision_number=f"{rng.randint(10, 999)}-QĐ/HU",
+                ceremony_date=ceremony,
+                probation_end=official,
+                official_date=official if official <= ctx.today else None,
+            )
+        )
+    memberships = Membership.objects.bulk_create(memberships, batch_size=1000)
+    events = []
+    for membership in memberships:
+        events.append(
+            MembershipEvent(
+                membership=membership,
+                status=MemberStatus.PROBATIONARY,
+                organisation=membership.organisation,
+                date=membership.ceremony_date or membership.decision_date,
+                decision_number=membership.decision_number,
+                actor=ctx.actor,
+            )
+        )
+        if membership.official_date:
+            events.append(
+                MembershipEvent(
+                    membership=membership,
+                    status=MemberStatus.OFFICIAL,
+                    organisation=membership.organisation,
+                    date=membership.official_date,
+                    actor=ctx.actor,
+                )
+            )
+    MembershipEvent.objects.bulk_create(events, batch_size=2000)

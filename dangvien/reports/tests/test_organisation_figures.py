@@ -1,0 +1,139 @@
+"""Issue 13, item 5: the seeds' organisation figures from the demo, at any level, with their
+records (named with their parents) and their exports. Seed 001's organisation counts, which need
+the full demo tree, are in dangvien/demo/tests/test_seed_001.py."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangvien.audit.models import AuditEvent
+from dangvien.organisations.models import Organisation
+from dangvien.reports.drilldown import get_drilldown
+from dangvien.reports.organisation_figures import get_grassroots_targets
+from dangvien.reports.periods import build_period
+from dangvien.reports.selectors import get_admission_report
+
+YEAR_2023 = build_period("year", year=2023)
+
+
+@pytest.fixture
+def client_for_user():
+    from django.test import Client
+
+    from tests.support.mfa import force_login_with_mfa
+
+    def make(user):
+        client = Client()
+        force_login_with_mfa(client, user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--small", verbosity=0)
+    return {o.code: o for o in Organisation.objects.filter(code__in=["DB", "TCH", "KCQ"])}
+
+
+def test_seed_004_from_the_demo_history(demo):
+    """ "kết nạp 210/200 đảng viên, đạt 105% … Có 20 cấp ủy cơ sở hoàn thành và hoàn thành
+    vượt mức chỉ tiêu" — for the district and for the province above it."""
+    district = demo["TCH"]
+    report = get_admission_report(
+        organisation=district, period=YEAR_2023, today=dt.date(2024, 2, 20)
+    )
+    assert (report.admitted, report.target) == (210, 200)
+    assert str(report.percent_of_target) == "105.0"
+
+    for organisation in (district, demo["DB"]):
+        targets = get_grassroots_targets(organisation=organisation, period=YEAR_2023)
+        assert len(targets.meeting) == 20
+        assert len(targets.with_target) == 24
+        assert targets.sentence.startswith(
+            "Có 20/24 cấp ủy cơ sở hoàn thành và hoàn thành vượt mức chỉ tiêu"
+        )
+    ranked = get_grassroots_targets(organisation=demo["DB"], period=YEAR_2023).rows
+    assert ranked[0].percent == 125 and ranked[0].name.endswith("— Đảng bộ huyện Tủa Chùa")
+    assert [row.meets_target for row in ranked[:24]] == [True] * 20 + [False] * 4
+
+
+def test_grassroots_targets_run_two_queries_whatever_the_depth(demo):
+    for organisation in (demo["TCH"], demo["DB"]):
+        with CaptureQueriesContext(connection) as queries:
+            get_grassroots_targets(organisation=organisation, period=YEAR_2023)
+        assert len(queries) == 2
+
+
+def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo):
+    district = demo["TCH"]
+    period = YEAR_2023
+    report = get_admission_report(organisation=district, period=period, today=dt.date(2024, 1, 1))
+
+    members = get_drilldown(district, period, "members_end")
+    assert len(members.rows) == report.membership["total"] == 210
+    assert members.rows[0]["cell"].count(" — ") == 1
+    assert any(
+        row["cell"] == "Chi bộ bản 1 Sính Phình — Đảng bộ xã Sính Phình" for row in members.rows
+    )
+    probationers = get_drilldown(district, period, "members_end:probationary")
+    assert len(probationers.rows) == report.membership["probationary"]
+    kinds = get_drilldown(demo["DB"], period, "kind:grassroots_cell")
+    assert any(row["name"].endswith("— Đảng bộ huyện Tủa Chùa") for row in kinds.rows)
+    meeting = get_drilldown(demo["DB"], period, "grassroots:meeting")
+    assert len(meeting.rows) == 20
+    with pytest.raises(LookupError):
+        get_drilldown(district, period, "stage:nonsense")
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "members_end",
+        "members_end:probationary",
+        "recognised",
+        "stage:application",
+        "reached:decision",
+        "sympathisers",
+        "awareness",
+        "new_member_class",
+        "coverage:village_heads",
+        "kind:cell",
+        "villages_without_members",
+        "grassroots",
+    ],
+)
+def test_every_drill_down_page_and_export(demo, client_for_user, figure):
+    from openpyxl import load_workbook
+
+    from dangvien.accounts.models import User
+
+    client = client_for_user(User.objects.get(username="bantochuc"))
+    params = {"org": demo["DB"].pk, "period": "year", "year": "2023", "figure": figure}
+    page = client.get("/reports/admissions/list/", params)
+    assert page.status_code == 200
+    assert client.get("/reports/admissions/list.xlsx", params).status_code == 405
+    exported = client.post("/reports/admissions/list.xlsx", params)
+    assert exported.status_code == 200
+    book = load_workbook(io.BytesIO(exported.content))
+    assert book.active.max_row >= 6  # header lines, the column heads
+    event = AuditEvent.objects.get(action="reports.records.exported")
+    assert event.data["figure"] == figure
+
+
+def test_organisations_page_shows_the_seed_sentences(demo, client_for_user):
+    from dangvien.accounts.models import User
+
+    client = client_for_user(User.objects.get(username="bantochuc"))
+    page = client.get(
+        "/reports/admissions/organisations/",
+        {"org": demo["TCH"].pk, "period": "year", "year": "2023"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Có 20/24 cấp ủy cơ sở hoàn thành và hoàn thành vượt mức chỉ tiêu" in text
+    assert "Chi bộ Cơ quan Huyện ủy — Đảng bộ huyện Tủa Chùa" in text
