@@ -69,9 +69,10 @@ chromium:
 	  echo "→ Cài Chromium của Debian cho kiểm thử trình duyệt…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# LibreOffice (Writer, no GUI) and poppler: the tests render printed documents to PNG
+# LibreOffice (Writer and Calc, no GUI) and poppler: the tests render printed documents to PNG
 office:
-	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+	  && test -e /usr/lib/libreoffice/program/libsclo.so; } || { \
 	  echo "→ Cài LibreOffice Writer, Calc và poppler để kiểm thử văn bản in…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; }
