@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvien.core.formatting import format_date, percent_value
+from dangvien.core.memo import memoised
 from dangvien.core.typing import AnyUser
 from dangvien.core.worklist import WorkItem
 from dangvien.members import deadlines
@@ -729,28 +730,36 @@ def list_probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem,
     """Every probationary member in scope with their next action, as (item, due): ``due`` is
     true when the action is overdue or due within the horizon (30 days before the end of the
     probation; the worklist horizon for the recognition steps). Two queries plus one for the
-    acting organisations."""
+    acting organisations. Inside a request it runs once: the due list and the waiting list
+    both read it (``core.memo``)."""
+    return memoised(
+        f"members.probationer_work:{user.pk}:{today.isoformat()}",
+        lambda: _probationer_work(user, today),
+    )
+
+
+def _probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem, bool]]:
     from dangvien.core.worklist import WorkItem
 
+    probationers = (
+        Membership.objects.visible_to(user).probationary().filter(probation_end__isnull=False)
+    )
     members = list(
-        Membership.objects.visible_to(user)
-        .probationary()
-        .filter(probation_end__isnull=False)
-        .select_related("person", "organisation")
-        .prefetch_related("recognition_steps")
-        .order_by("probation_end", "pk")
+        probationers.select_related("person", "organisation").order_by("probation_end", "pk")
     )
     if not members:
         return []
+    # the steps in one query, grouped by hand: a prefetch builds a queryset per member
+    steps_of: dict[int, list[RecognitionStep]] = {m.pk: [] for m in members}
+    for step in RecognitionStep.objects.filter(membership__in=probationers.values("pk")):
+        steps_of.setdefault(step.membership_id, []).append(step)
     horizon = today + dt.timedelta(days=deadlines.rule_int("worklist_horizon_days", today))
     probation_horizon = today + dt.timedelta(days=PROBATION_HORIZON_DAYS)
     acting = acting_organisations({m.organisation for m in members}, on=today)
     limits: dict[dt.date, int] = {}
     result: list[tuple[WorkItem, bool]] = []
     for m in members:
-        kind, label, level, due, since = _recognition_next(
-            m, list(m.recognition_steps.all()), today, limits
-        )
+        kind, label, level, due, since = _recognition_next(m, steps_of[m.pk], today, limits)
         organisation = acting[m.organisation_id][level]
         is_due = due is not None and due <= (
             probation_horizon if kind == "members.probation_ending" else horizon
