@@ -75,5 +75,11 @@ def test_two_simultaneous_saves_leave_one_row(persona_tree):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes) == ["grading_concurrent", "saved"]
-    assert MemberGrade.objects.filter(membership=member).count() == 1
+    rows = list(MemberGrade.objects.filter(membership=member).order_by("pk"))
+    if sorted(outcomes) == ["grading_concurrent", "saved"]:  # the two saves overlapped
+        assert len(rows) == 1
+    else:
+        # on a loaded machine the second thread may only start after the first committed:
+        # then it is an ordinary correction of the first row, never a second first row
+        assert outcomes == ["saved", "saved"], outcomes
+        assert len(rows) == 2 and rows[1].supersedes_id == rows[0].pk
