@@ -23,7 +23,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
-from dangvien.core.errors import DomainError
+from dangvien.core.errors import DomainError, Forbidden
+from dangvien.core.scoping import can
 from dangvien.core.text import fold
 from dangvien.core.typing import Actor
 from dangvien.organisations.choices import CELL_KINDS, OrganisationKind, ReorganisationKind
@@ -66,6 +67,20 @@ class OrganisationSpec:
             area_kind=str(data.get("area_kind") or "other"),
             disadvantaged_area=bool(data.get("disadvantaged_area", False)),
         )
+
+
+def require_reorganise(actor: Actor, organisations: Sequence[Organisation | None]) -> None:
+    """Only the roles that administer the tree reorganise it, over every organisation the
+    operation touches (sources, targets, parents): 403 otherwise."""
+    for organisation in organisations:
+        if organisation is not None and not can(actor, "organisation.reorganise", organisation):
+            raise Forbidden(
+                _("Bạn không có quyền sắp xếp lại tổ chức tại «%(name)s».")
+                % {"name": organisation.name},
+                rule="organisation.reorganise",
+                found=organisation.name,
+                required=_("Ban Tổ chức, quản trị hệ thống"),
+            )
 
 
 def _d(day: dt.date) -> str:
@@ -469,6 +484,13 @@ def merge(
             field="sources",
         )
     sources = _lock(list(dict.fromkeys(sources)))
+    require_reorganise(
+        actor,
+        [
+            *sources,
+            into if isinstance(into, Organisation) else (into.parent or sources[0].get_parent()),
+        ],
+    )
     for source in sources:
         _require_source_open(source, day)
     if isinstance(into, Organisation):
@@ -583,6 +605,14 @@ def split(
             field="reason",
         )
     source = _lock([source])[0]
+    require_reorganise(
+        actor,
+        [
+            source,
+            source.get_parent(),
+            *(part if isinstance(part, Organisation) else part.parent for part in parts),
+        ],
+    )
     _require_source_open(source, day, "source")
     _check_facts_before([source], day)
     event = _event(
@@ -711,6 +741,7 @@ def move(
         handover_reference=handover_reference,
     )
     node, new_parent = _lock([node, new_parent])
+    require_reorganise(actor, [node, node.get_parent(), new_parent])
     _require_source_open(node, day, "node")
     _require_target_in_force(new_parent, day, "new_parent")
     _check_parent_kind(new_parent, "new_parent")
@@ -768,6 +799,7 @@ def rename(
         handover_reference=handover_reference,
     )
     organisation = _lock([organisation])[0]
+    require_reorganise(actor, [organisation])
     _require_source_open(organisation, day, "organisation")
     new_code = _check_code(code, exclude_pk=organisation.pk) if code else organisation.code
     new_name = (name or "").strip() or organisation.name
@@ -832,6 +864,7 @@ def dissolve(
         handover_reference=handover_reference,
     )
     organisation = _lock([organisation])[0]
+    require_reorganise(actor, [organisation, successor])
     _require_source_open(organisation, day, "organisation")
     children = _children_in_force(organisation, day)
     live = _live_facts(organisation, subtree=True)
