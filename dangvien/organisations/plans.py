@@ -93,7 +93,7 @@ def run_operation(
     left it) with the plan's date and references. A spec of the wrong shape is refused."""
     try:
         return _run_operation(kind, spec, plan=plan, actor=actor)
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise DomainError(
             _("Nội dung thao tác «%(kind)s» không đúng định dạng: %(error)s.")
             % {"kind": kind, "error": exc},
