@@ -288,6 +288,7 @@ def _event(
 def _finish(
     event: ReorganisationEvent,
     *,
+    action: str,
     sources: Sequence[Organisation],
     targets: Sequence[Organisation],
     actor: Actor,
@@ -299,7 +300,7 @@ def _finish(
     event.save(update_fields=["data"])
     record(
         actor=actor,
-        action=f"organisations.reorganisation.{event.kind}",
+        action=action,
         target=event,
         organisation=targets[0] if targets else (sources[0] if sources else None),
         data={
@@ -541,6 +542,7 @@ def merge(
     )
     return _finish(
         event,
+        action="organisations.reorganisation.merged",
         sources=sources,
         targets=[target],
         actor=actor,
@@ -710,6 +712,7 @@ def split(
     )
     return _finish(
         event,
+        action="organisations.reorganisation.split",
         sources=[source],
         targets=created,
         actor=actor,
@@ -767,6 +770,7 @@ def move(
     count = relocate_subtree(node, new_parent, effective_date=day, event=event)
     return _finish(
         event,
+        action="organisations.reorganisation.moved",
         sources=[node],
         targets=[new_parent],
         actor=actor,
@@ -834,6 +838,7 @@ def rename(
     organisation.save(update_fields=["code", "name", "name_folded"])
     return _finish(
         event,
+        action="organisations.reorganisation.renamed",
         sources=[organisation],
         targets=[organisation],
         actor=actor,
@@ -911,6 +916,7 @@ def dissolve(
     _end(organisation, day=day, actor=actor)
     return _finish(
         event,
+        action="organisations.reorganisation.dissolved",
         sources=[organisation],
         targets=[receiver] if receiver else [],
         actor=actor,

@@ -114,7 +114,7 @@ def test_merge_cells_into_a_new_cell_hands_everything_over(persona_tree, nationa
         tree.branch_two,
     }
     assert not any(link.approximate for link in selectors.predecessors(new))
-    assert AuditEvent.objects.filter(action="organisations.reorganisation.merge").count() == 1
+    assert AuditEvent.objects.filter(action="organisations.reorganisation.merged").count() == 1
     # counted once, before and after, in today's tree and in the tree of 2024
     commune = Organisation.objects.get(pk=tree.commune_north.pk)
     now = Membership.objects.filter(selectors.structure_filter(commune)).count()
