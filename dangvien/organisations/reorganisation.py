@@ -41,6 +41,7 @@ from dangvien.organisations.services import (
     _live_facts,
     create_organisation,
     relocate_subtree,
+    searchable_name,
 )
 
 ONE_DAY = dt.timedelta(days=1)
@@ -834,7 +835,7 @@ def rename(
     before = {"code": organisation.code, "name": organisation.name}
     organisation.code = new_code
     organisation.name = new_name
-    organisation.name_folded = fold(new_name)
+    organisation.name_folded = searchable_name(organisation)
     organisation.save(update_fields=["code", "name", "name_folded"])
     return _finish(
         event,

@@ -132,6 +132,16 @@ def create_organisation(
     return organisation
 
 
+def searchable_name(organisation: Organisation) -> str:
+    """The accent-free text pickers and searches match: the name, then the former names and
+    codes of a renamed organisation (``OrganisationAlias``), so it stays findable by them."""
+    former = [
+        f"{name_folded} {code.lower()}"
+        for name_folded, code in organisation.aliases.values_list("name_folded", "code")
+    ]
+    return " ".join([fold(organisation.name), *former])[:255]
+
+
 def open_placement(organisation: Organisation) -> OrganisationPlacement:
     """The first placement of a new node: under its parent's open placement, valid from the
     node's own ``valid_from``. Called by every create (the service, the test factories)."""
@@ -335,7 +345,7 @@ def update_organisation(
         _check_kind(organisation, before["kind"], organisation.kind)
     if organisation.valid_to is not None and "valid_to" in changes:
         _check_end_date(organisation, organisation.valid_to)
-    organisation.name_folded = fold(organisation.name)
+    organisation.name_folded = searchable_name(organisation)
     organisation.save(update_fields=[*changes.keys(), "name_folded"])
     record(
         actor=actor,

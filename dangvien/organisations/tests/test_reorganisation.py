@@ -392,3 +392,12 @@ def test_a_renamed_organisation_is_found_by_its_former_name_and_code(
     lineage = client.get(f"/api/v1/organisations/{persona_tree.branch_two.pk}/lineage").json()
     assert lineage["aliases"][0]["code"] == "CB02"
     assert lineage["events"][0]["kind"] == "rename"
+
+
+def test_pickers_find_a_renamed_organisation_by_its_former_name(persona_tree, national_admin):
+    from dangvien.core.pickers import search
+
+    reorg.rename(persona_tree.branch_two, name="Chi bộ Hai Mới", actor=national_admin, **DECISION)
+    for text in ("thon 2", "hai moi"):
+        found = search("organisations", national_admin, text)
+        assert [row["code"] for row in found] == ["CB02"], text
