@@ -181,3 +181,95 @@ def test_a_draft_grows_through_the_wizard(persona_tree, national_admin, district
     )
     assert response.status_code == 302
     assert [op.kind for op in plan.operations.order_by("position")] == ["merge", "dissolve"]
+
+
+def test_the_1_july_2025_plan_loses_nothing_and_keeps_every_scope(
+    persona_tree, national_admin, district
+):
+    """The district dissolved, its three communes merged into one commune under the province,
+    a bloc split into two: no member, dossier, target or scope lost or counted twice."""
+    from dangvien.admissions.models import Dossier
+    from dangvien.people.tests.factories import PersonFactory
+    from dangvien.targets.models import Target
+
+    province = persona_tree.region_north
+    bloc = make_organisation(province, code="K01", name="Đảng bộ Khối cơ quan", kind=K.BLOC)
+    agencies = [
+        make_organisation(
+            bloc, code=f"CQ{n}", name=f"Đảng bộ cơ quan {n}", kind=K.GRASSROOTS_COMMITTEE
+        )
+        for n in (1, 2)
+    ]
+    for agency in agencies:
+        cell = make_organisation(agency, code=f"{agency.code}C", name=f"Chi bộ {agency.code}")
+        make_member(cell, decision_date=dt.date(2021, 5, 1))
+        Dossier.objects.create(
+            person=PersonFactory(organisation=cell),
+            organisation=cell,
+            stage="outstanding",
+            opened_on=dt.date(2025, 3, 1),
+        )
+    for commune in district[1]:
+        Target.objects.create(organisation=commune, year=2025, value=4, assigned_by=national_admin)
+    bloc_officer = User.objects.create_user(username="khoi", password="mat-khau-thu-nghiem-1")
+    RoleAssignment.objects.create(user=bloc_officer, role=Role.ORG_BOARD, organisation=bloc)
+
+    def totals():
+        return {
+            "members": Membership.objects.count(),
+            "in_province": Membership.objects.filter(
+                selectors.structure_filter(Organisation.objects.get(pk=province.pk))
+            ).count(),
+            "events_2021": MembershipEvent.objects.filter(date__year=2021).count(),
+            "dossiers": Dossier.objects.filter(
+                selectors.structure_filter(Organisation.objects.get(pk=province.pk))
+            ).count(),
+        }
+
+    before = totals()
+    plan = _plan(
+        persona_tree,
+        national_admin,
+        [
+            *OPERATIONS,
+            {
+                "kind": "split",
+                "spec": {
+                    "source": "K01",
+                    "parts": [
+                        {"code": "K01A", "name": "Đảng bộ các cơ quan Đảng tỉnh", "kind": "bloc"},
+                        {"code": "K01B", "name": "Đảng bộ Ủy ban nhân dân tỉnh", "kind": "bloc"},
+                    ],
+                    "children": {"CQ1": "K01A", "CQ2": "K01B"},
+                    "default_part": "K01A",
+                    "reason": "chia theo khối cơ quan đảng và chính quyền",
+                },
+            },
+        ],
+    )
+    preview = plans.preview_plan(plan, actor=national_admin)
+    assert preview.ok, [op.message for op in preview.refused]
+    plans.apply_plan(plan, actor=national_admin)
+
+    assert totals() == before
+    new = Organisation.objects.get(code="XM")
+    assert Target.objects.get(organisation=new, year=2025).value == 12  # 3 × 4 carried over
+    # the old bloc's 2021 members: its own in the tree of 2021, the parts' today
+    bloc = Organisation.objects.get(pk=bloc.pk)
+    assert (
+        Membership.objects.filter(
+            selectors.structure_filter(bloc, on=dt.date(2021, 12, 31), field="admitted_in")
+        ).count()
+        == 2
+    )
+    parts = Organisation.objects.filter(code__in=["K01A", "K01B"])
+    assert (
+        sum(Membership.objects.filter(selectors.structure_filter(part)).count() for part in parts)
+        == 2
+    )
+    line = selectors.lineage_line(parts.get(code="K01A"))
+    assert line is not None and line.approximate
+    # every current scope still covers something in force
+    for assignment in RoleAssignment.objects.current().select_related("organisation"):
+        assert assignment.organisation.valid_to is None, assignment
+    assert RoleAssignment.objects.current().get(user=bloc_officer).organisation.code == "K01A"
