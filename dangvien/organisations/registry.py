@@ -80,7 +80,7 @@ class FactMover:
     end: Callable[..., list[int]] | None = None
     # only a cell may receive them (members, dossiers)
     cells_only: bool = False
-    # the user's choice "end instead of move" is offered (shown in the preview)
+    # the order facts are handed over in (members before the people list they belong to)
     order: int = 0
 
 
