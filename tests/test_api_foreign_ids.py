@@ -40,6 +40,22 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "POST /api/v1/organisations/": [("body", "parent_id", "organisation")],
     "GET /api/v1/organisations/{organisation_id}": [("path", "organisation_id", "organisation")],
     "PATCH /api/v1/organisations/{organisation_id}": [("path", "organisation_id", "organisation")],
+    "GET /api/v1/organisations/{organisation_id}/lineage": [
+        ("path", "organisation_id", "organisation")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans": [("body", "root_id", "organisation")],
+    "GET /api/v1/organisations/reorganisation-plans/{plan_id}": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/preview": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/apply": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/cancel": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
     "GET /api/v1/people/": [("query", "organisation", "organisation")],
     "POST /api/v1/people/": [("body", "organisation_id", "organisation")],
     "GET /api/v1/people/{person_id}": [("path", "person_id", "person")],
@@ -295,6 +311,7 @@ def _south(world: Any) -> types.SimpleNamespace:
     from dangvien.accounts.models import RoleAssignment
     from dangvien.admissions.models import FailedVote
     from dangvien.members.models import RecognitionStep
+    from dangvien.organisations import plans
 
     outsider = world.users["outsider"]  # the org board of the south region: no one's to manage
     return types.SimpleNamespace(
@@ -313,6 +330,13 @@ def _south(world: Any) -> types.SimpleNamespace:
         ),
         user=outsider,
         role_assignment=RoleAssignment.objects.filter(user=outsider).first(),
+        reorganisation_plan=plans.create_plan(
+            root=commune,
+            effective_date=today,
+            decision_number="01-QĐ/ĐU",
+            operations=[{"kind": "rename", "spec": {"organisation": "CB03", "name": "Thôn Ba"}}],
+            actor=admin,
+        ),
         screening_case=screening.open_screening_case(
             screened,
             date=today,

@@ -79,3 +79,17 @@ class AccountsConfig(AppConfig):
         from dangvien.core.scoping import ScopePolicy, install_policy
 
         install_policy(ScopePolicy(subtree_paths=subtree_paths, can=can, can_anywhere=can_anywhere))
+
+        from django.utils.translation import gettext_lazy as _
+
+        from dangvien.accounts import services
+        from dangvien.organisations.registry import register_fact_mover
+
+        register_fact_mover(
+            "role_assignments",
+            label=_("Phân quyền người dùng"),
+            ids=services.reorganisation_role_ids,
+            move=services.reorganisation_move_roles,
+            end=services.reorganisation_end_roles,
+            order=50,
+        )

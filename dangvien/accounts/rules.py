@@ -31,6 +31,8 @@ READ_ACTIONS = frozenset(
 ALL_WRITE_ACTIONS = frozenset(
     {
         "organisation.change",
+        # merge, split, move, rename, dissolve, reorganisation plans (issue 11)
+        "organisation.reorganise",
         "person.change",
         "person.reveal_sensitive",
         "dossier.change",
@@ -58,6 +60,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ORG_BOARD: READ_ACTIONS
     | {
         "organisation.change",
+        "organisation.reorganise",
         "person.change",
         "person.reveal_sensitive",
         "dossier.change",

@@ -516,3 +516,101 @@ def record_second_factor_failure(user: User, *, address: str) -> dt.datetime | N
 def clear_second_factor_attempts(user: User) -> None:
     """A right code: the count starts again from zero."""
     SecondFactorThrottle.objects.filter(user_id=user.pk).delete()
+
+
+# --- reorganisation (issue 11): scopes follow the organisations -------------------------------
+
+
+def reorganisation_role_ids(
+    organisation_ids: list[int], effective_date: dt.date
+) -> dict[int, list[int]]:
+    """The current role assignments on these organisations."""
+    held: dict[int, list[int]] = {pk: [] for pk in organisation_ids}
+    for pk, organisation_id in (
+        RoleAssignment.objects.current()
+        .filter(organisation_id__in=organisation_ids)
+        .values_list("pk", "organisation_id")
+    ):
+        held[organisation_id].append(pk)
+    return held
+
+
+def _reorganisation_note(source: Organisation, event: Any, target: Organisation | None) -> str:
+    decision = getattr(event, "decision_number", "") or ""
+    if target is None:
+        return _("Sắp xếp tổ chức (%(decision)s): «%(source)s» kết thúc") % {
+            "decision": decision,
+            "source": source.name,
+        }
+    return _("Sắp xếp tổ chức (%(decision)s): «%(source)s» → «%(target)s»") % {
+        "decision": decision,
+        "source": source.name,
+        "target": target.name,
+    }
+
+
+def _end_for_reorganisation(
+    assignments: list[RoleAssignment], *, actor: User, note: str
+) -> list[int]:
+    now = timezone.now()
+    for assignment in assignments:
+        assignment.ended_at = now
+        assignment.ended_by = actor if getattr(actor, "pk", None) else None
+        assignment.end_note = note[:500]
+    RoleAssignment.objects.bulk_update(assignments, ["ended_at", "ended_by", "end_note"])
+    for assignment in assignments:
+        record(
+            actor=actor,
+            action="accounts.role_assignment.ended",
+            target=assignment,
+            organisation=assignment.organisation,
+            data={"user": assignment.user.username, "role": assignment.role, "note": note},
+        )
+        forget(assignment.user)
+    return [assignment.pk for assignment in assignments]
+
+
+def _locked_assignments(source: Organisation, ids: Any) -> list[RoleAssignment]:
+    rows = RoleAssignment.objects.current().select_for_update().filter(organisation=source)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return list(rows.select_related("user", "organisation").order_by("pk"))
+
+
+@transaction.atomic
+def reorganisation_move_roles(
+    source: Organisation,
+    target: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Any = None,
+    event: Any = None,
+) -> list[int]:
+    """Role assignments on ``source`` move to ``target`` (its successor): each is ended with
+    the reorganisation as its reason and the same role is given on ``target`` (nothing new when
+    the user holds it there already), so no user keeps a scope that covers an ended node. The
+    reorganisation's own authority was checked by the caller."""
+    assignments = _locked_assignments(source, ids)
+    ended = _end_for_reorganisation(
+        assignments, actor=actor, note=_reorganisation_note(source, event, target)
+    )
+    for assignment in assignments:
+        _grant(assignment.user, role=assignment.role, organisation=target, actor=actor)
+    return ended
+
+
+@transaction.atomic
+def reorganisation_end_roles(
+    source: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Any = None,
+    event: Any = None,
+) -> list[int]:
+    """Role assignments on ``source`` end with it (the caller's choice, shown in the preview)."""
+    assignments = _locked_assignments(source, ids)
+    return _end_for_reorganisation(
+        assignments, actor=actor, note=_reorganisation_note(source, event, None)
+    )

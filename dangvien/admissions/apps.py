@@ -58,6 +58,19 @@ class AdmissionsConfig(AppConfig):
             live=True,
         )
 
+        from dangvien.admissions import services as admission_services
+        from dangvien.organisations.registry import register_fact_mover
+
+        register_fact_mover(
+            "dossiers",
+            label=_("Hồ sơ kết nạp đang xét"),
+            ids=admission_services.reorganisation_dossier_ids,
+            move=admission_services.reorganisation_hand_over_dossiers,
+            latest=admission_services.latest_dossier_fact,
+            cells_only=True,
+            order=20,
+        )
+
         from dangvien.core.pickers import PickerSource, register_picker
         from dangvien.people.models import Person
         from dangvien.people.selectors import describe_for_picker

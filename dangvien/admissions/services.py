@@ -32,6 +32,7 @@ from dangvien.core.dates import add_months, full_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AnyUser
+from dangvien.organisations.services import require_in_force
 from dangvien.rules.models import RuleSet
 from dangvien.rules.selectors import check_committee_total, get_rule_set, get_rule_set_or_earliest
 
@@ -277,6 +278,7 @@ def open_dossier(
 ) -> Dossier:
     """Put a person on a cell's outstanding list: a new dossier (one attempt) at stage 2."""
     _require(actor, "dossier.change", organisation)
+    require_in_force(organisation, date)
     from dangvien.people.models import Person
 
     person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
@@ -871,6 +873,7 @@ def record_step(
             rule="stage_order",
             field="stage",
         )
+    require_in_force(dossier.organisation, date)
     _check_order_and_date(dossier, stage, date)
     ctx = StepContext(
         dossier=dossier,
@@ -1844,3 +1847,70 @@ def attach_scan(
             },
         )
     return attachment, True
+
+
+# --- reorganisation (issue 11): a cell merged or split hands over its open dossiers ----------
+
+
+def reorganisation_dossier_ids(
+    organisation_ids: list[int], effective_date: dt.date
+) -> dict[int, list[int]]:
+    """The open dossiers of these cells, as ``{organisation id: [dossier ids]}`` (one query)."""
+    held: dict[int, list[int]] = {pk: [] for pk in organisation_ids}
+    for pk, organisation_id in Dossier.objects.filter(
+        organisation_id__in=organisation_ids, status=DossierStatus.OPEN
+    ).values_list("pk", "organisation_id"):
+        held[organisation_id].append(pk)
+    return held
+
+
+def latest_dossier_fact(organisation_ids: list[int]) -> dt.date | None:
+    """The date of the latest step (or opening, closing) of a dossier of these cells."""
+    from django.db.models import Max
+
+    dossiers = Dossier.objects.filter(organisation_id__in=organisation_ids)
+    dates = [
+        Step.objects.filter(dossier__in=dossiers).aggregate(latest=Max("date"))["latest"],
+        *dossiers.aggregate(opened=Max("opened_on"), closed=Max("closed_on")).values(),
+    ]
+    return max((day for day in dates if day is not None), default=None)
+
+
+@transaction.atomic
+def reorganisation_hand_over_dossiers(
+    source: Organisation,
+    target: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Iterable[int] | None = None,
+    event: Any = None,
+) -> list[int]:
+    """The open dossiers of ``source`` continue in ``target`` from the reorganisation (the
+    handover minutes list them): the dossier's cell changes, its steps stay as recorded, and
+    an audit row per dossier says where it came from."""
+    if not target.is_cell:
+        raise DomainError(
+            _("«%(org)s» không phải là chi bộ: hồ sơ kết nạp thuộc một chi bộ.")
+            % {"org": target.name},
+            rule="dossier_in_a_cell",
+            found=target.get_kind_display(),
+            required=_("chi bộ"),
+            field="into",
+        )
+    rows = Dossier.objects.select_for_update().filter(
+        organisation=source, status=DossierStatus.OPEN
+    )
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    dossiers = list(rows.order_by("pk"))
+    Dossier.objects.filter(pk__in=[dossier.pk for dossier in dossiers]).update(organisation=target)
+    for dossier in dossiers:
+        record(
+            actor=actor,
+            action="admissions.dossier.reorganised",
+            target=dossier,
+            organisation=target,
+            data={"from": source.code, "to": target.code, "date": effective_date},
+        )
+    return [dossier.pk for dossier in dossiers]

@@ -38,6 +38,19 @@ class MembersConfig(AppConfig):
             live=True,
         )
 
+        from dangvien.members import services as member_services
+        from dangvien.organisations.registry import register_fact_mover
+
+        register_fact_mover(
+            "members",
+            label=_("Đảng viên"),
+            ids=member_services.reorganisation_member_ids,
+            move=member_services.reorganisation_transfer,
+            latest=member_services.latest_member_fact,
+            cells_only=True,
+            order=10,
+        )
+
         from dangvien.core.pickers import PickerSource, register_picker
         from dangvien.people.models import Person
         from dangvien.people.selectors import describe_for_picker

@@ -29,6 +29,8 @@ class EventKind(models.TextChoices):
     TRANSFER = "transfer", _("Chuyển sinh hoạt chính thức")
     TEMPORARY_IN = "temporary_in", _("Chuyển sinh hoạt tạm thời")
     TEMPORARY_END = "temporary_end", _("Kết thúc sinh hoạt tạm thời")
+    # the cell merged or split: the member follows it on the effective date (issue 11)
+    REORGANISATION = "reorganisation", _("Chuyển theo sắp xếp tổ chức")
 
 
 class RecognitionStage(models.TextChoices):

@@ -169,7 +169,9 @@ def count_official_members_on(
     from dangvien.members.choices import EventKind
     from dangvien.members.models import MembershipEvent
 
-    history = MembershipEvent.objects.filter(kind__in=[EventKind.STATUS, EventKind.TRANSFER])
+    history = MembershipEvent.objects.filter(
+        kind__in=[EventKind.STATUS, EventKind.TRANSFER, EventKind.REORGANISATION]
+    )
     latest = history.filter(membership=OuterRef("pk"), date__lte=day).order_by("-date", "-pk")
     with_history = (
         Membership.objects.filter(

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,7 @@ from dangvien.members.models import (
     ResidenceLink,
     Transfer,
 )
+from dangvien.organisations.services import require_in_force
 from dangvien.people.services import follow_membership
 
 if TYPE_CHECKING:
@@ -707,6 +709,7 @@ def change_status(
     """Record a change of status (removal, expulsion, leaving, death, exemption, lost contact,
     return, re-admission) as a dated event. Recognition as official has its own service."""
     membership = _lock(membership)
+    require_in_force(membership.organisation, date)
     old = membership.status
     allowed = _STATUS_CHANGES.get(status)
     if allowed is None or old not in allowed:
@@ -1073,6 +1076,7 @@ def record_recognition_step(
             step=str(RecognitionStage(stage).label),
         )
     membership = _lock(membership)
+    require_in_force(membership.organisation, date)
     _check_probationary(membership)
     if stage not in RecognitionStage.values or stage == RecognitionStage.DECISION:
         raise DomainError(
@@ -2319,3 +2323,102 @@ def record_form_print(
         organisation=membership.organisation,
         data={"form": code, "step": step.pk if step is not None else None, "reference": reference},
     )
+
+
+# --- reorganisation (issue 11): a cell merged or split hands its members over ----------------
+
+
+def reorganisation_member_ids(
+    organisation_ids: list[int], effective_date: dt.date
+) -> dict[int, list[int]]:
+    """The active members whose cell (or temporary cell) is one of ``organisation_ids``, as
+    ``{organisation id: [membership ids]}`` (one query)."""
+    held: dict[int, list[int]] = {pk: [] for pk in organisation_ids}
+    rows = Membership.objects.filter(status__in=ACTIVE_STATUSES).filter(
+        Q(organisation_id__in=organisation_ids) | Q(temporary_organisation_id__in=organisation_ids)
+    )
+    for pk, cell, temporary in rows.values_list(
+        "pk", "organisation_id", "temporary_organisation_id"
+    ):
+        held[cell if cell in held else temporary].append(pk)
+    return held
+
+
+def latest_member_fact(organisation_ids: list[int]) -> dt.date | None:
+    """The date of the latest membership event recorded at these organisations."""
+    latest: dt.date | None = MembershipEvent.objects.filter(
+        organisation_id__in=organisation_ids
+    ).aggregate(latest=Max("date"))["latest"]
+    return latest
+
+
+@transaction.atomic
+def reorganisation_transfer(
+    source: Organisation,
+    target: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Sequence[int] | None = None,
+    event: Any = None,
+) -> list[int]:
+    """Members of ``source`` follow their cell's merge or split into ``target`` on
+    ``effective_date``: a membership event (kind ``reorganisation``) dated that day, the
+    membership's current cell and the person's managing organisation updated; old rows are
+    never rewritten. Called by ``organisations.reorganisation`` through the registry (the
+    caller checked the authority and the dates). Returns the memberships moved."""
+    _check_cell(target, "into")
+    rows = Membership.objects.select_for_update().filter(status__in=ACTIVE_STATUSES)
+    rows = rows.filter(Q(organisation=source) | Q(temporary_organisation=source))
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    memberships = list(rows.select_related("person").order_by("pk"))
+    decision = getattr(event, "decision_number", "") or ""
+    note = _("Sắp xếp tổ chức: từ «%(source)s» sang «%(target)s»") % {
+        "source": source.name,
+        "target": target.name,
+    }
+    events = []
+    for membership in memberships:
+        if membership.organisation_id == source.pk:
+            membership.organisation = target
+            kind = EventKind.REORGANISATION
+        else:
+            membership.temporary_organisation = target
+            kind = EventKind.TEMPORARY_IN
+        events.append(
+            MembershipEvent(
+                membership=membership,
+                status=membership.status,
+                kind=kind,
+                organisation=target,
+                date=effective_date,
+                decision_number=decision[:64],
+                note=note,
+                actor=actor if getattr(actor, "pk", None) else None,
+            )
+        )
+    Membership.objects.bulk_update(memberships, ["organisation", "temporary_organisation"])
+    MembershipEvent.objects.bulk_create(events)
+    for membership in memberships:
+        if membership.organisation_id == target.pk:
+            follow_membership(
+                membership.person,
+                organisation=target,
+                actor=actor,
+                reason="members.reorganisation",
+            )
+    if memberships:
+        record(
+            actor=actor,
+            action="members.membership.reorganised",
+            target=target,
+            organisation=target,
+            data={
+                "from": source.code,
+                "to": target.code,
+                "date": effective_date,
+                "memberships": [membership.pk for membership in memberships],
+            },
+        )
+    return [membership.pk for membership in memberships]

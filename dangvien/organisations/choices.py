@@ -22,6 +22,20 @@ GRASSROOTS_KINDS = frozenset(
 )
 
 
+# How a comparison line names former organisations ("so với cùng kỳ của 3 đảng bộ xã cũ")
+KIND_SHORT_LABELS: dict[str, object] = {
+    OrganisationKind.CENTRAL.value: _("Trung ương"),
+    OrganisationKind.PROVINCE.value: _("đảng bộ tỉnh"),
+    OrganisationKind.DISTRICT.value: _("đảng bộ huyện"),
+    OrganisationKind.BLOC.value: _("đảng bộ khối"),
+    OrganisationKind.COMMUNE.value: _("đảng bộ xã"),
+    OrganisationKind.GRASSROOTS_COMMITTEE.value: _("đảng bộ cơ sở"),
+    OrganisationKind.GRASSROOTS_CELL.value: _("chi bộ cơ sở"),
+    OrganisationKind.SUB_COMMITTEE.value: _("đảng bộ bộ phận"),
+    OrganisationKind.CELL.value: _("chi bộ"),
+}
+
+
 class AreaKind(models.TextChoices):
     """Where an organisation works; the statistics and the education exception use it."""
 

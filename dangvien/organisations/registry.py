@@ -52,3 +52,67 @@ def subtree_counts(*, in_tree: bool = False, live: bool = False) -> list[Subtree
         for _key, count in sorted(_COUNTS.items())
         if (count.in_tree or not in_tree) and (count.live or not live)
     ]
+
+
+# --- facts handed over by a reorganisation -----------------------------------------------------
+#
+# A node that ends in a merge or a split hands over the live facts it holds *directly* (a
+# cell's members and open dossiers, the targets of the years from the effective date, the role
+# assignments on it) to the organisation that takes it over. ``organisations`` cannot write
+# other apps' tables: each owning app registers a mover in its ``AppConfig.ready`` that does it
+# through its own services (a member's move is a membership event dated on the effective date,
+# never a rewrite of old rows).
+
+
+@dataclass(frozen=True)
+class FactMover:
+    key: str  # "members", "dossiers", "targets", "role_assignments"…
+    label: StrOrPromise  # Vietnamese, shown in previews and refusals
+    # the live facts held directly by these organisations, as {organisation id: [fact ids]}
+    ids: Callable[[list[int], Any], dict[int, list[int]]]
+    # hand them (all, or only ``ids``) from ``source`` to ``target`` from ``effective_date``;
+    # returns the ids moved
+    move: Callable[..., list[int]]
+    # the latest date of a fact recorded at these organisations (the effective date must be
+    # after it: a reorganisation never moves facts dated on or after its own date)
+    latest: Callable[[list[int]], Any] | None = None
+    # end them instead of moving them (role assignments: the caller's choice)
+    end: Callable[..., list[int]] | None = None
+    # only a cell may receive them (members, dossiers)
+    cells_only: bool = False
+    # the order facts are handed over in (members before the people list they belong to)
+    order: int = 0
+
+
+_MOVERS: dict[str, FactMover] = {}
+
+
+def register_fact_mover(
+    key: str,
+    *,
+    label: StrOrPromise,
+    ids: Callable[[list[int], Any], dict[int, list[int]]],
+    move: Callable[..., list[int]],
+    latest: Callable[[list[int]], Any] | None = None,
+    end: Callable[..., list[int]] | None = None,
+    cells_only: bool = False,
+    order: int = 0,
+) -> None:
+    """Called by the owning app's ``AppConfig.ready``. ``ids(organisation_ids, effective_date)``
+    answers in one query; ``move(source, target, effective_date, actor, ids=None, event=None)``
+    and ``end(source, effective_date, actor, ids=None, event=None)`` write through the owning
+    app's services."""
+    _MOVERS[key] = FactMover(
+        key=key,
+        label=label,
+        ids=ids,
+        move=move,
+        latest=latest,
+        end=end,
+        cells_only=cells_only,
+        order=order,
+    )
+
+
+def fact_movers() -> list[FactMover]:
+    return sorted(_MOVERS.values(), key=lambda mover: (mover.order, mover.key))

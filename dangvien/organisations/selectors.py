@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from dangvien.core.scoping import path_prefix_q, subtree_paths
 from dangvien.core.typing import AnyUser
-from dangvien.organisations.models import Organisation
+from dangvien.organisations.choices import KIND_SHORT_LABELS
+from dangvien.organisations.models import (
+    Organisation,
+    OrganisationLineage,
+    OrganisationPlacement,
+    ReorganisationEvent,
+)
 from dangvien.organisations.registry import subtree_counts
 
 
@@ -145,3 +154,210 @@ def picker_cells_anywhere(user: AnyUser) -> QuerySet[Organisation]:
         return Organisation.objects.none()  # type: ignore[no-any-return]
     rows: QuerySet[Organisation] = Organisation.objects.cells()
     return rows.filter(valid_to__isnull=True)
+
+
+# --- the tree as it was on a date (placements) and the lineage across reorganisations ---
+
+
+def placements_valid_on(day: dt.date) -> Q:
+    """The placements in force on ``day`` (an open bound is no bound)."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def placement_on(organisation: Organisation, on: dt.date) -> OrganisationPlacement | None:
+    """Where ``organisation`` sat on ``on`` (None: it was not in the tree that day)."""
+    return (
+        OrganisationPlacement.objects.filter(placements_valid_on(on), organisation=organisation)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def _structure_q(
+    organisation: Organisation, on: dt.date | None, path_lookup: str, in_lookup: str
+) -> Q:
+    today = Q(**{path_lookup: organisation.path})
+    if on is None:
+        return today
+    placements = list(OrganisationPlacement.objects.filter(organisation=organisation))
+    if not placements:  # a node written without history (should not happen): today's tree
+        return today
+    placement = next(
+        (
+            row
+            for row in placements
+            if (row.valid_from is None or row.valid_from <= on)
+            and (row.valid_to is None or row.valid_to >= on)
+        ),
+        None,
+    )
+    if placement is None:  # the organisation was not in the tree on that date
+        return Q(**{in_lookup: []})
+    if placement.valid_to is None:
+        moved = OrganisationPlacement.objects.filter(
+            Q(valid_from__gt=on) | Q(valid_to__gte=on), path__startswith=placement.path
+        ).exists()
+        if not moved:  # the subtree is the same today as on ``on``: the fast prefix
+            return today
+    return Q(
+        **{
+            in_lookup: OrganisationPlacement.objects.filter(
+                placements_valid_on(on), path__startswith=placement.path
+            ).values("organisation_id")
+        }
+    )
+
+
+def structure_filter(
+    organisation: Organisation, *, on: dt.date | None = None, field: str = "organisation"
+) -> Q:
+    """The facts whose ``field`` (a foreign key to Organisation) lies in ``organisation``'s
+    subtree as the tree was on ``on``; ``on=None`` is today's tree (the path prefix).
+
+    For a past date: the organisations whose placement in force on ``on`` lies under the
+    organisation's own placement of that day (a subquery); when nothing in that subtree moved
+    since ``on``, the same fast prefix as today. At most two queries to build, whatever the
+    tree's size; an organisation that did not exist on ``on`` holds nothing."""
+    return _structure_q(organisation, on, f"{field}__path__startswith", f"{field}__in")
+
+
+def subtree_on(organisation: Organisation, on: dt.date | None) -> QuerySet[Organisation]:
+    """The organisations of ``organisation``'s subtree as the tree was on ``on`` (None: today),
+    the organisation itself included."""
+    rows: QuerySet[Organisation] = Organisation.objects.filter(
+        _structure_q(organisation, on, "path__startswith", "pk__in")
+    )
+    return rows
+
+
+class LineageLink(NamedTuple):
+    organisation: Organisation
+    approximate: bool  # a split on the way: the figures are shared by the split's mapping
+    event: ReorganisationEvent
+
+
+_CHAIN_SQL = """
+WITH RECURSIVE chain(org_id, approximate, event_id, generation) AS (
+    SELECT {far}, approximate, event_id, 1
+    FROM organisations_organisationlineage WHERE {near} = %s
+    UNION
+    SELECT l.{far}, (l.approximate OR c.approximate), l.event_id, c.generation + 1
+    FROM organisations_organisationlineage l JOIN chain c ON l.{near} = c.org_id
+    WHERE c.generation < 64
+)
+SELECT org_id, approximate, event_id, generation FROM chain
+"""
+
+
+def _lineage(organisation: Organisation, *, backwards: bool, transitive: bool) -> list[LineageLink]:
+    near, far = (
+        ("successor_id", "predecessor_id") if backwards else ("predecessor_id", "successor_id")
+    )
+    if transitive:
+        with connection.cursor() as cursor:
+            cursor.execute(_CHAIN_SQL.format(near=near, far=far), [organisation.pk])
+            rows = [
+                (org_id, bool(approximate), event_id, generation)
+                for org_id, approximate, event_id, generation in cursor.fetchall()
+            ]
+    else:
+        rows = [
+            (org_id, approximate, event_id, 1)
+            for org_id, approximate, event_id in OrganisationLineage.objects.filter(
+                **{near: organisation.pk}
+            ).values_list(far, "approximate", "event_id")
+        ]
+    best: dict[int, tuple[bool, int, int]] = {}
+    for org_id, approximate, event_id, generation in rows:
+        if org_id == organisation.pk:
+            continue
+        seen = best.get(org_id)
+        if seen is None or generation < seen[2]:
+            best[org_id] = (approximate or (seen[0] if seen else False), event_id, generation)
+        elif approximate and not seen[0]:
+            best[org_id] = (True, seen[1], seen[2])
+    if not best:
+        return []
+    organisations = Organisation.objects.in_bulk(list(best))
+    events = ReorganisationEvent.objects.in_bulk({event_id for _a, event_id, _g in best.values()})
+    links = [
+        LineageLink(organisations[org_id], approximate, events[event_id])
+        for org_id, (approximate, event_id, _generation) in best.items()
+    ]
+    links.sort(key=lambda link: (best[link.organisation.pk][2], link.organisation.code))
+    return links
+
+
+def predecessors(organisation: Organisation, *, transitive: bool = True) -> list[LineageLink]:
+    """The organisations ``organisation`` was formed from, as ``(organisation, approximate,
+    event)``: direct ones first, then (``transitive``) theirs. Three queries, whatever the
+    depth of the lineage (a recursive query)."""
+    return _lineage(organisation, backwards=True, transitive=transitive)
+
+
+def successors(organisation: Organisation, *, transitive: bool = True) -> list[LineageLink]:
+    """The organisations that took over ``organisation`` (merge target, split parts)."""
+    return _lineage(organisation, backwards=False, transitive=transitive)
+
+
+@dataclass(frozen=True)
+class LineageLine:
+    """What a comparison across a reorganisation compares with, said in one line."""
+
+    organisations: list[Organisation]
+    approximate: bool
+    reasons: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+def lineage_line(organisation: Organisation) -> LineageLine | None:
+    """ "so với cùng kỳ của 3 đảng bộ xã cũ: A, B, C" for an organisation formed by a merge or a
+    split (None for one that was not): its direct predecessors, whether the comparison is
+    approximate (a split) and why (the split event's note)."""
+    links = predecessors(organisation, transitive=False)
+    if not links:
+        return None
+    kinds = {link.organisation.kind for link in links}
+    kind = (
+        str(KIND_SHORT_LABELS.get(kinds.pop(), _("tổ chức"))) if len(kinds) == 1 else _("tổ chức")
+    )
+    names = ", ".join(link.organisation.name for link in links)
+    text = _("so với cùng kỳ của %(count)s %(kind)s cũ: %(names)s") % {
+        "count": len(links),
+        "kind": kind,
+        "names": names,
+    }
+    if len(links) == 1:
+        text = _("so với cùng kỳ của %(name)s (cũ)") % {"name": names}
+    approximate = any(link.approximate for link in links)
+    reasons = sorted(
+        {
+            str(link.event.data.get("reason") or link.event.note)
+            for link in links
+            if link.approximate and (link.event.data.get("reason") or link.event.note)
+        }
+    )
+    if approximate:
+        text += " " + _("(số liệu ước tính: %(reason)s)") % {
+            "reason": "; ".join(reasons) or _("tổ chức cũ được chia tách")
+        }
+    return LineageLine(
+        organisations=[link.organisation for link in links],
+        approximate=approximate,
+        reasons=reasons,
+        text=text,
+    )
+
+
+def reorganisation_events(organisation: Organisation) -> QuerySet[ReorganisationEvent]:
+    """The reorganisation events the organisation took part in (as a source or a target),
+    latest first, with their sources and targets prefetched."""
+    rows: QuerySet[ReorganisationEvent] = (
+        ReorganisationEvent.objects.filter(Q(sources=organisation) | Q(targets=organisation))
+        .distinct()
+        .prefetch_related("sources", "targets")
+        .order_by("-date", "-pk")
+    )
+    return rows

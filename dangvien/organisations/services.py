@@ -15,7 +15,12 @@ from dangvien.core.errors import DomainError
 from dangvien.core.text import fold
 from dangvien.core.typing import Actor
 from dangvien.organisations.choices import CELL_KINDS, OrganisationKind
-from dangvien.organisations.models import Organisation
+from dangvien.organisations.models import (
+    PLACEMENT_STEP,
+    Organisation,
+    OrganisationPlacement,
+    placement_segment,
+)
 from dangvien.organisations.registry import subtree_counts
 
 EDITABLE_FIELDS = ("name", "kind", "area_kind", "disadvantaged_area", "valid_from", "valid_to")
@@ -29,6 +34,10 @@ def _check_code(code: str, *, exclude_pk: int | None = None) -> str:
     code = code.strip()
     if not code:
         raise DomainError(_("Mã tổ chức không được để trống."), field="code")
+    if len(code) > 32:
+        raise DomainError(
+            _("Mã tổ chức dài quá 32 ký tự."), rule="max_length", found=len(code), required="≤ 32"
+        )
     duplicate = Organisation.objects.filter(code__iexact=code)
     if exclude_pk is not None:
         duplicate = duplicate.exclude(pk=exclude_pk)
@@ -69,6 +78,14 @@ def create_organisation(
     name = name.strip()
     if not name:
         raise DomainError(_("Tên tổ chức không được để trống."), field="name")
+    if len(name) > 255:
+        raise DomainError(
+            _("Tên tổ chức dài quá 255 ký tự."),
+            rule="max_length",
+            found=len(name),
+            required="≤ 255",
+            field="name",
+        )
     _check_interval(valid_from, valid_to)
     fields = {
         "code": code,
@@ -104,6 +121,7 @@ def create_organisation(
             _("Mã tổ chức «%(code)s» đã được dùng cho tổ chức khác.") % {"code": code},
             field="code",
         ) from exc
+    open_placement(organisation)
     record(
         actor=actor,
         action="organisations.organisation.created",
@@ -112,6 +130,72 @@ def create_organisation(
         data={"after": _snapshot(organisation)},
     )
     return organisation
+
+
+def searchable_name(organisation: Organisation) -> str:
+    """The accent-free text pickers and searches match: the name, then the former names and
+    codes of a renamed organisation (``OrganisationAlias``), so it stays findable by them."""
+    former = [
+        f"{name_folded} {code.lower()}"
+        for name_folded, code in organisation.aliases.values_list("name_folded", "code")
+    ]
+    return " ".join([fold(organisation.name), *former])[:255]
+
+
+def open_placement(organisation: Organisation) -> OrganisationPlacement:
+    """The first placement of a new node: under its parent's open placement, valid from the
+    node's own ``valid_from``. Called by every create (the service, the test factories)."""
+    parent_path = organisation.path[: -Organisation.steplen]
+    parent_placement = (
+        OrganisationPlacement.objects.filter(
+            organisation__path=parent_path, valid_to__isnull=True
+        ).first()
+        if parent_path
+        else None
+    )
+    prefix = parent_placement.path if parent_placement else ""
+    return OrganisationPlacement.objects.create(
+        organisation=organisation,
+        parent_id=parent_placement.organisation_id if parent_placement else None,
+        path=prefix + placement_segment(organisation.pk),
+        depth=organisation.depth,
+        valid_from=organisation.valid_from,
+    )
+
+
+def write_missing_placements() -> int:
+    """An open placement for every node that has none (rows added by ``bulk_create``: the demo,
+    bulk imports), set-based: three queries and one bulk insert whatever the tree's size.
+    Returns the number written."""
+    placed = set(OrganisationPlacement.objects.values_list("organisation_id", flat=True))
+    rows = list(Organisation.objects.values_list("pk", "path", "valid_from"))
+    if len(placed) == len(rows):
+        return 0
+    open_paths = dict(
+        OrganisationPlacement.objects.filter(valid_to__isnull=True).values_list(
+            "organisation_id", "path"
+        )
+    )
+    pk_by_path = {path: pk for pk, path, _valid_from in rows}
+    steplen = Organisation.steplen
+    new = []
+    for pk, path, valid_from in sorted(rows, key=lambda row: row[1]):
+        if pk in placed:
+            continue
+        parent_pk = pk_by_path.get(path[:-steplen]) if len(path) > steplen else None
+        prefix = open_paths.get(parent_pk, "") if parent_pk else ""
+        open_paths[pk] = prefix + placement_segment(pk)
+        new.append(
+            OrganisationPlacement(
+                organisation_id=pk,
+                parent_id=parent_pk,
+                path=open_paths[pk],
+                depth=len(path) // steplen,
+                valid_from=valid_from,
+            )
+        )
+    OrganisationPlacement.objects.bulk_create(new, batch_size=2000)
+    return len(new)
 
 
 # Fields a change may not empty: the database holds them NOT NULL.
@@ -261,7 +345,7 @@ def update_organisation(
         _check_kind(organisation, before["kind"], organisation.kind)
     if organisation.valid_to is not None and "valid_to" in changes:
         _check_end_date(organisation, organisation.valid_to)
-    organisation.name_folded = fold(organisation.name)
+    organisation.name_folded = searchable_name(organisation)
     organisation.save(update_fields=[*changes.keys(), "name_folded"])
     record(
         actor=actor,
@@ -271,3 +355,102 @@ def update_organisation(
         data={"before": before, "after": _snapshot(organisation)},
     )
     return organisation
+
+
+def require_in_force(organisation: Organisation, day: dt.date) -> None:
+    """An organisation accepts no new fact dated after its end date (nor before it was
+    founded): it keeps its history, and the facts of after belong to its successors. Called by
+    the services that write dated facts (steps, membership events, enrolments, targets)."""
+    if organisation.valid_to is not None and day > organisation.valid_to:
+        raise DomainError(
+            _(
+                "«%(name)s» đã hết hiệu lực từ %(end)s (sắp xếp lại tổ chức): không thể ghi "
+                "thông tin ngày %(day)s vào tổ chức này; hãy ghi vào tổ chức kế thừa."
+            )
+            % {"name": organisation.name, "end": _d(organisation.valid_to), "day": _d(day)},
+            rule="organisation_in_force",
+            found=_d(day),
+            required=_("đến ngày %(end)s") % {"end": _d(organisation.valid_to)},
+            field="organisation",
+        )
+    if organisation.valid_from is not None and day < organisation.valid_from:
+        raise DomainError(
+            _(
+                "«%(name)s» được thành lập từ %(start)s: không thể ghi thông tin ngày %(day)s "
+                "vào tổ chức này."
+            )
+            % {"name": organisation.name, "start": _d(organisation.valid_from), "day": _d(day)},
+            rule="organisation_in_force",
+            found=_d(day),
+            required=_("từ ngày %(start)s") % {"start": _d(organisation.valid_from)},
+            field="organisation",
+        )
+
+
+def relocate_subtree(
+    node: Organisation,
+    new_parent: Organisation,
+    *,
+    effective_date: dt.date,
+    event: Any = None,
+) -> int:
+    """Re-parent ``node`` (with its subtree) under ``new_parent`` from ``effective_date``: the
+    open placements of every node of the subtree end the day before, new ones open on the date
+    (a placement opened on that very date is corrected in place), and treebeard's path becomes
+    the new tree. Set-based: a constant number of queries whatever the subtree's size. The
+    caller (a reorganisation service) checks the rules, locks and audits. Returns the number of
+    nodes moved."""
+    node = Organisation.objects.get(pk=node.pk)
+    new_parent = Organisation.objects.get(pk=new_parent.pk)
+    parent_placement = OrganisationPlacement.objects.get(
+        organisation=new_parent, valid_to__isnull=True
+    )
+    own = OrganisationPlacement.objects.get(organisation=node, valid_to__isnull=True)
+    rows = list(
+        OrganisationPlacement.objects.select_for_update()
+        .filter(path__startswith=own.path, valid_to__isnull=True)
+        .order_by("path")
+    )
+    late = [row.valid_from for row in rows if row.valid_from and row.valid_from > effective_date]
+    if late:
+        last = max(late)
+        raise DomainError(
+            _(
+                "Ngày hiệu lực %(date)s sớm hơn lần sắp xếp trước của tổ chức này (%(last)s): "
+                "không thể ghi lại lịch sử theo thứ tự ngược."
+            )
+            % {"date": _d(effective_date), "last": _d(last)},
+            rule="reorganisation_after_last_change",
+            found=_d(effective_date),
+            required=_("từ %(last)s") % {"last": _d(last)},
+            field="effective_date",
+        )
+    old_prefix = own.path
+    new_prefix = parent_placement.path + placement_segment(node.pk)
+    same_day = [row for row in rows if row.valid_from == effective_date]
+    earlier = [row for row in rows if row.valid_from != effective_date]
+    for row in same_day:
+        row.path = new_prefix + row.path[len(old_prefix) :]
+        row.depth = len(row.path) // PLACEMENT_STEP
+        row.event = event
+        if row.organisation_id == node.pk:
+            row.parent_id = new_parent.pk
+    OrganisationPlacement.objects.bulk_update(same_day, ["path", "depth", "event", "parent"])
+    OrganisationPlacement.objects.filter(pk__in=[row.pk for row in earlier]).update(
+        valid_to=effective_date - dt.timedelta(days=1)
+    )
+    OrganisationPlacement.objects.bulk_create(
+        [
+            OrganisationPlacement(
+                organisation_id=row.organisation_id,
+                parent_id=new_parent.pk if row.organisation_id == node.pk else row.parent_id,
+                path=new_prefix + row.path[len(old_prefix) :],
+                depth=len(new_prefix + row.path[len(old_prefix) :]) // PLACEMENT_STEP,
+                valid_from=effective_date,
+                event=event,
+            )
+            for row in earlier
+        ]
+    )
+    node.move(new_parent, "sorted-child")
+    return len(rows)

@@ -13,6 +13,18 @@ class PeopleConfig(AppConfig):
 
         register_subtree_count("people", label=_("Người trong danh sách"), rows=Person.objects.all)
 
+        from dangvien.organisations.registry import register_fact_mover
+        from dangvien.people import services as people_services
+
+        # after the members (who move with their membership): the rest of the list
+        register_fact_mover(
+            "people",
+            label=_("Người trong danh sách"),
+            ids=people_services.reorganisation_person_ids,
+            move=people_services.reorganisation_hand_over_people,
+            order=30,
+        )
+
         from dangvien.core.pickers import PickerSource, register_picker
         from dangvien.people.selectors import describe_for_picker
 

@@ -645,3 +645,47 @@ def bulk_update_people(
             data={"count": len(ordered), "changes": audit, **(source or {})},
         )
     return ordered
+
+
+# --- reorganisation (issue 11) -------------------------------------------------------------------
+
+
+def reorganisation_person_ids(
+    organisation_ids: list[int], effective_date: dt.date
+) -> dict[int, list[int]]:
+    """The people managed by these organisations (candidates, the outstanding list), as
+    ``{organisation id: [person ids]}``; members follow their membership first."""
+    held: dict[int, list[int]] = {pk: [] for pk in organisation_ids}
+    for pk, organisation_id in Person.objects.filter(
+        organisation_id__in=organisation_ids
+    ).values_list("pk", "organisation_id"):
+        held[organisation_id].append(pk)
+    return held
+
+
+@transaction.atomic
+def reorganisation_hand_over_people(
+    source: Organisation,
+    target: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Sequence[int] | None = None,
+    event: Any = None,
+) -> list[int]:
+    """The people managed by ``source`` are managed by ``target`` from the reorganisation
+    (one update, one audit row): their records are read by the organisation that took over."""
+    rows = Person.objects.select_for_update().filter(organisation=source)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    moved = list(rows.values_list("pk", flat=True))
+    if moved:
+        Person.objects.filter(pk__in=moved).update(organisation=target, updated_at=timezone.now())
+        record(
+            actor=actor,
+            action="people.person.reorganised",
+            target=target,
+            organisation=target,
+            data={"from": source.code, "to": target.code, "date": effective_date, "people": moved},
+        )
+    return moved

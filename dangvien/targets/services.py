@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number
 from dangvien.core.scoping import can
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.services import require_in_force
 from dangvien.targets.models import Target, TargetChange
 
 if TYPE_CHECKING:
@@ -104,6 +106,10 @@ def set_target(
             field="period",
         )
     value = int(value)
+    # an organisation ended before the year takes no target for it
+    require_in_force(
+        organisation, max(dt.date(int(year), 1, 1), organisation.valid_from or dt.date.min)
+    )
     target = (
         Target.objects.select_for_update()
         .filter(organisation=organisation, year=year, kind=kind, period=period)
@@ -363,3 +369,76 @@ def record_allocation_file(
         organisation=parent,
         data={"year": year, "rows": rows},
     )
+
+
+# --- reorganisation (issue 11): targets of the years to come carry over ---------------------
+
+
+def reorganisation_target_ids(
+    organisation_ids: list[int], effective_date: dt.date
+) -> dict[int, list[int]]:
+    """The targets of these organisations for the effective date's year and after."""
+    held: dict[int, list[int]] = {pk: [] for pk in organisation_ids}
+    for pk, organisation_id in Target.objects.filter(
+        organisation_id__in=organisation_ids, year__gte=effective_date.year
+    ).values_list("pk", "organisation_id"):
+        held[organisation_id].append(pk)
+    return held
+
+
+@transaction.atomic
+def reorganisation_carry_over_targets(
+    source: Organisation,
+    target: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Iterable[int] | None = None,
+    event: Any = None,
+) -> list[int]:
+    """The targets of ``source`` for the years from the effective date carry over to
+    ``target``: a number of admissions is added to the target's own (a merge sums its
+    sources), a percentage is taken when the target has none. The source's rows stay (its
+    history); each change is a ``TargetChange`` row and an audit event."""
+    rows = Target.objects.filter(organisation=source, year__gte=effective_date.year)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    carried = []
+    for old in rows.order_by("year", "kind"):
+        new = (
+            Target.objects.select_for_update()
+            .filter(organisation=target, year=old.year, kind=old.kind)
+            .first()
+        )
+        before = new.value if new is not None else None
+        if new is None:
+            new = Target.objects.create(
+                organisation=target,
+                year=old.year,
+                kind=old.kind,
+                value=old.value,
+                assigned_by=actor,
+            )
+        elif old.kind == Target.Kind.ADMISSIONS:
+            new.value += old.value
+            new.save(update_fields=["value", "updated_at"])
+        else:
+            carried.append(old.pk)
+            continue
+        TargetChange.objects.create(
+            target=new,
+            old_value=before,
+            new_value=new.value,
+            note=(_("Sắp xếp tổ chức: chuyển từ %(source)s") % {"source": source.code})[:255],
+            actor=actor,
+            actor_name=str(actor)[:150],
+        )
+        record(
+            actor=actor,
+            action="targets.target.reorganised",
+            target=new,
+            organisation=target,
+            data={"from": source.code, "year": old.year, "kind": old.kind, "value": new.value},
+        )
+        carried.append(old.pk)
+    return carried

@@ -17,6 +17,7 @@ from dangvien.core import corrections
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
+from dangvien.organisations.services import require_in_force
 from dangvien.training import registry
 from dangvien.training.models import ClassCorrection, ClassProposal, Enrolment, TrainingClass
 
@@ -117,6 +118,7 @@ def create_class(
     if not name.strip():
         raise DomainError(_("Phải nhập tên lớp."), rule="class_name", field="name")
     check_class_dates(start_date, end_date)
+    require_in_force(organiser, start_date)
     duplicate = DomainError(
         _("%(organiser)s đã có lớp «%(name)s» khai giảng ngày %(start_date)s.")
         % {"organiser": organiser, "name": name.strip(), "start_date": _fmt(start_date)},

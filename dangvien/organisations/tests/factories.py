@@ -27,10 +27,16 @@ def make_organisation(
         "area_kind": area_kind,
         **extra,
     }
+    from dangvien.organisations.services import open_placement
+
+    organisation: Organisation
     if parent is None:
-        return Organisation.add_root(**fields)
-    parent.refresh_from_db()
-    return parent.add_child(**fields)
+        organisation = Organisation.add_root(**fields)
+    else:
+        parent.refresh_from_db()
+        organisation = parent.add_child(**fields)
+    open_placement(organisation)
+    return organisation
 
 
 class OrganisationFactory(factory.Factory):
