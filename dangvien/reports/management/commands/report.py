@@ -1,4 +1,5 @@
 """manage.py report --org CODE --from YYYY-MM-DD --to YYYY-MM-DD --format json|xlsx|text|docx
+[--structure YYYY-MM-DD|today]
 
 Prints json/text to stdout (or writes --output); xlsx/docx need --output (or go to stdout as
 bytes when --output is "-"). Scope: ``--user USERNAME`` reports as that user (404 outside their
@@ -30,16 +31,23 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="file_format", choices=FORMATS, default="json")
         parser.add_argument("--output", "-o", default="", help="tệp ghi kết quả ('-' = stdout)")
         parser.add_argument("--user", default="", help="báo cáo với phạm vi của người dùng này")
+        parser.add_argument(
+            "--structure",
+            default="",
+            help="cơ cấu tổ chức: YYYY-MM-DD (như ngày đó), 'today' (hiện nay); "
+            "mặc định: hiện nay cho kỳ chưa kết thúc, cơ cấu cuối kỳ cho kỳ đã qua",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvien.organisations.models import Organisation
-        from dangvien.reports.access import period_from_params
+        from dangvien.reports.access import period_from_params, structure_from_params
         from dangvien.reports.selectors import get_admission_report
         from dangvien.reports.services import export_report
 
         actor = None
         try:
             period = period_from_params({"from": options["start"], "to": options["end"]})
+            structure = structure_from_params({"structure": options["structure"]})
             if options["user"]:
                 from dangvien.accounts.models import User
                 from dangvien.reports.access import get_report_organisation
@@ -56,7 +64,9 @@ class Command(BaseCommand):
                     raise CommandError(
                         gettext("Không có tổ chức mã «%(org)s».") % {"org": options["org"]}
                     )
-            report = get_admission_report(organisation=organisation, period=period)
+            report = get_admission_report(
+                organisation=organisation, period=period, structure=structure
+            )
             content, _when = export_report(report, actor=actor, file_format=options["file_format"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
