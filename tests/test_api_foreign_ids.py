@@ -40,6 +40,22 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "POST /api/v1/organisations/": [("body", "parent_id", "organisation")],
     "GET /api/v1/organisations/{organisation_id}": [("path", "organisation_id", "organisation")],
     "PATCH /api/v1/organisations/{organisation_id}": [("path", "organisation_id", "organisation")],
+    "GET /api/v1/organisations/{organisation_id}/lineage": [
+        ("path", "organisation_id", "organisation")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans": [("body", "root_id", "organisation")],
+    "GET /api/v1/organisations/reorganisation-plans/{plan_id}": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/preview": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/apply": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/cancel": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
     "GET /api/v1/people/": [("query", "organisation", "organisation")],
     "POST /api/v1/people/": [("body", "organisation_id", "organisation")],
     "GET /api/v1/people/{person_id}": [("path", "person_id", "person")],
@@ -258,7 +274,16 @@ def _south(world: Any) -> types.SimpleNamespace:
     )
     screened = make_member(cell, full_name="Rà Soát Phía Nam")
     official = Membership.objects.official_in(cell).count()
+    from dangvien.organisations import plans
+
     return types.SimpleNamespace(
+        reorganisation_plan=plans.create_plan(
+            root=commune,
+            effective_date=today,
+            decision_number="01-QĐ/ĐU",
+            operations=[{"kind": "rename", "spec": {"organisation": "CB03", "name": "Thôn Ba"}}],
+            actor=admin,
+        ),
         screening_case=screening.open_screening_case(
             screened,
             date=today,

@@ -39,6 +39,15 @@ class OrganisationFilterSet(ScopedFilterSet):
         return queryset.children_of(value)
 
     def filter_q(self, queryset: Any, name: str, value: str) -> Any:
+        """By name or code, today's or a former one (a renamed organisation stays findable)."""
+        from django.db.models import Q
+
         from dangvien.core.text import fold
 
-        return queryset.filter(name_folded__contains=fold(value))
+        folded, code = fold(value), value.strip()
+        former = Organisation.objects.filter(
+            Q(aliases__name_folded__contains=folded) | Q(aliases__code__iexact=code)
+        ).values("pk")
+        return queryset.filter(
+            Q(name_folded__contains=folded) | Q(code__iexact=code) | Q(pk__in=former)
+        )

@@ -90,7 +90,26 @@ def run_operation(
     actor: Actor,
 ) -> ReorganisationEvent:
     """Run one operation of ``plan`` (codes resolved now, in the tree as the earlier operations
-    left it) with the plan's date and references."""
+    left it) with the plan's date and references. A spec of the wrong shape is refused."""
+    try:
+        return _run_operation(kind, spec, plan=plan, actor=actor)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise DomainError(
+            _("Nội dung thao tác «%(kind)s» không đúng định dạng: %(error)s.")
+            % {"kind": kind, "error": exc},
+            rule="plan_operation_spec",
+            found=str(exc),
+            field="spec",
+        ) from exc
+
+
+def _run_operation(
+    kind: str,
+    spec: Mapping[str, Any],
+    *,
+    plan: ReorganisationPlan,
+    actor: Actor,
+) -> ReorganisationEvent:
     root = plan.root
     common: dict[str, Any] = {
         "effective_date": plan.effective_date,
@@ -103,6 +122,8 @@ def run_operation(
     end_facts = [str(key) for key in spec.get("end_facts", [])]
     if kind == ReorganisationKind.MERGE:
         sources = [_org(code, root=root, field="sources") for code in spec.get("sources", [])]
+        if isinstance(spec.get("sources"), str):
+            sources = [_org(spec["sources"], root=root, field="sources")]
         return ops.merge(
             sources,
             into=_spec_or_org(spec.get("into"), root=root, field="into"),

@@ -808,7 +808,7 @@ def rename(
     require_reorganise(actor, [organisation])
     _require_source_open(organisation, day, "organisation")
     new_code = _check_code(code, exclude_pk=organisation.pk) if code else organisation.code
-    new_name = (name or "").strip() or organisation.name
+    new_name = (name or "").strip()[:255] or organisation.name
     if new_code == organisation.code and new_name == organisation.name:
         raise DomainError(
             _("Mã và tên mới giống mã và tên hiện tại."),

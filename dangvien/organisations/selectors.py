@@ -383,3 +383,15 @@ def lineage_line(organisation: Organisation) -> LineageLine | None:
         reasons=reasons,
         text=text,
     )
+
+
+def reorganisation_events(organisation: Organisation) -> QuerySet[ReorganisationEvent]:
+    """The reorganisation events the organisation took part in (as a source or a target),
+    latest first, with their sources and targets prefetched."""
+    rows: QuerySet[ReorganisationEvent] = (
+        ReorganisationEvent.objects.filter(Q(sources=organisation) | Q(targets=organisation))
+        .distinct()
+        .prefetch_related("sources", "targets")
+        .order_by("-date", "-pk")
+    )
+    return rows

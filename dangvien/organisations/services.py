@@ -34,6 +34,10 @@ def _check_code(code: str, *, exclude_pk: int | None = None) -> str:
     code = code.strip()
     if not code:
         raise DomainError(_("Mã tổ chức không được để trống."), field="code")
+    if len(code) > 32:
+        raise DomainError(
+            _("Mã tổ chức dài quá 32 ký tự."), rule="max_length", found=len(code), required="≤ 32"
+        )
     duplicate = Organisation.objects.filter(code__iexact=code)
     if exclude_pk is not None:
         duplicate = duplicate.exclude(pk=exclude_pk)
@@ -74,6 +78,14 @@ def create_organisation(
     name = name.strip()
     if not name:
         raise DomainError(_("Tên tổ chức không được để trống."), field="name")
+    if len(name) > 255:
+        raise DomainError(
+            _("Tên tổ chức dài quá 255 ký tự."),
+            rule="max_length",
+            found=len(name),
+            required="≤ 255",
+            field="name",
+        )
     _check_interval(valid_from, valid_to)
     fields = {
         "code": code,

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/children/", views.organisation_children, name="organisation-children"),
     path("<int:pk>/add/", views.organisation_create, name="organisation-create"),
     path("<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("<int:pk>/reorganise/<str:kind>/", views.reorganise, name="reorganise"),
+    path("plans/<int:plan_pk>/", views.plan_detail, name="plan-detail"),
 ]

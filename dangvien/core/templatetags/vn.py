@@ -39,7 +39,7 @@ def vn_change(value: Decimal | None) -> str:
 def bs(field: BoundField) -> str:
     """Render a form field's widget with Bootstrap classes and its error state."""
     widget = field.field.widget
-    css = "form-select" if widget.input_type == "select" else "form-control"
+    css = "form-select" if getattr(widget, "input_type", "") == "select" else "form-control"
     if getattr(widget, "allow_multiple_selected", False):
         css = "form-select"
     if field.errors:

@@ -143,3 +143,41 @@ def test_only_tree_administrators_plan(persona_tree, district):
     # the region's org board plans in its region
     plan = _plan(persona_tree, persona_tree.users["region_officer"])
     assert plans.preview_plan(plan, actor=persona_tree.users["region_officer"]).ok
+
+
+@pytest.mark.parametrize("kind", ["merge", "split", "move", "rename", "dissolve"])
+def test_the_wizard_of_each_operation_renders(kind, persona_tree, client_for):
+    response = client_for("region_officer").get(
+        f"/organisations/{persona_tree.commune_north.pk}/reorganise/{kind}/"
+    )
+    assert response.status_code == 200
+    assert "Xem trước" in response.content.decode()
+
+
+def test_the_plan_page_previews_then_applies(persona_tree, national_admin, district, client_for):
+    plan = _plan(persona_tree, national_admin)
+    client = client_for("region_officer")
+    page = client.post(f"/organisations/plans/{plan.pk}/", {"action": "preview"})
+    assert page.status_code == 200
+    assert "Mọi thao tác đều thực hiện được." in page.content.decode()
+    assert not Organisation.objects.filter(code="XM").exists()
+    client.post(f"/organisations/plans/{plan.pk}/", {"action": "apply"})
+    assert Organisation.objects.filter(code="XM").exists()
+    assert ReorganisationPlan.objects.get(pk=plan.pk).status == "applied"
+
+
+def test_a_draft_grows_through_the_wizard(persona_tree, national_admin, district, client_for):
+    plan = _plan(persona_tree, national_admin, OPERATIONS[:1])
+    client = client_for("region_officer")
+    response = client.post(
+        f"/organisations/{persona_tree.region_north.pk}/reorganise/dissolve/?plan={plan.pk}",
+        {
+            "plan": plan.pk,
+            "effective_date": "01/07/2025",
+            "decision_number": "31-HD/BTCTW",
+            "organisation": "H01",
+            "action": "draft",
+        },
+    )
+    assert response.status_code == 302
+    assert [op.kind for op in plan.operations.order_by("position")] == ["merge", "dissolve"]

@@ -372,3 +372,23 @@ def test_an_ended_organisation_accepts_no_new_facts(persona_tree, national_admin
             actor=national_admin,
         )
     assert caught.value.rule == "organisation_in_force"
+
+
+def test_a_renamed_organisation_is_found_by_its_former_name_and_code(
+    persona_tree, national_admin, client_for
+):
+    reorg.rename(
+        persona_tree.branch_two,
+        code="CB02M",
+        name="Chi bộ Hai Mới",
+        actor=national_admin,
+        **DECISION,
+    )
+    client = client_for("national_admin")
+    for q in ("thôn 2", "CB02", "Hai Mới"):
+        rows = client.get("/api/v1/organisations/", {"q": q}).json()
+        items = rows["items"] if isinstance(rows, dict) else rows
+        assert [row["code"] for row in items] == ["CB02M"], q
+    lineage = client.get(f"/api/v1/organisations/{persona_tree.branch_two.pk}/lineage").json()
+    assert lineage["aliases"][0]["code"] == "CB02"
+    assert lineage["events"][0]["kind"] == "rename"
