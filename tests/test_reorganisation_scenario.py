@@ -6,9 +6,14 @@ dissolved district's 2016 and 2024 reports still give their own figures, nothing
 counted twice, every scope still holds, and a plan refused midway leaves nothing behind."""
 
 import datetime as dt
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Q, Sum
+from django.utils import timezone
+from docx import Document
 
 from dangvien.accounts.models import Role, RoleAssignment, User
 from dangvien.admissions.models import Dossier
@@ -25,6 +30,7 @@ from dangvien.organisations.models import (
 )
 from dangvien.organisations.tests.factories import make_organisation
 from dangvien.people.tests.factories import PersonFactory
+from dangvien.reports.exporters import build_docx
 from dangvien.reports.periods import Period, build_period
 from dangvien.reports.selectors import get_admission_report
 from dangvien.reports.tests.builders import Traits, admit_people, build_seed_000, months
@@ -145,9 +151,27 @@ def test_first_of_july_2025(persona_tree, national_admin, world, client_for):
     province_2016 = _report(province, NOV_2016).admitted
     province_h1_2025 = _report(province, H1_2025).admitted
 
-    events = plans.apply_plan(_plan(persona_tree, national_admin), actor=national_admin)
+    # the plan through the API: drafted, previewed (nothing refused), applied
+    api = client_for("national_admin")
+    created = api.post(
+        "/api/v1/organisations/reorganisation-plans",
+        data={
+            "root_id": province.pk,
+            "effective_date": JULY_1.isoformat(),
+            "decision_number": "31-HD/BTCTW",
+            "handover_reference": "BB-01/2025",
+            "operations": OPERATIONS,
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    plan_id = created.json()["id"]
+    preview = api.post(f"/api/v1/organisations/reorganisation-plans/{plan_id}/preview")
+    assert preview.status_code == 200, preview.content
+    applied = api.post(f"/api/v1/organisations/reorganisation-plans/{plan_id}/apply")
+    assert applied.status_code == 200, applied.content
 
-    assert len(events) == 3
+    assert ReorganisationEvent.objects.filter(plan_id=plan_id).count() == 3
     new = Organisation.objects.get(code="XMLM")
     assert new.get_parent().pk == province.pk
     # the new commune's cells, new facts after the date
@@ -175,6 +199,16 @@ def test_first_of_july_2025(persona_tree, national_admin, world, client_for):
     assert body["structure"] == "2026-06-30"
     assert body["same_period_target"] == 18
     assert body["lineage"]["text"] == report.lineage.text
+    # the report page says which tree and what the comparison is made with; so does the docx
+    page = client_for("national_admin").get(
+        "/reports/admissions/", {"org": new.pk, "from": "2026-01-01", "to": "2026-06-30"}
+    )
+    html = page.content.decode()
+    assert "Số liệu tính theo cơ cấu tổ chức ngày 30/06/2026." in html
+    assert "Cùng kỳ: so với cùng kỳ của 3 đảng bộ xã cũ: " in html
+    document = Document(io.BytesIO(build_docx(report, user=national_admin, when=timezone.now())))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Cùng kỳ: " + report.lineage.text in text
 
     # the dissolved district still answers for its own years, on its own tree
     district = Organisation.objects.get(pk=d.district.pk)
@@ -196,6 +230,11 @@ def test_first_of_july_2025(persona_tree, national_admin, world, client_for):
     )
     assert (answer.json()["admitted"], answer.json()["target"]) == (265, 150)
     assert answer.json()["percent_of_target"] == 176.7
+    for structure, admitted in (("", 265), ("today", 0), ("2016-06-30", 265)):
+        out = io.StringIO()
+        args = ["--org", "DBD", "--from", "2016-01-01", "--to", "2016-11-30"]
+        call_command("report", *args, "--structure", structure, stdout=out)
+        assert json.loads(out.getvalue())["admitted"] == admitted, structure
 
     # the split bloc: each part compares approximately, and says why
     parts = {o.code: o for o in Organisation.objects.filter(code__in=["KDCQ", "KUBND"])}

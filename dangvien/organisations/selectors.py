@@ -215,10 +215,10 @@ def resolve_structure(organisation: Organisation, on: dt.date | None) -> Structu
     return StructureRoot(placement.path, on)
 
 
-def placed_under(root: StructureRoot) -> QuerySet[OrganisationPlacement]:
+def placed_under(root: StructureRoot) -> QuerySet[Any, Any]:
     """The ids (``organisation_id``) of the organisations under a past-date root."""
     assert root.on is not None
-    rows: QuerySet[OrganisationPlacement] = OrganisationPlacement.objects.filter(
+    rows: QuerySet[Any, Any] = OrganisationPlacement.objects.filter(
         placements_valid_on(root.on), path__startswith=root.path
     ).values("organisation_id")
     return rows

@@ -338,6 +338,14 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
     ]
 
 
+def lineage_note(report: AdmissionReport) -> str:
+    """The lineage behind the comparison of an organisation formed by a merge or a split, in
+    one line: "Cùng kỳ: so với cùng kỳ của 3 đảng bộ xã cũ: …" (empty otherwise)."""
+    if report.lineage is None:
+        return ""
+    return gettext("Cùng kỳ: %(line)s.") % {"line": report.lineage.text}
+
+
 def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> bytes:
     """The summary as a Word document a committee can sign: the party header with the
     superior committee and the number line, the place and date, the title, the summary, the
@@ -370,7 +378,7 @@ def build_docx(report: AdmissionReport, *, user: Any, when: dt.datetime) -> byte
         % {"day": f"{local.day:02d}", "month": f"{local.month:02d}", "year": local.year},
         "title": gettext("Kết quả công tác kết nạp đảng viên %(period)s")
         % {"period": report.period.label},
-        "summary": build_summary(report),
+        "summary": " ".join(part for part in (build_summary(report), lineage_note(report)) if part),
         "headings": [
             gettext("Tiêu chí"),
             gettext("Kỳ này"),

@@ -312,8 +312,9 @@ def _compiled_aggregates(
 
 
 def _admission_aggregates(
-    root: StructureRoot, periods: dict[str, Period], detailed: set[str]
+    where: Organisation | StructureRoot, periods: dict[str, Period], detailed: set[str]
 ) -> dict[str, Any]:
+    root = _as_root(where)
     names = tuple(periods)
     past = root.on is not None
     sql, marked, slots = _compiled_aggregates(connection.vendor, names, frozenset(detailed), past)
@@ -400,7 +401,12 @@ def _children_rows(
     return children, {prefix: (cur, prev) for prefix, cur, prev in rows}
 
 
-def _membership_at_end(root: StructureRoot, period: Period) -> dict[str, int]:
+def _as_root(where: Organisation | StructureRoot) -> StructureRoot:
+    """An organisation alone stands for its subtree in today's tree."""
+    return where if isinstance(where, StructureRoot) else StructureRoot(where.path, None)
+
+
+def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> dict[str, int]:
     """Members of the subtree at ``period.end``: status and cell from each membership's latest
     event on or before the end, in one statement.
 
@@ -425,6 +431,7 @@ def _membership_at_end(root: StructureRoot, period: Period) -> dict[str, int]:
     tree = Organisation._meta.db_table
     active = sorted(str(status) for status in ACTIVE_STATUSES)
     marks = ", ".join(["%s"] * len(active))
+    root = _as_root(where)
     if root.empty:
         return dict.fromkeys(
             ("total", "official", "probationary", "women", "recognised_official"), 0
