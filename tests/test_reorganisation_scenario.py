@@ -284,3 +284,20 @@ def test_a_plan_refused_midway_leaves_nothing_behind(persona_tree, national_admi
         _totals(persona_tree.region_north),
     )
     assert not ReorganisationEvent.objects.exists()
+
+
+@pytest.mark.parametrize("structure", ["hôm qua", "2016-02-30", "0001-01-01"])
+def test_a_bad_structure_date_is_refused_with_the_field_named(persona_tree, client_for, structure):
+    answer = client_for("national_admin").get(
+        "/api/v1/reports/admissions", {"org": "T01", "period": "year", "structure": structure}
+    )
+    assert answer.status_code == 400, answer.content
+    page = client_for("national_admin").get(
+        "/reports/admissions/", {"org": persona_tree.region_north.pk, "structure": structure}
+    )
+    assert page.status_code == 200  # the message shown, the default tree used
+    records = client_for("national_admin").get(
+        "/reports/admissions/records/",
+        {"org": persona_tree.region_north.pk, "structure": structure},
+    )
+    assert records.status_code == 404
