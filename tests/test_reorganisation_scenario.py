@@ -206,6 +206,7 @@ def test_first_of_july_2025(persona_tree, national_admin, world, client_for):
     html = page.content.decode()
     assert "Số liệu tính theo cơ cấu tổ chức ngày 30/06/2026." in html
     assert "Cùng kỳ: so với cùng kỳ của 3 đảng bộ xã cũ: " in html
+    assert 'id="fig-previous-target">chỉ tiêu năm 2025: 18<' in html
     document = Document(io.BytesIO(build_docx(report, user=national_admin, when=timezone.now())))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Cùng kỳ: " + report.lineage.text in text
