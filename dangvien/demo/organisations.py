@@ -25,7 +25,7 @@ from dangvien.core.text import fold
 from dangvien.demo.context import PROVINCE_CODE, DemoContext
 from dangvien.organisations.choices import AreaKind, OrganisationKind
 from dangvien.organisations.models import Organisation
-from dangvien.organisations.services import create_organisation
+from dangvien.organisations.services import create_organisation, write_missing_placements
 
 K = OrganisationKind
 A = AreaKind
@@ -410,6 +410,7 @@ def build(ctx: DemoContext) -> None:
     _flatten(root, province.path, province.depth, rows, cell_codes)
     Organisation.objects.bulk_create(rows, batch_size=500)
     Organisation.objects.filter(pk=province.pk).update(numchild=len(root.children))
+    write_missing_placements()  # bulk-created nodes need their placement (the tree's history)
     problems = Organisation.find_problems()
     if any(problems):
         raise DomainError(f"Cây tổ chức mẫu không nhất quán: {problems}")
@@ -417,3 +418,78 @@ def build(ctx: DemoContext) -> None:
     ctx.organisations.update(by_code)
     ctx.cells = [by_code[code] for code in cell_codes]
     ctx.log(f"  Tổ chức: {len(by_code)} (chi bộ: {len(ctx.cells)})")
+
+
+# --- 1/7/2025: the two-level tree (31-HD/BTCTW), run by ``seed_demo --reorganise-2025`` ---------
+
+# New commune committees directly under the province, each formed from the listed former
+# communes of Điện Biên Đông. Illustrative: the grouping follows the real pattern (three or so
+# communes merged, the new commune named after one of them), not the province's actual decision.
+NEW_COMMUNES: list[tuple[str, str, list[str]]] = [
+    ("X-ML", "Mường Luân", ["ML", "LG", "PN"]),
+    ("X-NS", "Na Son", ["PH", "NS", "XD"]),
+    ("X-PNH", "Phì Nhừ", ["PNH", "CS"]),
+    ("X-KL", "Keo Lôm", ["KL", "HL", "NU"]),
+]
+
+
+def reorganise_2025(ctx: DemoContext) -> None:
+    """The province's plan of 1/7/2025 through the reorganisation services: Điện Biên Đông's
+    communes merged into new commune committees under the province, the district dissolved,
+    the provincial bloc split into the new provincial blocs (illustrative mapping). Facts
+    recorded before stay where they happened; later ones sit under the new tree."""
+    import datetime as dt
+
+    from dangvien.organisations import plans
+
+    province = Organisation.objects.get(code=PROVINCE_CODE)
+    existing = set(
+        Organisation.objects.filter(path__startswith=province.path).values_list("code", flat=True)
+    )
+    operations: list[dict[str, Any]] = []
+    for code, name, olds in NEW_COMMUNES:
+        sources = [f"DBD-{old}" for old in olds if f"DBD-{old}" in existing]
+        if not sources:
+            continue
+        into = {"code": code, "name": f"Đảng bộ xã {name}", "kind": K.COMMUNE}
+        operations.append(
+            {
+                "kind": "merge",
+                "spec": {"sources": sources, "into": {**into, "parent": PROVINCE_CODE}},
+            }
+        )
+    operations.append(
+        {"kind": "dissolve", "spec": {"organisation": "DBD", "successor": PROVINCE_CODE}}
+    )
+    bloc_children = sorted(
+        Organisation.objects.children_of(Organisation.objects.get(code="KCQ")).values_list(
+            "code", flat=True
+        )
+    )
+    half = len(bloc_children) // 2
+    operations.append(
+        {
+            "kind": "split",
+            "spec": {
+                "source": "KCQ",
+                "parts": [
+                    {"code": "KDCQ", "name": "Đảng bộ các cơ quan Đảng tỉnh", "kind": K.BLOC},
+                    {"code": "KUB", "name": "Đảng bộ Ủy ban nhân dân tỉnh", "kind": K.BLOC},
+                ],
+                "children": dict.fromkeys(bloc_children[half:], "KUB"),
+                "default_part": "KDCQ",
+                "reason": "các tổ chức đảng chia theo cơ quan chuyển về (minh họa)",
+            },
+        }
+    )
+    plan = plans.create_plan(
+        root=province,
+        effective_date=dt.date(2025, 7, 1),
+        decision_number="1234-QĐ/TU",
+        handover_reference="BB-01/2025",
+        name="Sắp xếp tổ chức đảng 2025 (minh họa)",
+        operations=operations,
+        actor=ctx.actor,
+    )
+    events = plans.apply_plan(plan, actor=ctx.actor)
+    ctx.log(f"  Sắp xếp tổ chức 1/7/2025: {len(events)} thao tác")

@@ -32,6 +32,7 @@ from dangvien.organisations.models import (
     Organisation,
     OrganisationAlias,
     OrganisationLineage,
+    OrganisationPlacement,
     ReorganisationEvent,
     ReorganisationPlan,
 )
@@ -435,6 +436,11 @@ def _end(organisation: Organisation, *, day: dt.date, actor: Actor) -> None:
         )
     organisation.valid_to = day - ONE_DAY
     organisation.save(update_fields=["valid_to"])
+    # an ended organisation is no longer in the tree: its own placement ends with it (the
+    # structure filters of later dates must not find it, nor count its targets)
+    OrganisationPlacement.objects.filter(organisation=organisation, valid_to__isnull=True).update(
+        valid_to=day - ONE_DAY
+    )
 
 
 def _common(

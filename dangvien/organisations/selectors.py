@@ -175,10 +175,21 @@ def placement_on(organisation: Organisation, on: dt.date) -> OrganisationPlaceme
     )
 
 
-def _structure_q(
-    organisation: Organisation, on: dt.date | None, path_lookup: str, in_lookup: str
-) -> Q:
-    today = Q(**{path_lookup: organisation.path})
+class StructureRoot(NamedTuple):
+    """Where an organisation's subtree is looked up for a structure date: ``on`` None is
+    today's tree (``path`` is the treebeard path, a prefix); otherwise ``path`` is the
+    organisation's placement path on ``on`` (placements in force that day under it);
+    ``empty``: the organisation was not in the tree that day."""
+
+    path: str
+    on: dt.date | None
+    empty: bool = False
+
+
+def resolve_structure(organisation: Organisation, on: dt.date | None) -> StructureRoot:
+    """The root of ``organisation``'s subtree as the tree was on ``on`` (None: today). At most
+    two queries; the fast prefix whenever nothing in that subtree moved since ``on``."""
+    today = StructureRoot(organisation.path, None)
     if on is None:
         return today
     placements = list(OrganisationPlacement.objects.filter(organisation=organisation))
@@ -194,20 +205,43 @@ def _structure_q(
         None,
     )
     if placement is None:  # the organisation was not in the tree on that date
-        return Q(**{in_lookup: []})
+        return StructureRoot("", on, empty=True)
     if placement.valid_to is None:
         moved = OrganisationPlacement.objects.filter(
             Q(valid_from__gt=on) | Q(valid_to__gte=on), path__startswith=placement.path
         ).exists()
         if not moved:  # the subtree is the same today as on ``on``: the fast prefix
             return today
-    return Q(
-        **{
-            in_lookup: OrganisationPlacement.objects.filter(
-                placements_valid_on(on), path__startswith=placement.path
-            ).values("organisation_id")
-        }
-    )
+    return StructureRoot(placement.path, on)
+
+
+def placed_under(root: StructureRoot) -> QuerySet[Any, Any]:
+    """The ids (``organisation_id``) of the organisations under a past-date root."""
+    assert root.on is not None
+    rows: QuerySet[Any, Any] = OrganisationPlacement.objects.filter(
+        placements_valid_on(root.on), path__startswith=root.path
+    ).values("organisation_id")
+    return rows
+
+
+def structure_q(root: StructureRoot, *, field: str = "organisation") -> Q:
+    """``structure_filter`` from an already resolved root (no query to build)."""
+    if root.empty:
+        return Q(**{f"{field}__in": []})
+    if root.on is None:
+        return Q(**{f"{field}__path__startswith": root.path})
+    return Q(**{f"{field}__in": placed_under(root)})
+
+
+def _structure_q(
+    organisation: Organisation, on: dt.date | None, path_lookup: str, in_lookup: str
+) -> Q:
+    root = resolve_structure(organisation, on)
+    if root.empty:
+        return Q(**{in_lookup: []})
+    if root.on is None:
+        return Q(**{path_lookup: root.path})
+    return Q(**{in_lookup: placed_under(root)})
 
 
 def structure_filter(

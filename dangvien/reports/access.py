@@ -75,3 +75,21 @@ def period_from_params(
     _check_year(year, "year")
     month = _int(params.get("month")) or (today.month if year == today.year else 12)
     return build_period(kind, year=year, month=month, quarter=_int(params.get("quarter")))
+
+
+def structure_from_params(params: QueryDict | dict[str, str]) -> dt.date | str | None:
+    """The tree a report is counted on: ``structure`` = a date (the tree as it was that day),
+    ``today`` (today's tree), ``date`` with ``structure_date`` (the page's form) or empty
+    (the default: today's tree for a period not over, the
+    period's own tree for a closed one, ``selectors.DEFAULT_STRUCTURE``)."""
+    value = (params.get("structure") or "").strip()
+    if value == "date":  # the report page's form: the choice, then the date beside it
+        value = (params.get("structure_date") or "").strip()
+    if not value:
+        return "default"
+    if value == "today":
+        return None
+    day = _date(value, "structure")
+    assert day is not None
+    _check_year(day.year, "structure")
+    return day

@@ -1,4 +1,5 @@
-"""GET /api/v1/reports/admissions?org=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD — the report's figures
+"""GET /api/v1/reports/admissions?org=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD[&structure=D|today] —
+the report's figures
 with the keys documented in docs/reports.md (the same as ``manage.py report --format json``)."""
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from django.http import HttpRequest
 from ninja import Router
 
 from dangvien.core.api import ERROR_RESPONSES
-from dangvien.reports.access import get_report_organisation, period_from_params
+from dangvien.reports.access import (
+    get_report_organisation,
+    period_from_params,
+    structure_from_params,
+)
 from dangvien.reports.selectors import get_admission_report
 from dangvien.reports.serializers import report_to_dict
 
@@ -24,7 +29,11 @@ def admissions_report(
     year: int | None = None,
     month: int | None = None,
     quarter: int | None = None,
+    structure: str = "",
 ) -> dict[str, Any]:
+    """``structure``: the tree the figures are counted on — a date (YYYY-MM-DD, the tree as it
+    was that day), ``today`` (today's tree) or empty (today's tree for a period not over, the
+    period's own tree for a closed one)."""
     organisation = get_report_organisation(request.user, org or None)
     params = {
         key: str(value)
@@ -38,7 +47,11 @@ def admissions_report(
         }.items()
         if value not in (None, "")
     }
-    report = get_admission_report(organisation=organisation, period=period_from_params(params))
+    report = get_admission_report(
+        organisation=organisation,
+        period=period_from_params(params),
+        structure=structure_from_params({"structure": structure}),
+    )
     return report_to_dict(report)
 
 

@@ -256,6 +256,14 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
     ]
 
 
+def lineage_note(report: AdmissionReport) -> str:
+    """The lineage behind the comparison of an organisation formed by a merge or a split, in
+    one line: "Cùng kỳ: so với cùng kỳ của 3 đảng bộ xã cũ: …" (empty otherwise)."""
+    if report.lineage is None:
+        return ""
+    return gettext("Cùng kỳ: %(line)s.") % {"line": report.lineage.text}
+
+
 def build_docx(
     report: AdmissionReport, *, user: Any, when: dt.datetime, signer: str = "committee"
 ) -> bytes:

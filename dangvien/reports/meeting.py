@@ -782,6 +782,8 @@ def build_meeting_docx(
     heading(gettext("I. KẾT QUẢ THỰC HIỆN"))
     sub(gettext("1. Kết quả kết nạp đảng viên so với chỉ tiêu"))
     prose(headline(report))
+    if report.lineage is not None:  # formed by a merge or a split: what "cùng kỳ" sums
+        prose(gettext("Cùng kỳ: %(line)s.") % {"line": report.lineage.text})
     if report.target_scope != "year" and report.year_target is not None:
         prose(
             gettext("Chỉ tiêu cả năm %(year)s là %(target)s đảng viên; %(pacing)s")

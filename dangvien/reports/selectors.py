@@ -22,12 +22,21 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet, Value
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext, gettext_lazy
 
 from dangvien.core.formatting import format_date, format_number, format_percent, percent_value
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.selectors import (
+    LineageLine,
+    StructureRoot,
+    lineage_line,
+    placed_under,
+    placements_valid_on,
+    resolve_structure,
+    structure_q,
+)
 from dangvien.reports.breakdowns import CRITERIA, GROUP_LABELS, annotate_age
 from dangvien.reports.periods import Period
 
@@ -283,6 +292,12 @@ class AdmissionReport:
     coverage: dict[str, Any]
     pacing: Pacing
     forecast: Forecast | None
+    # the tree the figures are counted on: None is today's tree, a date the tree of that day
+    structure_on: dt.date | None = None
+    # what "same period last year" compares with, for an organisation formed by a merge/split
+    lineage: LineageLine | None = None
+    # the comparison year's target: the organisation's own, else the sum of its predecessors'
+    previous_target: int | None = None
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
@@ -329,7 +344,7 @@ def _period_q(period: Period, field_name: str = "decision_date") -> Q:
 
 
 def _aggregates_queryset(
-    prefix: str, periods: dict[str, Period], detailed: frozenset[str]
+    root: StructureRoot, periods: dict[str, Period], detailed: frozenset[str]
 ) -> QuerySet[Any, Any]:
     """One row: the admitted per period, and for the detailed periods every breakdown and the
     average age, as conditional counts (no GROUP BY: ``_all`` is a constant)."""
@@ -348,7 +363,7 @@ def _aggregates_queryset(
                 aggregates[f"{name}_{criterion.key}"] = Count("pk", filter=pq & criterion.q)
     return (
         annotate_age(
-            Membership.objects.filter(admitted_in__path__startswith=prefix).filter(any_period)
+            Membership.objects.filter(structure_q(root, field="admitted_in")).filter(any_period)
         )
         .annotate(_all=Value(1))
         .values("_all")
@@ -358,27 +373,39 @@ def _aggregates_queryset(
 
 # The marker subtree the aggregate is compiled with once; each call swaps in its own values.
 _PREFIX_MARK = "zzsubtreemarkzz"
+# The marker structure date (a past tree): distinct from the periods' marker dates (year 1).
+_STRUCTURE_MARK = dt.date(2, 2, 2)
+
+
+def default_structure(period: Period, today: dt.date | None = None) -> dt.date | None:
+    """The structure a report is counted on by default: today's tree (None) for a period
+    that is not over, the period's own tree (its end date) for a closed one."""
+    today = today or dt.date.today()
+    return None if period.end >= today else period.end
 
 
 @lru_cache(maxsize=32)
 def _compiled_aggregates(
-    vendor: str, names: tuple[str, ...], detailed: frozenset[str]
+    vendor: str, names: tuple[str, ...], detailed: frozenset[str], past: bool
 ) -> tuple[str, tuple[Any, ...], dict[Any, str]]:
     """The admissions aggregate as SQL and parameters, compiled once per shape.
 
     Compiling the ORM expression (two periods x 50 criteria, each repeating the age expression)
     costs several times more than running it, and the SQL depends only on the shape (which
     periods, which of them detailed). So it is compiled with marker values — dates in year 1,
-    a marker subtree — and each call substitutes its own. The figures are still the ORM's
-    ``CRITERIA`` Q objects, the ones the drill-down lists use, so they cannot disagree.
+    a marker subtree, a marker structure date for a past tree (``past``: the placements in
+    force that day instead of the path prefix) — and each call substitutes its own. The
+    figures are still the ORM's ``CRITERIA`` Q objects, the ones the drill-down lists use, so
+    they cannot disagree.
     """
     marks = {
         name: Period(dt.date(1, 1, 1 + 2 * i), dt.date(1, 1, 2 + 2 * i))
         for i, name in enumerate(names)
     }
-    sql, params = _aggregates_queryset(_PREFIX_MARK, marks, detailed).query.sql_with_params()
+    root = StructureRoot(_PREFIX_MARK, _STRUCTURE_MARK if past else None)
+    sql, params = _aggregates_queryset(root, marks, detailed).query.sql_with_params()
     adapt = connection.ops.adapt_datefield_value  # SQLite passes dates as text
-    slots: dict[Any, str] = {}
+    slots: dict[Any, str] = {adapt(_STRUCTURE_MARK): "structure.on"}
     for name, period in marks.items():
         slots[adapt(period.start)] = f"{name}.start"
         slots[adapt(period.end)] = f"{name}.end"
@@ -386,17 +413,20 @@ def _compiled_aggregates(
 
 
 def _admission_aggregates(
-    organisation: Organisation, periods: dict[str, Period], detailed: set[str]
+    where: Organisation | StructureRoot, periods: dict[str, Period], detailed: set[str]
 ) -> dict[str, Any]:
+    root = _as_root(where)
     names = tuple(periods)
-    sql, marked, slots = _compiled_aggregates(connection.vendor, names, frozenset(detailed))
+    past = root.on is not None
+    sql, marked, slots = _compiled_aggregates(connection.vendor, names, frozenset(detailed), past)
     adapt = connection.ops.adapt_datefield_value
     values = {
         f"{name}.{edge}": adapt(getattr(period, edge))
         for name, period in periods.items()
         for edge in ("start", "end")
     }
-    prefix = connection.ops.prep_for_like_query(organisation.path)
+    values["structure.on"] = adapt(root.on) if past else None
+    prefix = connection.ops.prep_for_like_query(root.path)
     params = []
     for param in marked:
         if isinstance(param, str | dt.date) and param in slots:
@@ -417,16 +447,51 @@ def _admission_aggregates(
 
 
 def _children_rows(
-    organisation: Organisation, period: Period, previous: Period
-) -> tuple[list[Organisation], dict[str, tuple[int, int]]]:
+    organisation: Organisation, root: StructureRoot, period: Period, previous: Period
+) -> tuple[list[tuple[Organisation, str]], dict[str, tuple[int, int]]]:
+    """The children (as the tree was on the structure date) and, by the child's path (today's
+    or, for a past tree, its placement path that day), the admitted this period and last."""
     from dangvien.members.models import Membership
+    from dangvien.organisations.models import PLACEMENT_STEP, OrganisationPlacement
 
-    children = list(Organisation.objects.children_of(organisation))
-    length = len(organisation.path) + organisation.steplen
+    children: list[tuple[Organisation, str]]
+    if root.empty:
+        return [], {}
+    if root.on is None:
+        children = [(child, child.path) for child in Organisation.objects.children_of(organisation)]
+        length = len(root.path) + organisation.steplen
+        prefix: Any = Substr("admitted_in__path", 1, length)
+    else:
+        day = root.on
+        in_force = placements_valid_on(day)
+        depth = len(root.path) // PLACEMENT_STEP + 1
+        rows_ = list(
+            Organisation.objects.filter(
+                pk__in=OrganisationPlacement.objects.filter(
+                    in_force, path__startswith=root.path, depth=depth
+                ).values("organisation_id")
+            )
+            .annotate(
+                placed_path=Subquery(
+                    OrganisationPlacement.objects.filter(in_force, organisation=OuterRef("pk"))
+                    .order_by("-valid_from")
+                    .values("path")[:1]
+                )
+            )
+            .order_by("path")
+        )
+        children = [(child, child.placed_path) for child in rows_]
+        length = len(root.path) + PLACEMENT_STEP
+        prefix = Subquery(
+            OrganisationPlacement.objects.filter(in_force, organisation=OuterRef("admitted_in"))
+            .order_by("-valid_from")
+            .annotate(prefix=Substr("path", 1, length))
+            .values("prefix")[:1]
+        )
     rows = (
-        Membership.objects.filter(admitted_in__path__startswith=organisation.path)
+        Membership.objects.filter(structure_q(root, field="admitted_in"))
         .filter(_period_q(period) | _period_q(previous))
-        .annotate(prefix=Substr("admitted_in__path", 1, length))
+        .annotate(prefix=prefix)
         .values("prefix")
         .annotate(
             current=Count("pk", filter=_period_q(period)),
@@ -437,7 +502,12 @@ def _children_rows(
     return children, {prefix: (cur, prev) for prefix, cur, prev in rows}
 
 
-def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, int]:
+def _as_root(where: Organisation | StructureRoot) -> StructureRoot:
+    """An organisation alone stands for its subtree in today's tree."""
+    return where if isinstance(where, StructureRoot) else StructureRoot(where.path, None)
+
+
+def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> dict[str, int]:
     """Members of the subtree at ``period.end``: status and cell from each membership's latest
     event on or before the end, in one statement.
 
@@ -447,9 +517,13 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
     member was probationary then, in the cell that admitted them (every change came after the
     end). One statement, no
     per-membership lookup; for a period ending today the ranking has almost nothing to rank.
+
+    The subtree is today's path prefix, or (a past structure date) the cells whose placement
+    in force that day lies under the root's placement: the same statement with a subquery.
     """
     from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
     from dangvien.members.models import Membership, MembershipEvent
+    from dangvien.organisations.models import OrganisationPlacement
     from dangvien.people.models import Person
 
     membership = Membership._meta.db_table
@@ -458,8 +532,27 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
     tree = Organisation._meta.db_table
     active = sorted(str(status) for status in ACTIVE_STATUSES)
     marks = ", ".join(["%s"] * len(active))
-    prefix = organisation.path + "%"
+    root = _as_root(where)
+    if root.empty:
+        return dict.fromkeys(
+            ("total", "official", "probationary", "women", "recognised_official"), 0
+        )
+    prefix = connection.ops.prep_for_like_query(root.path) + "%"
     end, start = period.end, period.start
+    if root.on is None:
+        first, last = "mo.path LIKE %s", "end_path LIKE %s"
+        first_params: list[Any] = [prefix]
+        last_params: list[Any] = [prefix]
+    else:
+        placement = OrganisationPlacement._meta.db_table
+        placed = (
+            f"SELECT pl.organisation_id FROM {placement} pl WHERE pl.path LIKE %s"  # noqa: S608
+            " AND (pl.valid_from IS NULL OR pl.valid_from <= %s)"
+            " AND (pl.valid_to IS NULL OR pl.valid_to >= %s)"
+        )
+        first, last = f"mo.id IN ({placed})", f"end_org IN ({placed})"
+        first_params = [prefix, root.on, root.on]
+        last_params = [prefix, root.on, root.on]
     sql = f"""
         WITH later AS (
             SELECT DISTINCT membership_id FROM {event} WHERE date > %s
@@ -477,7 +570,9 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
                    CASE WHEN l.membership_id IS NULL THEN m.status
                         ELSE COALESCE(r.status, %s) END AS end_status,
                    CASE WHEN l.membership_id IS NULL THEN mo.path
-                        ELSE COALESCE(ro.path, ao.path) END AS end_path
+                        ELSE COALESCE(ro.path, ao.path) END AS end_path,
+                   CASE WHEN l.membership_id IS NULL THEN mo.id
+                        ELSE COALESCE(ro.id, ao.id) END AS end_org
             FROM {membership} m
             JOIN {person} p ON p.id = m.person_id
             JOIN {tree} mo ON mo.id = m.organisation_id
@@ -485,7 +580,7 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
             LEFT JOIN later l ON l.membership_id = m.id
             LEFT JOIN ranked r ON r.membership_id = m.id AND r.rn = 1
             LEFT JOIN {tree} ro ON ro.id = r.organisation_id
-            WHERE m.decision_date <= %s AND (mo.path LIKE %s OR l.membership_id IS NOT NULL)
+            WHERE m.decision_date <= %s AND ({first} OR l.membership_id IS NOT NULL)
         )
         SELECT
             COUNT(CASE WHEN end_status IN ({marks}) THEN 1 END),
@@ -494,14 +589,14 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
                         AND (official_date IS NULL OR official_date > %s) THEN 1 END),
             COUNT(CASE WHEN end_status IN ({marks}) AND sex = %s THEN 1 END),
             COUNT(CASE WHEN official_date BETWEEN %s AND %s THEN 1 END)
-        FROM at_end WHERE end_path LIKE %s
+        FROM at_end WHERE {last}
     """  # noqa: S608 - table names come from the models, every value is a parameter
     params = [
         end,
         end,
         str(MemberStatus.PROBATIONARY),
         end,
-        prefix,
+        *first_params,
         *active,
         *active,
         end,
@@ -511,7 +606,7 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
         "female",
         start,
         end,
-        prefix,
+        *last_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -520,19 +615,16 @@ def _membership_at_end(organisation: Organisation, period: Period) -> dict[str, 
     return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
-def _pipeline(organisation: Organisation, period: Period, today: dt.date) -> dict[str, Any]:
+def _pipeline(root: StructureRoot, period: Period, today: dt.date) -> dict[str, Any]:
     from dangvien.admissions.choices import Stage
     from dangvien.admissions.models import Dossier, Step
     from dangvien.training.models import Enrolment, TrainingClass
 
-    prefix = organisation.path
     # an open dossier whose awareness certificate has expired cannot go on as it is
     expired = Q(next_deadline_kind="certificate_expiry", next_deadline__lt=today)
     by_stage = {
         stage: (n, eligible)
-        for stage, n, eligible in Dossier.objects.filter(
-            organisation__path__startswith=prefix, status="open"
-        )
+        for stage, n, eligible in Dossier.objects.filter(structure_q(root), status="open")
         .values("stage")
         .annotate(n=Count("pk"), eligible=Count("pk", filter=~expired))
         .values_list("stage", "n", "eligible")
@@ -540,7 +632,7 @@ def _pipeline(organisation: Organisation, period: Period, today: dt.date) -> dic
     open_by_stage = {stage: n for stage, (n, _e) in by_stage.items()}
     steps_by_stage = dict(
         Step.objects.filter(
-            dossier__organisation__path__startswith=prefix,
+            structure_q(root, field="dossier__organisation"),
             date__range=(period.start, period.end),
         )
         .values("stage")
@@ -554,7 +646,7 @@ def _pipeline(organisation: Organisation, period: Period, today: dt.date) -> dic
     new_member = Q(training_class__kind=TrainingClass.Kind.NEW_MEMBER)
     # the roster in force: a removed student or a revoked/corrected certificate counts as
     # corrected (superseded rows are history, not figures)
-    roster = Enrolment.objects.active().filter(person__organisation__path__startswith=prefix)
+    roster = Enrolment.objects.active().filter(structure_q(root, field="person__organisation"))
     training = roster.aggregate(
         awareness_attendees=Count("pk", filter=awareness & in_period),
         sympathisers=Count(
@@ -582,13 +674,22 @@ def _pipeline(organisation: Organisation, period: Period, today: dt.date) -> dic
     }
 
 
-def _coverage(organisation: Organisation, targets: dict[str, int]) -> dict[str, Any]:
+def _organisations_q(root: StructureRoot) -> Q:
+    """The organisations of the root's subtree (themselves, not facts pointing at them)."""
+    if root.empty:
+        return Q(pk__in=[])
+    if root.on is None:
+        return Q(path__startswith=root.path)
+    return Q(pk__in=placed_under(root))
+
+
+def _coverage(root: StructureRoot, targets: dict[str, int]) -> dict[str, Any]:
     from dangvien.members.choices import ACTIVE_STATUSES
     from dangvien.organisations.choices import AreaKind
     from dangvien.people.models import Person
 
     member = Q(membership__status__in=list(ACTIVE_STATUSES))
-    counts = Person.objects.filter(organisation__path__startswith=organisation.path).aggregate(
+    counts = Person.objects.filter(structure_q(root)).aggregate(
         village_heads=Count("pk", filter=Q(is_village_head=True)),
         village_heads_members=Count("pk", filter=Q(is_village_head=True) & member),
         front_group_heads=Count("pk", filter=Q(is_front_group_head=True)),
@@ -597,7 +698,7 @@ def _coverage(organisation: Organisation, targets: dict[str, int]) -> dict[str, 
         mass_org_heads_members=Count("pk", filter=Q(is_mass_org_head=True) & member),
     )
     villages_without_members = (
-        Organisation.objects.filter(path__startswith=organisation.path, area_kind=AreaKind.VILLAGE)
+        Organisation.objects.filter(_organisations_q(root), area_kind=AreaKind.VILLAGE)
         .annotate(n=Count("memberships", filter=Q(memberships__status__in=list(ACTIVE_STATUSES))))
         .filter(n=0)
         .count()
@@ -632,17 +733,35 @@ def _pick(own: int | None, children: dict[int, int]) -> tuple[int | None, str]:
     return None, ""
 
 
+# ``structure`` not given: ``default_structure`` (today's tree, or a closed period's own tree)
+DEFAULT_STRUCTURE = "default"
+
+
 def get_admission_report(
-    *, organisation: Organisation, period: Period, today: dt.date | None = None
+    *,
+    organisation: Organisation,
+    period: Period,
+    today: dt.date | None = None,
+    structure: dt.date | str | None = DEFAULT_STRUCTURE,
 ) -> AdmissionReport:
-    """Every figure of DOMAIN.md for ``organisation``'s subtree and ``period``.
+    """Every figure of DOMAIN.md for ``organisation``'s subtree and ``period``, counted on the
+    tree as it was on ``structure`` (None: today's tree; default: ``default_structure``).
 
     A period that has not ended is reported to date (``Period.as_of``) and compared with the
-    same days a year earlier; one that has not begun is refused (DomainError)."""
+    same days a year earlier; one that has not begun is refused (DomainError).
+
+    Every subtree filter goes through the organisation's structure root
+    (``organisations.selectors.resolve_structure``): today's tree is the path prefix, a past
+    tree the placements in force that day. "Same period last year" is counted on the same
+    tree, so for an organisation formed by a merge it is the sum over its predecessors (their
+    cells sit under it now) and after a split the split's mapping; ``lineage`` says so."""
     from dangvien.admissions.choices import Stage
     from dangvien.targets.models import Target
 
     today = today or dt.date.today()
+    # the tree is chosen on the period as asked (a closed period: its own tree)
+    on = default_structure(period, today) if isinstance(structure, str) else structure
+    root = resolve_structure(organisation, on)
     period = period.as_of(today)
     previous = period.previous_year()
     ytd = period.year_to_date()
@@ -650,7 +769,7 @@ def get_admission_report(
     forecasting = period.end.year == today.year and today < dt.date(today.year, 12, 31)
     if forecasting:
         periods["now"] = Period(dt.date(today.year, 1, 1), today)
-    agg = _admission_aggregates(organisation, periods, detailed={"cur", "prev"})
+    agg = _admission_aggregates(root, periods, detailed={"cur", "prev"})
     admitted, prev_admitted = agg["cur_total"], agg["prev_total"]
     breakdowns = [
         Breakdown(
@@ -664,20 +783,37 @@ def get_admission_report(
         )
         for c in CRITERIA
     ]
-    children, child_counts = _children_rows(organisation, period, previous)
+    children, child_counts = _children_rows(organisation, root, period, previous)
+    lineage = lineage_line(organisation)
+    predecessor_ids = [row.pk for row in lineage.organisations] if lineage else []
     part = period.part
-    target_rows = list(
+    every_target = list(
         Target.objects.filter(
-            Q(organisation=organisation) | Q(organisation__in=children),
-            year=period.year,
-            period__in=sorted({"", part}),
-        ).values_list("organisation_id", "kind", "period", "value")
+            (
+                (Q(organisation=organisation) | Q(organisation__in=[c.pk for c, _k in children]))
+                & Q(year=period.year, period__in=sorted({"", part}))
+            )
+            | (
+                (Q(organisation=organisation) | Q(organisation__in=predecessor_ids))
+                & Q(year=previous.year, kind=Target.Kind.ADMISSIONS, period="")
+            )
+        ).values_list("organisation_id", "year", "kind", "period", "value")
     )
+    target_rows = [(o, k, p, v) for o, y, k, p, v in every_target if y == period.year]
     own_targets = {
         kind: value
         for org_id, kind, part_of, value in target_rows
         if org_id == organisation.pk and not part_of
     }
+    # the comparison year's target: the organisation's own, else its predecessors' summed
+    earlier = {
+        o: v
+        for o, y, k, p, v in every_target
+        if y == previous.year and k == Target.Kind.ADMISSIONS and not p
+    }
+    previous_target = earlier.get(organisation.pk)
+    if previous_target is None and any(pk in earlier for pk in predecessor_ids):
+        previous_target = sum(earlier.get(pk, 0) for pk in predecessor_ids)
 
     def child_targets(part_of: str) -> dict[int, int]:
         return {
@@ -707,13 +843,18 @@ def get_admission_report(
     rows = [
         ChildRow(
             organisation=child,
-            admitted=child_counts.get(child.path, (0, 0))[0],
-            previous=child_counts.get(child.path, (0, 0))[1],
+            admitted=child_counts.get(key, (0, 0))[0],
+            previous=child_counts.get(key, (0, 0))[1],
             target=by_child.get(child.pk),
         )
-        for child in children
+        for child, key in children
+        # an organisation ended before the period (a merged commune left in today's tree)
+        # is shown only for the figures it still holds
+        if child.valid_to is None
+        or child.valid_to >= period.start
+        or any(child_counts.get(key, (0, 0)))
     ]
-    direct = child_counts.get(organisation.path)
+    direct = child_counts.get(root.path)
     if direct and any(direct):
         rows.append(
             ChildRow(organisation=None, admitted=direct[0], previous=direct[1], target=None)
@@ -745,7 +886,7 @@ def get_admission_report(
             year_days_gone=year_gone,
             year_days=year_days,
         )
-    pipeline = _pipeline(organisation, period, today)
+    pipeline = _pipeline(root, period, today)
     forecast = None
     if forecasting:
         lines = []
@@ -782,10 +923,13 @@ def get_admission_report(
         previous_average_age=_avg(agg["prev_avg_age"]),
         children=rows,
         pipeline=pipeline,
-        membership=_membership_at_end(organisation, period),
-        coverage=_coverage(organisation, own_targets),
+        membership=_membership_at_end(root, period),
+        coverage=_coverage(root, own_targets),
         pacing=pacing,
         forecast=forecast,
+        structure_on=on,
+        lineage=lineage,
+        previous_target=previous_target,
     )
 
 

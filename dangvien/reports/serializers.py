@@ -46,6 +46,22 @@ def report_to_dict(report: AdmissionReport) -> dict[str, Any]:
         "percent_of_target": _num(report.percent_of_target),
         "same_period_last_year": report.previous,
         "percent_vs_same_period": _num(report.percent_vs_same_period),
+        # the tree the figures are counted on: a date, or null for today's tree
+        "structure": report.structure_on.isoformat() if report.structure_on else None,
+        "same_period_target": report.previous_target,
+        "lineage": (
+            {
+                "text": report.lineage.text,
+                "approximate": report.lineage.approximate,
+                "reasons": report.lineage.reasons,
+                "predecessors": [
+                    {"id": o.pk, "code": o.code, "name": o.name}
+                    for o in report.lineage.organisations
+                ],
+            }
+            if report.lineage
+            else None
+        ),
         "breakdown": {
             b.key: {
                 "label": b.label,

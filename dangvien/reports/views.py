@@ -22,7 +22,11 @@ from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.core.worklist import collect_for_request
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
-from dangvien.reports.access import get_report_organisation, period_from_params
+from dangvien.reports.access import (
+    get_report_organisation,
+    period_from_params,
+    structure_from_params,
+)
 from dangvien.reports.breakdowns import CRITERIA_BY_KEY, annotate_age
 from dangvien.reports.home import get_home
 from dangvien.reports.periods import PERIOD_KINDS, Period
@@ -46,8 +50,16 @@ def _period_or_default(request: HttpRequest) -> tuple[Period, bool]:
         return period_from_params({}), True
 
 
-def _report_url(org: Organisation, period: Period) -> str:
-    return f"{reverse('reports:report')}?{urlencode({'org': org.pk, **period.as_params()})}"
+def _structure_param(on: dt.date | None) -> str:
+    """The ``structure`` parameter that pins a report's tree for its links and exports."""
+    return on.isoformat() if on is not None else "today"
+
+
+def _report_url(org: Organisation, period: Period, structure: str = "") -> str:
+    params = {"org": org.pk, **period.as_params()}
+    if structure:
+        params["structure"] = structure
+    return f"{reverse('reports:report')}?{urlencode(params)}"
 
 
 def _drilldown_base(org: Organisation, period: Period) -> str:
@@ -55,9 +67,22 @@ def _drilldown_base(org: Organisation, period: Period) -> str:
     return f"{reverse('reports:drilldown')}?{urlencode({'org': org.pk, **period.as_params()})}"
 
 
-def _records_url(org: Organisation, period: Period, figure: str, which: str = "cur") -> str:
+def _records_url(
+    org: Organisation, period: Period, figure: str, which: str = "cur", structure: str = ""
+) -> str:
     params = {"org": org.pk, **period.as_params(), "figure": figure, "which": which}
+    if structure:
+        params["structure"] = structure
     return f"{reverse('reports:records')}?{urlencode(params)}"
+
+
+def _structure_or_default(request: HttpRequest) -> dt.date | str | None:
+    """The requested structure date (a refused one: the message shown, then the default)."""
+    try:
+        return structure_from_params(request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return selectors.DEFAULT_STRUCTURE
 
 
 @login_required
@@ -65,27 +90,33 @@ def report(request: HttpRequest) -> HttpResponse:
     """The figures of one subtree and period, the children table, and the written summary."""
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     period, refused = _period_or_default(request)
+    structure = _structure_or_default(request)
     try:
-        data = selectors.get_admission_report(organisation=organisation, period=period)
+        data = selectors.get_admission_report(
+            organisation=organisation, period=period, structure=structure
+        )
     except DomainError as exc:  # a period that has not begun: said, and the default shown
         messages.error(request, exc.message)
         refused = True
         data = selectors.get_admission_report(
-            organisation=organisation, period=period_from_params({})
+            organisation=organisation, period=period_from_params({}), structure=structure
         )
     period = data.period  # to date when the period has not ended
     ancestors = Organisation.objects.visible_to(request.user).ancestors_of(organisation)
     previous = data.previous_period
+    tree = _structure_param(data.structure_on)
 
     def link(org: Organisation | None, figure: str, which: str = "cur") -> str:
-        return _records_url(org or organisation, previous if which == "prev" else period, figure)
+        return _records_url(
+            org or organisation, previous if which == "prev" else period, figure, structure=tree
+        )
 
     children = [
         {
             "row": row,
             "admitted_url": link(row.organisation, "total") if row.organisation else "",
             "previous_url": link(row.organisation, "total", "prev") if row.organisation else "",
-            "report_url": (_report_url(row.organisation, period) if row.organisation else ""),
+            "report_url": (_report_url(row.organisation, period, tree) if row.organisation else ""),
         }
         for row in data.children
     ]
@@ -105,12 +136,13 @@ def report(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "admitted_url": link(None, "total"),
         "previous_url": link(None, "total", "prev"),
-        "official_url": _records_url(organisation, period, "official"),
+        "official_url": _records_url(organisation, period, "official", structure=tree),
         "drill": _drilldown_base(organisation, period),
         "params": request.GET,
         "period_kinds": PERIOD_KINDS,
+        "structure_value": request.GET.get("structure", ""),
         "can_export": can(request.user, "export.run", organisation),
-        "export_params": {"org": organisation.pk, **period.as_params()},
+        "export_params": {"org": organisation.pk, **period.as_params(), "structure": tree},
         "quality": _member_quality(organisation, period),
     }
     return render(request, "reports/report.html", context, status=400 if refused else 200)
@@ -271,22 +303,31 @@ def records(request: HttpRequest) -> HttpResponse:
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     try:
         period = period_from_params(request.GET)
+        structure = structure_from_params(request.GET)
     except DomainError as exc:
         raise Http404(exc.message) from exc
+    from dangvien.organisations.selectors import resolve_structure, structure_q
+
+    on = (
+        selectors.default_structure(period, timezone.localdate())
+        if isinstance(structure, str)
+        else structure
+    )
+    root = resolve_structure(organisation, on)
     figure = request.GET.get("figure") or "total"
     if figure in REMOVAL_FIGURES:
         from dangvien.members.choices import MemberStatus
 
         # removals decided in the period in the subtree (Biểu 1-BTCTW, decreases)
         queryset = Membership.objects.filter(
+            structure_q(root, field="events__organisation"),
             events__status=figure,
             events__date__range=(period.start, period.end),
-            events__organisation__path__startswith=organisation.path,
         ).distinct()
         title = gettext("Ra khỏi Đảng — %(form)s") % {"form": MemberStatus(figure).label}
     elif figure == "official":
         queryset = Membership.objects.filter(
-            organisation__path__startswith=organisation.path,
+            structure_q(root),
             official_date__range=(period.start, period.end),
         )
         title = gettext("Đảng viên được công nhận chính thức")
@@ -296,7 +337,7 @@ def records(request: HttpRequest) -> HttpResponse:
             raise Http404("figure")
         queryset = annotate_age(
             Membership.objects.filter(
-                admitted_in__path__startswith=organisation.path,
+                structure_q(root, field="admitted_in"),
                 decision_date__range=(period.start, period.end),
             )
         )
@@ -315,7 +356,7 @@ def records(request: HttpRequest) -> HttpResponse:
         "title": title,
         "page": page,
         "query": query.urlencode(),
-        "back_url": _report_url(organisation, period),
+        "back_url": _report_url(organisation, period, _structure_param(root.on)),
     }
     return render(request, "reports/records.html", context)
 
@@ -334,7 +375,10 @@ def export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
         raise PermissionDenied("export.run")
     try:
         period = period_from_params(request.POST)
-        data = selectors.get_admission_report(organisation=organisation, period=period)
+        structure = structure_from_params(request.POST)
+        data = selectors.get_admission_report(
+            organisation=organisation, period=period, structure=structure
+        )
         content, _when = export_report(
             data,
             actor=request.user,

@@ -29,9 +29,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Bộ dữ liệu nhỏ (vài xã, vài chục chi bộ) cho kiểm thử.",
         )
+        parser.add_argument(
+            "--reorganise-2025",
+            action="store_true",
+            help="Sau khi nạp, thực hiện phương án sắp xếp tổ chức ngày 01/07/2025 (minh họa).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ctx = DemoContext(small=bool(options["small"]), log=self._log)
+        self.reorganise = bool(options.get("reorganise_2025"))
         if is_seeded():
             self.stdout.write("Dữ liệu mẫu đã có — không nạp lại.")
         else:
@@ -53,6 +59,8 @@ class Command(BaseCommand):
             started = time.monotonic()
             seed(ctx)
             self._log(f"  {app}: {time.monotonic() - started:.1f} giây")
+        if self.reorganise:
+            organisations_demo.reorganise_2025(ctx)
 
     def _log(self, message: str) -> None:
         self.stdout.write(message)

@@ -1,5 +1,6 @@
 """manage.py report --org CODE --from YYYY-MM-DD --to YYYY-MM-DD
     --format json|xlsx|text|docx|pdf [--signer committee|preparer]
+    [--structure YYYY-MM-DD|today]
 
 Prints json/text to stdout (or writes --output); xlsx/docx/pdf need --output (or go to stdout
 as bytes when --output is "-"). A period that has not ended is reported to date; one that has
@@ -38,16 +39,23 @@ class Command(BaseCommand):
             default="committee",
             help="khối chữ ký của bản Word/PDF: T/M cấp ủy (committee) hoặc người lập (preparer)",
         )
+        parser.add_argument(
+            "--structure",
+            default="",
+            help="cơ cấu tổ chức: YYYY-MM-DD (như ngày đó), 'today' (hiện nay); "
+            "mặc định: hiện nay cho kỳ chưa kết thúc, cơ cấu cuối kỳ cho kỳ đã qua",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvien.organisations.models import Organisation
-        from dangvien.reports.access import period_from_params
+        from dangvien.reports.access import period_from_params, structure_from_params
         from dangvien.reports.selectors import get_admission_report
         from dangvien.reports.services import export_report
 
         actor = None
         try:
             period = period_from_params({"from": options["start"], "to": options["end"]})
+            structure = structure_from_params({"structure": options["structure"]})
             if options["user"]:
                 from dangvien.accounts.models import User
                 from dangvien.reports.access import get_report_organisation
@@ -64,7 +72,9 @@ class Command(BaseCommand):
                     raise CommandError(
                         gettext("Không có tổ chức mã «%(org)s».") % {"org": options["org"]}
                     )
-            report = get_admission_report(organisation=organisation, period=period)
+            report = get_admission_report(
+                organisation=organisation, period=period, structure=structure
+            )
             content, _when = export_report(
                 report, actor=actor, file_format=options["file_format"], signer=options["signer"]
             )
