@@ -107,6 +107,15 @@ ACTION_LABELS = {
     "screening.screening_case.opened": _("Chi bộ biểu quyết rà soát, sàng lọc đảng viên"),
     "screening.screening_case.progressed": _("Kết thúc giúp đỡ: đảng viên đã tiến bộ"),
     "screening.screening_case.removal_proposed": _("Chi bộ biểu quyết đề nghị đưa ra khỏi Đảng"),
+    "admissions.form.exported": _("In biểu mẫu KNĐ của hồ sơ kết nạp"),
+    "admissions.scan.attached": _("Đính kèm bản quét đã ký vào bước hồ sơ"),
+    "admissions.vote.corrected": _("Sửa lần biểu quyết không đạt (ghi bản thay thế)"),
+    "admissions.vote.cancelled": _("Hủy lần biểu quyết không đạt"),
+    "members.form.exported": _("In biểu mẫu xét công nhận đảng viên chính thức"),
+    "members.recognition_step.corrected": _("Sửa bước xét công nhận chính thức (ghi bản thay thế)"),
+    "members.recognition_step.cancelled": _("Hủy bước xét công nhận chính thức"),
+    "targets.allocation.set": _("Giao chỉ tiêu cho các tổ chức trực thuộc (cả bảng)"),
+    "training.class.printed": _("In danh sách lớp, danh sách cấp giấy chứng nhận"),
 }
 
 

@@ -134,7 +134,7 @@ class StepIn(Schema):
     note: str = ""
 
 
-class StepCorrectionIn(Schema):
+class RecognitionStepCorrectionIn(Schema):
     """The right values of a recognition step (absent keeps the recorded one), the reason."""
 
     reason: str = Field(..., max_length=500)
@@ -434,7 +434,7 @@ def record_step(request: AuthenticatedHttpRequest, member_id: int, payload: Step
     response={200: StepOut, 201: StepOut, **ERROR_RESPONSES},
 )
 def correct_recognition_step(
-    request: AuthenticatedHttpRequest, step_id: int, payload: StepCorrectionIn
+    request: AuthenticatedHttpRequest, step_id: int, payload: RecognitionStepCorrectionIn
 ) -> Any:
     """Correct a recognition step: 201 with the replacement (the old row kept, superseded);
     the same request again answers 200 with that replacement."""

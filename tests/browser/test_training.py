@@ -74,7 +74,7 @@ def test_centre_enrols_twenty_from_two_cells_and_issues_certificates(page_as, pe
     page.fill("#roster-number_prefix", "GCN/")
     page.fill("#roster-first_number", "001")
     page.fill("#roster-certificate_date", _fmt(today + dt.timedelta(days=15)))
-    page.get_by_role("button", name="Cấp giấy chứng nhận").click()
+    page.get_by_role("button", name="Cấp giấy chứng nhận", exact=True).click()
     page.wait_for_load_state()
     refusal = page.locator("#roster .alert-danger")
     assert "ở tương lai" in refusal.inner_text()
@@ -83,7 +83,7 @@ def test_centre_enrols_twenty_from_two_cells_and_issues_certificates(page_as, pe
 
     page.locator("#check-all").check()
     page.fill("#roster-certificate_date", _fmt(today))
-    page.get_by_role("button", name="Cấp giấy chứng nhận").click()
+    page.get_by_role("button", name="Cấp giấy chứng nhận", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_text("Đã cấp 20 giấy chứng nhận.").is_visible()
     numbers = sorted(Enrolment.objects.certificates().values_list("certificate_number", flat=True))

@@ -346,7 +346,8 @@ def test_decision_in_time_records_its_deadline(cell, admin):
         document_number="1-QĐ",
         received_on=D(2026, 2, 3),
     )
-    assert step.details == {"deadline": "2026-04-17"}
+    assert step.details["deadline"] == "2026-04-17"
+    assert step.details["decided_by"]["code"] == "X01"  # the commune committee, 294-QĐ/TW
     assert step.received_on == D(2026, 2, 3)
 
 
