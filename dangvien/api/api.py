@@ -33,8 +33,14 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+# Account administration needs the second factor that a session has passed; a bearer token
+# carries none, so these operations answer only to the session (docs/permissions.md).
+SESSION_ONLY = {"/accounts"}
 for prefix, router in ROUTERS:
-    api.add_router(prefix, router)
+    if prefix in SESSION_ONLY:
+        api.add_router(prefix, router, auth=[SessionAuth()])
+    else:
+        api.add_router(prefix, router)
 
 
 @api.exception_handler(DomainError)

@@ -71,3 +71,26 @@ def test_reset_deactivate_and_end_a_role(persona_tree, client_for):
     # a cell secretary manages no accounts; the outsider does not reach this one
     assert client_for("branch_secretary").get(base).status_code == 403
     assert client_for("outsider").get(base).status_code == 404
+
+
+def test_account_administration_refuses_a_bearer_token(persona_tree):
+    """A token carries no second factor: the accounts operations answer only to the session."""
+    from django.test import Client
+
+    from dangvien.accounts.models import User
+    from dangvien.accounts.services import create_api_token
+
+    officer = persona_tree.users["region_officer"]
+    _token, raw = create_api_token(officer, name="script", actor=officer)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    before = User.objects.count()
+    listed = client.get("/api/v1/accounts/users")
+    created = client.post(
+        "/api/v1/accounts/users",
+        json.dumps({"username": "qua_token", "full_name": "Qua Token"}),
+        content_type="application/json",
+    )
+    assert (listed.status_code, created.status_code) == (401, 401)
+    assert User.objects.count() == before
+    # the same token still reaches the other routers
+    assert client.get("/api/v1/organisations/").status_code == 200
