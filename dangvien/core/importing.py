@@ -26,6 +26,10 @@ from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 
+# loaded with the module, not inside the parse: the parse runs under the worker's memory cap
+# (``core.memory``), where mapping a shared library for the first time can fail
+from python_calamine import CalamineWorkbook
+
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number, parse_date
 from dangvien.core.text import fold
@@ -495,7 +499,6 @@ def read_rows(
     path: Path, columns: Sequence[Column], *, max_rows: int, max_cell_chars: int = 32_767
 ) -> Sheet:
     """Read the first sheet with calamine and map its header to the columns."""
-    from python_calamine import CalamineWorkbook
 
     data: list[list[Any]] = []
     try:

@@ -433,6 +433,57 @@ NEW_COMMUNES: list[tuple[str, str, list[str]]] = [
 ]
 
 
+def _is_commune(organisation: Organisation) -> bool:
+    """A commune's committee: the commune kind, or (before 2025) a grassroots committee of a
+    rural commune."""
+    return organisation.kind == K.COMMUNE or (
+        organisation.kind == K.GRASSROOTS_COMMITTEE and organisation.area_kind == A.RURAL_COMMUNE
+    )
+
+
+def _other_districts_2025(province: Organisation) -> list[dict[str, Any]]:
+    """The province's other districts (the seed-004 district of ``demo.history``) end the same
+    day: their communes merged three by three into new commune committees under the province
+    (named after the first of each group), their other grassroots organisations moved under the
+    first new commune, the district dissolved. Illustrative, like the Điện Biên Đông grouping."""
+    operations: list[dict[str, Any]] = []
+    districts = Organisation.objects.children_of(province).filter(
+        kind=K.DISTRICT, valid_to__isnull=True
+    )
+    for district in districts.exclude(code="DBD"):
+        children = list(Organisation.objects.children_of(district).filter(valid_to__isnull=True))
+        communes = sorted((c for c in children if _is_commune(c)), key=lambda c: c.code)
+        groups = [communes[i : i + 3] for i in range(0, len(communes), 3)]
+        new_codes = []
+        for number, group in enumerate(groups, start=1):
+            code = f"X-{district.code}-{number}"
+            new_codes.append(code)
+            operations.append(
+                {
+                    "kind": "merge",
+                    "spec": {
+                        "sources": [c.code for c in group],
+                        "into": {
+                            "code": code,
+                            "name": group[0].name,
+                            "kind": K.COMMUNE,
+                            "parent": PROVINCE_CODE,
+                        },
+                    },
+                }
+            )
+        receiver = new_codes[0] if new_codes else PROVINCE_CODE
+        operations += [
+            {"kind": "move", "spec": {"node": child.code, "new_parent": receiver}}
+            for child in sorted(children, key=lambda c: c.code)
+            if not _is_commune(child)
+        ]
+        operations.append(
+            {"kind": "dissolve", "spec": {"organisation": district.code, "successor": receiver}}
+        )
+    return operations
+
+
 def reorganise_2025(ctx: DemoContext) -> None:
     """The province's plan of 1/7/2025 through the reorganisation services: Điện Biên Đông's
     communes merged into new commune committees under the province, the district dissolved,
@@ -461,6 +512,7 @@ def reorganise_2025(ctx: DemoContext) -> None:
     operations.append(
         {"kind": "dissolve", "spec": {"organisation": "DBD", "successor": PROVINCE_CODE}}
     )
+    operations += _other_districts_2025(province)
     bloc_children = sorted(
         Organisation.objects.children_of(Organisation.objects.get(code="KCQ")).values_list(
             "code", flat=True

@@ -52,6 +52,13 @@ def test_the_demo_province_is_two_level_after_1_july_2025():
         )
         assert report.admitted == admitted
     assert Membership.objects.count() == members
+    # seed 004's district ended the same day; its 2023 stays its own (210 admitted)
+    tua_chua = Organisation.objects.get(code="TCH")
+    assert tua_chua.valid_to == dt.date(2025, 6, 30)
+    report = get_admission_report(
+        organisation=tua_chua, period=build_period("year", year=2023), today=DEMO_TODAY
+    )
+    assert report.admitted == 210
     assert not RoleAssignment.objects.filter(
         ended_at__isnull=True, organisation__valid_to__isnull=False
     ).exists()
