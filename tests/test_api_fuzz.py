@@ -77,8 +77,14 @@ def test_no_operation_answers_with_a_server_error_or_off_schema(
     failures: list[str] = []
     calls = [0]
     statuses: Counter[int] = Counter()
+    token_unauthorised: list[str] = []
 
     def fuzz_operation(operation: Any) -> None:
+        # account administration answers only to the session (a token carries no second
+        # factor): every token call there is refused (401; 403 when a write has no CSRF
+        # cookie), kept out of the share of 2xx below
+        session_only = "/accounts/" in f"{operation.path}/"
+
         @settings(
             max_examples=FUZZ_EXAMPLES,
             deadline=None,
@@ -94,8 +100,16 @@ def test_no_operation_answers_with_a_server_error_or_off_schema(
                 with transaction.atomic():
                     response = case.call(base_url="http://localhost", headers=auth)
                     transaction.set_rollback(True)
-                calls[0] += 1
-                statuses[response.status_code // 100] += 1
+                if session_only:
+                    assert response.status_code in (401, 403), (
+                        operation.path,
+                        response.status_code,
+                    )
+                else:
+                    calls[0] += 1
+                    statuses[response.status_code // 100] += 1
+                    if persona != "anonymous" and response.status_code == 401:
+                        token_unauthorised.append(f"{persona} {operation.path}")
                 try:
                     case.validate_response(response, checks=CHECKS)
                 except (Exception, BaseExceptionGroup) as exc:  # a failure group: report all
@@ -110,9 +124,10 @@ def test_no_operation_answers_with_a_server_error_or_off_schema(
     for result in schema.get_all_operations():
         fuzz_operation(result.ok())
     assert calls[0] > 0
-    # the tokens reach the operations: plenty of 2xx, and 401s only from the anonymous calls
-    # (the correction and account operations act on one given row each: a fuzzed id or body
-    # is mostly refused, so the share of 2xx is lower than among the reads)
-    assert statuses[2] > calls[0] // 12, statuses
+    # the tokens reach the operations: not one token call is refused as unauthenticated (the
+    # anonymous calls are), and some get through to a 2xx (most fuzzed ids and bodies are
+    # refused, so the share of 2xx depends on the generated examples, not on the tokens)
+    assert token_unauthorised == [], token_unauthorised[:10]
+    assert statuses[2] > 0, statuses
     assert statuses[5] == 0, statuses
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:80])
