@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangvien.core.middleware.RequestIdMiddleware",
+    "dangvien.core.errorpages.RejectNulMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # --- security (issue 7) ---
     "csp.middleware.CSPMiddleware",

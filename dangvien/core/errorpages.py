@@ -10,6 +10,8 @@ is not shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -58,3 +60,37 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return _api_error(message, 403)
     return render(request, "403.html", {"reason": message}, status=403)
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    ):
+        return True
+    # a JSON body (the API's) spells the character as an escape; form fields refuse it
+    # themselves, and an uploaded file's bytes are not text (and are not read here)
+    if request.content_type != "application/json":
+        return False
+    body = request.body
+    return b"\x00" in body or b"\\u0000" in body
+
+
+class RejectNulMiddleware:
+    """PostgreSQL cannot store or even compare text holding the NUL character (code 0): a
+    filter or a field carrying one made the database refuse the query, a 500. Such a request
+    is refused before any view runs: 400 with a Vietnamese message (JSON under ``/api/``), and
+    nothing changes. Forms already refuse it field by field (Django's validator)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request):
+            message = gettext(
+                "Dữ liệu gửi lên chứa ký tự NUL (mã 0), không hợp lệ; không có gì thay đổi."
+            )
+            if request.path.startswith(API_PREFIX):
+                return _api_error(message, 400)
+            return render(request, "400.html", {"reason": message}, status=400)
+        return self.get_response(request)

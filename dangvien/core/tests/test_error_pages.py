@@ -35,3 +35,28 @@ def test_a_stale_form_gets_a_vietnamese_403_not_djangos_csrf_page(client_for):
     page = response.content.decode()
     assert "Hãy tải lại trang rồi gửi lại." in page
     assert "CSRF verification failed" not in page
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_before_the_database_sees_it(client_for, persona_tree):
+    """PostgreSQL cannot hold or compare text with the NUL character: a query or JSON field
+    carrying one is a Vietnamese 400 (JSON under /api/), never a 500, and writes nothing."""
+    from dangvien.people.models import Person
+
+    client = client_for("region_officer")
+    api = client.get("/api/v1/targets/", {"org": "T01\x00", "kind": "admissions"})
+    assert api.status_code == 400
+    assert "ký tự NUL" in api.json()["detail"]
+    page = client.get("/people/", {"q": "Nguyễn\x00"})
+    assert page.status_code == 400
+    assert "ký tự NUL" in page.content.decode()
+    before = Person.objects.count()
+    posted = client.post(
+        "/api/v1/people/",
+        '{"full_name": "Tên\\u0000Lạ", "organisation_id": %d}' % persona_tree.branch.pk,
+        content_type="application/json",
+    )
+    assert posted.status_code == 400
+    assert Person.objects.count() == before
+    # an ordinary query still goes through
+    assert client.get("/people/", {"q": "Nguyễn"}).status_code == 200
