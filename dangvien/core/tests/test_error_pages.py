@@ -1,5 +1,7 @@
 """The site's own 404 and 500 pages are Vietnamese (Django's are English)."""
 
+import json
+
 import pytest
 from django.template.loader import render_to_string
 
@@ -53,7 +55,7 @@ def test_a_nul_character_is_refused_before_the_database_sees_it(client_for, pers
     before = Person.objects.count()
     posted = client.post(
         "/api/v1/people/",
-        '{"full_name": "Tên\\u0000Lạ", "organisation_id": %d}' % persona_tree.branch.pk,
+        json.dumps({"full_name": "Tên\x00Lạ", "organisation_id": persona_tree.branch.pk}),
         content_type="application/json",
     )
     assert posted.status_code == 400
