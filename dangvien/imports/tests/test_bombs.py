@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -251,7 +252,15 @@ def test_a_task_over_its_memory_cap_refuses_the_file_and_the_worker_goes_on(
     settings, tmp_path, region_officer
 ):
     settings.IMPORT_WORKER_MEMORY_MB = 1  # far less than reading this file needs
-    path = many_rows(tmp_path / "rows.xlsx", 50_000, dimension="A1:A50000")
+    # 50.000 rows of 64 hexadecimal characters (about 5 MB of text, not compressible enough to
+    # look like a bomb): reading it needs several MB more address space than the cap allows
+    path = make_xlsx(
+        tmp_path / "rows.xlsx",
+        dimension="A1:A50000",
+        rows=(
+            f'<row r="{i}">{_cell(f"A{i}", secrets.token_hex(32))}</row>' for i in range(1, 50_001)
+        ),
+    )
     job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("rows.xlsx", path.read_bytes())
     )
