@@ -32,6 +32,7 @@ from python_calamine import CalamineWorkbook
 
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number, parse_date
+from dangvien.core.memory import active_cap, run_capped
 from dangvien.core.text import fold
 
 DATA_SHEET = "Dữ liệu"
@@ -498,8 +499,20 @@ class Sheet:
 def read_rows(
     path: Path, columns: Sequence[Column], *, max_rows: int, max_cell_chars: int = 32_767
 ) -> Sheet:
-    """Read the first sheet with calamine and map its header to the columns."""
+    """Read the first sheet with calamine and map its header to the columns.
 
+    Under a memory cap (``core.memory.address_space_cap``) calamine reads in a forked child under
+    the same cap: a Rust allocation that fails aborts its process instead of raising.
+    """
+    cap = active_cap()
+    if cap:
+        data = run_capped(_read_sheet, path, max_rows, max_cell_chars, extra_bytes=cap)
+    else:
+        data = _read_sheet(path, max_rows, max_cell_chars)
+    return _map_header(data, columns)
+
+
+def _read_sheet(path: Path, max_rows: int, max_cell_chars: int) -> list[list[Any]]:
     data: list[list[Any]] = []
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -536,6 +549,10 @@ def read_rows(
         ) from exc
     while data and all(cell in ("", None) for cell in data[-1]):
         data.pop()
+    return data
+
+
+def _map_header(data: list[list[Any]], columns: Sequence[Column]) -> Sheet:
     if not data:
         raise ImportRefused(_("Tệp không có dữ liệu (trang tính đầu tiên trống)."), rule="empty")
     headers = [cell_text(cell) for cell in data[0]]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import secrets
 import subprocess
 import sys
 import textwrap
@@ -98,6 +97,32 @@ def one_big_cell(path: Path, size: int) -> Path:
             for _ in range(size // MB):
                 sheet.write(piece)
             sheet.write(b"</t></is></c></row>" + SHEET_TAIL.encode())
+    return path
+
+
+def shared_string_rows(path: Path, *, rows: int, text: str) -> Path:
+    """``rows`` cells in column A that all point at one shared string."""
+    rels = RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    strings = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="{rows}" uniqueCount="1"><si><t>{text}</t></si></sst>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/sharedStrings.xml", strings)
+        body = "".join(
+            f'<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>' for i in range(1, rows + 1)
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml", (SHEET_HEAD % f"A1:A{rows}") + body + SHEET_TAIL
+        )
     return path
 
 
@@ -252,15 +277,9 @@ def test_a_task_over_its_memory_cap_refuses_the_file_and_the_worker_goes_on(
     settings, tmp_path, region_officer
 ):
     settings.IMPORT_WORKER_MEMORY_MB = 1  # far less than reading this file needs
-    # 50.000 rows of 64 hexadecimal characters (about 5 MB of text, not compressible enough to
-    # look like a bomb): reading it needs several MB more address space than the cap allows
-    path = make_xlsx(
-        tmp_path / "rows.xlsx",
-        dimension="A1:A50000",
-        rows=(
-            f'<row r="{i}">{_cell(f"A{i}", secrets.token_hex(32))}</row>' for i in range(1, 50_001)
-        ),
-    )
+    # 50.000 cells pointing at one shared string of 10.000 characters: a 100 KB file whose
+    # reading needs about 500 MB, far beyond whatever free memory the process already holds
+    path = shared_string_rows(tmp_path / "rows.xlsx", rows=50_000, text="Đảng" * 2_500)
     job, _new = services.create_import_job(
         actor=region_officer, kind="people", upload=upload("rows.xlsx", path.read_bytes())
     )
