@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangvien.core.middleware.RequestIdMiddleware",
     "dangvien.core.errorpages.RejectNulMiddleware",
+    "dangvien.core.replica.ReplicaReadsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # --- security (issue 7) ---
     "csp.middleware.CSPMiddleware",
@@ -145,6 +146,22 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if env_raw("DANGVIEN_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = env_str("DANGVIEN_TEST_DB_NAME", "")
+
+# A read replica for the reports (docs/scaling.md): fact reads of the report pages, the report
+# API and the report command go there; everything else, and every write, stays on the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    try:
+        DATABASES["replica"] = environ.Env.db_url_config(_replica_url)
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from exc
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dangvien.core.replica.ReplicaRouter"]
+REPLICA_READ_PATHS = ("/reports/", "/api/v1/reports/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from dangvien.core.replica import fact_connection as connection
 from dangvien.core.scoping import path_prefix_q, subtree_paths
 from dangvien.core.typing import AnyUser
 from dangvien.organisations.choices import KIND_SHORT_LABELS

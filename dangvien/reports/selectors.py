@@ -21,12 +21,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext, gettext_lazy
 
 from dangvien.core.formatting import format_date, format_number, format_percent, percent_value
+from dangvien.core.replica import fact_connection as connection
 from dangvien.organisations.models import Organisation
 from dangvien.organisations.selectors import (
     LineageLine,

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -50,6 +49,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from dangvien.core.formatting import format_datetime, format_number, percent_value
+from dangvien.core.replica import fact_connection as connection
 from dangvien.core.xlsx import CellWriter
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.organisations.models import Organisation

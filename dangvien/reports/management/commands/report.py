@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from dangvien.core.errors import DomainError
+from dangvien.core.replica import replica_reads
 
 FORMATS = ("json", "xlsx", "text", "docx", "pdf")
 
@@ -47,6 +48,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with replica_reads():  # on the read replica when DATABASE_REPLICA_URL is set
+            self._report(**options)
+
+    def _report(self, **options: Any) -> None:
         from dangvien.organisations.models import Organisation
         from dangvien.reports.access import period_from_params, structure_from_params
         from dangvien.reports.selectors import get_admission_report
