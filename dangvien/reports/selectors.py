@@ -426,7 +426,8 @@ def _admission_aggregates(
         for edge in ("start", "end")
     }
     values["structure.on"] = adapt(root.on) if past else None
-    prefix = connection.ops.prep_for_like_query(root.path)
+    # not in the tree that day: a prefix no path has (an empty one would match every path)
+    prefix = "!" if root.empty else connection.ops.prep_for_like_query(root.path)
     params = []
     for param in marked:
         if isinstance(param, str | dt.date) and param in slots:
