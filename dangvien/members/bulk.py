@@ -1,0 +1,67 @@
+"""Bulk writers of memberships, their events and recognition steps, for generated datasets
+(see ``organisations.bulk``: no check, no audit, keys given by the caller, sequences synced
+at the end). The rows must be what ``admit_member``, ``recognise_official`` and
+``change_status`` write: a probationary event at the ceremony, an official event at the end
+of probation, the membership's status and cell equal to its latest event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from dangvien.core.bulk import copy_rows, next_id, sync_sequence
+from dangvien.members.models import Membership, MembershipEvent, RecognitionStep
+
+MEMBERSHIP_COLUMNS = (
+    "id",
+    "person_id",
+    "organisation_id",
+    "admitted_in_id",
+    "dossier_id",
+    "status",
+    "decision_number",
+    "decision_date",
+    "ceremony_date",
+    "probation_end",
+    "official_date",
+)
+EVENT_COLUMNS = (
+    "membership_id",
+    "status",
+    "organisation_id",
+    "date",
+    "decision_number",
+    "actor_id",
+)
+RECOGNITION_COLUMNS = (
+    "membership_id",
+    "stage",
+    "date",
+    "document_number",
+    "votes_eligible",
+    "votes_for",
+    "passed",
+    "actor_id",
+)
+MODELS = (Membership, MembershipEvent, RecognitionStep)
+
+
+def first_ids() -> dict[str, int]:
+    return {"membership": next_id(Membership)}
+
+
+def write_memberships(rows: Iterable[Sequence[Any]]) -> int:
+    return copy_rows(Membership, MEMBERSHIP_COLUMNS, rows)
+
+
+def write_events(rows: Iterable[Sequence[Any]]) -> int:
+    return copy_rows(MembershipEvent, EVENT_COLUMNS, rows)
+
+
+def write_recognition_steps(rows: Iterable[Sequence[Any]]) -> int:
+    return copy_rows(RecognitionStep, RECOGNITION_COLUMNS, rows)
+
+
+def sync_sequences() -> None:
+    for model in MODELS:
+        sync_sequence(model)
