@@ -71,9 +71,10 @@ SHAPES: dict[str, Shape] = {
 }
 
 ADMISSION_RATE = 0.032  # a year, of the members (≈ 180.000 of 5,6 M)
-OPEN_DOSSIER_RATE = 0.055  # open dossiers at the outstanding-to-decision stages, of the members
+OPEN_DOSSIER_RATE = 0.075  # open dossiers at the outstanding-to-decision stages, of the members
 LEAVE_RATE = 0.006  # deceased or removed a year, of the members
 GRASSROOTS_CELL_SHARE = 0.3  # grassroots organisations that are a grassroots cell
+FLUSH_PEOPLE = 50_000  # people generated before their rows are written (memory, progress)
 
 # Regions: (share of provinces, share of ethnic minorities among members, groups by weight)
 REGIONS = (
@@ -132,6 +133,10 @@ def _spread(rng: random.Random, total: int, bins: int, minimum: int = 1) -> list
     for _ in range(max(0, total - minimum * bins)):
         counts[rng.randrange(bins)] += 1
     return counts
+
+
+def _n(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
 
 
 def _segment(pk: int) -> str:
@@ -255,7 +260,10 @@ class Generator:
         regions: list[int] = []
         for index, (_name, share, _minority, _groups) in enumerate(REGIONS):
             regions += [index] * round(share * shape.provinces)
-        regions = (regions + [len(REGIONS) - 1] * shape.provinces)[: shape.provinces]
+        weights = tuple((str(index), round(100 * r[1])) for index, r in enumerate(REGIONS))
+        while len(regions) < shape.provinces:  # a one-province scale: its region at random
+            regions.append(int(_weighted(rng, weights)))
+        regions = regions[: shape.provinces]
         rng.shuffle(regions)
         self.provinces: list[tuple[Node, list[Node]]] = []
         number = 0
@@ -469,7 +477,7 @@ class Generator:
             targets.append((pk, today_province.pk))
             for bloc_pk in moved:
                 self._mark_moved(by_pk[bloc_pk], pk)
-        self.progress(f"cây tổ chức: {len(self.nodes):,} tổ chức".replace(",", "."))
+        self.progress(f"cây tổ chức: {_n(len(self.nodes))} tổ chức")
         org_rows = (
             (
                 n.pk,
@@ -751,19 +759,15 @@ class Generator:
         years = list(range(FIRST_YEAR, today.year + 1))
         holder_count = max(1, len(self.holders))
         mean = shape.members / holder_count / (1 + ADMISSION_RATE * len(years) * 0.9)
-        out: dict[str, list[Any]] = {
-            key: []
-            for key in (
-                "people",
-                "memberships",
-                "events",
-                "recognition",
-                "dossiers",
-                "steps",
-                "enrolments",
-            )
-        }
-        for holder in holders:
+        out = self._empty()
+        for done, holder in enumerate(holders, start=1):
+            if len(out["people"]) >= FLUSH_PEOPLE:
+                self._flush(out)
+                out = self._empty()
+                self.progress(
+                    f"tỉnh {number}/{len(self.provinces)}, chi bộ {_n(done)}/{_n(len(holders))}: "
+                    f"{_n(self.counts.get('memberships', 0))} đảng viên"
+                )
             existing = max(3, int(rng.gauss(mean, mean * 0.35)))
             holder.members = existing
             for _ in range(existing):
@@ -964,6 +968,11 @@ class Generator:
             )
         )
 
+    @staticmethod
+    def _empty() -> dict[str, list[Any]]:
+        keys = ("people", "memberships", "events", "recognition", "dossiers", "steps", "enrolments")
+        return {key: [] for key in keys}
+
     def _flush(self, out: dict[str, list[Any]]) -> None:
         self.add("people", self.people.write_people(out["people"]))
         self.add("training_classes", self.training.write_classes(self.class_rows))
@@ -979,7 +988,8 @@ class Generator:
 
     def write_targets(self) -> None:
         """A yearly admissions target for every organisation but the cells, each year it was in
-        force: about the admission rate of the members under it (that year's tree)."""
+        force at the year's end (or is, for this year): about the admission rate of the members
+        under it (that year's tree)."""
         new_count: dict[int, int] = {}
         old_count: dict[int, int] = {}
         for node in sorted(self.nodes, key=lambda n: -len(n.path)):  # children first
@@ -992,12 +1002,14 @@ class Generator:
                     counts[parent.pk] = counts.get(parent.pk, 0) + counts[node.pk]
         rows, changes = [], []
         for year in range(FIRST_YEAR, self.today.year + 1):
-            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            last = dt.date(year, 12, 31)
             for node in sorted(self.nodes, key=lambda n: n.pk):
                 if node.kind == "cell":
                     continue
+                # an organisation ended during a year hands that year's target over to its
+                # successors (reorganisation services): it keeps the years before only
                 if (node.valid_from and node.valid_from > last) or (
-                    node.valid_to and node.valid_to < first
+                    node.valid_to and node.valid_to < last
                 ):
                     continue
                 members = (old_count if node.valid_to else new_count).get(node.pk, 0)
@@ -1036,8 +1048,8 @@ class Generator:
             self.write_people(number, province, by_province.get(number, []))
             self.progress(
                 f"tỉnh {number}/{len(self.provinces)}: "
-                f"{self.counts.get('memberships', 0):,} đảng viên, "
-                f"{self.counts.get('dossiers', 0):,} hồ sơ".replace(",", ".")
+                f"{_n(self.counts.get('memberships', 0))} đảng viên, "
+                f"{_n(self.counts.get('dossiers', 0))} hồ sơ"
             )
         self.progress("chỉ tiêu…")
         self.write_targets()
