@@ -71,7 +71,7 @@ SHAPES: dict[str, Shape] = {
 }
 
 ADMISSION_RATE = 0.032  # a year, of the members (≈ 180.000 of 5,6 M)
-OPEN_DOSSIER_RATE = 0.075  # open dossiers at the outstanding-to-decision stages, of the members
+OPEN_DOSSIER_RATE = 0.085  # open dossiers at the outstanding-to-decision stages, of the members
 LEAVE_RATE = 0.006  # deceased or removed a year, of the members
 GRASSROOTS_CELL_SHARE = 0.3  # grassroots organisations that are a grassroots cell
 FLUSH_PEOPLE = 50_000  # people generated before their rows are written (memory, progress)

@@ -105,6 +105,17 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
     assert counts == runs[0][0]
     with pytest.raises(DomainError):  # once per database
         generate(scale="commune", seed=7, today=TODAY, actor=actor, show_progress=False)
+    # the sequences moved past the keys the generator gave: ordinary inserts still work
+    later = ReorganisationEvent.objects.create(kind="rename", date=TODAY)
+    assert later.pk > ReorganisationEvent.objects.exclude(pk=later.pk).get().pk
+    step = Step.objects.filter(stage="ceremony").first()
+    assert step is not None
+    extra = Step.history.create(
+        dossier=step.dossier, stage="ceremony", date=TODAY, actor=actor, superseded=True
+    )
+    assert extra.pk > step.pk
+    extra.delete()
+    later.delete()
 
     # the tree: treebeard finds nothing wrong; today's open placements are treebeard's tree
     assert all(not problems for problems in Organisation.find_problems())
