@@ -20,6 +20,8 @@ DOSSIER_COLUMNS = (
     "opened_on",
     "closed_on",
     "enrolment_id",
+    "next_deadline",
+    "next_deadline_kind",
 )
 STEP_COLUMNS = (
     "dossier_id",

@@ -237,6 +237,7 @@ class Generator:
         self.class_rows: list[tuple[Any, ...]] = []
         self.certificates: dict[int, int] = {}
         self.citizen_serial: dict[tuple[int, int, int], int] = {}
+        self.step_dates: dict[str, tuple[dt.date, dt.date | None]] = {}
 
     def add(self, table: str, count: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + count
@@ -750,7 +751,24 @@ class Generator:
                         break
                 reached, last = stage, day
         out["steps"].extend(steps)
+        self.step_dates = {row[1]: (row[2], row[8]) for row in steps}
         return pk, reached, last, decision if reached == "ceremony" else None, enrolment
+
+    def _deadline(self, enrolment: int) -> tuple[dt.date | None, str]:
+        """The cached next deadline of an open dossier (``Dossier.next_deadline``), by the
+        admissions service's own rule (``deadline_from``) from the steps just generated."""
+        from dangvien.admissions.services import deadline_from
+
+        dates = self.step_dates
+        decision = dates.get("decision")
+        cell_vote = dates.get("cell_vote")
+        certificate = dates.get("class")
+        return deadline_from(
+            decision=(decision[0], decision[1], None) if decision else None,
+            cell_vote=(cell_vote[0], None) if cell_vote else None,
+            extension_working_days=None,
+            certificate_date=certificate[0] if certificate and enrolment else None,
+        )
 
     def write_people(self, number: int, province: Node, holders: list[Node]) -> None:
         """Members, admissions and open dossiers of one province of today."""
@@ -868,6 +886,7 @@ class Generator:
                 outstanding,
                 last if admitted else None,
                 enrolment or None,
+                *(self._deadline(enrolment) if not admitted else (None, "")),
             )
         )
         if not admitted:
@@ -1032,6 +1051,12 @@ class Generator:
     # -- the whole run ----------------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
+        from dangvien.core.memo import request_memo
+
+        with request_memo():  # rule sets and calendar corrections read once (deadlines)
+            return self._run()
+
+    def _run(self) -> dict[str, int]:
         self.progress("cây tổ chức…")
         self.build_tree()
         self.write_tree()

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from dangvien.accounts.models import User
 from dangvien.admissions.models import Dossier, Step
+from dangvien.admissions.services import compute_deadline
 from dangvien.core.errors import DomainError
 from dangvien.demo.dataset import LAST_OLD_DAY, REORGANISATION_DAY, generate
 from dangvien.members.choices import ACTIVE_STATUSES
@@ -190,6 +191,12 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
         today=TODAY,
         structure=None,
     ).admitted == admitted(2024)
+
+    # the cached next deadline of every open dossier is the service's
+
+    for dossier in Dossier.objects.filter(status="open").select_related("enrolment"):
+        assert (dossier.next_deadline, dossier.next_deadline_kind) == compute_deadline(dossier)
+    assert Dossier.objects.filter(status="open", next_deadline__isnull=False).exists()
 
     # (c) the tables in the proportions of the shape
     total = len(members)
