@@ -626,24 +626,33 @@ class Generator:
             return superior.district
         return superior
 
-    def _class(self, holder: Node, not_before: dt.date) -> tuple[int, int, dt.date]:
-        """The awareness class the candidate finishes: the organiser's class of the month (the
-        10th to the 14th) ending on or after ``not_before``; returns (class, organiser, end)."""
-        end = dt.date(not_before.year, not_before.month, 14)
+    def _class(
+        self, holder: Node, not_before: dt.date, kind: str = "awareness"
+    ) -> tuple[int, int, dt.date]:
+        """The class of ``kind`` the person finishes: the organiser's class of the month (the
+        10th to the 14th for awareness, the 20th to the 24th for new members) ending on or
+        after ``not_before``; returns (class, organiser, end)."""
+        last_day = 14 if kind == "awareness" else 24
+        end = dt.date(not_before.year, not_before.month, last_day)
         if end < not_before:
             end = add_months(end, 1)
         organiser = self._superior_on(holder, end)
-        key = (organiser.pk, end.year, end.month)
+        key = (organiser.pk, kind, end.year, end.month)
         found = self.classes.get(key)
         if found is None:
             pk = self.keys.take("class")
             start = end - dt.timedelta(days=4)
             closed = end < self.today
+            title = (
+                "Lớp bồi dưỡng nhận thức về Đảng"
+                if kind == "awareness"
+                else "Lớp bồi dưỡng đảng viên mới"
+            )
             self.class_rows.append(
                 (
                     pk,
-                    "awareness",
-                    f"Lớp bồi dưỡng nhận thức về Đảng tháng {end:%m/%Y}",
+                    kind,
+                    f"{title} tháng {end:%m/%Y}",
                     organiser.pk,
                     start,
                     end,
@@ -653,6 +662,22 @@ class Generator:
             )
             found = self.classes[key] = (pk, end)
         return found[0], organiser.pk, end
+
+    def _certificate(
+        self, holder: Node, person: int, not_before: dt.date, kind: str, out: dict[str, list[Any]]
+    ) -> tuple[int, dt.date]:
+        """Enrol ``person`` in the class of ``kind`` after ``not_before`` and, once it has ended
+        by ``today``, record the certificate; returns (enrolment or 0, the class's end)."""
+        class_pk, organiser, end = self._class(holder, not_before, kind)
+        if end > self.today:
+            return 0, end
+        enrolment = self.keys.take("enrolment")
+        number = self.certificates.get(organiser, 0) + 1
+        self.certificates[organiser] = number
+        out["enrolments"].append(
+            (enrolment, class_pk, person, True, "passed", True, f"{number}/GCN", end, organiser)
+        )
+        return enrolment, end
 
     def _dossier(
         self,
@@ -684,27 +709,11 @@ class Generator:
         reached = "outstanding"
         step("outstanding", day, f"{pk}-NQ/CB", None, None, None, None)
         last = day
-        class_pk, organiser, class_end = self._class(
-            holder, day + dt.timedelta(days=rng.randint(15, 90))
+        enrolment, class_end = self._certificate(
+            holder, person[0], day + dt.timedelta(days=rng.randint(15, 90)), "awareness", out
         )
-        if class_end <= self.today:
-            enrolment = self.keys.take("enrolment")
-            number = self.certificates.get(organiser, 0) + 1
-            self.certificates[organiser] = number
-            out["enrolments"].append(
-                (
-                    enrolment,
-                    class_pk,
-                    person[0],
-                    True,
-                    "passed",
-                    True,
-                    f"{number}/GCN",
-                    class_end,
-                    organiser,
-                )
-            )
-            step("class", class_end, f"{number}/GCN", None, None, None, None)
+        if enrolment:
+            step("class", class_end, out["enrolments"][-1][6], None, None, None, None)
             reached, last = "class", class_end
             plan = [
                 ("application", rng.randint(7, 30)),
@@ -897,6 +906,10 @@ class Generator:
         membership = self.keys.take("membership")
         out["events"].append(
             (membership, "probationary", holder.pk, ceremony, f"{pk}-QĐ/ĐU", self.actor_id)
+        )
+        # the new-member class of the committee above, in the first months of probation
+        self._certificate(
+            holder, person[0], ceremony + dt.timedelta(days=rng.randint(20, 120)), "new_member", out
         )
         status, official = "probationary", None
         self_review = probation_end - dt.timedelta(days=rng.randint(5, 15))

@@ -177,6 +177,12 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
             if where == province:
                 open_now = Dossier.objects.filter(status="open").count()
                 assert report.pipeline["open_dossiers"] == open_now
+                attended = Enrolment.objects.filter(
+                    training_class__kind="new_member",
+                    training_class__start_date__lte=end,
+                    training_class__end_date__gte=period.start,
+                ).count()
+                assert report.pipeline["new_member_attendees"] == attended > 0
     old = get_admission_report(
         organisation=district,
         period=Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
@@ -215,7 +221,12 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
     # every admitted dossier went through every step (grassroots cells skip the committee's)
     assert Step.objects.filter(dossier__status="admitted").count() >= 9 * admitted_dossiers.count()
     assert not admitted_dossiers.exclude(steps__stage="ceremony").exists()
-    assert Enrolment.objects.count() == Step.objects.filter(stage="class").count()
+    awareness = Enrolment.objects.filter(training_class__kind="awareness")
+    assert awareness.count() == Step.objects.filter(stage="class").count()
+    # a new-member class for every admitted member whose class has ended (not the newest)
+    new_members = Enrolment.objects.filter(training_class__kind="new_member")
+    assert 0.8 * admitted_dossiers.count() <= new_members.count() <= admitted_dossiers.count()
+    assert not new_members.exclude(person__membership__dossier__isnull=False).exists()
     recognised = Membership.objects.filter(dossier__isnull=False, status="official").count()
     assert RecognitionStep.objects.count() == 6 * recognised > 0
     # a target for every organisation but the cells, each year it was in force at the end
