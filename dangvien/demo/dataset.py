@@ -58,14 +58,15 @@ class Shape:
     grassroots: int
     cells: int
     members: int
+    merged_provinces: int = 0  # of today's provinces, formed by absorbing one or two others
 
 
 SHAPES: dict[str, Shape] = {
     # DOMAIN.md "Scale": 34 provinces (63 before), ≈ 3.321 commune committees, ≈ 700 other
     # superior committees, 52.105 grassroots organisations, ≈ 200.000 cells, 5,6 M members
-    "national": Shape(34, 63, 3300, 700, 700, 52000, 200000, 5_600_000),
+    "national": Shape(34, 63, 3300, 700, 700, 52000, 200000, 5_600_000, merged_provinces=23),
     # one province ≈ 1/34 of it (formed by a merger of two)
-    "province": Shape(1, 2, 97, 21, 21, 1530, 5880, 165_000),
+    "province": Shape(1, 2, 97, 21, 21, 1530, 5880, 165_000, merged_provinces=1),
     # one commune committee with its grassroots organisations and cells
     "commune": Shape(1, 1, 1, 0, 1, 13, 50, 1_400),
 }
@@ -257,7 +258,12 @@ class Generator:
             f"{CODE_PREFIX}TW", "Đảng bộ toàn quốc (dữ liệu sinh)", "central", None
         )
         # today's provinces and the old ones each absorbed (a merge on 1/7/2025)
-        olds = _spread(rng, shape.old_provinces, shape.provinces)
+        # 25/6/2025: 23 of the 34 were formed by absorbing one (17) or two (6) of the 63
+        extra = shape.old_provinces - shape.provinces
+        three_way = extra - shape.merged_provinces
+        olds = [3] * three_way + [2] * (shape.merged_provinces - three_way)
+        olds += [1] * (shape.provinces - len(olds))
+        rng.shuffle(olds)
         regions: list[int] = []
         for index, (_name, share, _minority, _groups) in enumerate(REGIONS):
             regions += [index] * round(share * shape.provinces)
