@@ -74,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     call_command("generate_dataset", "--scale", args.scale, "--seed", str(args.seed))
     elapsed = time.perf_counter() - started
     after = load_average()
-    from dangvien.demo.dataset import SHAPES  # noqa: F401 - the shapes are the documented ones
 
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)

@@ -234,7 +234,7 @@ class Generator:
         self.counts: dict[str, int] = {}
         self.nodes: list[Node] = []
         self.folded: dict[str, str] = {}
-        self.classes: dict[tuple[int, int, int], tuple[int, dt.date]] = {}
+        self.classes: dict[tuple[int, str, int, int], tuple[int, dt.date]] = {}
         self.class_rows: list[tuple[Any, ...]] = []
         self.certificates: dict[int, int] = {}
         self.citizen_serial: dict[tuple[int, int, int], int] = {}
@@ -785,7 +785,7 @@ class Generator:
             certificate_date=certificate[0] if certificate and enrolment else None,
         )
 
-    def write_people(self, number: int, province: Node, holders: list[Node]) -> None:
+    def write_people(self, number: int, holders: list[Node]) -> None:
         """Members, admissions and open dossiers of one province of today."""
         rng, today = self.rng, self.today
         shape = self.shape
@@ -1088,8 +1088,8 @@ class Generator:
             while top.parent is not None and top.parent.kind != "central":
                 top = top.parent
             by_province.setdefault(province_of[top.pk], []).append(holder)
-        for number, (province, _group) in enumerate(self.provinces, start=1):
-            self.write_people(number, province, by_province.get(number, []))
+        for number in range(1, len(self.provinces) + 1):
+            self.write_people(number, by_province.get(number, []))
             self.progress(
                 f"tỉnh {number}/{len(self.provinces)}: "
                 f"{_n(self.counts.get('memberships', 0))} đảng viên, "
