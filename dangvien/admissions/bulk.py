@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from dangvien.admissions.models import Dossier, Step
+from dangvien.admissions.models import Dossier, Participant, Step
 from dangvien.core.bulk import copy_rows, next_id, sync_sequence
 
 DOSSIER_COLUMNS = (
@@ -34,7 +34,8 @@ STEP_COLUMNS = (
     "votes_against",
     "received_on",
 )
-MODELS = (Dossier, Step)
+PARTICIPANT_COLUMNS = ("dossier_id", "person_id", "role", "months_together", "assigned_on")
+MODELS = (Dossier, Step, Participant)
 
 
 def first_ids() -> dict[str, int]:
@@ -47,6 +48,11 @@ def write_dossiers(rows: Iterable[Sequence[Any]]) -> int:
 
 def write_steps(rows: Iterable[Sequence[Any]]) -> int:
     return copy_rows(Step, STEP_COLUMNS, rows)
+
+
+def write_participants(rows: Iterable[Sequence[Any]]) -> int:
+    """Helpers and introducers of dossiers (``Participant``)."""
+    return copy_rows(Participant, PARTICIPANT_COLUMNS, rows)
 
 
 def sync_sequences() -> None:

@@ -239,6 +239,7 @@ class Generator:
         self.certificates: dict[int, int] = {}
         self.citizen_serial: dict[tuple[int, int, int], int] = {}
         self.step_dates: dict[str, tuple[dt.date, dt.date | None]] = {}
+        self.pool: list[tuple[int, int]] = []
 
     def add(self, table: str, count: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + count
@@ -769,6 +770,21 @@ class Generator:
         self.step_dates = {row[1]: (row[2], row[8]) for row in steps}
         return pk, reached, last, decision if reached == "ceremony" else None, enrolment
 
+    def _participants(self, dossier: int, outstanding: dt.date, out: dict[str, list[Any]]) -> None:
+        """The official member the cell assigns to help (on the outstanding list) and, from
+        the introduction, the two introducers (12 months or more together)."""
+        rng, pool = self.rng, self.pool
+        if not pool:
+            return
+        helper = pool[rng.randrange(len(pool))][1]
+        out["participants"].append((dossier, helper, "helper", None, outstanding))
+        introduction = self.step_dates.get("introduction")
+        if introduction is None or len(pool) < 2:
+            return
+        for _membership, person in rng.sample(pool, 2):
+            months = rng.randint(12, 120)
+            out["participants"].append((dossier, person, "introducer", months, introduction[0]))
+
     def _deadline(self, enrolment: int) -> tuple[dt.date | None, str]:
         """The cached next deadline of an open dossier (``Dossier.next_deadline``), by the
         admissions service's own rule (``deadline_from``) from the steps just generated."""
@@ -803,6 +819,7 @@ class Generator:
                 )
             existing = max(3, int(rng.gauss(mean, mean * 0.35)))
             holder.members = existing
+            pool: list[tuple[int, int]] = []  # (membership, person) of the official members
             for _ in range(existing):
                 decision = dt.date(FIRST_YEAR - 1, 12, 31) - dt.timedelta(
                     days=int(365.25 * 50 * rng.random() ** 1.5)
@@ -858,8 +875,11 @@ class Generator:
                     )
                 )
                 out["events"].extend(events)
+                if status == "official":
+                    pool.append((membership, person[0]))
             # admissions of each year, and the dossiers still open
             officials = existing
+            self.pool = pool
             for year in years:
                 start = dt.date(year, 1, 1)
                 end = min(dt.date(year, 12, 31), today)
@@ -904,6 +924,7 @@ class Generator:
                 *(self._deadline(enrolment) if not admitted else (None, "")),
             )
         )
+        self._participants(pk, outstanding, out)
         if not admitted:
             return
         assert decision is not None
@@ -990,6 +1011,10 @@ class Generator:
                     self.actor_id,
                 )
             )
+        if self.pool:  # the helper assigned at the ceremony, until the recognition
+            helper = self.pool[rng.randrange(len(self.pool))][0]
+            ended = "Đã công nhận chính thức" if official else ""
+            out["helpers"].append((membership, helper, ceremony, official, ended, self.actor_id))
         out["memberships"].append(
             (
                 membership,
@@ -1008,7 +1033,17 @@ class Generator:
 
     @staticmethod
     def _empty() -> dict[str, list[Any]]:
-        keys = ("people", "memberships", "events", "recognition", "dossiers", "steps", "enrolments")
+        keys = (
+            "people",
+            "memberships",
+            "events",
+            "recognition",
+            "helpers",
+            "dossiers",
+            "steps",
+            "participants",
+            "enrolments",
+        )
         return {key: [] for key in keys}
 
     def _flush(self, out: dict[str, list[Any]]) -> None:
@@ -1021,6 +1056,8 @@ class Generator:
         self.add("memberships", self.members.write_memberships(out["memberships"]))
         self.add("membership_events", self.members.write_events(out["events"]))
         self.add("recognition_steps", self.members.write_recognition_steps(out["recognition"]))
+        self.add("participants", self.admissions.write_participants(out["participants"]))
+        self.add("helper_assignments", self.members.write_helper_assignments(out["helpers"]))
 
     # -- targets ----------------------------------------------------------------------------
 

@@ -10,7 +10,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dangvien.core.bulk import copy_rows, next_id, sync_sequence
-from dangvien.members.models import Membership, MembershipEvent, RecognitionStep
+from dangvien.members.models import (
+    HelperAssignment,
+    Membership,
+    MembershipEvent,
+    RecognitionStep,
+)
 
 MEMBERSHIP_COLUMNS = (
     "id",
@@ -43,7 +48,8 @@ RECOGNITION_COLUMNS = (
     "passed",
     "actor_id",
 )
-MODELS = (Membership, MembershipEvent, RecognitionStep)
+HELPER_COLUMNS = ("membership_id", "helper_id", "start_date", "end_date", "end_reason", "actor_id")
+MODELS = (Membership, MembershipEvent, RecognitionStep, HelperAssignment)
 
 
 def first_ids() -> dict[str, int]:
@@ -60,6 +66,11 @@ def write_events(rows: Iterable[Sequence[Any]]) -> int:
 
 def write_recognition_steps(rows: Iterable[Sequence[Any]]) -> int:
     return copy_rows(RecognitionStep, RECOGNITION_COLUMNS, rows)
+
+
+def write_helper_assignments(rows: Iterable[Sequence[Any]]) -> int:
+    """The official member helping each probationer (ended at the recognition)."""
+    return copy_rows(HelperAssignment, HELPER_COLUMNS, rows)
 
 
 def sync_sequences() -> None:

@@ -11,14 +11,20 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
 from dangvien.accounts.models import User
-from dangvien.admissions.models import Dossier, Step
+from dangvien.admissions.models import Dossier, Participant, Step
 from dangvien.admissions.services import compute_deadline
 from dangvien.core.errors import DomainError
 from dangvien.demo.dataset import LAST_OLD_DAY, REORGANISATION_DAY, generate
 from dangvien.members.choices import ACTIVE_STATUSES
-from dangvien.members.models import Membership, MembershipEvent, RecognitionStep
+from dangvien.members.models import (
+    HelperAssignment,
+    Membership,
+    MembershipEvent,
+    RecognitionStep,
+)
 from dangvien.organisations.models import (
     Organisation,
     OrganisationLineage,
@@ -227,6 +233,19 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
     new_members = Enrolment.objects.filter(training_class__kind="new_member")
     assert 0.8 * admitted_dossiers.count() <= new_members.count() <= admitted_dossiers.count()
     assert not new_members.exclude(person__membership__dossier__isnull=False).exists()
+    # a helper on every dossier, two introducers from the introduction on, all official
+    # members of the dossier's cell; one current helper per probationer, none once official
+    assert Participant.objects.filter(role="helper").count() == Dossier.objects.count()
+    introduced = Dossier.objects.filter(steps__stage="introduction").count()
+    assert Participant.objects.filter(role="introducer").count() == 2 * introduced
+    assert not Participant.objects.exclude(
+        person__membership__organisation=F("dossier__organisation"),
+        person__membership__status="official",
+    ).exists()
+    probationers = Membership.objects.filter(status="probationary")
+    current = HelperAssignment.objects.filter(end_date__isnull=True)
+    assert current.count() == probationers.count() > 0
+    assert not current.exclude(membership__in=probationers).exists()
     recognised = Membership.objects.filter(dossier__isnull=False, status="official").count()
     assert RecognitionStep.objects.count() == 6 * recognised > 0
     # a target for every organisation but the cells, each year it was in force at the end
