@@ -38,6 +38,7 @@ from typing import Any
 from dangvien.core.dates import add_months
 from dangvien.core.text import fold
 from dangvien.demo.names import make_full_name
+from dangvien.members.choices import WORKPLACE_AREA_KINDS
 from dangvien.organisations.models import PLACEMENT_STEP
 
 REORGANISATION_DAY = dt.date(2025, 7, 1)
@@ -1011,6 +1012,14 @@ class Generator:
                     self.actor_id,
                 )
             )
+        if holder.area_kind in WORKPLACE_AREA_KINDS:  # introduced to the cell where they live
+            due = self.members.residence_due(ceremony)
+            introduced: dt.date | None = ceremony + dt.timedelta(days=rng.randint(5, 50))
+            if introduced and introduced > self.today:
+                introduced = None
+            out["residence"].append(
+                (membership, holder.pk, ceremony, due, "Nơi cư trú", introduced, self.actor_id)
+            )
         if self.pool:  # the helper assigned at the ceremony, until the recognition
             helper = self.pool[rng.randrange(len(self.pool))][0]
             ended = "Đã công nhận chính thức" if official else ""
@@ -1039,6 +1048,7 @@ class Generator:
             "events",
             "recognition",
             "helpers",
+            "residence",
             "dossiers",
             "steps",
             "participants",
@@ -1058,6 +1068,7 @@ class Generator:
         self.add("recognition_steps", self.members.write_recognition_steps(out["recognition"]))
         self.add("participants", self.admissions.write_participants(out["participants"]))
         self.add("helper_assignments", self.members.write_helper_assignments(out["helpers"]))
+        self.add("residence_links", self.members.write_residence_links(out["residence"]))
 
     # -- targets ----------------------------------------------------------------------------
 

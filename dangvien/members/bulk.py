@@ -15,6 +15,7 @@ from dangvien.members.models import (
     Membership,
     MembershipEvent,
     RecognitionStep,
+    ResidenceLink,
 )
 
 MEMBERSHIP_COLUMNS = (
@@ -49,7 +50,16 @@ RECOGNITION_COLUMNS = (
     "actor_id",
 )
 HELPER_COLUMNS = ("membership_id", "helper_id", "start_date", "end_date", "end_reason", "actor_id")
-MODELS = (Membership, MembershipEvent, RecognitionStep, HelperAssignment)
+RESIDENCE_COLUMNS = (
+    "membership_id",
+    "workplace_organisation_id",
+    "required_from",
+    "due",
+    "residence_place",
+    "introduced_on",
+    "actor_id",
+)
+MODELS = (Membership, MembershipEvent, RecognitionStep, HelperAssignment, ResidenceLink)
 
 
 def first_ids() -> dict[str, int]:
@@ -71,6 +81,19 @@ def write_recognition_steps(rows: Iterable[Sequence[Any]]) -> int:
 def write_helper_assignments(rows: Iterable[Sequence[Any]]) -> int:
     """The official member helping each probationer (ended at the recognition)."""
     return copy_rows(HelperAssignment, HELPER_COLUMNS, rows)
+
+
+def write_residence_links(rows: Iterable[Sequence[Any]]) -> int:
+    """The introduction to the residence cell owed by members of workplace cells; ``due`` by
+    ``residence_due`` (what ``open_residence_requirement`` writes)."""
+    return copy_rows(ResidenceLink, RESIDENCE_COLUMNS, rows)
+
+
+def residence_due(required_from: Any) -> Any:
+    """The deadline of the introduction (the rule set's working days), as the service sets it."""
+    from dangvien.members.deadlines import residence_due as due
+
+    return due(required_from)
 
 
 def sync_sequences() -> None:

@@ -18,12 +18,14 @@ from dangvien.admissions.models import Dossier, Participant, Step
 from dangvien.admissions.services import compute_deadline
 from dangvien.core.errors import DomainError
 from dangvien.demo.dataset import LAST_OLD_DAY, REORGANISATION_DAY, generate
-from dangvien.members.choices import ACTIVE_STATUSES
+from dangvien.members.choices import ACTIVE_STATUSES, WORKPLACE_AREA_KINDS
+from dangvien.members.deadlines import residence_due
 from dangvien.members.models import (
     HelperAssignment,
     Membership,
     MembershipEvent,
     RecognitionStep,
+    ResidenceLink,
 )
 from dangvien.organisations.models import (
     Organisation,
@@ -246,6 +248,14 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
     current = HelperAssignment.objects.filter(end_date__isnull=True)
     assert current.count() == probationers.count() > 0
     assert not current.exclude(membership__in=probationers).exists()
+    # members admitted in workplace cells owe the introduction to their residence cell
+    workplace = Membership.objects.filter(
+        dossier__isnull=False, organisation__area_kind__in=sorted(WORKPLACE_AREA_KINDS)
+    )
+    assert ResidenceLink.objects.count() == workplace.count() > 0
+    for link in ResidenceLink.objects.select_related("membership"):
+        assert link.required_from == link.membership.ceremony_date
+        assert link.due == residence_due(link.required_from)
     recognised = Membership.objects.filter(dossier__isnull=False, status="official").count()
     assert RecognitionStep.objects.count() == 6 * recognised > 0
     # a target for every organisation but the cells, each year it was in force at the end
