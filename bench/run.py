@@ -14,6 +14,9 @@ BENCHMARKS = [
     # 50 users for 2 minutes against gunicorn + PostgreSQL with the demo data (about 5 minutes;
     # needs PostgreSQL on 127.0.0.1:5432 or DATABASE_URL; skipped without it)
     [sys.executable, "-m", "bench.load", "--users", "50", "--seconds", "120"],
+    # generate_dataset at province scale (1/34 of the nation; minutes on PostgreSQL, the
+    # database is dropped at the end; national scale: run it by hand with --scale national)
+    [sys.executable, "-m", "bench.generate_dataset", "--scale", "province"],
 ]
 
 

@@ -228,17 +228,39 @@ def compute_deadline(dossier: Dossier) -> tuple[dt.date | None, str]:
         return None, ""
     steps = {step.stage: step for step in Step.objects.filter(dossier=dossier)}
     decision = steps.get(Stage.DECISION)
-    if decision is not None:
-        rule_set = decision.rule_set or get_rule_set(on=decision.date)
-        start = decision.received_on or decision.date
-        return add_working_days(start, rule_set.int_value("ceremony_working_days")), "ceremony"
     cell_vote = steps.get(Stage.CELL_VOTE)
+    certificate_date = (
+        dossier.enrolment.certificate_date if dossier.enrolment_id and dossier.enrolment else None
+    )
+    return deadline_from(
+        decision=(decision.date, decision.received_on, decision.rule_set) if decision else None,
+        cell_vote=(cell_vote.date, cell_vote.rule_set) if cell_vote else None,
+        extension_working_days=dossier.extension_working_days,
+        certificate_date=certificate_date,
+    )
+
+
+def deadline_from(
+    *,
+    decision: tuple[dt.date, dt.date | None, RuleSet | None] | None,
+    cell_vote: tuple[dt.date, RuleSet | None] | None,
+    extension_working_days: int | None,
+    certificate_date: dt.date | None,
+) -> tuple[dt.date | None, str]:
+    """``compute_deadline`` from the dates of an open dossier's steps: the decision (date, day
+    received, rule set), the cell vote (date, rule set), the extension, the awareness
+    certificate. Also used by bulk writers that know these dates without reading the steps."""
+    if decision is not None:
+        day, received_on, rule_set = decision
+        rule_set = rule_set or get_rule_set(on=day)
+        start = received_on or day
+        return add_working_days(start, rule_set.int_value("ceremony_working_days")), "ceremony"
     if cell_vote is not None:
-        rule_set = cell_vote.rule_set or get_rule_set(on=cell_vote.date)
-        days = rule_set.int_value("decision_working_days") + (dossier.extension_working_days or 0)
-        return add_working_days(cell_vote.date, days), "decision"
-    if dossier.enrolment_id and dossier.enrolment and dossier.enrolment.certificate_date:
-        certificate_date = dossier.enrolment.certificate_date
+        day, rule_set = cell_vote
+        rule_set = rule_set or get_rule_set(on=day)
+        days = rule_set.int_value("decision_working_days") + (extension_working_days or 0)
+        return add_working_days(day, days), "decision"
+    if certificate_date:
         rule_set = get_rule_set_or_earliest(on=certificate_date)
         months = rule_set.int_value("certificate_valid_months")
         return add_months(certificate_date, months), "certificate_expiry"

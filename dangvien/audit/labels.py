@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "members.transfer.ended": _("Kết thúc sinh hoạt tạm thời"),
     "members.residence_link.recorded": _("Ghi giới thiệu sinh hoạt nơi cư trú"),
     "core.demo.seeded": _("Nạp dữ liệu mẫu (nhập hàng loạt)"),
+    "core.demo.dataset_generated": _("Sinh bộ dữ liệu quy mô lớn (generate_dataset)"),
     "core.demo.history_seeded": _("Nạp dữ liệu mẫu của năm trước (nhập hàng loạt)"),
     "admissions.dossier.opened": _("Đưa vào danh sách quần chúng ưu tú (lập hồ sơ)"),
     "admissions.step.recorded": _("Ghi bước hồ sơ kết nạp"),

@@ -14,9 +14,11 @@ RETURNING id`` with one array per column on PostgreSQL, inside the caller's tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router
 from django.utils import timezone
 
@@ -86,3 +88,113 @@ def insert_rows(
             else:
                 cursor.execute(sql, params)
     return ids
+
+
+def next_id(model: type[models.Model]) -> int:
+    """The first free primary key of ``model``'s table (max + 1): a bulk writer that must know
+    the keys before writing (``copy_rows``) numbers its rows from here, inside the caller's
+    transaction, and calls ``sync_sequence`` afterwards."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX({quote(str(model._meta.pk.column))}) FROM {quote(model._meta.db_table)}"  # noqa: S608
+        )
+        row = cursor.fetchone()
+    return int(row[0] or 0) + 1
+
+
+def sync_sequence(model: type[models.Model]) -> None:
+    """After rows were written with explicit keys: PostgreSQL's sequence (or identity) of the
+    table moves past them, so the next ordinary INSERT gets a free key. SQLite needs nothing."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    table, column = model._meta.db_table, str(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608
+            f"COALESCE((SELECT MAX({quote(column)}) FROM {quote(table)}), 0) + 1, false)",
+            [table, column],
+        )
+
+
+def copy_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Write ``rows`` (tuples of values in the order of ``columns``, attribute names; the
+    primary key may be one of them) into ``model``'s table; every other column gets what a
+    new instance would hold (default, None, "" or now). COPY … FROM STDIN on PostgreSQL
+    (psycopg 3), multi-row INSERTs on SQLite. No RETURNING: give the keys (``next_id``) when
+    other rows must point at these. Returns the number of rows written."""
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    given = list(columns)
+    by_attname = {field.attname: field for field in opts.concrete_fields}
+    unknown = [name for name in given if name not in by_attname]
+    if unknown:
+        raise ValueError(f"{opts.label} has no column {unknown}")
+    now = timezone.now()
+    tail_fields = [
+        field
+        for field in opts.concrete_fields
+        if field.attname not in given and not field.primary_key
+    ]
+    tail: list[Any] = []
+    for field in tail_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            tail.append(field.get_db_prep_save(now, connection))
+        elif field.has_default() or field.null or (field.blank and field.empty_strings_allowed):
+            tail.append(field.get_db_prep_save(field.get_default(), connection))
+        else:
+            raise ValueError(f"{opts.label}.{field.attname} has no default: give it")
+    extra = tuple(tail)
+    # JSON columns go as text (json.dumps), which both COPY and SQLite take as they are
+    json_at = [
+        index
+        for index, name in enumerate(given)
+        if by_attname[name].get_internal_type() == "JSONField"
+    ]
+    if json_at:
+        rows = (_dump_json(row, json_at) for row in rows)
+    quote = connection.ops.quote_name
+    names = [by_attname[name].column for name in given] + [field.column for field in tail_fields]
+    table = quote(opts.db_table)
+    column_sql = ", ".join(quote(str(name)) for name in names)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, *extra))
+                    count += 1
+            return count
+        width = len(names)
+        batch = max(1, min(1000, MAX_PARAMS // width))
+        placeholder = "(" + ", ".join(["%s"] * width) + ")"
+        pending: list[Any] = []
+        size = 0
+
+        def flush() -> None:
+            values = ", ".join([placeholder] * size)
+            cursor.execute(f"INSERT INTO {table} ({column_sql}) VALUES {values}", pending)  # noqa: S608
+
+        for row in rows:
+            pending.extend(row)
+            pending.extend(extra)
+            size += 1
+            count += 1
+            if size == batch:
+                flush()
+                pending, size = [], 0
+        if size:
+            flush()
+    return count
+
+
+def _dump_json(row: Sequence[Any], positions: list[int]) -> list[Any]:
+    values = list(row)
+    for index in positions:
+        values[index] = json.dumps(values[index], cls=DjangoJSONEncoder)
+    return values
