@@ -145,6 +145,8 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "GET /api/v1/members/{member_id}": [("path", "member_id", "membership")],
     "POST /api/v1/members/{member_id}/forms/{code}": [("path", "member_id", "membership")],
     "GET /api/v1/members/{member_id}/probation": [("path", "member_id", "membership")],
+    "GET /api/v1/members/{member_id}/scans": [("path", "member_id", "membership")],
+    "POST /api/v1/members/{member_id}/scans": [("path", "member_id", "membership")],
     "POST /api/v1/members/register": [
         ("body", "person_id", "person"),
         ("body", "organisation_id", "organisation"),
