@@ -23,9 +23,17 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.admissions.choices import Stage
 from dangvien.admissions.models import Dossier, Participant, Step
-from dangvien.core.documents import DOTS, long_date, or_dots, place_and_date, render_form
+from dangvien.core.documents import (
+    DOTS,
+    document_number,
+    long_date,
+    number_line,
+    or_dots,
+    place_and_date,
+    render_form,
+)
 from dangvien.core.formatting import format_date, format_datetime, format_ratio
-from dangvien.organisations.chain import Chain, organisation_chain
+from dangvien.organisations.chain import Chain, number_suffix, organisation_chain
 from dangvien.organisations.choices import CELL_KINDS, OrganisationKind
 from dangvien.organisations.models import Organisation
 
@@ -43,6 +51,7 @@ class FormSpec:
     # whose header the form carries: the candidate (no header), the cell, the grassroots
     # committee, the committee that decides, the union committee
     level: str
+    # the kind of document number the form carries in its header ("NQ", "BC", "QĐ")
     number: str = ""
 
     @property
@@ -63,24 +72,24 @@ FORMS: tuple[FormSpec, ...] = (
         _("Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng"),
         Stage.INTRODUCTION,
         "union",
-        "-NQ/ĐTN",
+        "NQ",
     ),
     FormSpec(
         "5-KNĐ",
         _("Tổng hợp ý kiến nhận xét của đoàn thể và chi bộ nơi cư trú"),
         Stage.OPINIONS,
         "cell",
-        "-BC/CB",
+        "BC",
     ),
-    FormSpec("6-KNĐ", _("Nghị quyết chi bộ đề nghị kết nạp"), Stage.CELL_VOTE, "cell", "-NQ/CB"),
+    FormSpec("6-KNĐ", _("Nghị quyết chi bộ đề nghị kết nạp"), Stage.CELL_VOTE, "cell", "NQ"),
     FormSpec(
         "8-KNĐ",
         _("Nghị quyết đảng ủy cơ sở đề nghị kết nạp"),
         Stage.GRASSROOTS_VOTE,
         "grassroots",
-        "-NQ/ĐU",
+        "NQ",
     ),
-    FormSpec("9-KNĐ", _("Quyết định kết nạp đảng viên"), Stage.DECISION, "superior", "-QĐ/ĐU"),
+    FormSpec("9-KNĐ", _("Quyết định kết nạp đảng viên"), Stage.DECISION, "superior", "QĐ"),
 )
 FORMS_BY_SLUG = {spec.slug: spec for spec in FORMS}
 
@@ -213,10 +222,14 @@ def _introducers(dossier: Dossier) -> list[dict[str, str]]:
     return rows or [blank, dict(blank)]
 
 
-def _number(spec: FormSpec, step: Step | None) -> str:
-    if step is not None and step.document_number:
-        return gettext("Số %(number)s") % {"number": step.document_number}
-    return gettext("Số       %(suffix)s") % {"suffix": spec.number}
+def _number(spec: FormSpec, step: Step | None, issuing: Organisation) -> str:
+    """The header's number line: the step's document number when it is one of the form's kind
+    ("Số 05-NQ/CB"), else a dotted blank for the hand ("Số ……-NQ/CB"), never a form code."""
+    if not spec.number:
+        return ""
+    # the Youth Union committee's symbol is not known to the product beyond "ĐTN"
+    suffix = f"-{spec.number}/ĐTN" if spec.level == "union" else number_suffix(spec.number, issuing)
+    return number_line(step.document_number if step is not None else "", suffix)
 
 
 def form_context(
@@ -276,7 +289,7 @@ def form_context(
     context: dict[str, Any] = {
         "header_parent": header[0],
         "header_org": header[1],
-        "number": _number(spec, step),
+        "number": _number(spec, step, issuing),
         "place_date": place_and_date("", step.date if step is not None else None),
         "person": _person(dossier.person),
         "cell_name": chain.cell.name,
@@ -301,14 +314,22 @@ def form_context(
         ),
         "step_date": format_date(step.date) if step is not None else DOTS,
         "vote_date": long_date(step.date if step is not None else None).removeprefix("ngày "),
-        "cell_resolution": or_dots(cell_vote and cell_vote.document_number),
+        "cell_resolution": (
+            document_number(cell_vote.document_number, number_suffix("NQ", chain.cell))
+            if cell_vote is not None
+            else DOTS
+        ),
         "cell_vote_date": format_date(cell_vote.date) if cell_vote is not None else DOTS,
         "cell_votes": (
             f"{cell_vote.votes_for}/{cell_vote.votes_eligible}"
             if cell_vote is not None and cell_vote.votes_for is not None
             else DOTS
         ),
-        "grassroots_resolution": or_dots(grassroots_vote and grassroots_vote.document_number),
+        "grassroots_resolution": (
+            document_number(grassroots_vote.document_number, number_suffix("NQ", chain.grassroots))
+            if grassroots_vote is not None
+            else DOTS
+        ),
         "grassroots_vote_date": (
             format_date(grassroots_vote.date) if grassroots_vote is not None else DOTS
         ),

@@ -1755,22 +1755,6 @@ def record_form_print(
     )
 
 
-SCAN_MAX_FILE_BYTES = 10 * 1024 * 1024
-# the signature of each accepted kind at the start of the file (the name and the browser's
-# content type are not trusted)
-SCAN_KINDS = (
-    (b"%PDF-", "application/pdf", "PDF"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
-)
-
-
-def _scan_limit() -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, "SCAN_MAX_FILE_BYTES", SCAN_MAX_FILE_BYTES))
-
-
 def attach_scan(
     dossier: Dossier,
     *,
@@ -1783,10 +1767,7 @@ def attach_scan(
     file over the size limit, an empty one, or one that is not a PDF, JPEG or PNG (by its
     content). Needs ``dossier.change`` on the cell. Idempotent: the same file attached again to
     the dossier answers the row already kept (``created`` False)."""
-    import hashlib
-    from pathlib import Path
-
-    from dangvien.core.formatting import format_number
+    from dangvien.core.scans import check_scan, store_scan
 
     require_step_authority(
         actor, "dossier.change", dossier.organisation, step=_("Đính kèm bản scan")
@@ -1795,65 +1776,20 @@ def attach_scan(
         raise DomainError(
             _("Bước được chọn không thuộc hồ sơ này."), rule="attachment_step", field="step"
         )
-    size = upload.size or 0
-    limit = _scan_limit()
-    if size > limit:
-        raise DomainError(
-            _("Tệp nặng %(size)s MB, vượt giới hạn %(max)s MB cho một bản scan.")
-            % {
-                "size": format_number(size / 1024 / 1024, 1),
-                "max": format_number(limit / 1024 / 1024, 0),
-            },
-            rule="scan_max_file_bytes",
-            found=size,
-            required=limit,
-            field="file",
-        )
-    if size == 0:
-        raise DomainError(_("Tệp rỗng (0 byte)."), rule="scan_empty", field="file")
-    upload.seek(0)
-    head = upload.read(8)
-    kind = next((k for k in SCAN_KINDS if head.startswith(k[0])), None)
-    if kind is None:
-        raise DomainError(
-            _(
-                "Tệp «%(name)s» không phải PDF, JPEG hoặc PNG; hãy scan bản đã ký thành một "
-                "trong các loại đó."
-            )
-            % {"name": Path(upload.name or "").name},
-            rule="scan_file_type",
-            found=Path(upload.name or "").suffix or _("không rõ"),
-            required="PDF, JPEG, PNG",
-            field="file",
-        )
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    sha256 = digest.hexdigest()
+    scan = check_scan(upload)
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-        existing = StepAttachment.objects.filter(dossier=dossier, sha256=sha256).first()
-        if existing is not None:
-            return existing, False
-        attachment = StepAttachment(
-            dossier=dossier,
+        attachment, created = store_scan(
+            StepAttachment,
+            upload,
+            scan,
+            owner={"dossier": dossier},
             step=step,
-            name=Path(upload.name or "scan").name[:255],
-            size=size,
-            content_type=kind[1],
-            sha256=sha256,
             reference=reference[:64],
             uploaded_by=actor,
         )
-        attachment.file.save(attachment.name, upload, save=False)
-        try:
-            with transaction.atomic():
-                attachment.save()
-        except IntegrityError:
-            attachment.file.delete(save=False)
-            return StepAttachment.objects.get(dossier=dossier, sha256=sha256), False
+        if not created:
+            return attachment, False
         record(
             actor=actor,
             action="admissions.scan.attached",
@@ -1863,8 +1799,8 @@ def attach_scan(
                 "dossier": dossier.pk,
                 "step": step.pk if step is not None else None,
                 "name": attachment.name,
-                "size": size,
-                "type": kind[2],
+                "size": scan.size,
+                "type": scan.kind,
                 "reference": attachment.reference,
             },
         )

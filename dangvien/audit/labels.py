@@ -113,6 +113,7 @@ ACTION_LABELS = {
     "admissions.vote.corrected": _("Sửa lần biểu quyết không đạt (ghi bản thay thế)"),
     "admissions.vote.cancelled": _("Hủy lần biểu quyết không đạt"),
     "members.form.exported": _("In biểu mẫu xét công nhận đảng viên chính thức"),
+    "members.scan.attached": _("Đính kèm bản quét đã ký vào bước xét công nhận chính thức"),
     "members.recognition_step.corrected": _("Sửa bước xét công nhận chính thức (ghi bản thay thế)"),
     "members.recognition_step.cancelled": _("Hủy bước xét công nhận chính thức"),
     "targets.allocation.set": _("Giao chỉ tiêu cho các tổ chức trực thuộc (cả bảng)"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import zlib
 from collections.abc import Mapping
@@ -45,6 +46,33 @@ def or_dots(value: object, dots: str = DOTS) -> str:
     if value is None or value == "":
         return dots
     return str(value)
+
+
+# a party document number: "05-NQ/CB", "12-QĐ/ĐU", "7-BC/ĐU" (the figure, the kind, the issuer)
+_DOCUMENT_NUMBER = re.compile(r"(\d+[a-zA-Z]?)\s*-\s*([A-ZĐ]{2,4})\s*/\s*([\wĐđ.\-]+)")
+_BARE_NUMBER = re.compile(r"(?:(?:số|NQ|QĐ|BC)\s*)?(\d+[a-zA-Z]?)", re.IGNORECASE)
+
+
+def document_number(recorded: str | None, suffix: str) -> str:
+    """The number of a resolution, report or decision as its form prints it: the recorded
+    number when it is one of that kind ("05-NQ/CB"), a bare figure completed with the form's
+    ``suffix`` ("05" → "05-NQ/CB"), else a dotted blank and the suffix for the hand
+    ("……-NQ/CB"). A recorded value that is not such a number — a form's code ("6-KNĐ"), a
+    minutes number ("BB 01/CB"), a number of another kind — is never printed as one."""
+    kind = suffix.lstrip("-").split("/")[0]
+    text = (recorded or "").strip()
+    match = _DOCUMENT_NUMBER.search(text)
+    if match is not None and match.group(2) == kind:
+        return "{}-{}/{}".format(*match.groups())
+    match = _BARE_NUMBER.fullmatch(text)
+    if match is not None:
+        return f"{match.group(1)}{suffix}"
+    return f"……{suffix}"
+
+
+def number_line(recorded: str | None, suffix: str) -> str:
+    """The header's "Số 05-NQ/CB" (or "Số ……-NQ/CB" to write by hand)."""
+    return gettext("Số %(number)s") % {"number": document_number(recorded, suffix)}
 
 
 def _png(matrix: list[list[bool]], scale: int) -> bytes:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 
 from dangvien.core import corrections
 from dangvien.core.api import ERROR_RESPONSES, Count, Date
@@ -379,6 +379,67 @@ def print_form(request: AuthenticatedHttpRequest, member_id: int, code: str) -> 
     response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class RecognitionScanOut(Schema):
+    id: int
+    step_id: int | None
+    stage: str | None
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    reference: str
+    uploaded_by: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_stage(obj: Any) -> str | None:
+        return obj.step.stage if obj.step_id is not None else None
+
+    @staticmethod
+    def resolve_uploaded_by(obj: Any) -> str:
+        return str(obj.uploaded_by)
+
+
+@router.get("/{int:member_id}/scans", response={200: list[RecognitionScanOut], **ERROR_RESPONSES})
+def list_recognition_scans(request: HttpRequest, member_id: int) -> Any:
+    """The scans attached to the member's recognition steps (or the membership)."""
+    return selectors.recognition_scans(get_membership_for_user(request.user, member_id))
+
+
+@router.post(
+    "/{int:member_id}/scans",
+    response={200: RecognitionScanOut, 201: RecognitionScanOut, **ERROR_RESPONSES},
+)
+def attach_recognition_scan(
+    request: AuthenticatedHttpRequest,
+    member_id: int,
+    # optional in the schema so that scope is checked before the file (404/403 first)
+    file: UploadedFile | None = File(None),  # noqa: B008 (how django-ninja declares an upload)
+    step: int | None = Form(None),
+    reference: str = Form("", max_length=64),
+) -> Any:
+    """Attach a scanned signed copy (PDF, JPEG or PNG by content, 10 MB at most) of a printed
+    recognition form to its step (``step``: a recognition step of this member; another id is
+    404) or to the membership. Needs ``member.change``; 201 when kept, 200 when the same file
+    was already attached (nothing written); audited ``members.scan.attached``."""
+    membership = get_membership_for_user(request.user, member_id, action="member.change")
+    if file is None:
+        raise DomainError(
+            gettext("Chưa chọn tệp bản scan (trường «file», PDF, JPEG hoặc PNG)."),
+            rule="scan_missing",
+            field="file",
+        )
+    found = None
+    if step is not None:
+        found = RecognitionStep.objects.filter(membership=membership, pk=step).first()
+        if found is None:
+            raise Http404("step")
+    attachment, created = services.attach_recognition_scan(
+        membership, upload=file, step=found, reference=reference, actor=request.user
+    )
+    return (201 if created else 200), attachment
 
 
 @router.post("/register", response={201: MemberOut, **ERROR_RESPONSES})

@@ -17,7 +17,7 @@ from dangvien.members.choices import (
     ResidenceExemption,
     TransferKind,
 )
-from dangvien.members.models import Membership
+from dangvien.members.models import Membership, RecognitionStep
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
 
@@ -240,3 +240,20 @@ class ResidenceForm(forms.Form):
         label=_("Miễn"), choices=ResidenceExemption.choices, required=False
     )
     exemption_reason = forms.CharField(label=_("Lý do miễn"), required=False, max_length=255)
+
+
+class RecognitionAttachmentForm(forms.Form):
+    """A scanned signed copy of a printed recognition form, for one of the member's current
+    recognition steps (or the membership)."""
+
+    file = forms.FileField(label=_("Bản scan (PDF, JPEG, PNG)"))
+    step = forms.ModelChoiceField(
+        label=_("Bước"), queryset=RecognitionStep.objects.none(), required=False
+    )
+    reference = forms.CharField(label=_("Mã tra cứu trên bản in"), max_length=64, required=False)
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].queryset = RecognitionStep.objects.filter(  # type: ignore[attr-defined]
+            membership=membership
+        )

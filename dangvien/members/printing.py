@@ -16,11 +16,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.core.documents import DOTS, long_date, or_dots, place_and_date, render_form
+from dangvien.core.documents import (
+    DOTS,
+    document_number,
+    long_date,
+    number_line,
+    or_dots,
+    place_and_date,
+    render_form,
+)
 from dangvien.core.formatting import format_date, format_datetime, format_ratio
 from dangvien.members.choices import RecognitionStage
 from dangvien.members.models import HelperAssignment, Membership, RecognitionStep
-from dangvien.organisations.chain import Chain, organisation_chain
+from dangvien.organisations.chain import Chain, number_suffix, organisation_chain
 from dangvien.organisations.choices import CELL_KINDS, OrganisationKind
 from dangvien.organisations.models import Organisation
 
@@ -62,28 +70,28 @@ FORMS: tuple[FormSpec, ...] = (
         _("Tổng hợp ý kiến nhận xét của đoàn thể và chi bộ nơi cư trú"),
         RecognitionStage.OPINIONS,
         "cell",
-        "-BC/CB",
+        "BC",
     ),
     FormSpec(
         "13-KNĐ",
         _("Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức"),
         RecognitionStage.CELL_VOTE,
         "cell",
-        "-NQ/CB",
+        "NQ",
     ),
     FormSpec(
         "15-KNĐ",
         _("Nghị quyết đảng ủy cơ sở đề nghị công nhận đảng viên chính thức"),
         RecognitionStage.GRASSROOTS_RESOLUTION,
         "grassroots",
-        "-NQ/ĐU",
+        "NQ",
     ),
     FormSpec(
         "QĐ-CNCT",
         _("Quyết định công nhận đảng viên chính thức"),
         RecognitionStage.DECISION,
         "superior",
-        "-QĐ/ĐU",
+        "QĐ",
     ),
 )
 FORMS_BY_SLUG = {spec.slug: spec for spec in FORMS}
@@ -188,10 +196,13 @@ def form_context(
             "votes_against": DOTS,
             "votes_share": format_ratio(step.votes_for, step.votes_eligible),
         }
+    # the header's number: the step's when it is one of the form's kind, never a form code
     number = (
-        gettext("Số %(number)s") % {"number": step.document_number}
-        if step is not None and step.document_number
-        else gettext("Số       %(suffix)s") % {"suffix": spec.number}
+        number_line(
+            step.document_number if step is not None else "", number_suffix(spec.number, issuing)
+        )
+        if spec.number
+        else ""
     )
     url = base_url.rstrip("/") + target_path(membership, step)
     local = timezone.localtime(when)
@@ -207,7 +218,10 @@ def form_context(
         "superior_name": _name(chain.superior),
         "committee": _committee(issuing, spec.level),
         "recipient": _name(recipient) if recipient is not None else gettext("Đảng ủy cấp trên"),
-        "decision_number": or_dots(membership.decision_number),
+        # the admission decision: issued by the committee that decides (no step of its own)
+        "decision_number": document_number(
+            membership.decision_number, number_suffix("QĐ", deciding)
+        ),
         "decision_date": format_date(membership.decision_date),
         "ceremony_date": or_dots(
             membership.ceremony_date and format_date(membership.ceremony_date)
@@ -226,9 +240,17 @@ def form_context(
             else DOTS
         ),
         "vote_date": long_date(step.date if step is not None else None).removeprefix("ngày "),
-        "cell_resolution": or_dots(cell_vote and cell_vote.document_number),
+        "cell_resolution": (
+            document_number(cell_vote.document_number, number_suffix("NQ", chain.cell))
+            if cell_vote is not None
+            else DOTS
+        ),
         "cell_vote_date": format_date(cell_vote.date) if cell_vote is not None else DOTS,
-        "grassroots_resolution": or_dots(grassroots and grassroots.document_number),
+        "grassroots_resolution": (
+            document_number(grassroots.document_number, number_suffix("NQ", chain.grassroots))
+            if grassroots is not None
+            else DOTS
+        ),
         "grassroots_vote_date": format_date(grassroots.date) if grassroots is not None else DOTS,
         "deciding_body": f"{_committee(deciding, 'superior')} {deciding.name.upper()}",
         "deciding_committee": _committee(deciding, "superior"),

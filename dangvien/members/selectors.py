@@ -30,6 +30,7 @@ from dangvien.members.models import (
     Membership,
     MembershipEvent,
     PartyCard,
+    RecognitionAttachment,
     RecognitionStep,
     ResidenceLink,
     Transfer,
@@ -878,3 +879,31 @@ def describe_transfer(transfer: Transfer) -> str:
         "kind": kind,
         "day": format_date(transfer.started_on),
     }
+
+
+def recognition_scans(membership: Membership) -> list[RecognitionAttachment]:
+    """The scans attached to the member's recognition steps (or the membership), oldest first
+    (one query)."""
+    return list(
+        RecognitionAttachment.objects.filter(membership=membership).select_related(
+            "uploaded_by", "step"
+        )
+    )
+
+
+def checklist_with_scans(
+    membership: Membership, checklist: list[ChecklistItem], scans: list[RecognitionAttachment]
+) -> list[dict[str, Any]]:
+    """Each checklist row with its current recognition step (when recorded) and the scans
+    attached to that step, for the probation page's «Đính kèm bản đã ký» (one query)."""
+    steps = {step.stage: step for step in RecognitionStep.objects.filter(membership=membership)}
+    return [
+        {
+            "item": item,
+            "step": steps.get(item.key),
+            "scans": [
+                scan for scan in scans if item.key in steps and scan.step_id == steps[item.key].pk
+            ],
+        }
+        for item in checklist
+    ]

@@ -45,6 +45,7 @@ from dangvien.members.models import (
     Membership,
     MembershipEvent,
     PartyCard,
+    RecognitionAttachment,
     RecognitionStep,
     ResidenceLink,
     Transfer,
@@ -2323,6 +2324,62 @@ def record_form_print(
         organisation=membership.organisation,
         data={"form": code, "step": step.pk if step is not None else None, "reference": reference},
     )
+
+
+def attach_recognition_scan(
+    membership: Membership,
+    *,
+    upload: Any,
+    actor: User,
+    step: RecognitionStep | None = None,
+    reference: str = "",
+) -> tuple[RecognitionAttachment, bool]:
+    """Keep a scanned signed copy of a printed recognition form (10–13, 15-KNĐ, the decision)
+    with its recognition ``step`` (or the membership). The file is checked by
+    ``core.scans.check_scan`` as for an admission step (PDF, JPEG or PNG by content, not empty,
+    10 MB at most). Needs ``member.change`` on the member's cell. Idempotent: the same file
+    attached again to the membership answers the row already kept (``created`` False)."""
+    from dangvien.core.scans import check_scan, store_scan
+
+    require_step_authority(
+        actor, "member.change", membership.organisation, step=_("Đính kèm bản scan")
+    )
+    if step is not None and step.membership_id != membership.pk:
+        raise DomainError(
+            _("Bước được chọn không thuộc hồ sơ công nhận của đảng viên này."),
+            rule="attachment_step",
+            field="step",
+        )
+    scan = check_scan(upload)
+    with transaction.atomic():
+        membership = _lock(membership)
+        attachment, created = store_scan(
+            RecognitionAttachment,
+            upload,
+            scan,
+            owner={"membership": membership},
+            step=step,
+            reference=reference[:64],
+            uploaded_by=actor,
+        )
+        if not created:
+            return attachment, False
+        record(
+            actor=actor,
+            action="members.scan.attached",
+            target=attachment,
+            organisation=membership.organisation,
+            data={
+                "membership": membership.pk,
+                "step": step.pk if step is not None else None,
+                "stage": step.stage if step is not None else None,
+                "name": attachment.name,
+                "size": scan.size,
+                "type": scan.kind,
+                "reference": attachment.reference,
+            },
+        )
+    return attachment, True
 
 
 # --- reorganisation (issue 11): a cell merged or split hands its members over ----------------

@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from dangvien.core.documents import DOCX_CONTENT_TYPE
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
+from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can, can_anywhere
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.members import forms as member_forms
@@ -36,7 +39,13 @@ from dangvien.members.access import (
 )
 from dangvien.members.choices import MemberStatus, RecognitionStage, TransferStatus
 from dangvien.members.filtersets import MemberFilterSet
-from dangvien.members.models import PartyCard, ResidenceLink, Transfer
+from dangvien.members.models import (
+    Membership,
+    PartyCard,
+    RecognitionAttachment,
+    ResidenceLink,
+    Transfer,
+)
 from dangvien.members.tables import MemberTable
 
 PAGE_SIZE = 50
@@ -155,12 +164,20 @@ def member_probation(request: HttpRequest, pk: int) -> HttpResponse:
     helpers = list(
         membership.helper_assignments.select_related("helper__person").order_by("start_date")
     )
+    checklist = selectors.get_probation_checklist(membership)
+    scans = selectors.recognition_scans(membership)
+    rows = selectors.checklist_with_scans(membership, checklist, scans)
+    shown = {scan.pk for row in rows for scan in row["scans"]}
     return render(
         request,
         "members/member_probation.html",
         {
             "m": membership,
-            "checklist": selectors.get_probation_checklist(membership),
+            "checklist": checklist,
+            "checklist_rows": rows,
+            # scans of the membership itself, or of a step corrected or cancelled since
+            "other_scans": [scan for scan in scans if scan.pk not in shown],
+            "can_attach": can(request.user, "member.change", org),
             "helpers": helpers,
             "can_change": can(request.user, "member.change", org),
             "can_decide": can(request.user, "member.decide", org),
@@ -526,6 +543,60 @@ def transfer_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         _("Đã sửa giới thiệu chuyển sinh hoạt; bản ghi cũ vẫn được lưu."),
     )
     return redirect("members:transfer-detail", pk=result[0].pk if result else transfer.pk)
+
+
+@login_required
+@require_POST
+def member_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Attach a scanned signed copy of a printed recognition form to its step (needs
+    ``member.change`` on the cell; 404 out of scope)."""
+    membership = get_membership_for_user(request.user, pk, action="member.change")
+    form = member_forms.RecognitionAttachmentForm(
+        request.POST, request.FILES, membership=membership
+    )
+    url = reverse("members:member-probation", args=[membership.pk])
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Chưa đính kèm được: %s") % errors)
+        return redirect(url)
+    step = form.cleaned_data["step"]
+    try:
+        attachment, created = services.attach_recognition_scan(
+            membership,
+            upload=form.cleaned_data["file"],
+            step=step,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(request, _("Đã đính kèm «%s».") % attachment.name)
+        else:
+            messages.info(request, _("Tệp này đã được đính kèm trước đó («%s»).") % attachment.name)
+    return redirect(f"{url}#recognition-{step.stage}" if step is not None else url)
+
+
+@login_required
+def recognition_scan_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A scan attached to a recognition step of a member in the reader's scope (404
+    otherwise)."""
+    from django.http import FileResponse
+
+    attachment = get_visible_or_404(
+        RecognitionAttachment.objects.filter(
+            membership__in=Membership.objects.visible_to(request.user)
+        ),
+        request.user,
+        pk,
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dangvien.organisations.choices import GRASSROOTS_KINDS
+from dangvien.organisations.choices import GRASSROOTS_KINDS, OrganisationKind
 from dangvien.organisations.models import Organisation
 
 
@@ -37,3 +37,22 @@ def organisation_chain(cell: Organisation) -> Chain:
         superior=at(grassroots_index - 1),
         superior_parent=at(grassroots_index - 2),
     )
+
+
+# The issuer's symbol after the slash of a document number ("05-NQ/CB", "12-QĐ/ĐU", "3-QĐ/TU"),
+# where the kind alone decides it; a district or bloc committee's symbol depends on its name
+# (huyện ủy, quận ủy, thị ủy, đảng ủy khối …) and is left to the hand.
+ISSUER_SYMBOL: dict[str, str] = {
+    OrganisationKind.CELL: "CB",
+    OrganisationKind.GRASSROOTS_CELL: "CB",
+    OrganisationKind.SUB_COMMITTEE: "ĐU",
+    OrganisationKind.GRASSROOTS_COMMITTEE: "ĐU",
+    OrganisationKind.COMMUNE: "ĐU",
+    OrganisationKind.PROVINCE: "TU",
+}
+
+
+def number_suffix(kind: str, issuer: Organisation | None) -> str:
+    """'-NQ/CB' for a cell's resolution, '-QĐ/……' for a district committee's decision."""
+    symbol = ISSUER_SYMBOL.get(issuer.kind, "……") if issuer is not None else "……"
+    return f"-{kind}/{symbol}"

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
 from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.scoping import can
+from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.reports.access import (
     get_report_organisation,
     period_from_params,
@@ -80,3 +83,82 @@ def statistics_forms(
 
     report = _report_for(request, org)
     return forms_to_dict(report, get_statistics_forms(report))
+
+
+# The meeting document (``reports.meeting``): the Word file a Ban Tổ chức hands to the standing
+# committee, and the same rendered to PDF by LibreOffice, as the report page's buttons give it.
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+DOCUMENT_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "Báo cáo dạng Word (.docx) hoặc PDF",
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type in DOCUMENT_TYPES.values()
+            },
+        }
+    }
+}
+
+
+@router.post(
+    "/admissions/document/{file_format}",
+    response=ERROR_RESPONSES,
+    openapi_extra=DOCUMENT_RESPONSE,
+)
+def admissions_report_document(
+    request: AuthenticatedHttpRequest,
+    file_format: str,
+    org: str = "",
+    period: str = "",
+    year: int | None = None,
+    month: int | None = None,
+    quarter: int | None = None,
+    structure: str = "",
+    signer: str = "committee",
+) -> HttpResponse:
+    """The report as the meeting document, ``file_format`` ``docx`` or ``pdf``, with the
+    parameters of ``GET /admissions`` (``org``, ``from``/``to`` or ``period`` with ``year``,
+    ``month``, ``quarter``, ``structure``) and ``signer`` (``committee``: T/M BAN THƯỜNG VỤ /
+    BÍ THƯ; ``preparer``: NGƯỜI LẬP). Needs ``export.run`` on the organisation; stamped with the
+    caller and time and audited ``reports.report.exported``, like the page's download."""
+    from dangvien.reports.services import export_report
+
+    if file_format not in DOCUMENT_TYPES:
+        raise Http404("format")
+    organisation = get_report_organisation(request.user, org or None)
+    if not can(request.user, "export.run", organisation):
+        raise PermissionDenied("export.run")
+    params = {
+        key: str(value)
+        for key, value in {
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+            "period": period,
+            "year": year,
+            "month": month,
+            "quarter": quarter,
+        }.items()
+        if value not in (None, "")
+    }
+    report = get_admission_report(
+        organisation=organisation,
+        period=period_from_params(params),
+        structure=structure_from_params({"structure": structure}),
+    )
+    content, _when = export_report(
+        report,
+        actor=request.user,
+        file_format=file_format,
+        signer="preparer" if signer == "preparer" else "committee",
+    )
+    response = HttpResponse(content, content_type=DOCUMENT_TYPES[file_format])
+    filename = (
+        f"bao-cao-ket-nap-{organisation.code}-{report.period.start:%Y%m%d}-"
+        f"{report.period.end:%Y%m%d}.{file_format}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -111,12 +111,15 @@ class AllocationRowOut(Schema):
     last_result: int
     members: int
     unusual: bool
+    year_target: int | None = None
 
 
 class AllocationSheetOut(Schema):
     organisation_id: int
     organisation_code: str
     year: int
+    period: str = ""
+    label: str = ""
     own: int | None
     last_own: int | None
     total: int
@@ -134,6 +137,11 @@ class AllocationValueIn(Schema):
 class AllocationIn(Schema):
     organisation: str = Field(..., description="mã hoặc id của tổ chức giao chỉ tiêu (cấp trên)")
     year: int = Field(..., ge=1930, le=2100)
+    period: str = Field(
+        "",
+        max_length=2,
+        description="kỳ: để trống = cả năm; q1, q2, q3, q4 = quý; h1, h2 = 6 tháng",
+    )
     values: list[AllocationValueIn] = Field(..., max_length=5000)
     note: str = Field("", max_length=255)
 
@@ -143,6 +151,8 @@ def _sheet_out(sheet: selectors.AllocationSheet, changed: int = 0) -> Allocation
         organisation_id=sheet.parent.pk,
         organisation_code=sheet.parent.code,
         year=sheet.year,
+        period=sheet.period,
+        label=sheet.label,
         own=sheet.own,
         last_own=sheet.last_own,
         total=sheet.total,
@@ -157,6 +167,7 @@ def _sheet_out(sheet: selectors.AllocationSheet, changed: int = 0) -> Allocation
                 last_result=row.last_result,
                 members=row.members,
                 unusual=row.unusual,
+                year_target=row.year_target,
             )
             for row in sheet.rows
         ],
@@ -167,14 +178,17 @@ def _sheet_out(sheet: selectors.AllocationSheet, changed: int = 0) -> Allocation
 
 @router.get("/allocation", response={200: AllocationSheetOut, **ERROR_RESPONSES})
 def get_allocation_sheet(
-    request: HttpRequest, org: str = "", year: int | None = None
+    request: HttpRequest, org: str = "", year: int | None = None, period: str = ""
 ) -> AllocationSheetOut:
-    """Every child of ``org`` with this year's target, last year's target and result."""
+    """Every child of ``org`` with its target for ``period`` of ``year`` (``period`` empty:
+    the year; ``q1``…``q4``: a quarter; ``h1``, ``h2``: a half-year), and the target and
+    result of the same period a year earlier."""
     import datetime as dt
 
+    services.check_period(period)
     year = year if year and 1930 <= year <= 2100 else dt.date.today().year
     parent = resolve_organisation(request.user, org or None, action="target.view")
-    return _sheet_out(selectors.get_allocation_sheet(parent=parent, year=year))
+    return _sheet_out(selectors.get_allocation_sheet(parent=parent, year=year, period=period))
 
 
 @router.put("/allocation", response={200: AllocationSheetOut, **ERROR_RESPONSES})
@@ -184,7 +198,8 @@ def put_allocation(request: AuthenticatedHttpRequest, payload: AllocationIn) -> 
     parent = get_organisation_for_user(request.user, payload.organisation)
     if not can(request.user, "target.change", parent):
         raise PermissionDenied("target.change")
-    sheet = selectors.get_allocation_sheet(parent=parent, year=payload.year)
+    services.check_period(payload.period)
+    sheet = selectors.get_allocation_sheet(parent=parent, year=payload.year, period=payload.period)
     children = {str(row.organisation.pk): row.organisation.pk for row in sheet.rows}
     children.update({row.organisation.code: row.organisation.pk for row in sheet.rows})
     values: dict[int, int | None] = {}
@@ -203,7 +218,12 @@ def put_allocation(request: AuthenticatedHttpRequest, payload: AllocationIn) -> 
             )
         values[pk] = item.value
     changes = services.set_allocation(
-        parent, year=payload.year, values=values, note=payload.note, actor=request.user
+        parent,
+        year=payload.year,
+        period=payload.period,
+        values=values,
+        note=payload.note,
+        actor=request.user,
     )
-    after = selectors.get_allocation_sheet(parent=parent, year=payload.year)
+    after = selectors.get_allocation_sheet(parent=parent, year=payload.year, period=payload.period)
     return _sheet_out(after, changed=len(changes))

@@ -44,15 +44,25 @@ class AllocationTable(tables.Table):
 
 
 def allocation_export(sheet: AllocationSheet, *, user: AnyUser) -> ListExport:
+    table = AllocationTable(sheet.rows)
+    if sheet.period:
+        # a quarter or half-year: the columns name their period (the same one a year earlier)
+        names = {
+            "last_target": _("Chỉ tiêu %(label)s") % {"label": sheet.last_label},
+            "last_result": _("Kết nạp %(label)s") % {"label": sheet.last_label},
+            "target": _("Chỉ tiêu %(label)s") % {"label": sheet.label},
+        }
+        for key, name in names.items():
+            table.columns[key].column.verbose_name = name
     return ListExport(
-        title=_("Chỉ tiêu kết nạp đảng viên năm %(year)s — %(parent)s")
-        % {"year": sheet.year, "parent": sheet.parent.name},
-        filename=f"chi-tieu-{sheet.parent.code}-{sheet.year}",
-        table=AllocationTable(sheet.rows),
+        title=_("Chỉ tiêu kết nạp đảng viên %(label)s — %(parent)s")
+        % {"label": sheet.label, "parent": sheet.parent.name},
+        filename=f"chi-tieu-{sheet.parent.code}-{period_slug(sheet)}",
+        table=table,
         records=sheet.rows,
         user=user,
-        filters=_("các tổ chức trực thuộc «%(parent)s», năm %(year)s")
-        % {"parent": sheet.parent.name, "year": sheet.year},
+        filters=_("các tổ chức trực thuộc «%(parent)s», %(label)s")
+        % {"parent": sheet.parent.name, "label": sheet.label},
         note="",
     )
 
@@ -60,7 +70,7 @@ def allocation_export(sheet: AllocationSheet, *, user: AnyUser) -> ListExport:
 # --- Import: template and checked upload --------------------------------------------------------
 
 
-def _columns(year: int) -> list[Column]:
+def _columns(sheet: AllocationSheet) -> list[Column]:
     return [
         Column(
             "code",
@@ -72,7 +82,7 @@ def _columns(year: int) -> list[Column]:
         Column("name", _("Tên tổ chức"), _("Chỉ để đối chiếu; không được đọc khi nhập.")),
         Column(
             "target",
-            _("Chỉ tiêu năm %(year)s") % {"year": year},
+            _("Chỉ tiêu %(label)s") % {"label": sheet.label},
             _("Số đảng viên cần kết nạp (số nguyên không âm); để trống nếu không giao."),
             required=True,
             aliases=(_("Chỉ tiêu"),),
@@ -84,9 +94,9 @@ def _columns(year: int) -> list[Column]:
 def allocation_template(sheet: AllocationSheet) -> bytes:
     """The import template: one row per child, prefilled with this year's targets."""
     return write_template(
-        _columns(sheet.year),
-        title=_("Mẫu nhập chỉ tiêu kết nạp đảng viên năm %(year)s — %(parent)s")
-        % {"year": sheet.year, "parent": sheet.parent.name},
+        _columns(sheet),
+        title=_("Mẫu nhập chỉ tiêu kết nạp đảng viên %(label)s — %(parent)s")
+        % {"label": sheet.label, "parent": sheet.parent.name},
         notes=[
             _(
                 "Mỗi dòng một tổ chức trực thuộc; chỉ sửa cột chỉ tiêu. Tệp được nhận cả hoặc"
@@ -114,7 +124,7 @@ def read_allocation(path: Path, sheet: AllocationSheet) -> UploadResult:
     """The values of an uploaded file, every row checked (errors per row, in Vietnamese);
     refuses the whole file (``ImportRefused``) when it is not a readable template."""
     check_workbook(path, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_UPLOAD_ROWS)
-    columns = _columns(sheet.year)
+    columns = _columns(sheet)
     data = read_rows(path, columns, max_rows=MAX_UPLOAD_ROWS)
     by_code = {row.organisation.code.casefold(): row.organisation for row in sheet.rows}
     headers = {column.key: column.header for column in columns}
@@ -339,7 +349,7 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     _paragraph(document, _("QUYẾT ĐỊNH"), bold=True, align="center", after=0, size=15)
     _paragraph(
         document,
-        _("giao chỉ tiêu kết nạp đảng viên năm %(year)s") % {"year": sheet.year},
+        _("giao chỉ tiêu kết nạp đảng viên %(label)s") % {"label": sheet.label},
         bold=True,
         align="center",
         after=0,
@@ -361,10 +371,10 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
         _paragraph(
             document,
             _(
-                "- Căn cứ chỉ tiêu kết nạp đảng viên năm %(year)s cấp trên giao cho %(org)s"
+                "- Căn cứ chỉ tiêu kết nạp đảng viên %(label)s cấp trên giao cho %(org)s"
                 " là %(own)s đảng viên;"
             )
-            % {"year": sheet.year, "org": parent.name, "own": format_number(sheet.own)},
+            % {"label": sheet.label, "org": parent.name, "own": format_number(sheet.own)},
             indent=True,
         )
     _paragraph(
@@ -380,11 +390,11 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     _font(
         article.add_run(
             _(
-                "Giao chỉ tiêu kết nạp đảng viên năm %(year)s cho %(count)s tổ chức đảng trực"
+                "Giao chỉ tiêu kết nạp đảng viên %(label)s cho %(count)s tổ chức đảng trực"
                 " thuộc, tổng cộng %(total)s đảng viên, cụ thể như sau:"
             )
             % {
-                "year": sheet.year,
+                "label": sheet.label,
                 "count": format_number(len(assigned)),
                 "total": format_number(sheet.total),
             }
@@ -400,8 +410,8 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     heads = (
         _("TT"),
         _("Tổ chức đảng"),
-        _("Chỉ tiêu năm %(year)s") % {"year": sheet.year},
-        _("Kết nạp năm %(year)s") % {"year": sheet.year - 1},
+        _("Chỉ tiêu %(label)s") % {"label": sheet.label},
+        _("Kết nạp %(label)s") % {"label": sheet.last_label},
     )
     for cell, width, text in zip(table.rows[0].cells, widths, heads, strict=True):
         cell.width = width
@@ -482,5 +492,10 @@ def allocation_docx(sheet: AllocationSheet, *, today: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def docx_filename(parent: Organisation, year: int) -> str:
-    return f"giao-chi-tieu-{parent.code}-{year}.docx"
+def period_slug(sheet: AllocationSheet) -> str:
+    """'2026' for the year, '2026-q2' for a quarter, '2026-h1' for a half-year (file names)."""
+    return f"{sheet.year}-{sheet.period}" if sheet.period else str(sheet.year)
+
+
+def docx_filename(parent: Organisation, year: int, period: str = "") -> str:
+    return f"giao-chi-tieu-{parent.code}-{year}{'-' + period if period else ''}.docx"

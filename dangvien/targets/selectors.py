@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -128,6 +129,40 @@ def get_target_value(
 # --- The allocation sheet: every child of a parent on one page ---------------------------------
 
 
+# The months of each period of a target (Target.Period): a quarter, a half-year, or the year.
+PERIOD_MONTHS: dict[str, tuple[int, int]] = {
+    "": (1, 12),
+    "q1": (1, 3),
+    "q2": (4, 6),
+    "q3": (7, 9),
+    "q4": (10, 12),
+    "h1": (1, 6),
+    "h2": (7, 12),
+}
+
+
+def period_range(year: int, period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``period`` (a Target.Period value) of ``year``."""
+    import calendar
+
+    first, last = PERIOD_MONTHS[period]
+    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+
+def period_label(year: int, period: str) -> str:
+    """'năm 2026', 'quý II năm 2026', '6 tháng đầu năm 2026' (titles, warnings, files)."""
+    texts = {
+        "": _("năm %(year)s"),
+        "q1": _("quý I năm %(year)s"),
+        "q2": _("quý II năm %(year)s"),
+        "q3": _("quý III năm %(year)s"),
+        "q4": _("quý IV năm %(year)s"),
+        "h1": _("6 tháng đầu năm %(year)s"),
+        "h2": _("6 tháng cuối năm %(year)s"),
+    }
+    return texts[period] % {"year": year}
+
+
 @dataclass
 class AllocationRow:
     """One child on the allocation page: this year's target beside last year's target and
@@ -138,6 +173,8 @@ class AllocationRow:
     last_target: int | None
     last_result: int
     members: int
+    # for a quarter or half-year: the child's yearly target beside it (None for the year)
+    year_target: int | None = None
 
     @property
     def unusual(self) -> bool:
@@ -159,11 +196,24 @@ class AllocationRow:
 
 @dataclass
 class AllocationSheet:
+    """The allocation of ``period`` of ``year`` (a Target.Period value: "" the year, "q1"…"q4",
+    "h1", "h2"); "last" is the same period a year earlier."""
+
     parent: Organisation
     year: int
     own: int | None
     last_own: int | None
     rows: list[AllocationRow]
+    period: str = ""
+    own_year: int | None = None
+
+    @property
+    def label(self) -> str:
+        return period_label(self.year, self.period)
+
+    @property
+    def last_label(self) -> str:
+        return period_label(self.year - 1, self.period)
 
     def with_values(self, values: dict[int, int | None]) -> AllocationSheet:
         """The same sheet with other (posted, imported, copied) values: warnings before saving."""
@@ -174,10 +224,13 @@ class AllocationSheet:
                 last_target=row.last_target,
                 last_result=row.last_result,
                 members=row.members,
+                year_target=row.year_target,
             )
             for row in self.rows
         ]
-        return AllocationSheet(self.parent, self.year, self.own, self.last_own, rows)
+        return AllocationSheet(
+            self.parent, self.year, self.own, self.last_own, rows, self.period, self.own_year
+        )
 
     def last_year_values(self) -> dict[int, int | None]:
         """Copy from last year: last year's target where this year has none."""
@@ -224,10 +277,10 @@ class AllocationSheet:
         if self.own is None:
             texts.append(
                 _(
-                    "«%(parent)s» chưa được cấp trên giao chỉ tiêu năm %(year)s: chưa so được tổng"
+                    "«%(parent)s» chưa được cấp trên giao chỉ tiêu %(label)s: chưa so được tổng"
                     " chỉ tiêu giao cho các tổ chức trực thuộc (%(total)s)."
                 )
-                % {"parent": self.parent.name, "year": self.year, "total": total}
+                % {"parent": self.parent.name, "label": self.label, "total": total}
             )
         elif diff is not None and diff > 0:
             texts.append(
@@ -248,11 +301,8 @@ class AllocationSheet:
         missing = self.without_target
         if missing and len(missing) == len(self.rows):
             texts.append(
-                _(
-                    "Chưa tổ chức trực thuộc nào được giao chỉ tiêu năm %(year)s"
-                    " (%(count)s tổ chức)."
-                )
-                % {"year": self.year, "count": format_number(len(missing))}
+                _("Chưa tổ chức trực thuộc nào được giao chỉ tiêu %(label)s (%(count)s tổ chức).")
+                % {"label": self.label, "count": format_number(len(missing))}
             )
         elif missing:
             names = ", ".join(row.organisation.name for row in missing[:5])
@@ -284,12 +334,11 @@ class AllocationSheet:
         return texts
 
 
-def get_allocation_sheet(*, parent: Organisation, year: int) -> AllocationSheet:
-    """The admission targets of ``parent``'s children for ``year`` and ``year - 1``, last
-    year's result and today's members of each child: four queries whatever the number of
-    children (children; targets; admitted per child; members per child)."""
-    import datetime as dt
-
+def get_allocation_sheet(*, parent: Organisation, year: int, period: str = "") -> AllocationSheet:
+    """The admission targets of ``parent``'s children for ``period`` of ``year`` and of the
+    same period a year earlier, that earlier period's result and today's members of each
+    child (and, for a quarter or half-year, the yearly targets): four queries whatever the
+    number of children (children; targets; admitted per child; members per child)."""
     from django.db.models import Count
     from django.db.models.functions import Substr
 
@@ -298,20 +347,20 @@ def get_allocation_sheet(*, parent: Organisation, year: int) -> AllocationSheet:
     children = list(Organisation.objects.children_of(parent))
     ids = [parent.pk, *(child.pk for child in children)]
     targets = {
-        (organisation_id, target_year): value
-        for organisation_id, target_year, value in Target.objects.filter(
+        (organisation_id, target_year, target_period): value
+        for organisation_id, target_year, target_period, value in Target.objects.filter(
             organisation_id__in=ids,
             year__in=(year, year - 1),
             kind=Target.Kind.ADMISSIONS,
-            period="",
-        ).values_list("organisation_id", "year", "value")
+            period__in={period, ""},
+        ).values_list("organisation_id", "year", "period", "value")
     }
     length = len(parent.path) + parent.steplen
     admitted = dict(
         Membership.objects.filter(
             admitted_in__path__startswith=parent.path,
             admitted_in__depth__gt=parent.depth,
-            decision_date__range=(dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+            decision_date__range=period_range(year - 1, period),
         )
         .annotate(prefix=Substr("admitted_in__path", 1, length))
         .values("prefix")
@@ -329,16 +378,19 @@ def get_allocation_sheet(*, parent: Organisation, year: int) -> AllocationSheet:
     return AllocationSheet(
         parent=parent,
         year=year,
-        own=targets.get((parent.pk, year)),
-        last_own=targets.get((parent.pk, year - 1)),
+        own=targets.get((parent.pk, year, period)),
+        last_own=targets.get((parent.pk, year - 1, period)),
         rows=[
             AllocationRow(
                 organisation=child,
-                target=targets.get((child.pk, year)),
-                last_target=targets.get((child.pk, year - 1)),
+                target=targets.get((child.pk, year, period)),
+                last_target=targets.get((child.pk, year - 1, period)),
                 last_result=admitted.get(child.path, 0),
                 members=members.get(child.path, 0),
+                year_target=targets.get((child.pk, year, "")) if period else None,
             )
             for child in children
         ],
+        period=period,
+        own_year=targets.get((parent.pk, year, "")) if period else None,
     )

@@ -186,9 +186,12 @@ def set_allocation(
     actor: User,
     kind: str = Target.Kind.ADMISSIONS,
     note: str = "",
+    period: str = "",
 ) -> list[AllocationChange]:
-    """Assign the targets of ``parent``'s children for ``year`` in one go (the allocation page,
-    its import and the allocation API).
+    """Assign the targets of ``parent``'s children for ``period`` of ``year`` in one go (the
+    allocation page, its import and the allocation API). ``period`` is a Target.Period value:
+    "" the whole year (the usual case), "q1"…"q4" a quarter, "h1"/"h2" a half-year; each
+    period's targets are their own rows, which the reports of that period measure against.
 
     ``values`` maps a child's id to its target; ``None`` means "no target": accepted for a child
     that has none, refused for one that has (an assigned target is part of the record — set 0
@@ -210,6 +213,7 @@ def set_allocation(
             required=parent.name,
         )
     _check_kind_and_year(kind, year)
+    check_period(period)
     # Lock the parent: allocations of its children are serialised (idempotent replays).
     Organisation.objects.select_for_update().filter(pk=parent.pk).first()
     children = {child.pk: child for child in Organisation.objects.children_of(parent)}
@@ -229,7 +233,7 @@ def set_allocation(
     existing = {
         t.organisation_id: t
         for t in Target.objects.select_for_update().filter(
-            organisation_id__in=list(values), year=year, kind=kind, period=""
+            organisation_id__in=list(values), year=year, kind=kind, period=period
         )
     }
     changes: list[AllocationChange] = []
@@ -261,6 +265,7 @@ def set_allocation(
                 organisation=change.organisation,
                 year=year,
                 kind=kind,
+                period=period,
                 value=change.new_value,
                 assigned_by=actor,
             )
@@ -284,6 +289,7 @@ def set_allocation(
             organisation=parent,
             data={
                 "year": year,
+                "period": period,
                 "kind": kind,
                 "note": note,
                 "changes": [
@@ -331,6 +337,22 @@ def _check_kind_and_year(kind: str, year: int) -> None:
         )
 
 
+def check_period(period: str) -> None:
+    """Refuse a period that is not a Target.Period value (in Vietnamese, with the values)."""
+    if period not in Target.Period.values:
+        raise DomainError(
+            _(
+                "Kỳ của chỉ tiêu «%(period)s» không hợp lệ; cần để trống (cả năm), q1…q4 (quý)"
+                " hoặc h1, h2 (6 tháng)."
+            )
+            % {"period": period},
+            rule="target_period",
+            found=period,
+            required="'', q1, q2, q3, q4, h1, h2",
+            field="period",
+        )
+
+
 def _checked_value(kind: str, raw: object, organisation: Organisation) -> int:
     value: int
     try:
@@ -359,7 +381,7 @@ def _checked_value(kind: str, raw: object, organisation: Organisation) -> int:
 
 @transaction.atomic
 def record_allocation_file(
-    parent: Organisation, *, year: int, what: str, rows: int, actor: User
+    parent: Organisation, *, year: int, what: str, rows: int, actor: User, period: str = ""
 ) -> None:
     """An allocation file left the product (``what``: export, template, print): audited."""
     record(
@@ -367,7 +389,7 @@ def record_allocation_file(
         action=f"targets.allocation.{what}",
         target=parent,
         organisation=parent,
-        data={"year": year, "rows": rows},
+        data={"year": year, "period": period, "rows": rows},
     )
 
 

@@ -32,6 +32,16 @@ def _year(value: str | None) -> int:
     return year if 1930 <= year <= 2100 else dt.date.today().year
 
 
+def _period(value: str | None) -> str:
+    """The allocation's period (a Target.Period value); anything else is the year."""
+    value = (value or "").strip().lower()
+    return value if value in Target.Period.values else ""
+
+
+def _request_period(request: HttpRequest) -> str:
+    return _period(request.GET.get("period") or request.POST.get("period"))
+
+
 @login_required
 def target_list(request: HttpRequest) -> HttpResponse:
     """An organisation's targets for a year, its children's, the allocation warning, history."""
@@ -98,8 +108,9 @@ def target_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 ACTIONS = ("save", "check", "copy")
 
 
-def _allocation_url(parent: Organisation, year: int) -> str:
-    return f"{reverse('targets:allocation', args=[parent.pk])}?year={year}"
+def _allocation_url(parent: Organisation, year: int, period: str = "") -> str:
+    url = f"{reverse('targets:allocation', args=[parent.pk])}?year={year}"
+    return f"{url}&period={period}" if period else url
 
 
 def _render_allocation(
@@ -118,6 +129,9 @@ def _render_allocation(
     context = {
         "organisation": parent,
         "year": sheet.year,
+        "period": sheet.period,
+        "periods": Target.Period.choices,
+        "query": f"year={sheet.year}" + (f"&period={sheet.period}" if sheet.period else ""),
         "years": [sheet.year - 1, sheet.year, sheet.year + 1],
         "sheet": shown,
         "saved": sheet,
@@ -142,7 +156,8 @@ def allocation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form: check (warnings before saving), copy last year's targets, save once."""
     parent = get_organisation_for_user(request.user, pk, action="target.view")
     year = _year(request.GET.get("year") or request.POST.get("year"))
-    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    period = _request_period(request)
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year, period=period)
     children = [row.organisation for row in sheet.rows]
     if request.method != "POST":
         form = AllocationForm(initial=_initial(sheet), children=children)
@@ -161,10 +176,10 @@ def allocation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.info(
             request,
             _(
-                "Đã chép chỉ tiêu năm %(last)s cho %(count)s tổ chức chưa có chỉ tiêu; bấm «Lưu"
+                "Đã chép chỉ tiêu %(last)s cho %(count)s tổ chức chưa có chỉ tiêu; bấm «Lưu"
                 " chỉ tiêu» để lưu."
             )
-            % {"last": year - 1, "count": len(copied)},
+            % {"last": sheet.last_label, "count": len(copied)},
         )
         return _render_allocation(request, parent, sheet, form, preview=sheet.with_values(copied))
     form = AllocationForm(request.POST, children=children)
@@ -175,7 +190,12 @@ def allocation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _render_allocation(request, parent, sheet, form, preview=sheet.with_values(values))
     try:
         changes = services.set_allocation(
-            parent, year=year, values=values, note=form.cleaned_data["note"], actor=request.user
+            parent,
+            year=year,
+            period=period,
+            values=values,
+            note=form.cleaned_data["note"],
+            actor=request.user,
         )
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -184,10 +204,10 @@ def allocation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(
         request,
-        _("Đã lưu chỉ tiêu năm %(year)s: %(count)s tổ chức thay đổi.")
-        % {"year": year, "count": len(changes)},
+        _("Đã lưu chỉ tiêu %(label)s: %(count)s tổ chức thay đổi.")
+        % {"label": sheet.label, "count": len(changes)},
     )
-    return redirect(_allocation_url(parent, year))
+    return redirect(_allocation_url(parent, year, period))
 
 
 @login_required
@@ -203,7 +223,8 @@ def allocation_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if not can(request.user, "target.change", parent):
         raise PermissionDenied("target.change")
     year = _year(request.GET.get("year") or request.POST.get("year"))
-    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    period = _request_period(request)
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year, period=period)
     children = [row.organisation for row in sheet.rows]
     form = AllocationForm(initial=_initial(sheet), children=children)
     upload = AllocationUploadForm(request.POST, request.FILES)
@@ -226,6 +247,7 @@ def allocation_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             changes = services.set_allocation(
                 parent,
                 year=year,
+                period=period,
                 values=result.values,
                 note=upload.cleaned_data["note"],
                 actor=request.user,
@@ -235,10 +257,10 @@ def allocation_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                _("Đã nhập chỉ tiêu năm %(year)s từ tệp: %(count)s tổ chức thay đổi.")
-                % {"year": year, "count": len(changes)},
+                _("Đã nhập chỉ tiêu %(label)s từ tệp: %(count)s tổ chức thay đổi.")
+                % {"label": sheet.label, "count": len(changes)},
             )
-            return redirect(_allocation_url(parent, year))
+            return redirect(_allocation_url(parent, year, period))
     return _render_allocation(
         request, parent, sheet, form, upload_errors=errors, upload_form=upload, status=400
     )
@@ -259,11 +281,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def allocation_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parent = get_organisation_for_user(request.user, pk, action="target.view")
     year = _year(request.GET.get("year"))
-    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    period = _request_period(request)
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year, period=period)
     export = documents.allocation_export(sheet, user=request.user)
     content = export.render()
     services.record_allocation_file(
-        parent, year=year, what="exported", rows=export.count, actor=request.user
+        parent, year=year, period=period, what="exported", rows=export.count, actor=request.user
     )
     return _file(content, f"{export.filename}.xlsx", XLSX)
 
@@ -273,9 +296,13 @@ def allocation_export(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def allocation_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parent = get_organisation_for_user(request.user, pk, action="target.view")
     year = _year(request.GET.get("year"))
-    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    sheet = selectors.get_allocation_sheet(
+        parent=parent, year=year, period=_request_period(request)
+    )
     return _file(
-        documents.allocation_template(sheet), f"mau-chi-tieu-{parent.code}-{year}.xlsx", XLSX
+        documents.allocation_template(sheet),
+        f"mau-chi-tieu-{parent.code}-{documents.period_slug(sheet)}.xlsx",
+        XLSX,
     )
 
 
@@ -284,9 +311,10 @@ def allocation_template(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def allocation_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parent = get_organisation_for_user(request.user, pk, action="target.view")
     year = _year(request.GET.get("year"))
-    sheet = selectors.get_allocation_sheet(parent=parent, year=year)
+    period = _request_period(request)
+    sheet = selectors.get_allocation_sheet(parent=parent, year=year, period=period)
     content = documents.allocation_docx(sheet, today=timezone.localdate())
     services.record_allocation_file(
-        parent, year=year, what="printed", rows=len(sheet.rows), actor=request.user
+        parent, year=year, period=period, what="printed", rows=len(sheet.rows), actor=request.user
     )
-    return _file(content, documents.docx_filename(parent, year), DOCX)
+    return _file(content, documents.docx_filename(parent, year, period), DOCX)

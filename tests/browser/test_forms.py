@@ -66,3 +66,55 @@ def test_secretary_prints_a_form_and_attaches_the_signed_scan(
     assert StepAttachment.objects.get(dossier=dossier).step_id == step.pk
     page.locator("#print-forms summary").click()
     shot(page, "forms-dossier-print-and-scan")
+
+
+def test_secretary_attaches_the_signed_self_review_to_its_recognition_step(
+    page_as, persona_tree, shot, tmp_path, settings
+):
+    from dangvien.members import services as member_services
+    from dangvien.members.choices import MemberStatus, RecognitionStage
+    from dangvien.members.models import RecognitionAttachment
+    from dangvien.members.tests.factories import make_member
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    today = dt.date.today()
+    member = make_member(
+        persona_tree.branch,
+        status=MemberStatus.PROBATIONARY,
+        decision_date=today - dt.timedelta(days=400),
+        ceremony_date=today - dt.timedelta(days=380),
+        probation_end=today - dt.timedelta(days=15),
+        full_name="Lò Văn Dự",
+    )
+    member_services.record_recognition_step(
+        member,
+        stage=RecognitionStage.SELF_REVIEW,
+        date=today - dt.timedelta(days=10),
+        actor=persona_tree.users["national_admin"],
+    )
+    step = member.recognition_steps.get()
+
+    page = page_as("branch_secretary")
+    page.goto(f"/members/{member.pk}/probation/#recognition-self_review")
+    row = page.locator("#recognition-self_review")
+    row.locator(".step-attach summary").click()
+    scan = tmp_path / "10-knd-da-ky.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% signed self-review\n")
+    row.locator("input[type=file]").set_input_files(str(scan))
+    row.locator("input[name=reference]").fill(f"DV{member.pk}-CN{step.pk}-10KNĐ")
+    row.get_by_role("button", name="Đính kèm").click()
+    page.locator("#recognition-self_review .step-scans").get_by_text("10-knd-da-ky.pdf").wait_for()
+    assert page.get_by_text("Đã đính kèm «10-knd-da-ky.pdf».").is_visible()
+    attachment = RecognitionAttachment.objects.get(membership=member)
+    assert (attachment.step_id, attachment.content_type) == (step.pk, "application/pdf")
+
+    # a Word file is refused, in Vietnamese, and nothing is kept
+    row = page.locator("#recognition-self_review")
+    row.locator(".step-attach summary").click()
+    wrong = tmp_path / "ban-word.docx"
+    wrong.write_bytes(b"PK\x03\x04 not a scan")
+    row.locator("input[type=file]").set_input_files(str(wrong))
+    row.get_by_role("button", name="Đính kèm").click()
+    page.get_by_text("Tệp «ban-word.docx» không phải PDF, JPEG hoặc PNG").wait_for()
+    assert RecognitionAttachment.objects.count() == 1
+    shot(page, "forms-probation-scan")

@@ -122,3 +122,29 @@ def test_the_dashboard_offers_the_periods_and_leaves_future_months_out(page_as, 
     assert points[today.month :] == [None] * (12 - today.month)
     assert page.locator("#period-label").inner_text().startswith("Quý")
     shot(page, "dashboard-quarter")
+
+
+def test_a_quarter_is_allocated_on_the_same_page(page_as, bloc, shot):
+    from dangvien.targets.models import Target
+
+    parent, children = bloc
+    page = page_as("region_officer")
+    page.goto(f"/targets/allocation/{parent.pk}/?year={YEAR}")
+    page.locator("#period-choice").get_by_role("link", name="Quý II", exact=True).click()
+    page.wait_for_url(f"**/targets/allocation/{parent.pk}/?year={YEAR}&period=q2")
+    assert (
+        page.locator("h1")
+        .inner_text()
+        .startswith(f"Giao chỉ tiêu kết nạp đảng viên quý II năm {YEAR}")
+    )
+    for child in children[:10]:
+        page.get_by_label(f"Chỉ tiêu quý II năm {YEAR} — {child.name}", exact=True).fill("1")
+    assert page.locator("#live-sum").inner_text() == "10"
+    page.get_by_role("button", name="Lưu chỉ tiêu").click()
+    page.wait_for_url(f"**/targets/allocation/{parent.pk}/?year={YEAR}&period=q2")
+    assert f"Đã lưu chỉ tiêu quý II năm {YEAR}: 10 tổ chức thay đổi." in page.content()
+    assert "81/91 tổ chức trực thuộc chưa được giao chỉ tiêu" in page.content()
+    assert Target.objects.filter(year=YEAR, period="q2", organisation__in=children).count() == 10
+    assert not Target.objects.filter(year=YEAR, period="", organisation__in=children).exists()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(shot(page, "targets-allocation-q2").with_name("targets-q2-top.png")))

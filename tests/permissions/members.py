@@ -43,6 +43,12 @@ def _vn(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def _scan(name="ban-scan.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% scan\n", content_type="application/pdf")
+
+
 def build_world(world):
     from dangvien.members import services
     from dangvien.members.choices import MemberStatus, RecognitionStage, TransferKind
@@ -76,6 +82,12 @@ def build_world(world):
         date=today - dt.timedelta(days=30),
         document_number="15-NQ/ĐU",
         passed=True,
+        actor=admin,
+    )
+    world.recognition_scan, _created = services.attach_recognition_scan(
+        world.candidate,
+        upload=_scan("nghi-quyet-dang-uy.pdf"),
+        step=world.recognition_resolution,
         actor=admin,
     )
     world.card = PartyCard.objects.create(
@@ -167,6 +179,20 @@ PERMISSIONS = [
         post=by_role(200, who=PRINTERS),
         kwargs=lambda w: {"pk": w.probationer.pk, "code": "10-knd"},
         note="the Word file is the 200; audited as an export",
+    ),
+    Page(
+        "members:member-attach",
+        get=POST_ONLY,
+        # the outsider: 404 (core.lookup); the viewer and the training centre: 403
+        post=by_role(302, who=CHANGERS),
+        kwargs=_member("probationer"),
+        data=lambda w: {"file": _scan(), "reference": "DV-10KNĐ"},
+        note="a replay of the same file keeps the first row (302 with a notice)",
+    ),
+    Page(
+        "members:recognition-scan-download",
+        get=by_role(200, who=NORTH),
+        kwargs=lambda w: {"pk": w.recognition_scan.pk},
     ),
     Page(
         "members:member-status",
@@ -321,6 +347,18 @@ PERMISSIONS = [
         by_role(200, who=PRINTERS, anonymous=401),
         params=lambda w: {"member_id": w.probationer.pk, "code": "13-knd"},
         note="the Word file is the 200; audited as an export",
+    ),
+    Operation(
+        "GET /api/v1/members/{member_id}/scans",
+        by_role(200, who=NORTH, anonymous=401),
+        params=_member_id("probationer"),
+    ),
+    Operation(
+        "POST /api/v1/members/{member_id}/scans",
+        # the matrix sends JSON, no file: scope first (403/404), then the missing file (400)
+        by_role(400, who=CHANGERS, anonymous=401),
+        params=_member_id("probationer"),
+        note="uploads (201, replay 200, wrong type 400) are tested in dangvien/members/tests/test_scans.py",
     ),
     Operation(
         "GET /api/v1/members/{member_id}/probation",

@@ -116,4 +116,11 @@ PERMISSIONS = [
     ),
     Operation("GET /api/v1/reports/admissions", answers(200, anonymous=401)),
     Operation("GET /api/v1/reports/forms", answers(200, anonymous=401)),
+    Operation(
+        "POST /api/v1/reports/admissions/document/{file_format}",
+        # no org in the matrix: each persona's own organisation; the viewer cannot export
+        by_role(200, who=(*EXPORTERS, "outsider"), anonymous=401),
+        params=lambda w: {"file_format": "docx"},
+        note="the Word file is the 200 (the PDF is tested in dangvien/reports/tests/test_meeting.py)",
+    ),
 ]

@@ -58,7 +58,8 @@ STEP_DEFAULTS: dict[str, dict[str, Any]] = {
     Stage.VERIFICATION: {"document_number": "2-KNĐ"},
     Stage.OPINIONS: {"document_number": "5-KNĐ"},
     Stage.GRASSROOTS_VOTE: {
-        "document_number": "8-KNĐ",
+        # a bare figure: the form completes it with the committee's kind ("12-NQ/ĐU")
+        "document_number": "12",
         "votes_eligible": 9,
         "votes_for": 9,
         "votes_against": 0,
@@ -91,7 +92,7 @@ def walk(
             from dangvien.admissions.services import count_official_members
 
             eligible = count_official_members(dossier.organisation, day)
-            kwargs.update(votes_for=eligible, votes_against=0, document_number="6-KNĐ")
+            kwargs.update(votes_for=eligible, votes_against=0, document_number="05-NQ/CB")
         services.record_step(dossier, stage=stage, date=day, actor=actor, **kwargs)
         dossier.refresh_from_db()
         day += dt.timedelta(days=1)

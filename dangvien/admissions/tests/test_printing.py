@@ -120,7 +120,7 @@ def test_the_cell_resolution_carries_the_votes_header_and_date(decided, persona_
     text = _text(_build(decided, printing.FORMS_BY_SLUG["6-knd"], persona_tree.users["viewer"]))
     assert "ĐẢNG BỘ XÃ BẮC MỘT" in text
     assert "CHI BỘ THÔN 1" in text
-    assert f"Số {step.document_number}" in text
+    assert "Số 05-NQ/CB" in text
     day = step.date
     assert f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" in text
     assert (
@@ -150,11 +150,13 @@ def test_the_grassroots_resolution_and_the_decision(decided, persona_tree):
     text = _text(_build(decided, printing.FORMS_BY_SLUG["8-knd"], viewer))
     assert "TỈNH ỦY MIỀN BẮC" in text and "ĐẢNG BỘ XÃ BẮC MỘT" in text
     assert "tán thành việc kết nạp: 9/9 đồng chí (đạt 100,0%)" in text
-    assert f"Nghị quyết số {cell_vote.document_number} ngày {cell_vote.date:%d/%m/%Y}" in text
+    assert f"Nghị quyết số 05-NQ/CB ngày {cell_vote.date:%d/%m/%Y}" in text
+    assert "Số 12-NQ/ĐU" in text
     assert "T/M ĐẢNG ỦY" in text
     text = _text(_build(decided, printing.FORMS_BY_SLUG["9-knd"], viewer))
-    assert f"Số {decision.document_number}" in text
-    assert f"Nghị quyết số {grassroots.document_number} ngày {grassroots.date:%d/%m/%Y}" in text
+    assert decision.document_number == "QĐ 12-QĐ/ĐU"
+    assert "Số 12-QĐ/ĐU" in text
+    assert f"Nghị quyết số 12-NQ/ĐU ngày {grassroots.date:%d/%m/%Y}" in text
     assert "Điều 1. Kết nạp quần chúng Lò Văn Minh, sinh ngày 15/03/1998" in text
     assert "QUYẾT ĐỊNH:" in text
 
@@ -380,3 +382,35 @@ def test_attaching_is_scoped(persona, status, decided, client_for, media):
         f"/admissions/{decided.pk}/attach/", {"file": _png_upload()}
     )
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("recorded", "printed"),
+    [
+        ("05-NQ/CB", "Số 05-NQ/CB"),
+        ("05", "Số 05-NQ/CB"),
+        ("Số 7", "Số 7-NQ/CB"),
+        # a form's code, a minutes number, a number of another kind: never the resolution's
+        ("6-KNĐ", "Số ……-NQ/CB"),
+        ("BB 01/CB", "Số ……-NQ/CB"),
+        ("12-QĐ/ĐU", "Số ……-NQ/CB"),
+        ("", "Số ……-NQ/CB"),
+    ],
+)
+def test_the_number_line_prints_a_resolution_number_or_a_blank(
+    recorded, printed, decided, persona_tree
+):
+    # (set directly: what matters is what the form makes of a recorded value)
+    decided.steps.filter(stage=Stage.CELL_VOTE).update(document_number=recorded)
+    text = _text(_build(decided, printing.FORMS_BY_SLUG["6-knd"], persona_tree.users["viewer"]))
+    assert printed in text
+    assert "Số 6-KNĐ" not in text
+
+
+def test_the_other_forms_number_lines(decided, persona_tree):
+    viewer = persona_tree.users["viewer"]
+    # the opinions step was recorded with the form's code: the report's number stays blank
+    text = _text(_build(decided, printing.FORMS_BY_SLUG["5-knd"], viewer))
+    assert "Số ……-BC/CB" in text and "5-KNĐ" not in text.split("Mẫu 5-KNĐ", 1)[1].split("Mã")[0]
+    text = _text(_build(decided, printing.FORMS_BY_SLUG["4-knd"], viewer))
+    assert "Số ……-NQ/ĐTN" in text
