@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -703,16 +704,38 @@ def write_table(
             top += 1
         if header_lines:
             top += 1
+        # columns as wide as their heading and the first rows need (streamed rows: peeked)
+        rows = iter(rows)
+        first = list(itertools.islice(rows, 200))
         for col, header in enumerate(headers):
             sheet.write_string(top, col, str(header), bold)
-            sheet.set_column(col, col, max(12, min(40, len(header) + 4)))
+            longest = max(
+                (_shown_width(values[col]) for values in first if col < len(values)), default=0
+            )
+            sheet.set_column(col, col, max(10, min(50, max(len(header), longest) + 2)))
         marked = headers.index(highlight_column) if highlight_column in headers else -1
-        for r, values in enumerate(rows, start=top + 1):
+        for r, values in enumerate(itertools.chain(first, rows), start=top + 1):
             for c, value in enumerate(values):
                 cells.write(sheet, r, c, value, error_fmt if c == marked else None)
         sheet.freeze_panes(top + 1, 0)
+        # printed as it is: A4, one page wide, the heading row on every page
+        sheet.set_paper(9)
+        if len(headers) > 5:
+            sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(top)
+        sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        sheet.set_footer("&C&P / &N")
     workbook.close()
     return buffer.getvalue()
+
+
+def _shown_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    return len(str(value))
 
 
 def write_error_file(sheet: Sheet, errors: Sequence[RowError]) -> bytes:
