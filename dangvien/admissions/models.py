@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.admissions.choices import DossierStatus, Stage, StopReason
 from dangvien.admissions.querysets import DossierQuerySet
+from dangvien.core.scans import ScanFile
 
 
 class Dossier(models.Model):
@@ -280,7 +281,7 @@ class Participant(models.Model):
         return f"{self.get_role_display()}: {self.person}"
 
 
-class StepAttachment(models.Model):
+class StepAttachment(ScanFile):
     """A scanned signed copy of a printed form (PDF, JPEG or PNG), attached to the step it was
     printed for (the QR code and reference on the form lead back here) or to the dossier."""
 
@@ -294,24 +295,11 @@ class StepAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("tệp"), upload_to="admissions/scans/%Y/%m/")
-    name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    content_type = models.CharField(_("loại tệp"), max_length=64)
-    sha256 = models.CharField(max_length=64)
-    reference = models.CharField(_("mã tra cứu trên bản in"), max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(ScanFile.Meta):
         verbose_name = _("bản scan đính kèm")
         verbose_name_plural = _("bản scan đính kèm")
-        ordering = ["created_at", "pk"]
         constraints = [
             # the same file attached twice to a dossier is a replay: the first row stands
             models.UniqueConstraint(fields=["dossier", "sha256"], name="unique_dossier_scan")
         ]
-
-    def __str__(self) -> str:
-        return self.name

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,7 @@ from dangvien.core.formatting import format_date
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.lookup import get_visible_or_404
+from dangvien.core.scans import attach_from_form, scan_download
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.core.worklist import collect_for_request, collect_waiting
@@ -502,43 +504,21 @@ def dossier_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attach a scanned signed copy of a printed form to a step (or the dossier)."""
     dossier = get_dossier_for_user(request.user, pk, action="dossier.change")
     form = AttachmentForm(request.POST, request.FILES, dossier=dossier)
-    url = reverse("admissions:dossier-detail", args=[dossier.pk])
-    if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, _("Chưa đính kèm được: %s") % errors)
-        return redirect(url)
-    step = form.cleaned_data["step"]
-    try:
-        attachment, created = services.attach_scan(
-            dossier,
-            upload=form.cleaned_data["file"],
-            step=step,
-            reference=form.cleaned_data["reference"],
-            actor=request.user,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if created:
-            messages.success(request, _("Đã đính kèm «%s».") % attachment.name)
-        else:
-            messages.info(request, _("Tệp này đã được đính kèm trước đó («%s»).") % attachment.name)
-    return redirect(f"{url}#step-{step.pk}" if step is not None else url)
+    return attach_from_form(
+        request,
+        form,
+        functools.partial(services.attach_scan, dossier, actor=request.user),
+        url=reverse("admissions:dossier-detail", args=[dossier.pk]),
+        anchor=lambda step: f"step-{step.pk}",
+    )
 
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A scanned copy attached to a dossier in the reader's scope (404 otherwise)."""
-    from django.http import FileResponse
-
     attachment = get_visible_or_404(
         StepAttachment.objects.filter(dossier__in=Dossier.objects.visible_to(request.user)),
         request.user,
         pk,
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return scan_download(attachment)

@@ -9,11 +9,18 @@ overridable in settings). The owning app keeps the row (``admissions.StepAttachm
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.db import models
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_number
@@ -36,9 +43,29 @@ class CheckedScan:
     sha256: str
 
 
-def scan_limit() -> int:
-    from django.conf import settings
+class ScanFile(models.Model):
+    """The columns every kept scan has; the owning model adds ``file`` (its own folder), its
+    owner and step, and the unique (owner, sha256) constraint."""
 
+    name = models.CharField(gettext_lazy("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField(gettext_lazy("dung lượng (byte)"))
+    content_type = models.CharField(gettext_lazy("loại tệp"), max_length=64)
+    sha256 = models.CharField(max_length=64)
+    reference = models.CharField(gettext_lazy("mã tra cứu trên bản in"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def scan_limit() -> int:
     return int(getattr(settings, "SCAN_MAX_FILE_BYTES", SCAN_MAX_FILE_BYTES))
 
 
@@ -117,3 +144,45 @@ def store_scan(
         row.file.delete(save=False)
         return model.objects.get(**owner, sha256=scan.sha256), False
     return row, True
+
+
+def attach_from_form(
+    request: HttpRequest,
+    form: Any,
+    attach: Callable[..., tuple[Any, bool]],
+    *,
+    url: str,
+    anchor: Callable[[Any], str],
+) -> HttpResponse:
+    """The attach views' common end: the form's errors, or ``attach(upload=…, step=…,
+    reference=…)`` (the owning app's service) with its refusal or result as a message, then
+    back to ``url``, at ``anchor(step)`` when a step was chosen."""
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Chưa đính kèm được: %s") % errors)
+        return redirect(url)
+    step = form.cleaned_data["step"]
+    try:
+        attachment, created = attach(
+            upload=form.cleaned_data["file"],
+            step=step,
+            reference=form.cleaned_data["reference"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(request, _("Đã đính kèm «%s».") % attachment.name)
+        else:
+            messages.info(request, _("Tệp này đã được đính kèm trước đó («%s»).") % attachment.name)
+    return redirect(f"{url}#{anchor(step)}" if step is not None else url)
+
+
+def scan_download(attachment: ScanFile) -> FileResponse:
+    """A kept scan as a download under its own name and type (the caller has scoped it)."""
+    return FileResponse(
+        attachment.file.open("rb"),  # type: ignore[attr-defined]
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.scans import ScanFile
 from dangvien.members.choices import (
     CardReason,
     EventKind,
@@ -386,7 +387,7 @@ class ResidenceLink(models.Model):
         return f"{self.membership} ({self.workplace_organisation})"
 
 
-class RecognitionAttachment(models.Model):
+class RecognitionAttachment(ScanFile):
     """A scanned signed copy of a printed recognition form (PDF, JPEG or PNG), attached to the
     recognition step it was printed for (the QR code and reference on the form lead back to
     the step on the probation page) or to the membership (checked by ``core.scans``)."""
@@ -403,24 +404,11 @@ class RecognitionAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("tệp"), upload_to="members/scans/%Y/%m/")
-    name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    content_type = models.CharField(_("loại tệp"), max_length=64)
-    sha256 = models.CharField(max_length=64)
-    reference = models.CharField(_("mã tra cứu trên bản in"), max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(ScanFile.Meta):
         verbose_name = _("bản scan đính kèm (công nhận chính thức)")
         verbose_name_plural = _("bản scan đính kèm (công nhận chính thức)")
-        ordering = ["created_at", "pk"]
         constraints = [
             # the same file attached twice to a membership is a replay: the first row stands
             models.UniqueConstraint(fields=["membership", "sha256"], name="unique_membership_scan")
         ]
-
-    def __str__(self) -> str:
-        return self.name

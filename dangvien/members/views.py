@@ -3,6 +3,7 @@ message and changes nothing."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.core.htmx import is_htmx
 from dangvien.core.lookup import get_visible_or_404
+from dangvien.core.scans import attach_from_form, scan_download
 from dangvien.core.scoping import can, can_anywhere
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.members import forms as member_forms
@@ -554,36 +556,19 @@ def member_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = member_forms.RecognitionAttachmentForm(
         request.POST, request.FILES, membership=membership
     )
-    url = reverse("members:member-probation", args=[membership.pk])
-    if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, _("Chưa đính kèm được: %s") % errors)
-        return redirect(url)
-    step = form.cleaned_data["step"]
-    try:
-        attachment, created = services.attach_recognition_scan(
-            membership,
-            upload=form.cleaned_data["file"],
-            step=step,
-            reference=form.cleaned_data["reference"],
-            actor=request.user,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if created:
-            messages.success(request, _("Đã đính kèm «%s».") % attachment.name)
-        else:
-            messages.info(request, _("Tệp này đã được đính kèm trước đó («%s»).") % attachment.name)
-    return redirect(f"{url}#recognition-{step.stage}" if step is not None else url)
+    return attach_from_form(
+        request,
+        form,
+        functools.partial(services.attach_recognition_scan, membership, actor=request.user),
+        url=reverse("members:member-probation", args=[membership.pk]),
+        anchor=lambda step: f"recognition-{step.stage}",
+    )
 
 
 @login_required
 def recognition_scan_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A scan attached to a recognition step of a member in the reader's scope (404
     otherwise)."""
-    from django.http import FileResponse
-
     attachment = get_visible_or_404(
         RecognitionAttachment.objects.filter(
             membership__in=Membership.objects.visible_to(request.user)
@@ -591,12 +576,7 @@ def recognition_scan_download(request: HttpRequest, pk: int) -> HttpResponseBase
         request.user,
         pk,
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return scan_download(attachment)
 
 
 @login_required
