@@ -210,9 +210,14 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
     from dangvien.reports.selectors import get_member_quality_figures
     from dangvien.screening.selectors import rule_value
 
-    now = get_member_quality_figures(organisation=report.organisation, period=report.period)
+    # both periods on the report's tree, as its other figures and their "cùng kỳ"
+    now = get_member_quality_figures(
+        organisation=report.organisation, period=report.period, structure=report.structure_root
+    )
     before = get_member_quality_figures(
-        organisation=report.organisation, period=report.previous_period
+        organisation=report.organisation,
+        period=report.previous_period,
+        structure=report.structure_root,
     )
     lines: list[tuple[str, int, int]] = [
         (gettext("Đưa vào diện rà soát, giúp đỡ"), now.screening.listed, before.screening.listed),

@@ -684,7 +684,7 @@ def build_meeting_docx(
     parent = parents[-1] if parents else None
     classes = _classes_opened(organisation, report)
     removals = get_member_quality_figures(
-        organisation=organisation, period=report.period
+        organisation=organisation, period=report.period, structure=report.structure_root
     ).screening.removals
     local = timezone.localtime(when)
 

@@ -143,7 +143,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "structure_value": request.GET.get("structure", ""),
         "can_export": can(request.user, "export.run", organisation),
         "export_params": {"org": organisation.pk, **period.as_params(), "structure": tree},
-        "quality": _member_quality(organisation, period),
+        "quality": _member_quality(organisation, period, data.structure_root, tree),
     }
     return render(request, "reports/report.html", context, status=400 if refused else 200)
 
@@ -151,12 +151,17 @@ def report(request: HttpRequest) -> HttpResponse:
 REMOVAL_FIGURES = ("removed", "expelled", "left")
 
 
-def _member_quality(organisation: Organisation, period: Period) -> dict[str, Any]:
-    """The member-quality figures with the links to the rows behind each of them."""
+def _member_quality(
+    organisation: Organisation, period: Period, root: Any = None, tree: str = ""
+) -> dict[str, Any]:
+    """The member-quality figures, on the report's tree (``root``, resolved by the admission
+    report), with the links to the rows behind each of them."""
     from dangvien.members.choices import MemberStatus
     from dangvien.screening.choices import CaseStatus
 
-    data = selectors.get_member_quality_figures(organisation=organisation, period=period)
+    data = selectors.get_member_quality_figures(
+        organisation=organisation, period=period, structure=root
+    )
     org = {"org": organisation.pk}
 
     def url(name: str, **params: Any) -> str:
@@ -174,7 +179,7 @@ def _member_quality(organisation: Organisation, period: Period) -> dict[str, Any
             (
                 MemberStatus(form).label,
                 count,
-                _records_url(organisation, period, form),
+                _records_url(organisation, period, form, structure=tree),
             )
             for form, count in screening.removals.items()
         ],
@@ -223,14 +228,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = period.end.year
     future = period.start > today
     in_progress = period.start <= today < period.end
+    structure = _structure_or_default(request)
     if future:  # nothing to count yet: the page says why; the children and charts stay
         data = selectors.get_admission_report(
-            organisation=organisation, period=period_from_params({}), today=today
+            organisation=organisation,
+            period=period_from_params({}),
+            today=today,
+            structure=structure,
         )
     else:
-        data = selectors.get_admission_report(organisation=organisation, period=period, today=today)
+        data = selectors.get_admission_report(
+            organisation=organisation, period=period, today=today, structure=structure
+        )
         period = data.period  # to date when the period has not ended
-    monthly = selectors.get_monthly_admissions(organisation=organisation, year=year)
+    # the months on the report's tree (the same structure date as its figures)
+    monthly = selectors.get_monthly_admissions(
+        organisation=organisation, year=year, structure=data.structure_root
+    )
     chart_data: dict[str, Any] = {
         "progress": {
             "labels": [
@@ -288,8 +302,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "report": data,
         "summary": "" if future else build_summary(data),
         "chart_data": chart_data,
-        "report_url": _report_url(organisation, period),
-        "admitted_url": _records_url(organisation, period, "total"),
+        "report_url": _report_url(organisation, period, _structure_param(data.structure_on)),
+        "admitted_url": _records_url(
+            organisation, period, "total", structure=_structure_param(data.structure_on)
+        ),
     }
     return render(request, "reports/dashboard.html", context, status=400 if refused else 200)
 

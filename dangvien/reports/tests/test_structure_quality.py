@@ -1,0 +1,144 @@
+"""The member-quality figures and the dashboard's monthly series follow the report's structure
+date (issue 11): a commune merged in the middle of 2025 keeps its first-half figures on the old
+tree, and they sit under the new commune on today's tree."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangvien.badges import services as badge_services
+from dangvien.members.choices import MemberStatus
+from dangvien.members.services import change_status
+from dangvien.members.tests.factories import make_member
+from dangvien.organisations import reorganisation as ops
+from dangvien.organisations.choices import OrganisationKind as K
+from dangvien.organisations.tests.factories import make_organisation
+from dangvien.reports.periods import build_period
+from dangvien.reports.selectors import (
+    get_admission_report,
+    get_member_quality_figures,
+    get_monthly_admissions,
+)
+from dangvien.screening import services as screening_services
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+JULY_1 = D(2025, 7, 1)
+OLD_TREE = D(2025, 6, 30)
+YEAR_2025 = build_period("year", year=2025)
+
+
+@pytest.fixture
+def merged(persona_tree, national_admin, region_officer, branch_secretary):
+    """Communes XA and XB (a cell each) merged into XM on 1/7/2025; XA's cell recorded an
+    admission, three unpaid months, a screening case, an expulsion and a badge before."""
+    province = persona_tree.region_north
+    xa = make_organisation(province, code="XA", name="Đảng bộ xã A", kind=K.COMMUNE)
+    xb = make_organisation(province, code="XB", name="Đảng bộ xã B", kind=K.COMMUNE)
+    cell = make_organisation(xa, code="CBA", name="Chi bộ A")
+    make_organisation(xb, code="CBB", name="Chi bộ B")
+    make_member(cell, decision_date=D(2025, 3, 10), status=MemberStatus.PROBATIONARY)
+    members = [make_member(cell, full_name=f"Đảng Viên {i}") for i in range(2)]
+    screening_services.record_months(
+        [screening_services.MonthEntry(members[0], D(2025, m, 1), "unpaid") for m in (1, 2, 3)],
+        actor=national_admin,
+    )
+    screening_services.open_screening_case(
+        members[0],
+        date=D(2025, 4, 2),
+        votes_for=4,
+        votes_against=0,
+        present=4,
+        votes_eligible=4,
+        actor=national_admin,
+    )
+    change_status(
+        members[1],
+        status=MemberStatus.EXPELLED,
+        date=D(2025, 3, 1),
+        actor=national_admin,
+        note="Vi phạm",
+    )
+    veteran = make_member(cell, decision_date=D(1975, 5, 1), full_name="Cựu Chiến Binh")
+    badge_services.award_badge(
+        veteran,
+        milestone=50,
+        award_date=D(2025, 5, 19),
+        badge_number="50-001",
+        decision_number="9-QĐ/TU",
+        decision_date=D(2025, 5, 1),
+        actor=national_admin,
+    )
+    ops.merge(
+        [xa, xb],
+        into=ops.OrganisationSpec(code="XM", name="Đảng bộ xã Mới", kind=K.COMMUNE),
+        effective_date=JULY_1,
+        decision_number="31-HD/BTCTW",
+        actor=national_admin,
+    )
+    xa.refresh_from_db()
+    from dangvien.organisations.models import Organisation
+
+    return xa, Organisation.objects.get(code="XM")
+
+
+def _quality(organisation, structure):
+    report = get_admission_report(organisation=organisation, period=YEAR_2025, structure=structure)
+    with CaptureQueriesContext(connection) as queries:
+        figures = get_member_quality_figures(
+            organisation=organisation, period=YEAR_2025, structure=report.structure_root
+        )
+    s = figures.screening
+    counts = (s.opened, s.removals["expelled"], s.dues_alerts, figures.badges_awarded[50])
+    return counts, len(queries)
+
+
+def test_member_quality_on_the_old_tree_and_on_today_s(merged):
+    xa, xm = merged
+    old_a, n_old = _quality(xa, OLD_TREE)
+    today_a, n_today = _quality(xa, None)
+    old_m, _n = _quality(xm, OLD_TREE)
+    today_m, _n = _quality(xm, None)
+    # (cases opened, expelled, dues alerts, 50-year badges awarded)
+    assert old_a == (1, 1, 1, 1)  # the old commune, as the tree was on 30/06/2025
+    assert today_a == (0, 0, 0, 0)  # on today's tree its cell sits under XM
+    assert old_m == (0, 0, 0, 0)  # XM did not exist on 30/06/2025
+    assert today_m == (1, 1, 1, 1)
+    # the past tree is a subquery in the same statements: no query more
+    assert n_old == n_today
+
+
+def test_monthly_series_on_the_report_tree(merged):
+    xa, xm = merged
+    for organisation, structure, march in ((xa, OLD_TREE, 1), (xa, None, 0), (xm, None, 1)):
+        root = get_admission_report(
+            organisation=organisation, period=YEAR_2025, structure=structure
+        ).structure_root
+        with CaptureQueriesContext(connection) as queries:
+            series = get_monthly_admissions(organisation=organisation, year=2025, structure=root)
+        assert series[2025][2] == march, (organisation.code, structure)
+        assert len(queries) == 1
+
+
+def test_pages_follow_the_structure_date(merged, client_for):
+    xa, _xm = merged
+    client = client_for("national_admin")
+    base = f"org={xa.pk}&period=year&year=2025"
+    old = client.get(f"{reverse('reports:report')}?{base}&structure=2025-06-30")
+    today = client.get(f"{reverse('reports:report')}?{base}&structure=today")
+    assert old.status_code == today.status_code == 200
+    assert old.context["quality"]["removals_total"] == 1
+    assert today.context["quality"]["removals_total"] == 0
+    # the removals' drill-down carries the tree
+    urls = [url for _label, _n, url in old.context["quality"]["removals"]]
+    assert urls and all("structure=2025-06-30" in url for url in urls)
+
+    dashboard = client.get(f"{reverse('reports:dashboard')}?{base}&structure=2025-06-30")
+    assert dashboard.status_code == 200
+    assert dashboard.context["chart_data"]["monthly"]["current"][2] == 1
+    now = client.get(f"{reverse('reports:dashboard')}?{base}&structure=today")
+    assert now.context["chart_data"]["monthly"]["current"][2] == 0
