@@ -182,12 +182,15 @@ def _counts(line: Any) -> tuple[int, int, Decimal | None]:
     return line.count, line.previous, line.ratio
 
 
-def _grading_rows(organisation: Any, year: int) -> list[tuple[str, int, int, Decimal | None]]:
+def _grading_rows(
+    organisation: Any, year: int, structure: Any = None
+) -> list[tuple[str, int, int, Decimal | None]]:
     """The approved grades of the year of the period's end (members, then organisations), as
-    rows of the same table (this year / last year / ratio); none when nothing is graded."""
+    rows of the same table (this year / last year / ratio); none when nothing is graded.
+    ``structure``: the report's resolved root (its tree); None: today's tree."""
     from dangvien.reports.grading import get_grading_report
 
-    grading = get_grading_report(organisation=organisation, year=year)
+    grading = get_grading_report(organisation=organisation, year=year, structure=structure)
     if not grading.member_counts.total and not grading.organisation_counts.total:
         return []
     rows = []

@@ -849,7 +849,9 @@ def build_meeting_docx(
     sub(gettext("5. Biến động đảng viên"))
     for sentence in movement_sentences(report, removals):
         prose(sentence)
-    quality = _quality_rows(report) + _grading_rows(organisation, report.period.end.year)
+    quality = _quality_rows(report) + _grading_rows(
+        organisation, report.period.end.year, report.structure_root
+    )
     if quality:
         _grid_table(
             document,

@@ -438,12 +438,29 @@ def _grading_period(request: HttpRequest) -> tuple[int, int]:
 
 
 def _grading_records_url(
-    org: Organisation, year: int, quarter: int, kind: str, grade: str = ""
+    org: Organisation, year: int, quarter: int, kind: str, grade: str = "", structure: str = ""
 ) -> str:
     params: dict[str, str | int] = {"org": org.pk, "year": year, "quarter": quarter, "kind": kind}
     if grade:
         params["grade"] = grade
+    if structure:
+        params["structure"] = structure
     return f"{reverse('reports:grading-records')}?{urlencode(params)}"
+
+
+def _grading_structure(
+    request: HttpRequest, organisation: Organisation, year: int, quarter: int
+) -> Any:
+    """The grading period's tree, chosen as the admission report's (``structure=``: a date,
+    ``today``, or the default: today's tree for a period not over, its own for a closed one),
+    resolved once for every count of the page."""
+    from dangvien.grading.periods import period_bounds
+    from dangvien.organisations.selectors import resolve_structure
+
+    structure = _structure_or_default(request)
+    if isinstance(structure, str):
+        structure = selectors.default_structure(Period(*period_bounds(year, quarter)))
+    return resolve_structure(organisation, structure)
 
 
 @login_required
@@ -456,10 +473,13 @@ def grading_report(request: HttpRequest) -> HttpResponse:
 
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     year, quarter = _grading_period(request)
-    data = get_grading_report(organisation=organisation, year=year, quarter=quarter)
+    root = _grading_structure(request, organisation, year, quarter)
+    data = get_grading_report(organisation=organisation, year=year, quarter=quarter, structure=root)
+    tree = _structure_param(root.on)
 
     def url(kind: str, grade: str = "", org: Organisation | None = None) -> str:
-        return _grading_records_url(org or organisation, year, quarter, kind, grade)
+        # a child's rows: its subtree on the same tree (a past tree pins the date)
+        return _grading_records_url(org or organisation, year, quarter, kind, grade, tree)
 
     children = []
     for row in data.children:
@@ -469,7 +489,9 @@ def grading_report(request: HttpRequest) -> HttpResponse:
                 "row": row,
                 "report_url": (
                     f"{reverse('reports:grading')}?"
-                    + urlencode({"org": target.pk, "year": year, "quarter": quarter})
+                    + urlencode(
+                        {"org": target.pk, "year": year, "quarter": quarter, "structure": tree}
+                    )
                     if row.organisation
                     else ""
                 ),
@@ -526,8 +548,9 @@ def grading_records(request: HttpRequest) -> HttpResponse:
     if grade and grade not in Grade.values:
         raise Http404("grade")
     year, quarter = parsed
+    root = _grading_structure(request, organisation, year, quarter)
     select = member_grade_records if kind == "members" else organisation_grade_records
-    queryset = select(organisation, year=year, quarter=quarter, grade=grade or None)
+    queryset = select(organisation, year=year, quarter=quarter, grade=grade or None, structure=root)
     page = Paginator(queryset, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -546,6 +569,13 @@ def grading_records(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "back_url": f"{reverse('reports:grading')}?"
-        + urlencode({"org": organisation.pk, "year": year, "quarter": quarter}),
+        + urlencode(
+            {
+                "org": organisation.pk,
+                "year": year,
+                "quarter": quarter,
+                "structure": _structure_param(root.on),
+            }
+        ),
     }
     return render(request, "reports/grading_records.html", context)

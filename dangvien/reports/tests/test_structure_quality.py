@@ -142,3 +142,90 @@ def test_pages_follow_the_structure_date(merged, client_for):
     assert dashboard.context["chart_data"]["monthly"]["current"][2] == 1
     now = client.get(f"{reverse('reports:dashboard')}?{base}&structure=today")
     assert now.context["chart_data"]["monthly"]["current"][2] == 0
+
+
+@pytest.fixture
+def graded_then_merged(persona_tree, national_admin):
+    """Communes XA (cell CBA: 2 members graded for 2025) and XB (cell CBB: 1) merged into XM on
+    1/3/2026."""
+    from dangvien.grading import services as grading_services
+    from dangvien.grading.choices import MemberStep
+    from dangvien.grading.services import Entry
+    from dangvien.organisations.models import Organisation
+
+    province = persona_tree.region_north
+    communes = []
+    for letter, scores in (("A", ["95", "75"]), ("B", ["90"])):
+        commune = make_organisation(
+            province, code=f"X{letter}", name=f"Đảng bộ xã {letter}", kind=K.COMMUNE
+        )
+        cell = make_organisation(commune, code=f"CB{letter}", name=f"Chi bộ {letter}")
+        members = [
+            make_member(cell, full_name=f"Đảng Viên {letter}{i}") for i in range(len(scores))
+        ]
+        for step in (MemberStep.CELL_PROPOSAL, MemberStep.APPROVAL):
+            grading_services.record_member_grades(
+                cell,
+                year=2025,
+                step=step,
+                entries=[Entry(m.pk, s) for m, s in zip(members, scores, strict=True)],
+                actor=national_admin,
+                today=D(2026, 1, 20),
+            )
+        communes.append(commune)
+    ops.merge(
+        communes,
+        into=ops.OrganisationSpec(code="XM", name="Đảng bộ xã Mới", kind=K.COMMUNE),
+        effective_date=D(2026, 3, 1),
+        decision_number="31-HD/BTCTW",
+        actor=national_admin,
+    )
+    return Organisation.objects.get(code="XA"), Organisation.objects.get(code="XM")
+
+
+def _grading(organisation, on):
+    from dangvien.organisations.selectors import resolve_structure
+    from dangvien.reports.grading import get_grading_report
+
+    root = resolve_structure(organisation, on)
+    with CaptureQueriesContext(connection) as queries:
+        report = get_grading_report(organisation=organisation, year=2025, structure=root)
+    children = {row.organisation.code: row.members.total for row in report.children}
+    return report.member_counts.total, children, len(queries)
+
+
+def test_grading_distribution_on_the_old_tree_and_on_today_s(graded_then_merged, persona_tree):
+    xa, xm = graded_then_merged
+    end_2025 = D(2025, 12, 31)
+    total, children, n_past = _grading(xa, end_2025)
+    assert (total, children) == (2, {"CBA": 2})
+    total, children, n_today = _grading(xa, None)
+    assert (total, children) == (0, {})
+    assert _grading(xm, end_2025)[:2] == (0, {})  # XM did not exist
+    assert _grading(xm, None)[:2] == (3, {"CBA": 2, "CBB": 1})
+    # the province: its children as they were, or as they are
+    region = persona_tree.region_north
+    _total, past_children, _n = _grading(region, end_2025)
+    _total, today_children, _n = _grading(region, None)
+    assert (past_children["XA"], past_children["XB"]) == (2, 1) and "XM" not in past_children
+    # today: XM holds both cells; the ended XA stays a row of the tree, holding nothing
+    assert (today_children["XM"], today_children["XA"]) == (3, 0)
+    assert n_past == n_today == 7  # the pinned count (reports/tests/test_grading.py)
+
+
+def test_grading_page_defaults_to_the_closed_year_s_tree(graded_then_merged, client_for):
+    xa, _xm = graded_then_merged
+    client = client_for("national_admin")
+    page = client.get(f"{reverse('reports:grading')}?org={xa.pk}&year=2025")
+    assert page.status_code == 200
+    assert page.context["report"].member_counts.total == 2
+    assert "Số liệu tính theo cơ cấu tổ chức ngày 31/12/2025" in page.content.decode()
+    now = client.get(f"{reverse('reports:grading')}?org={xa.pk}&year=2025&structure=today")
+    assert now.context["report"].member_counts.total == 0
+    # the rows behind the count, on the same tree
+    rows = client.get(
+        f"{reverse('reports:grading-records')}?org={xa.pk}&year=2025&kind=members"
+        "&structure=2025-12-31"
+    )
+    assert rows.status_code == 200
+    assert rows.context["page"].paginator.count == 2
