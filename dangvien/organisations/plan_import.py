@@ -453,6 +453,12 @@ class _Reader:
                 self.error(
                     row.line, "new_name", _("Giải thể không thành lập tổ chức: để trống «Tên mới».")
                 )
+        if row.parent and row.kind in (K.RENAME, K.DISSOLVE):
+            self.error(
+                row.line,
+                "parent_code",
+                _("Chỉ ghi khi thành lập tổ chức mới hoặc chuyển trực thuộc."),
+            )
         if row.org_kind and row.kind not in (K.MERGE, K.SPLIT):
             self.error(
                 row.line,

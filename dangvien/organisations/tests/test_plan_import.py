@@ -245,6 +245,16 @@ def test_a_bad_file_is_refused_row_by_row_and_changes_nothing(
             [(2, "Mã cấp trên", "Chuyển trực thuộc cần «Mã cấp trên» mới.")],
         ),
         (
+            [["Giải thể", "XA", "", "", "", "T01"]],
+            [
+                (
+                    2,
+                    "Mã cấp trên",
+                    "Chỉ ghi khi thành lập tổ chức mới hoặc chuyển trực thuộc.",
+                )
+            ],
+        ),
+        (
             [["Gộp lại", "XA", "XB"]],
             [(2, "Thao tác", "«Gộp lại» không có trong danh mục thao tác.")],
         ),

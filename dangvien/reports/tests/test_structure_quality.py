@@ -229,3 +229,21 @@ def test_grading_page_defaults_to_the_closed_year_s_tree(graded_then_merged, cli
     )
     assert rows.status_code == 200
     assert rows.context["page"].paginator.count == 2
+
+
+def test_grading_api_takes_the_structure_date(graded_then_merged, client_for):
+    _xa, _xm = graded_then_merged
+    api = client_for("national_admin")
+    url = "/api/v1/grading/distribution"
+    closed = api.get(url, {"org": "XA", "year": 2025})  # default: the closed year's own tree
+    assert closed.status_code == 200, closed.content
+    assert (closed.json()["members"]["total"], closed.json()["structure"]) == (2, "2025-12-31")
+    today = api.get(url, {"org": "XA", "year": 2025, "structure": "today"}).json()
+    assert (today["members"]["total"], today["structure"]) == (0, None)
+    merged = api.get(url, {"org": "XM", "year": 2025, "structure": "today"}).json()
+    assert merged["members"]["total"] == 3
+    bad = api.get(url, {"org": "XA", "year": 2025, "structure": "31/12/2025"})
+    assert bad.status_code == 400
+    assert bad.json()["detail"] == (
+        "Ngày cơ cấu tổ chức «31/12/2025» không hợp lệ; cần YYYY-MM-DD hoặc «today»."
+    )
