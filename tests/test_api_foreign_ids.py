@@ -48,6 +48,9 @@ FOREIGN_IDS: dict[str, list[tuple[str, str, str]]] = {
     "GET /api/v1/organisations/reorganisation-plans/{plan_id}": [
         ("path", "plan_id", "reorganisation_plan")
     ],
+    "POST /api/v1/organisations/reorganisation-plans/{plan_id}/import": [
+        ("path", "plan_id", "reorganisation_plan")
+    ],
     "POST /api/v1/organisations/reorganisation-plans/{plan_id}/preview": [
         ("path", "plan_id", "reorganisation_plan")
     ],

@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from dangvien.api.auth import SessionAuth, TokenAuth
 from dangvien.api.routers import ROUTERS
 from dangvien.core.errors import DomainError, Forbidden
+from dangvien.core.importing import RowError
 
 logger = logging.getLogger("dangvien.api")
 
@@ -49,6 +50,11 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body.pop("message", None)
     if exc.field:
         body["errors"] = [{"field": exc.field, "message": exc.message}]
+    row_errors = getattr(exc, "errors", None)
+    if isinstance(row_errors, list) and all(isinstance(e, RowError) for e in row_errors):
+        body["errors"] = [
+            {"field": e.column, "row": e.row, "message": e.message} for e in row_errors
+        ]
     return api.create_response(request, body, status=400)
 
 

@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "organisations.reorganisation.dissolved": _("Giải thể tổ chức đảng (sắp xếp tổ chức)"),
     "organisations.reorganisation_plan.created": _("Lập phương án sắp xếp tổ chức"),
     "organisations.reorganisation_plan.changed": _("Sửa phương án sắp xếp tổ chức"),
+    "organisations.reorganisation_plan.imported": _("Nhập phương án sắp xếp tổ chức từ tệp Excel"),
     "organisations.reorganisation_plan.applied": _("Thực hiện phương án sắp xếp tổ chức"),
     "organisations.reorganisation_plan.cancelled": _("Hủy phương án sắp xếp tổ chức"),
     "members.membership.reorganised": _("Chuyển đảng viên theo sắp xếp tổ chức"),

@@ -31,6 +31,7 @@ from dangvien.core.typing import AnyUser
 from dangvien.members.choices import ACTIVE_STATUSES
 from dangvien.members.models import Membership
 from dangvien.members.selectors import PartyAge, get_party_ages
+from dangvien.organisations.selectors import StructureRoot, structure_q
 
 if TYPE_CHECKING:
     from dangvien.organisations.models import Organisation
@@ -245,11 +246,17 @@ def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict
 
 
 def count_badges_awarded(
-    *, organisation: Organisation, start: dt.date, end: dt.date
+    *,
+    organisation: Organisation,
+    start: dt.date,
+    end: dt.date,
+    structure: StructureRoot | None = None,
 ) -> dict[int, int]:
-    """{milestone: badges awarded} with an award day in the period (one query)."""
+    """{milestone: badges awarded} with an award day in the period (one query), counted where
+    they were awarded: on the tree of ``structure`` (a resolved root; None: today's tree)."""
+    root = structure or StructureRoot(organisation.path, None)
     found = dict(
-        BadgeAward.objects.in_subtree(organisation)
+        BadgeAward.objects.filter(structure_q(root))
         .filter(award_date__range=(start, end))
         .values_list("milestone")
         .annotate(n=Count("pk"))

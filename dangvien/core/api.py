@@ -23,6 +23,7 @@ Year = Annotated[int, Field(ge=bounds.DATE_MIN.year, le=bounds.DATE_MAX.year)]
 class ErrorItem(Schema):
     field: str
     message: str
+    row: int | None = None  # a file's row (Excel numbering, header = 1), for file imports
 
 
 class ErrorOut(Schema):

@@ -3,18 +3,23 @@ the pages. A refused sheet is 400 with ``errors`` naming each refused line (``en
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from dangvien.core.api import ERROR_RESPONSES
+from dangvien.core.errors import DomainError
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.grading import selectors, services
 from dangvien.grading.access import get_cell_for_user
 from dangvien.grading.choices import GRADE_ORDER
+from dangvien.grading.periods import period_bounds
 from dangvien.grading.services import Entry
 from dangvien.organisations.access import get_organisation_for_user
+from dangvien.organisations.selectors import resolve_structure
 from dangvien.targets.access import resolve_organisation
 
 router = Router(tags=["Đánh giá, xếp loại"])
@@ -81,6 +86,8 @@ class DistributionOut(Schema):
     organisation_id: int
     year: int
     quarter: int
+    # the tree the counts use: a date (the tree of that day) or null (today's tree)
+    structure: dt.date | None = None
     members: CountsOut
     organisations: CountsOut
     children: list[DistributionRowOut]
@@ -168,6 +175,30 @@ def post_organisation_sheet(request: AuthenticatedHttpRequest, payload: SheetIn)
     return WrittenOut(written=len(written))
 
 
+def _structure_day(value: str, year: int, quarter: int) -> dt.date | None:
+    """The structure date asked for (None: today's tree); a bad one is refused (400)."""
+    value = value.strip()
+    if value == "today":
+        return None
+    if not value:
+        end = period_bounds(year, quarter)[1]
+        return end if end < dt.date.today() else None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2100:
+        raise DomainError(
+            _("Ngày cơ cấu tổ chức «%(value)s» không hợp lệ; cần YYYY-MM-DD hoặc «today».")
+            % {"value": value[:40]},
+            rule="structure",
+            found=value[:40],
+            required="YYYY-MM-DD | today",
+            field="structure",
+        )
+    return day
+
+
 def _counts(counts: selectors.GradeCounts | None) -> CountsOut:
     values = counts.counts if counts else dict.fromkeys(GRADE_ORDER, 0)
     return CountsOut(**{g: values.get(g, 0) for g in GRADE_ORDER}, total=sum(values.values()))
@@ -175,17 +206,23 @@ def _counts(counts: selectors.GradeCounts | None) -> CountsOut:
 
 @router.get("/distribution", response={200: DistributionOut, **ERROR_RESPONSES})
 def get_distribution(
-    request: HttpRequest, year: int, org: str = "", quarter: int = 0
+    request: HttpRequest, year: int, org: str = "", quarter: int = 0, structure: str = ""
 ) -> DistributionOut:
-    """Approved grades of members and of organisations in the subtree, per child."""
+    """Approved grades of members and of organisations in the subtree, per child, on a tree:
+    ``structure`` = YYYY-MM-DD (the tree of that day), ``today``, or empty (the default, as the
+    reports': today's tree for a period not over, the period's own tree for a closed one)."""
     organisation = resolve_organisation(request.user, org or None, action="grading.view")
     if not 1930 <= year <= 2100 or quarter not in range(5):
         raise Http404("period")
-    data = selectors.get_grade_distribution(organisation, year=year, quarter=quarter)
+    root = resolve_structure(organisation, _structure_day(structure, year, quarter))
+    data = selectors.get_grade_distribution(
+        organisation, year=year, quarter=quarter, structure=root
+    )
     return DistributionOut(
         organisation_id=organisation.pk,
         year=year,
         quarter=quarter,
+        structure=root.on,
         members=_counts(data.members),
         organisations=_counts(data.organisations),
         children=[

@@ -17,6 +17,12 @@ from dangvien.members.choices import MemberStatus
 from dangvien.members.models import Membership
 from dangvien.organisations.choices import CELL_KINDS, GRASSROOTS_KINDS, OrganisationKind
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.selectors import (
+    StructureRoot,
+    branch_of,
+    children_on,
+    structure_q,
+)
 
 GRADED_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
 """Members on a cell's grading sheet: probationary and official members (an exempt member is
@@ -146,21 +152,31 @@ class GradeCounts:
 
 
 def count_member_grades(
-    organisation: Organisation, *, year: int, quarter: int = 0
+    organisation: Organisation,
+    *,
+    year: int,
+    quarter: int = 0,
+    structure: StructureRoot | None = None,
 ) -> tuple[GradeCounts, dict[str, GradeCounts]]:
     """Approved (current) member grades in ``organisation``'s subtree for the period: the total
     and per child subtree (keyed by the child's path; the organisation's own cells under its
-    own path). One ``GROUP BY Substr(path)`` query."""
+    own path). One ``GROUP BY Substr(path)`` query. ``structure``: the subtree on a past tree
+    (a resolved root; the keys are then placement paths, as ``children_on``'s); None: today's."""
     return _count(
         MemberGrade.objects.current().filter(step=MemberStep.APPROVAL),
         organisation,
         year=year,
         quarter=quarter,
+        structure=structure,
     )
 
 
 def count_organisation_grades(
-    organisation: Organisation, *, year: int, quarter: int = 0
+    organisation: Organisation,
+    *,
+    year: int,
+    quarter: int = 0,
+    structure: StructureRoot | None = None,
 ) -> tuple[GradeCounts, dict[str, GradeCounts]]:
     """Approved grades of the organisations strictly below ``organisation`` for the period,
     total and per child subtree. One query."""
@@ -171,20 +187,26 @@ def count_organisation_grades(
         organisation,
         year=year,
         quarter=quarter,
+        structure=structure,
     )
 
 
-def _count(
-    queryset: QuerySet[Any], organisation: Organisation, *, year: int, quarter: int
-) -> tuple[GradeCounts, dict[str, GradeCounts]]:
-    from django.db.models.functions import Substr
+def _root(organisation: Organisation, structure: StructureRoot | None) -> StructureRoot:
+    return structure or StructureRoot(organisation.path, None)
 
-    width = len(organisation.path) + Organisation.steplen
+
+def _count(
+    queryset: QuerySet[Any],
+    organisation: Organisation,
+    *,
+    year: int,
+    quarter: int,
+    structure: StructureRoot | None = None,
+) -> tuple[GradeCounts, dict[str, GradeCounts]]:
+    root = _root(organisation, structure)
     rows = (
-        queryset.filter(
-            organisation__path__startswith=organisation.path, year=year, quarter=quarter
-        )
-        .annotate(branch=Substr("organisation__path", 1, width))
+        queryset.filter(structure_q(root), year=year, quarter=quarter)
+        .annotate(branch=branch_of(root, organisation))
         .values("branch", "grade")
         .annotate(n=Count("pk"))
         .order_by()
@@ -198,14 +220,19 @@ def _count(
 
 
 def member_grade_records(
-    organisation: Organisation, *, year: int, quarter: int = 0, grade: str | None = None
+    organisation: Organisation,
+    *,
+    year: int,
+    quarter: int = 0,
+    grade: str | None = None,
+    structure: StructureRoot | None = None,
 ) -> QuerySet[MemberGrade]:
     """The approved member grades behind a count (same filter as ``count_member_grades``)."""
     queryset = (
         MemberGrade.objects.current()
         .filter(
+            structure_q(_root(organisation, structure)),
             step=MemberStep.APPROVAL,
-            organisation__path__startswith=organisation.path,
             year=year,
             quarter=quarter,
         )
@@ -217,13 +244,18 @@ def member_grade_records(
 
 
 def organisation_grade_records(
-    organisation: Organisation, *, year: int, quarter: int = 0, grade: str | None = None
+    organisation: Organisation,
+    *,
+    year: int,
+    quarter: int = 0,
+    grade: str | None = None,
+    structure: StructureRoot | None = None,
 ) -> QuerySet[OrganisationGrade]:
     queryset = (
         OrganisationGrade.objects.current()
         .filter(
+            structure_q(_root(organisation, structure)),
             step=OrganisationStep.APPROVAL,
-            organisation__path__startswith=organisation.path,
             year=year,
             quarter=quarter,
         )
@@ -256,23 +288,32 @@ class GradeDistribution:
 
 
 def get_grade_distribution(
-    organisation: Organisation, *, year: int, quarter: int = 0
+    organisation: Organisation,
+    *,
+    year: int,
+    quarter: int = 0,
+    structure: StructureRoot | None = None,
 ) -> GradeDistribution:
     """Approved grades of members and organisations in ``organisation``'s subtree for the
-    period, in total and per child. Three queries whatever the size of the tree: the children,
-    one ``GROUP BY`` for members and one for organisations."""
-    members, member_rows = count_member_grades(organisation, year=year, quarter=quarter)
-    organisations, org_rows = count_organisation_grades(organisation, year=year, quarter=quarter)
-    children = list(Organisation.objects.children_of(organisation))
+    period, in total and per child, on the tree of ``structure`` (a resolved root; None:
+    today's tree). Three queries whatever the size of the tree: the children, one ``GROUP BY``
+    for members and one for organisations."""
+    root = _root(organisation, structure)
+    members, member_rows = count_member_grades(
+        organisation, year=year, quarter=quarter, structure=root
+    )
+    organisations, org_rows = count_organisation_grades(
+        organisation, year=year, quarter=quarter, structure=root
+    )
     rows = [
         DistributionRow(
             organisation=child,
-            members=member_rows.get(child.path, GradeCounts()),
-            organisations=org_rows.get(child.path, GradeCounts()),
+            members=member_rows.get(path, GradeCounts()),
+            organisations=org_rows.get(path, GradeCounts()),
         )
-        for child in children
+        for child, path in children_on(organisation, root)
     ]
-    own = member_rows.get(organisation.path)
+    own = member_rows.get(root.path)
     if own is not None and own.total:
         rows.append(DistributionRow(organisation=None, members=own, organisations=GradeCounts()))
     return GradeDistribution(

@@ -4,14 +4,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from dangvien.core.api import ERROR_RESPONSES, Date
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.pagination import paginated
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.organisations import plans, selectors, services
+from dangvien.organisations import plan_import, plans, selectors, services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.choices import AreaKind, OrganisationKind, ReorganisationKind
 from dangvien.organisations.filtersets import OrganisationFilterSet
@@ -270,6 +271,21 @@ def create_plan(request: AuthenticatedHttpRequest, payload: PlanIn) -> tuple[int
 @router.get("/reorganisation-plans/{int:plan_id}", response={200: PlanOut, **ERROR_RESPONSES})
 def get_plan(request: HttpRequest, plan_id: int) -> ReorganisationPlan:
     return _plan_for_user(request, plan_id)
+
+
+@router.post(
+    "/reorganisation-plans/{int:plan_id}/import", response={200: PlanOut, **ERROR_RESPONSES}
+)
+def import_plan(
+    request: AuthenticatedHttpRequest,
+    plan_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008
+) -> ReorganisationPlan:
+    """Replace a draft's operations by those of an xlsx file (multipart field ``file``; the
+    template is ``/organisations/plans/template.xlsx``). All or nothing: a bad row refuses the
+    file (400, every error in ``errors`` with its ``row`` and ``field`` = column header)."""
+    plan = _plan_for_user(request, plan_id, action="organisation.reorganise")
+    return plan_import.import_upload(plan, upload=file, actor=request.user)
 
 
 @router.post(

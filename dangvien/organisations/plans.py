@@ -245,6 +245,12 @@ def create_plan(
 
 def _lock_draft(plan: ReorganisationPlan) -> ReorganisationPlan:
     plan = ReorganisationPlan.objects.select_for_update().select_related("root").get(pk=plan.pk)
+    require_draft(plan)
+    return plan
+
+
+def require_draft(plan: ReorganisationPlan) -> None:
+    """Only a draft's operations change, or are applied or cancelled."""
     if plan.status != ReorganisationPlan.Status.DRAFT:
         raise DomainError(
             _("Phương án này không còn là dự thảo (%(status)s).")
@@ -253,7 +259,6 @@ def _lock_draft(plan: ReorganisationPlan) -> ReorganisationPlan:
             found=plan.get_status_display(),
             required=ReorganisationPlan.Status.DRAFT.label,
         )
-    return plan
 
 
 @transaction.atomic
@@ -261,6 +266,19 @@ def replace_operations(
     plan: ReorganisationPlan, *, operations: Sequence[Mapping[str, Any]], actor: Actor
 ) -> ReorganisationPlan:
     """Replace the operations of a draft."""
+    return store_operations(plan, operations=operations, actor=actor)
+
+
+@transaction.atomic
+def store_operations(
+    plan: ReorganisationPlan,
+    *,
+    operations: Sequence[Mapping[str, Any]],
+    actor: Actor,
+    audit: bool = True,
+) -> ReorganisationPlan:
+    """Replace the operations of a draft; ``audit=False`` when the caller records its own
+    event in the same transaction (the xlsx import, ``plan_import``)."""
     plan = _lock_draft(plan)
     ops.require_reorganise(actor, [plan.root])
     checked = _check_operations(operations)
@@ -271,13 +289,14 @@ def replace_operations(
             for number, (kind, spec) in enumerate(checked, 1)
         ]
     )
-    record(
-        actor=actor,
-        action="organisations.reorganisation_plan.changed",
-        target=plan,
-        organisation=plan.root,
-        data={"operations": len(checked)},
-    )
+    if audit:
+        record(
+            actor=actor,
+            action="organisations.reorganisation_plan.changed",
+            target=plan,
+            organisation=plan.root,
+            data={"operations": len(checked)},
+        )
     return plan
 
 

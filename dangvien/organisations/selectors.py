@@ -395,3 +395,66 @@ def reorganisation_events(organisation: Organisation) -> QuerySet[Reorganisation
         .order_by("-date", "-pk")
     )
     return rows
+
+
+def organisations_q(root: StructureRoot) -> Q:
+    """``structure_q`` for the ``Organisation`` rows themselves: the subtree of ``root``."""
+    if root.empty:
+        return Q(pk__in=[])
+    if root.on is None:
+        return Q(path__startswith=root.path)
+    return Q(pk__in=placed_under(root))
+
+
+def children_on(organisation: Organisation, root: StructureRoot) -> list[tuple[Organisation, str]]:
+    """The children of ``organisation`` on ``root``'s tree, each with the path its subtree's
+    facts are grouped by: today's treebeard path, or (a past tree) its placement path that day.
+    One query."""
+    from django.db.models import OuterRef, Subquery
+
+    from dangvien.organisations.models import PLACEMENT_STEP
+
+    if root.empty:
+        return []
+    if root.on is None:
+        return [(child, child.path) for child in Organisation.objects.children_of(organisation)]
+    in_force = placements_valid_on(root.on)
+    depth = len(root.path) // PLACEMENT_STEP + 1
+    rows = (
+        Organisation.objects.filter(
+            pk__in=OrganisationPlacement.objects.filter(
+                in_force, path__startswith=root.path, depth=depth
+            ).values("organisation_id")
+        )
+        .annotate(
+            placed_path=Subquery(
+                OrganisationPlacement.objects.filter(in_force, organisation=OuterRef("pk"))
+                .order_by("-valid_from")
+                .values("path")[:1]
+            )
+        )
+        .order_by("path")
+    )
+    return [(child, child.placed_path) for child in rows]
+
+
+def branch_of(root: StructureRoot, organisation: Organisation, field: str = "organisation") -> Any:
+    """An expression giving, for a fact whose ``field`` points at an organisation, the path of
+    the child subtree of ``root`` it lies in (the keys of ``children_on``); the organisation's
+    own facts give ``root.path``."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Substr
+
+    from dangvien.organisations.models import PLACEMENT_STEP
+
+    if root.on is None:
+        return Substr(f"{field}__path", 1, len(root.path) + organisation.steplen)
+    length = len(root.path) + PLACEMENT_STEP
+    return Subquery(
+        OrganisationPlacement.objects.filter(
+            placements_valid_on(root.on), organisation=OuterRef(field)
+        )
+        .order_by("-valid_from")
+        .annotate(prefix=Substr("path", 1, length))
+        .values("prefix")[:1]
+    )

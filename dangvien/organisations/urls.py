@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
     path("<int:pk>/reorganise/<str:kind>/", views.reorganise, name="reorganise"),
     path("plans/<int:plan_pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/template.xlsx", views.plan_template, name="plan-template"),
 ]

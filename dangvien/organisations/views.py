@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from dangvien.core.forms import add_domain_error
 from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.organisations import plans, selectors, services
+from dangvien.organisations import plan_import, plans, selectors, services
 from dangvien.organisations.access import get_organisation_for_user
 from dangvien.organisations.choices import ReorganisationKind
 from dangvien.organisations.forms import OrganisationForm, ReorganiseForm
@@ -232,11 +233,23 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse
     can_reorganise = can(request.user, "organisation.reorganise", plan.root)
     preview = None
     error = None
+    row_errors: list[Any] = []
+    error_file = ""
     if request.method == "POST":
         if not can_reorganise:
             raise PermissionDenied("organisation.reorganise")
         action = request.POST.get("action", "preview")
         try:
+            if action == "import":
+                plan_import.import_upload(
+                    plan, upload=request.FILES.get("file"), actor=request.user
+                )
+                messages.success(
+                    request,
+                    _("Đã nhập %(count)s thao tác từ tệp Excel. Hãy xem trước cả phương án.")
+                    % {"count": plan.operations.count()},
+                )
+                return redirect("organisations:plan-detail", plan_pk=plan.pk)
             if action == "apply":
                 plans.apply_plan(plan, actor=request.user)
                 messages.success(request, _("Đã thực hiện phương án sắp xếp tổ chức."))
@@ -246,6 +259,10 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse
                 messages.success(request, _("Đã hủy phương án."))
                 return redirect("organisations:plan-detail", plan_pk=plan.pk)
             preview = plans.preview_plan(plan, actor=request.user)
+        except plan_import.PlanRowsRefused as exc:
+            error = exc.message
+            row_errors = exc.errors
+            error_file = base64.b64encode(plan_import.error_workbook(exc)).decode()
         except DomainError as exc:
             error = exc.message
     return render(
@@ -256,7 +273,20 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse
             "operations": plan.operations.order_by("position"),
             "preview": preview,
             "error": error,
+            "row_errors": row_errors,
+            "error_file": error_file,
             "can_reorganise": can_reorganise,
             "kinds": ReorganisationKind.choices,
         },
     )
+
+
+@login_required
+def plan_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The xlsx template of a reorganisation plan (old code → new code, operation)."""
+    response = HttpResponse(
+        plan_import.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-phuong-an-sap-xep.xlsx"'
+    return response

@@ -182,12 +182,15 @@ def _counts(line: Any) -> tuple[int, int, Decimal | None]:
     return line.count, line.previous, line.ratio
 
 
-def _grading_rows(organisation: Any, year: int) -> list[tuple[str, int, int, Decimal | None]]:
+def _grading_rows(
+    organisation: Any, year: int, structure: Any = None
+) -> list[tuple[str, int, int, Decimal | None]]:
     """The approved grades of the year of the period's end (members, then organisations), as
-    rows of the same table (this year / last year / ratio); none when nothing is graded."""
+    rows of the same table (this year / last year / ratio); none when nothing is graded.
+    ``structure``: the report's resolved root (its tree); None: today's tree."""
     from dangvien.reports.grading import get_grading_report
 
-    grading = get_grading_report(organisation=organisation, year=year)
+    grading = get_grading_report(organisation=organisation, year=year, structure=structure)
     if not grading.member_counts.total and not grading.organisation_counts.total:
         return []
     rows = []
@@ -210,9 +213,14 @@ def _quality_rows(report: AdmissionReport) -> list[tuple[str, int, int, Decimal 
     from dangvien.reports.selectors import get_member_quality_figures
     from dangvien.screening.selectors import rule_value
 
-    now = get_member_quality_figures(organisation=report.organisation, period=report.period)
+    # both periods on the report's tree, as its other figures and their "cùng kỳ"
+    now = get_member_quality_figures(
+        organisation=report.organisation, period=report.period, structure=report.structure_root
+    )
     before = get_member_quality_figures(
-        organisation=report.organisation, period=report.previous_period
+        organisation=report.organisation,
+        period=report.previous_period,
+        structure=report.structure_root,
     )
     lines: list[tuple[str, int, int]] = [
         (gettext("Đưa vào diện rà soát, giúp đỡ"), now.screening.listed, before.screening.listed),

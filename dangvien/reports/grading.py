@@ -10,6 +10,7 @@ number of organisations to grade.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from dangvien.grading.selectors import (
     get_grade_distribution,
 )
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.selectors import StructureRoot, organisations_q
 from dangvien.reports.periods import Period
 
 
@@ -57,6 +59,8 @@ class GradingReport:
     member_counts: GradeCounts
     organisation_counts: GradeCounts
     children: list[DistributionRow]
+    # the tree the figures are counted on: None is today's tree, a date the tree of that day
+    structure_on: dt.date | None = None
 
     @property
     def members_not_graded(self) -> int:
@@ -99,20 +103,32 @@ def _lines(current: GradeCounts, previous: GradeCounts, total_label: str) -> lis
     return lines
 
 
-def get_grading_report(*, organisation: Organisation, year: int, quarter: int = 0) -> GradingReport:
+def get_grading_report(
+    *,
+    organisation: Organisation,
+    year: int,
+    quarter: int = 0,
+    structure: StructureRoot | None = None,
+) -> GradingReport:
+    """``structure``: the subtree as the tree was on a date (a resolved root,
+    ``organisations.selectors.resolve_structure``), for this period and the same period a year
+    earlier alike; None is today's tree. No query more on a past tree."""
     from django.utils.translation import gettext
 
     from dangvien.reports.selectors import _membership_at_end
 
-    distribution = get_grade_distribution(organisation, year=year, quarter=quarter)
-    previous_members, _rows = count_member_grades(organisation, year=year - 1, quarter=quarter)
-    previous_orgs, _rows = count_organisation_grades(organisation, year=year - 1, quarter=quarter)
+    root = structure or StructureRoot(organisation.path, None)
+    distribution = get_grade_distribution(organisation, year=year, quarter=quarter, structure=root)
+    previous_members, _rows = count_member_grades(
+        organisation, year=year - 1, quarter=quarter, structure=root
+    )
+    previous_orgs, _rows = count_organisation_grades(
+        organisation, year=year - 1, quarter=quarter, structure=root
+    )
     start, end = period_bounds(year, quarter)
-    at_end = _membership_at_end(organisation, Period(start, end))
+    at_end = _membership_at_end(root, Period(start, end))
     to_grade = (
-        Organisation.objects.filter(
-            path__startswith=organisation.path, kind__in=GRADABLE_ORGANISATION_KINDS
-        )
+        Organisation.objects.filter(organisations_q(root), kind__in=GRADABLE_ORGANISATION_KINDS)
         .exclude(pk=organisation.pk)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         .count()
@@ -132,4 +148,5 @@ def get_grading_report(*, organisation: Organisation, year: int, quarter: int = 
         member_counts=distribution.members,
         organisation_counts=distribution.organisations,
         children=distribution.children,
+        structure_on=root.on,
     )

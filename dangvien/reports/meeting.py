@@ -684,7 +684,7 @@ def build_meeting_docx(
     parent = parents[-1] if parents else None
     classes = _classes_opened(organisation, report)
     removals = get_member_quality_figures(
-        organisation=organisation, period=report.period
+        organisation=organisation, period=report.period, structure=report.structure_root
     ).screening.removals
     local = timezone.localtime(when)
 
@@ -849,7 +849,9 @@ def build_meeting_docx(
     sub(gettext("5. Biến động đảng viên"))
     for sentence in movement_sentences(report, removals):
         prose(sentence)
-    quality = _quality_rows(report) + _grading_rows(organisation, report.period.end.year)
+    quality = _quality_rows(report) + _grading_rows(
+        organisation, report.period.end.year, report.structure_root
+    )
     if quality:
         _grid_table(
             document,

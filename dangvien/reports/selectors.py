@@ -294,6 +294,9 @@ class AdmissionReport:
     forecast: Forecast | None
     # the tree the figures are counted on: None is today's tree, a date the tree of that day
     structure_on: dt.date | None = None
+    # the organisation's subtree on that tree, resolved once: the member-quality figures and
+    # the dashboard's monthly series reuse it (no query to resolve it again)
+    structure_root: StructureRoot | None = None
     # what "same period last year" compares with, for an organisation formed by a merge/split
     lineage: LineageLine | None = None
     # the comparison year's target: the organisation's own, else the sum of its predecessors'
@@ -929,19 +932,25 @@ def get_admission_report(
         pacing=pacing,
         forecast=forecast,
         structure_on=on,
+        structure_root=root,
         lineage=lineage,
         previous_target=previous_target,
     )
 
 
-def get_monthly_admissions(*, organisation: Organisation, year: int) -> dict[int, list[int]]:
-    """Admissions per month of ``year`` and of the year before: {year: [12 counts]}."""
+def get_monthly_admissions(
+    *, organisation: Organisation, year: int, structure: StructureRoot | None = None
+) -> dict[int, list[int]]:
+    """Admissions per month of ``year`` and of the year before: {year: [12 counts]}, counted
+    where the members were admitted, on the tree of ``structure`` (a resolved root, e.g. the
+    report's ``structure_root``; None: today's tree). One query."""
     from dangvien.members.models import Membership
 
+    root = structure or StructureRoot(organisation.path, None)
     series = {year - 1: [0] * 12, year: [0] * 12}
     rows = (
         Membership.objects.filter(
-            admitted_in__path__startswith=organisation.path,
+            structure_q(root, field="admitted_in"),
             decision_date__range=(dt.date(year - 1, 1, 1), dt.date(year, 12, 31)),
         )
         .annotate(y=ExtractYear("decision_date"), m=ExtractMonth("decision_date"))
@@ -969,10 +978,15 @@ class MemberQualityFigures:
 
 
 def get_member_quality_figures(
-    *, organisation: Organisation, period: Period
+    *, organisation: Organisation, period: Period, structure: StructureRoot | None = None
 ) -> MemberQualityFigures:
     """Set-based: the screening app's five aggregates, the badges awarded in the period (one
-    aggregate) and the badges due on the next award day (a fixed number of queries)."""
+    aggregate) and the badges due on the next award day (a fixed number of queries).
+
+    ``structure``: the report's resolved root (``AdmissionReport.structure_root``); the
+    screening figures and the badges awarded are counted on that tree, where they were
+    recorded (None: today's tree). The badges due on the next award day are the current
+    members' (``Membership.organisation`` is the current cell): always today's tree."""
     from dangvien.badges.selectors import (
         count_badges_awarded,
         count_badges_due,
@@ -983,11 +997,11 @@ def get_member_quality_figures(
     badge_day = next_award_date(period.end + dt.timedelta(days=1))
     return MemberQualityFigures(
         screening=get_screening_figures(
-            organisation=organisation, start=period.start, end=period.end
+            organisation=organisation, start=period.start, end=period.end, structure=structure
         ),
         badge_day=badge_day,
         badges_due=count_badges_due(organisation=organisation, award_date=badge_day),
         badges_awarded=count_badges_awarded(
-            organisation=organisation, start=period.start, end=period.end
+            organisation=organisation, start=period.start, end=period.end, structure=structure
         ),
     )

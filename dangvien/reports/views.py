@@ -143,7 +143,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "structure_value": request.GET.get("structure", ""),
         "can_export": can(request.user, "export.run", organisation),
         "export_params": {"org": organisation.pk, **period.as_params(), "structure": tree},
-        "quality": _member_quality(organisation, period),
+        "quality": _member_quality(organisation, period, data.structure_root, tree),
     }
     return render(request, "reports/report.html", context, status=400 if refused else 200)
 
@@ -151,12 +151,17 @@ def report(request: HttpRequest) -> HttpResponse:
 REMOVAL_FIGURES = ("removed", "expelled", "left")
 
 
-def _member_quality(organisation: Organisation, period: Period) -> dict[str, Any]:
-    """The member-quality figures with the links to the rows behind each of them."""
+def _member_quality(
+    organisation: Organisation, period: Period, root: Any = None, tree: str = ""
+) -> dict[str, Any]:
+    """The member-quality figures, on the report's tree (``root``, resolved by the admission
+    report), with the links to the rows behind each of them."""
     from dangvien.members.choices import MemberStatus
     from dangvien.screening.choices import CaseStatus
 
-    data = selectors.get_member_quality_figures(organisation=organisation, period=period)
+    data = selectors.get_member_quality_figures(
+        organisation=organisation, period=period, structure=root
+    )
     org = {"org": organisation.pk}
 
     def url(name: str, **params: Any) -> str:
@@ -174,7 +179,7 @@ def _member_quality(organisation: Organisation, period: Period) -> dict[str, Any
             (
                 MemberStatus(form).label,
                 count,
-                _records_url(organisation, period, form),
+                _records_url(organisation, period, form, structure=tree),
             )
             for form, count in screening.removals.items()
         ],
@@ -223,14 +228,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = period.end.year
     future = period.start > today
     in_progress = period.start <= today < period.end
+    structure = _structure_or_default(request)
     if future:  # nothing to count yet: the page says why; the children and charts stay
         data = selectors.get_admission_report(
-            organisation=organisation, period=period_from_params({}), today=today
+            organisation=organisation,
+            period=period_from_params({}),
+            today=today,
+            structure=structure,
         )
     else:
-        data = selectors.get_admission_report(organisation=organisation, period=period, today=today)
+        data = selectors.get_admission_report(
+            organisation=organisation, period=period, today=today, structure=structure
+        )
         period = data.period  # to date when the period has not ended
-    monthly = selectors.get_monthly_admissions(organisation=organisation, year=year)
+    # the months on the report's tree (the same structure date as its figures)
+    monthly = selectors.get_monthly_admissions(
+        organisation=organisation, year=year, structure=data.structure_root
+    )
     chart_data: dict[str, Any] = {
         "progress": {
             "labels": [
@@ -288,8 +302,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "report": data,
         "summary": "" if future else build_summary(data),
         "chart_data": chart_data,
-        "report_url": _report_url(organisation, period),
-        "admitted_url": _records_url(organisation, period, "total"),
+        "report_url": _report_url(organisation, period, _structure_param(data.structure_on)),
+        "admitted_url": _records_url(
+            organisation, period, "total", structure=_structure_param(data.structure_on)
+        ),
     }
     return render(request, "reports/dashboard.html", context, status=400 if refused else 200)
 
@@ -422,12 +438,29 @@ def _grading_period(request: HttpRequest) -> tuple[int, int]:
 
 
 def _grading_records_url(
-    org: Organisation, year: int, quarter: int, kind: str, grade: str = ""
+    org: Organisation, year: int, quarter: int, kind: str, grade: str = "", structure: str = ""
 ) -> str:
     params: dict[str, str | int] = {"org": org.pk, "year": year, "quarter": quarter, "kind": kind}
     if grade:
         params["grade"] = grade
+    if structure:
+        params["structure"] = structure
     return f"{reverse('reports:grading-records')}?{urlencode(params)}"
+
+
+def _grading_structure(
+    request: HttpRequest, organisation: Organisation, year: int, quarter: int
+) -> Any:
+    """The grading period's tree, chosen as the admission report's (``structure=``: a date,
+    ``today``, or the default: today's tree for a period not over, its own for a closed one),
+    resolved once for every count of the page."""
+    from dangvien.grading.periods import period_bounds
+    from dangvien.organisations.selectors import resolve_structure
+
+    structure = _structure_or_default(request)
+    if isinstance(structure, str):
+        structure = selectors.default_structure(Period(*period_bounds(year, quarter)))
+    return resolve_structure(organisation, structure)
 
 
 @login_required
@@ -440,10 +473,13 @@ def grading_report(request: HttpRequest) -> HttpResponse:
 
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     year, quarter = _grading_period(request)
-    data = get_grading_report(organisation=organisation, year=year, quarter=quarter)
+    root = _grading_structure(request, organisation, year, quarter)
+    data = get_grading_report(organisation=organisation, year=year, quarter=quarter, structure=root)
+    tree = _structure_param(root.on)
 
     def url(kind: str, grade: str = "", org: Organisation | None = None) -> str:
-        return _grading_records_url(org or organisation, year, quarter, kind, grade)
+        # a child's rows: its subtree on the same tree (a past tree pins the date)
+        return _grading_records_url(org or organisation, year, quarter, kind, grade, tree)
 
     children = []
     for row in data.children:
@@ -453,7 +489,9 @@ def grading_report(request: HttpRequest) -> HttpResponse:
                 "row": row,
                 "report_url": (
                     f"{reverse('reports:grading')}?"
-                    + urlencode({"org": target.pk, "year": year, "quarter": quarter})
+                    + urlencode(
+                        {"org": target.pk, "year": year, "quarter": quarter, "structure": tree}
+                    )
                     if row.organisation
                     else ""
                 ),
@@ -510,8 +548,9 @@ def grading_records(request: HttpRequest) -> HttpResponse:
     if grade and grade not in Grade.values:
         raise Http404("grade")
     year, quarter = parsed
+    root = _grading_structure(request, organisation, year, quarter)
     select = member_grade_records if kind == "members" else organisation_grade_records
-    queryset = select(organisation, year=year, quarter=quarter, grade=grade or None)
+    queryset = select(organisation, year=year, quarter=quarter, grade=grade or None, structure=root)
     page = Paginator(queryset, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -530,6 +569,13 @@ def grading_records(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "back_url": f"{reverse('reports:grading')}?"
-        + urlencode({"org": organisation.pk, "year": year, "quarter": quarter}),
+        + urlencode(
+            {
+                "org": organisation.pk,
+                "year": year,
+                "quarter": quarter,
+                "structure": _structure_param(root.on),
+            }
+        ),
     }
     return render(request, "reports/grading_records.html", context)

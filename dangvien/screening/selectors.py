@@ -18,6 +18,7 @@ from dangvien.core.typing import AnyUser
 from dangvien.core.worklist import WorkItem
 from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
 from dangvien.members.models import Membership, MembershipEvent
+from dangvien.organisations.selectors import StructureRoot, structure_q
 from dangvien.screening import registry
 from dangvien.screening.choices import (
     ActivityStatus,
@@ -287,11 +288,21 @@ class ScreeningFigures:
 
 
 def get_screening_figures(
-    *, organisation: Organisation, start: dt.date, end: dt.date
+    *,
+    organisation: Organisation,
+    start: dt.date,
+    end: dt.date,
+    structure: StructureRoot | None = None,
 ) -> ScreeningFigures:
     """The screening pipeline, removals by form (Biểu 1-BTCTW, decreases: khai trừ, xóa tên,
-    xin ra khỏi Đảng) and the dues alerts, for a subtree and a period. Five queries."""
-    cases = ScreeningCase.objects.in_subtree(organisation)
+    xin ra khỏi Đảng) and the dues alerts, for a subtree and a period. Five queries.
+
+    ``structure``: the subtree as the tree was on a date (a report's resolved root,
+    ``organisations.selectors.resolve_structure``); None is today's tree. The cases, removal
+    events and month records are counted where they were recorded, so a merged cell's
+    figures follow it on today's tree and stay with its old organisation on the old tree."""
+    root = structure or StructureRoot(organisation.path, None)
+    cases = ScreeningCase.objects.filter(structure_q(root))
     opened = cases.filter(opened_on__range=(start, end)).aggregate(
         opened=Count("pk"), listed=Count("pk", filter=~Q(status=CaseStatus.NOT_LISTED))
     )
@@ -300,7 +311,7 @@ def get_screening_figures(
     removals = Counter(
         dict(
             MembershipEvent.objects.filter(
-                organisation__path__startswith=organisation.path,
+                structure_q(root),
                 status__in=removal_statuses,
                 date__range=(start, end),
             )
@@ -310,7 +321,7 @@ def get_screening_figures(
     )
     from_screening = cases.filter(status=CaseStatus.REMOVED, closed_on__range=(start, end)).count()
     year = end.year
-    records = MonthRecord.objects.in_subtree(organisation).filter(month__year=year)
+    records = MonthRecord.objects.filter(structure_q(root), month__year=year)
     dues_threshold = int(rule_value("dues_unpaid_months_alert", end))
     inactive_threshold = int(rule_value("inactive_months_alert", end))
     alerts = (

@@ -150,6 +150,17 @@ PERMISSIONS += [
         _PLAN_READ,
         params=lambda w: {"plan_id": w.reorg_plan.pk},
     ),
+    Page(
+        "organisations:plan-template",
+        get=answers(200, anonymous=LOGIN),
+        note="a blank template: nothing of anyone's data",
+    ),
+    Operation(
+        "POST /api/v1/organisations/reorganisation-plans/{plan_id}/import",
+        # the matrix posts JSON, not a file: the reorganisers get the Vietnamese refusal
+        {**by_role(400, who=REORGANISERS, anonymous=401), "branch_secretary": 404},
+        params=lambda w: {"plan_id": w.reorg_plan.pk},
+    ),
     Operation(
         "POST /api/v1/organisations/reorganisation-plans/{plan_id}/preview",
         _REORG_API,
