@@ -40,7 +40,26 @@ def demo(db):
     return {o.code: o for o in Organisation.objects.filter(code__in=["DB", "TCH", "KCQ"])}
 
 
-def test_seed_004_from_the_demo_history(demo):
+@pytest.fixture
+def demo_before_2025(db):
+    """The demo without the plan of 1/7/2025: the grassroots targets' ranking and the
+    drill-downs are still counted on today's tree (docs/reorganisation.md, "Not done yet"), so
+    the dissolved Tủa Chùa's 2023 lists need the tree where it still holds its communes."""
+    call_command("seed_demo", "--small", "--before-2025", verbosity=0)
+    return {o.code: o for o in Organisation.objects.filter(code__in=["DB", "TCH", "KCQ"])}
+
+
+def test_seed_004_report_after_the_reorganisation(demo):
+    """The dissolved district's 2023 report, on its own tree: 210/200."""
+    report = get_admission_report(
+        organisation=demo["TCH"], period=YEAR_2023, today=dt.date(2026, 11, 20)
+    )
+    assert (report.admitted, report.target) == (210, 200)
+    assert str(report.percent_of_target) == "105.0"
+
+
+def test_seed_004_from_the_demo_history(demo_before_2025):
+    demo = demo_before_2025
     """ "kết nạp 210/200 đảng viên, đạt 105% … Có 20 cấp ủy cơ sở hoàn thành và hoàn thành
     vượt mức chỉ tiêu" — for the district and for the province above it."""
     district = demo["TCH"]
@@ -69,7 +88,8 @@ def test_grassroots_targets_run_two_queries_whatever_the_depth(demo):
         assert len(queries) == 2
 
 
-def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo):
+def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo_before_2025):
+    demo = demo_before_2025
     district = demo["TCH"]
     period = YEAR_2023
     report = get_admission_report(organisation=district, period=period, today=dt.date(2024, 1, 1))
@@ -125,7 +145,8 @@ def test_every_drill_down_page_and_export(demo, client_for_user, figure):
     assert event.data["figure"] == figure
 
 
-def test_organisations_page_shows_the_seed_sentences(demo, client_for_user):
+def test_organisations_page_shows_the_seed_sentences(demo_before_2025, client_for_user):
+    demo = demo_before_2025
     from dangvien.accounts.models import User
 
     client = client_for_user(User.objects.get(username="bantochuc"))
