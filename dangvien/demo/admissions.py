@@ -82,6 +82,7 @@ def _build_dossier(
     today: dt.date,
     state: dict[str, int],
     months_together: int | None = None,
+    officials: list[Any] | None = None,
 ) -> Any:
     """Open a dossier for ``person`` in ``cell`` on ``day`` and record its steps ``spacing``
     days apart up to ``target``; None (logged) when the candidate fails a check."""
@@ -90,7 +91,7 @@ def _build_dossier(
     from dangvien.training import services as training
 
     actor = ctx.actor
-    officials = _officials(ctx, cell)
+    officials = officials or _officials(ctx, cell)
     try:
         dossier = services.open_dossier(
             person=person,
@@ -159,11 +160,19 @@ def _build_dossier(
 
 
 def _crossing(ctx: Any, cells: list[Any], today: dt.date, state: dict[str, int]) -> int:
-    """The dossiers of ``CROSSING`` in the village cells of the former district (full demo),
-    each up to its ceremony; a candidate who fails a check is replaced by the next one."""
+    """The dossiers of ``CROSSING`` in village cells of the former communes merged into the new
+    Mường Luân (full demo), each up to its ceremony; a candidate who fails a check is replaced
+    by the next one in the next cell."""
     from dangvien.training import services as training
 
-    villages = [c for c in cells if c.code.startswith("DBD-") and c.area_kind == "village"]
+    villages = [
+        c
+        for c in cells
+        if c.code.startswith("DBD-") and c.area_kind == "village" and c.code != "DBD-ML-01"
+    ]
+    # the former communes of the new Mường Luân first: the office and the committee member
+    # scoped there (vanphong, capuy) see the dossiers their new committee decided
+    villages.sort(key=lambda c: c.code.split("-")[1] not in ("ML", "LG", "PN"))
     if ctx.small or getattr(ctx, "before_2025", False) or not villages:
         return 0
     awareness = training.create_class(
@@ -177,13 +186,20 @@ def _crossing(ctx: Any, cells: list[Any], today: dt.date, state: dict[str, int])
     created = 0
     for number, (first, spacing) in enumerate(CROSSING):
         for attempt in range(len(villages)):
-            cell = villages[(number * 7 + attempt) % len(villages)]
+            cell = villages[(number * 5 + attempt) % len(villages)]
             people = _candidates(ctx, cell, first)
-            if not people:
+            # helpers and introducers must already be official members on the first step
+            officials = [
+                m.person
+                for m in ctx.members
+                if m.organisation_id == cell.pk and m.official_date and m.official_date < first
+            ]
+            if not people or len(officials) < 3:
                 continue
             dossier = _build_dossier(
                 ctx, cell, people[0], "ceremony", first, spacing, awareness,
                 index=90 + number, today=today, state=state, months_together=14,
+                officials=officials,
             )  # fmt: skip
             if dossier is not None:
                 created += 1

@@ -83,6 +83,35 @@ def test_the_small_demo_is_two_level_by_default_and_before_2025_keeps_the_distri
     assert report.target == Target.objects.get(organisation__code="X-ML", year=2026).value
 
 
+def test_every_demo_login_opens_its_home_page_on_its_successor_scope(client):
+    """The logins printed by seed_demo work on the new tree: each home page names the scope
+    that followed the reorganisation and counts its probationers."""
+    import re
+
+    from dangvien.accounts.models import User
+    from tests.support.mfa import force_login_with_mfa
+
+    call_command("seed_demo", "--small", stdout=io.StringIO())
+    scopes = {
+        "quantri": "Đảng bộ tỉnh Điện Biên",
+        "bantochuc": "Đảng bộ tỉnh Điện Biên",
+        "vanphong": "Đảng bộ xã Mường Luân",
+        "bithu": "Chi bộ bản Co Kham",
+        "trungtam": "Đảng bộ tỉnh Điện Biên",
+        "capuy": "Đảng bộ xã Mường Luân",
+        "nguoixem": "Đảng bộ tỉnh Điện Biên",
+    }
+    for account in DEMO_ACCOUNTS:
+        force_login_with_mfa(client, User.objects.get(username=account.username))
+        page = client.get("/")
+        assert page.status_code == 200, account.username
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+        assert f"Phạm vi: {scopes[account.username]}" in text, account.username
+        probationers = re.search(r"([\d.]+) đảng viên dự bị", text)
+        assert probationers and int(probationers.group(1).replace(".", "")) > 0, account.username
+        client.logout()
+
+
 def test_seed_demo_before_2025_keeps_the_district(db):
     call_command("seed_demo", "--small", "--before-2025", stdout=io.StringIO())
 
@@ -133,6 +162,6 @@ def test_the_full_demo_gives_the_seeds_figures_after_the_reorganisation():
     )
     assert crossing.count() >= 3
     for step in crossing:
-        assert step.details["decided_by"]["code"].startswith("X-")
+        assert step.details["decided_by"]["code"] == "X-ML"  # the new commune committee
     # no member left in an organisation that ended
     assert not Membership.objects.filter(organisation__valid_to__isnull=False).exists()
