@@ -1,4 +1,5 @@
-"""The demo tree: Đảng bộ tỉnh Điện Biên with both shapes of the seed articles.
+"""The demo tree: Đảng bộ tỉnh Điện Biên with both shapes of the seed articles, as it was before
+1/7/2025 (``build``), then the province's plan of that date (``reorganise_2025``, illustrative).
 
 - Đảng bộ huyện Điện Biên Đông: mountainous, disadvantaged communes (Mường Luân, Luân Giói,
   Pú Nhi, Pú Hồng, Na Son, …), each with its village cells, a school cell and the commune's
@@ -420,7 +421,7 @@ def build(ctx: DemoContext) -> None:
     ctx.log(f"  Tổ chức: {len(by_code)} (chi bộ: {len(ctx.cells)})")
 
 
-# --- 1/7/2025: the two-level tree (31-HD/BTCTW), run by ``seed_demo --reorganise-2025`` ---------
+# --- 1/7/2025: the two-level tree (31-HD/BTCTW), run by ``seed_demo`` unless --before-2025 -----
 
 # New commune committees directly under the province, each formed from the listed former
 # communes of Điện Biên Đông. Illustrative: the grouping follows the real pattern (three or so

@@ -43,7 +43,8 @@ def _tree_on(province: Any, on: dt.date) -> tuple[list[Any], dict[int, list[Any]
         .select_related("organisation")
         .order_by("organisation__code")
     ):
-        lower[p.parent_id].append(p.organisation)
+        if p.parent_id is not None:
+            lower[p.parent_id].append(p.organisation)
     return middle, lower
 
 
