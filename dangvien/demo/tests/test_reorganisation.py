@@ -16,11 +16,17 @@ from dangvien.members.models import Membership
 from dangvien.organisations.models import Organisation, OrganisationLineage, ReorganisationEvent
 from dangvien.reports.periods import build_period
 from dangvien.reports.selectors import get_admission_report
+from dangvien.reports.summary import build_summary
 from dangvien.targets.models import Target
 
 pytestmark = pytest.mark.django_db
 
 E = dt.date(2025, 7, 1)
+SEED_000_SENTENCE = (
+    "Đến hết tháng 11/2016, toàn Đảng bộ huyện đã kết nạp 265 đảng viên, đạt 176,7% kế hoạch "
+    "(vượt 76,7%), tăng 62,6% so với cùng kỳ năm 2015. Trong số đảng viên mới kết nạp, nữ 77 "
+    "người, dân tộc thiểu số 211 người (79,6%), đoàn viên 188 người, nông dân 146 người"
+)
 
 
 def _report(code: str, year: int, **kwargs):
@@ -137,6 +143,11 @@ def test_the_full_demo_gives_the_seeds_figures_after_the_reorganisation():
         assert (report.admitted, report.target, report.previous) == (265, 150, 163)
         assert format_percent(report.percent_of_target) == "176,7%"
         assert format_percent(report.percent_vs_same_period) == "162,6%"  # +62,6%
+    # and the article's whole sentence, breakdowns included
+    summary = build_summary(report)
+    assert summary.startswith(SEED_000_SENTENCE)
+    assert "ở nông thôn 226 người (85,3%)" in summary
+    assert "trình độ đại học trở lên 37 người, bằng 231,3% so với cùng kỳ (tăng 131,3%)" in summary
 
     # seed 001: the provincial bloc's 2021, "187 đảng viên … 5.100 đảng viên"
     report = _report("KCQ", 2021)
