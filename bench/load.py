@@ -135,7 +135,10 @@ def prepare(users: int) -> list[VirtualUser]:
     province = Organisation.objects.get(kind="province")
     with_dossiers = Dossier.objects.values_list("organisation_id", flat=True).distinct()
     cells = list(Organisation.objects.filter(pk__in=with_dossiers).order_by("path"))
-    communes = list(Organisation.objects.filter(kind="commune").order_by("path"))
+    # the communes in force: the demo's tree is two-level since 1/7/2025, the former communes ended
+    communes = list(
+        Organisation.objects.filter(kind="commune", valid_to__isnull=True).order_by("path")
+    )
     n_cells = users // 2
     n_communes = (users * 3) // 10
     plan = (

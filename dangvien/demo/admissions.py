@@ -57,9 +57,158 @@ def _officials(ctx: Any, cell: Any) -> list[Any]:
     ]
 
 
-def seed(ctx: Any) -> None:
+# Dossiers that cross 1/7/2025 (full demo: village cells of the former district): opened under
+# an old commune in the spring of 2025, voted by the cell before or after the date, decided by
+# the new commune committee after it (294-QĐ/TW). All are outstanding on 17/3/2025 and follow
+# the 2025 class; (first step, days between steps):
+CROSSING: list[tuple[dt.date, int]] = [
+    (dt.date(2025, 3, 17), 14),  # cell 9/6, grassroots 23/6 (old commune), decision 7/7 (new)
+    (dt.date(2025, 3, 17), 17),  # cell vote 27/6; grassroots vote 14/7, decision 31/7
+    (dt.date(2025, 3, 17), 21),  # cell vote 21/7: from the vote on under the new tree
+]
+CROSSING_CLASS = (dt.date(2025, 3, 24), dt.date(2025, 3, 28))
+
+
+def _build_dossier(
+    ctx: Any,
+    cell: Any,
+    person: Any,
+    target: str,
+    day: dt.date,
+    spacing: int,
+    awareness: Any,
+    *,
+    index: int,
+    today: dt.date,
+    state: dict[str, int],
+    months_together: int | None = None,
+    officials: list[Any] | None = None,
+) -> Any:
+    """Open a dossier for ``person`` in ``cell`` on ``day`` and record its steps ``spacing``
+    days apart up to ``target``; None (logged) when the candidate fails a check."""
     from dangvien.admissions import services
     from dangvien.admissions.choices import STAGE_ORDER, Stage
+    from dangvien.training import services as training
+
+    actor = ctx.actor
+    officials = officials or _officials(ctx, cell)
+    try:
+        dossier = services.open_dossier(
+            person=person,
+            organisation=cell,
+            date=day,
+            document_number=f"BB {index + 1:02d}/CB",
+            helpers=[officials[0]],
+            actor=actor,
+        )
+        enrolment = None
+        while dossier.stage != target:
+            stage = STAGE_ORDER[STAGE_ORDER.index(Stage(dossier.stage)) + 1]
+            day = min(day + dt.timedelta(days=spacing), today)
+            kwargs: dict[str, Any] = {}
+            if stage == Stage.CLASS:
+                state["certificate_no"] += 1
+                enrolment = training.enrol_person(awareness, person=person, actor=actor)
+                # completing the class records the class step itself (sympathiser)
+                training.complete_enrolment(
+                    enrolment,
+                    certificate_number=f"{state['certificate_no']:03d}/GCN-TTCT",
+                    certificate_date=awareness.end_date,
+                    actor=actor,
+                )
+                dossier.refresh_from_db()
+                if dossier.stage == Stage.CLASS:
+                    continue
+                kwargs["enrolment"] = enrolment
+            elif stage == Stage.INTRODUCTION:
+                kwargs["introducers"] = [
+                    {
+                        "person": officials[1],
+                        "months_together": months_together or 24 + index,
+                    },
+                    {"person": officials[2], "months_together": 14},
+                ]
+            elif stage == Stage.CELL_VOTE:
+                eligible = services.count_official_members(cell, day)
+                kwargs.update(votes_for=eligible, votes_against=0)
+            elif stage == Stage.GRASSROOTS_VOTE:
+                kwargs.update(votes_eligible=9, votes_for=8, votes_against=1)
+            elif stage == Stage.DECISION:
+                kwargs["received_on"] = min(day + dt.timedelta(days=2), today)
+            document = {
+                Stage.APPLICATION: "1-KNĐ, 2-KNĐ",
+                Stage.VERIFICATION: "2-KNĐ",
+                Stage.INTRODUCTION: "3-KNĐ",
+                Stage.OPINIONS: "5-KNĐ",
+                Stage.CELL_VOTE: f"{index + 1:02d}-NQ/CB",
+                Stage.GRASSROOTS_VOTE: f"{index + 1:02d}-NQ/ĐU",
+                Stage.DECISION: f"{index + 100}-QĐ/ĐU",
+            }.get(stage, "")
+            services.record_step(
+                dossier,
+                stage=stage,
+                date=day,
+                actor=actor,
+                document_number=document,
+                **kwargs,
+            )
+            dossier.refresh_from_db()
+    except DomainError as exc:
+        ctx.log(f"admissions demo: skipped {person}: {exc.message}")
+        return None
+    return dossier
+
+
+def _crossing(ctx: Any, cells: list[Any], today: dt.date, state: dict[str, int]) -> int:
+    """The dossiers of ``CROSSING`` in village cells of the former communes merged into the new
+    Mường Luân (full demo), each up to its ceremony; a candidate who fails a check is replaced
+    by the next one in the next cell."""
+    from dangvien.training import services as training
+
+    villages = [
+        c
+        for c in cells
+        if c.code.startswith("DBD-") and c.area_kind == "village" and c.code != "DBD-ML-01"
+    ]
+    # the former communes of the new Mường Luân first: the office and the committee member
+    # scoped there (vanphong, capuy) see the dossiers their new committee decided
+    villages.sort(key=lambda c: c.code.split("-")[1] not in ("ML", "LG", "PN"))
+    if ctx.small or getattr(ctx, "before_2025", False) or not villages:
+        return 0
+    awareness = training.create_class(
+        kind="awareness",
+        name="Lớp bồi dưỡng nhận thức về Đảng khóa I năm 2025",
+        organiser=ctx.province,
+        start_date=CROSSING_CLASS[0],
+        end_date=CROSSING_CLASS[1],
+        actor=ctx.actor,
+    )
+    created = 0
+    for number, (first, spacing) in enumerate(CROSSING):
+        for attempt in range(len(villages)):
+            cell = villages[(number * 5 + attempt) % len(villages)]
+            people = _candidates(ctx, cell, first)
+            # helpers and introducers must already be official members on the first step
+            officials = [
+                m.person
+                for m in ctx.members
+                if m.organisation_id == cell.pk and m.official_date and m.official_date < first
+            ]
+            if not people or len(officials) < 3:
+                continue
+            dossier = _build_dossier(
+                ctx, cell, people[0], "ceremony", first, spacing, awareness,
+                index=90 + number, today=today, state=state, months_together=14,
+                officials=officials,
+            )  # fmt: skip
+            if dossier is not None:
+                created += 1
+                break
+    return created
+
+
+def seed(ctx: Any) -> None:
+    from dangvien.admissions import services
     from dangvien.admissions.models import Dossier
     from dangvien.training import services as training
 
@@ -80,8 +229,8 @@ def seed(ctx: Any) -> None:
         end_date=today - dt.timedelta(days=245),
         actor=actor,
     )
+    state = {"certificate_no": 0}
     created = 0
-    certificate_no = 0
     for index, (target, back, spacing) in enumerate(PLAN * 2):
         found = None
         for offset in range(len(cells)):
@@ -93,71 +242,14 @@ def seed(ctx: Any) -> None:
         if found is None:
             break
         cell = found
-        officials = _officials(ctx, cell)
         person = people[ctx.rng.randrange(len(people))]
-        day = today - dt.timedelta(days=back)
-        try:
-            dossier = services.open_dossier(
-                person=person,
-                organisation=cell,
-                date=day,
-                document_number=f"BB {index + 1:02d}/CB",
-                helpers=[officials[0]],
-                actor=actor,
-            )
-            enrolment = None
-            while dossier.stage != target:
-                stage = STAGE_ORDER[STAGE_ORDER.index(Stage(dossier.stage)) + 1]
-                day = min(day + dt.timedelta(days=spacing), today)
-                kwargs: dict[str, Any] = {}
-                if stage == Stage.CLASS:
-                    certificate_no += 1
-                    enrolment = training.enrol_person(awareness, person=person, actor=actor)
-                    # completing the class records the class step itself (sympathiser)
-                    training.complete_enrolment(
-                        enrolment,
-                        certificate_number=f"{certificate_no:03d}/GCN-TTCT",
-                        certificate_date=awareness.end_date,
-                        actor=actor,
-                    )
-                    dossier.refresh_from_db()
-                    if dossier.stage == Stage.CLASS:
-                        continue
-                    kwargs["enrolment"] = enrolment
-                elif stage == Stage.INTRODUCTION:
-                    kwargs["introducers"] = [
-                        {"person": officials[1], "months_together": 24 + index},
-                        {"person": officials[2], "months_together": 14},
-                    ]
-                elif stage == Stage.CELL_VOTE:
-                    eligible = services.count_official_members(cell, day)
-                    kwargs.update(votes_for=eligible, votes_against=0)
-                elif stage == Stage.GRASSROOTS_VOTE:
-                    kwargs.update(votes_eligible=9, votes_for=8, votes_against=1)
-                elif stage == Stage.DECISION:
-                    kwargs["received_on"] = min(day + dt.timedelta(days=2), today)
-                document = {
-                    Stage.APPLICATION: "1-KNĐ, 2-KNĐ",
-                    Stage.VERIFICATION: "2-KNĐ",
-                    Stage.INTRODUCTION: "3-KNĐ",
-                    Stage.OPINIONS: "5-KNĐ",
-                    Stage.CELL_VOTE: f"{index + 1:02d}-NQ/CB",
-                    Stage.GRASSROOTS_VOTE: f"{index + 1:02d}-NQ/ĐU",
-                    Stage.DECISION: f"{index + 100}-QĐ/ĐU",
-                }.get(stage, "")
-                services.record_step(
-                    dossier,
-                    stage=stage,
-                    date=day,
-                    actor=actor,
-                    document_number=document,
-                    **kwargs,
-                )
-                dossier.refresh_from_db()
-            created += 1
-        except DomainError as exc:
-            ctx.log(f"admissions demo: skipped {person}: {exc.message}")
+        dossier = _build_dossier(
+            ctx, cell, person, target, today - dt.timedelta(days=back), spacing, awareness,
+            index=index, today=today, state=state,
+        )  # fmt: skip
+        if dossier is None:
             continue
+        created += 1
         if index == len(PLAN):  # one stopped dossier: the candidate moved away
             services.stop_dossier(
                 dossier,
@@ -166,4 +258,5 @@ def seed(ctx: Any) -> None:
                 note="Đi làm công nhân ở tỉnh khác",
                 actor=actor,
             )
+    created += _crossing(ctx, cells, today, state)
     ctx.log(f"admissions demo: {created} dossiers")

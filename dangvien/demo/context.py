@@ -46,6 +46,7 @@ class DemoContext:
     members: list[Any] = field(default_factory=list)
     users: dict[str, Any] = field(default_factory=dict)
     small: bool = False
+    before_2025: bool = False  # seed_demo --before-2025: the tree before 1/7/2025 kept
     passwords: dict[str, str] = field(default_factory=dict)
     log: Callable[[str], None] = print
 
@@ -54,8 +55,14 @@ class DemoContext:
         return self.organisations[PROVINCE_CODE]
 
 
-SEEDERS = ("admissions", "members", "targets", "grading", "screening", "badges", "history")
+SEEDERS = ("history", "targets", "admissions", "members", "grading", "screening", "badges")
 """The demo builders run after the base data, in this order (each is ``dangvien.demo.<name>``)."""
+
+BEFORE_2025 = ("history",)
+"""The builders of the history before 1/7/2025 (seed 000's 2015–2016, seed 001's 2021, seed
+004's 2023): they run on the old tree, then ``seed_demo`` applies the plan of 1/7/2025
+(``organisations.reorganise_2025``) and the others build the facts of 2025–2026 on the new
+tree. With ``seed_demo --before-2025`` the plan is not applied."""
 
 
 def app_seeders() -> list[tuple[str, Callable[[DemoContext], None]]]:
@@ -147,7 +154,8 @@ def print_logins(out: Any) -> None:
     assignments = {
         (a.user.username, a.role): a.organisation.name
         for a in RoleAssignment.objects.select_related("user", "organisation").filter(
-            user__username__in=[account.username for account in DEMO_ACCOUNTS]
+            user__username__in=[account.username for account in DEMO_ACCOUNTS],
+            ended_at__isnull=True,
         )
     }
     rows = [

@@ -1,4 +1,22 @@
-"""Seed 004's year in the demo: Đảng bộ huyện Tủa Chùa in 2023, before the 2025 reorganisation.
+"""The seeds' years in the demo, before the 2025 reorganisation (run on the old tree).
+
+Seed 000 (full demo only): Đảng bộ huyện Điện Biên Đông's 2016, "kết nạp 265 đảng viên, đạt
+176,7% kế hoạch … tăng 62,6% so với cùng kỳ năm 2015": the district's target of 150 for 2016
+and, on top of the members drawn by ``demo.people``, as many members admitted in January to
+November 2015 and 2016 as make 163 and 265 (the village cells of its communes), their traits
+dealt so that the article's breakdowns come out (77 women, 211 ethnic minority, 188 Youth Union
+members, 146 farmers, 226 rural, 37 with a university degree against 16 in 2015).
+
+Seed 001 (full demo only): the provincial bloc's 2021, "đã kết nạp được 187 đảng viên, nâng tổng
+số toàn Đảng bộ Khối lên 5.100 đảng viên": members admitted in 2021 up to 187, then members
+admitted between 1990 and 2020 up to 5.100 members at the end of 2021 (the report's membership
+figure), in the bloc's cells.
+
+Both count what ``demo.people`` drew first (as the report counts), so the figures hold whatever
+the draws (``dangvien/demo/tests/test_reorganisation.py`` checks them with the report); their own
+random generators keep the other builders' draws unchanged.
+
+Seed 004's year: Đảng bộ huyện Tủa Chùa in 2023.
 
 "Toàn Đảng bộ huyện kết nạp 210/200 đảng viên, đạt 105% … Có 20 cấp ủy cơ sở hoàn thành và
 hoàn thành vượt mức chỉ tiêu Ban Thường vụ Huyện ủy giao." The district has 24 grassroots
@@ -18,6 +36,7 @@ import random
 from typing import Any
 
 DISTRICT_CODE = "TCH"
+SERVICE_CELL = "DBD-ML-01"  # the cell secretary's cell: its people go through the services
 YEAR = 2023
 COMMUNES = [
     "Sính Phình",
@@ -65,6 +84,12 @@ def seed(ctx: Any) -> None:
         return
     if Organisation.objects.filter(code=DISTRICT_CODE).exists():
         return
+    if not getattr(ctx, "small", False) and "DBD" in ctx.organisations:
+        _seed_000(ctx)
+        ctx.log("history: seed 000's 2015–2016 in Đảng bộ huyện Điện Biên Đông (265, 150, 163)")
+    if not getattr(ctx, "small", False) and "KCQ" in ctx.organisations:
+        _seed_001(ctx)
+        ctx.log("history: seed 001's 2021 in Đảng bộ Khối (187 kết nạp, 5.100 đảng viên)")
     _build(ctx, province)
     ctx.log("history: seed 004's 2023 in Đảng bộ huyện Tủa Chùa (210/200, 20 cấp ủy cơ sở)")
 
@@ -137,8 +162,160 @@ def _build(ctx: Any, province: Any) -> None:
     )
 
 
-def _admit(ctx: Any, admissions: list[tuple[Any, dt.date]], rng: random.Random) -> None:
-    """People and memberships in bulk, with their admission and recognition events."""
+# seed 000: (year, admitted in January–November); the district's 2016 target
+SEED_000 = {2015: 163, 2016: 265}
+SEED_000_TARGET = 150
+# seed 000's breakdowns: "nữ có 77 người, dân tộc 211 người, đoàn viên có 188 người, nông dân
+# có 146 người … ở nông thôn chiếm 85,3% … trình độ đại học chiếm 231,3%" (2015: as in
+# reports/tests/builders.build_seed_000)
+SEED_000_TRAITS = {
+    2015: {
+        "women": 50,
+        "minority": 120,
+        "youth": 100,
+        "farmer": 90,
+        "rural": 140,
+        "university": 16,
+    },
+    2016: {
+        "women": 77,
+        "minority": 211,
+        "youth": 188,
+        "farmer": 146,
+        "rural": 226,
+        "university": 37,
+    },
+}
+UNIVERSITY = ("university", "master", "doctor")
+# seed 001: admitted in 2021 and members at the end of 2021
+SEED_001_YEAR, SEED_001_ADMITTED, SEED_001_MEMBERS = 2021, 187, 5100
+BLOC_ETHNIC = ["01", "01", "01", "01", "01", "01", "03", "03", "08"]  # mostly Kinh, Thái
+
+
+def _admitted(organisation: Any, year: int) -> int:
+    from dangvien.members.models import Membership
+
+    return Membership.objects.filter(
+        admitted_in__path__startswith=organisation.path, decision_date__year=year
+    ).count()
+
+
+def _traits_admitted(organisation: Any, year: int) -> dict[str, int]:
+    """The admitted of January–November ``year`` under ``organisation`` and their traits, as
+    the report's breakdowns count them."""
+    from django.db.models import Count, Q
+
+    from dangvien.members.models import Membership
+
+    return Membership.objects.filter(
+        admitted_in__path__startswith=organisation.path,
+        decision_date__range=(dt.date(year, 1, 1), dt.date(year, 11, 30)),
+    ).aggregate(
+        total=Count("pk"),
+        women=Count("pk", filter=Q(person__sex="female")),
+        minority=Count("pk", filter=~Q(person__ethnic_group__code="01")),
+        youth=Count("pk", filter=Q(person__youth_union_member=True)),
+        farmer=Count("pk", filter=Q(person__occupation__code="farmer")),
+        rural=Count("pk", filter=Q(person__residence_area="rural")),
+        university=Count("pk", filter=Q(person__professional_level__in=UNIVERSITY)),
+    )
+
+
+def _deal_traits(
+    rng: random.Random, count: int, wanted: dict[str, int], found: dict[str, int]
+) -> list[dict[str, bool]]:
+    """For ``count`` new people, which of them have each trait so that the year's totals are
+    ``wanted`` (as far as the people already drawn allow)."""
+    people: list[dict[str, bool]] = [{} for _ in range(count)]
+    for trait, total in wanted.items():
+        chosen = set(rng.sample(range(count), min(count, max(0, total - found[trait]))))
+        for index, person in enumerate(people):
+            person[trait] = index in chosen
+    return people
+
+
+def _seed_000(ctx: Any) -> None:
+    from dangvien.audit.services import record
+    from dangvien.targets.services import set_target
+
+    district = ctx.organisations["DBD"]
+    set_target(
+        district,
+        year=2016,
+        value=SEED_000_TARGET,
+        actor=ctx.actor,
+        note="Nghị quyết Huyện ủy Điện Biên Đông năm 2016 (bài số 000)",
+    )
+    cells = [
+        c
+        for c in ctx.cells
+        if c.path.startswith(district.path) and c.area_kind == "village" and c.code != SERVICE_CELL
+    ]
+    rng = random.Random(0)
+    admissions: list[tuple[Any, dt.date]] = []
+    traits: list[dict[str, bool]] = []
+    for year, wanted in SEED_000.items():
+        found = _traits_admitted(district, year)
+        added = [
+            (rng.choice(cells), dt.date(year, rng.randint(1, 11), rng.randint(1, 28)))
+            for _ in range(max(0, wanted - found["total"]))
+        ]
+        admissions += added
+        traits += _deal_traits(rng, len(added), SEED_000_TRAITS[year], found)
+    _admit(ctx, admissions, rng, traits=traits)
+    record(
+        actor=ctx.actor,
+        action="core.demo.history_seeded",
+        organisation=district,
+        data={"note": "Kết nạp năm 2015–2016 (bài số 000)", "admitted": len(admissions)},
+    )
+
+
+def _seed_001(ctx: Any) -> None:
+    from dangvien.audit.services import record
+    from dangvien.members.models import Membership
+
+    bloc = ctx.organisations["KCQ"]
+    cells = [c for c in ctx.cells if c.path.startswith(bloc.path)]
+    rng = random.Random(1)
+    admissions = []
+    for _ in range(max(0, SEED_001_ADMITTED - _admitted(bloc, SEED_001_YEAR))):
+        day = dt.date(SEED_001_YEAR, rng.randint(1, 11), rng.randint(1, 28))
+        admissions.append((rng.choice(cells), day))
+    _admit(ctx, admissions, rng, ethnic=BLOC_ETHNIC)
+    # the members at the end of the year, as the report counts them: nobody has left the demo's
+    # cells yet, so every membership decided by then (``demo`` may not import ``reports``)
+    members = Membership.objects.filter(
+        organisation__path__startswith=bloc.path,
+        decision_date__lte=dt.date(SEED_001_YEAR, 12, 31),
+    ).count()
+    earlier = []
+    for _ in range(max(0, SEED_001_MEMBERS - members)):
+        day = dt.date(rng.randint(1990, SEED_001_YEAR - 1), rng.randint(1, 12), rng.randint(1, 28))
+        earlier.append((rng.choice(cells), day))
+    _admit(ctx, earlier, rng, ethnic=BLOC_ETHNIC)
+    record(
+        actor=ctx.actor,
+        action="core.demo.history_seeded",
+        organisation=bloc,
+        data={
+            "note": "Kết nạp năm 2021 và đảng viên cuối năm 2021 (bài số 001)",
+            "admitted": len(admissions) + len(earlier),
+        },
+    )
+
+
+def _admit(
+    ctx: Any,
+    admissions: list[tuple[Any, dt.date]],
+    rng: random.Random,
+    *,
+    ethnic: list[str] | None = None,
+    traits: list[dict[str, bool]] | None = None,
+) -> None:
+    """People and memberships in bulk, with their admission and recognition events;
+    ``traits`` (one per admission) fixes who is a woman, of an ethnic minority, a Youth Union
+    member, a farmer, rural, with a university degree."""
     from dangvien.core.dates import add_months
     from dangvien.core.text import fold
     from dangvien.demo.names import make_full_name
@@ -150,21 +327,36 @@ def _admit(ctx: Any, admissions: list[tuple[Any, dt.date]], rng: random.Random) 
     none = Religion.objects.get(code="none")
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=["farmer", "other"])}
     people = []
-    for cell, day in admissions:
-        ethnic = rng.choice(["08", "08", "03", "01"])  # H'Mông, Thái, Kinh
+    for index, (cell, day) in enumerate(admissions):
+        ethnic_code = rng.choice(ethnic or ["08", "08", "03", "01"])  # H'Mông, Thái, Kinh
         sex = rng.choice(["male", "female"])
-        name = make_full_name(rng, ethnic_code=ethnic, sex=sex)
+        farmer = rng.random() < 0.6
+        youth = rng.random() < 0.7
+        fixed: dict[str, Any] = {}
+        if traits is not None:
+            trait = traits[index]
+            sex = "female" if trait["women"] else "male"
+            if trait["minority"] == (ethnic_code == "01"):
+                ethnic_code = rng.choice(["08", "03"]) if trait["minority"] else "01"
+            farmer, youth = trait["farmer"], trait["youth"]
+            fixed = {
+                "residence_area": "rural" if trait["rural"] else "urban",
+                "professional_level": "university" if trait["university"] else "none",
+            }
+        name = make_full_name(rng, ethnic_code=ethnic_code, sex=sex)
+        born = day.year - (rng.randint(19, 29) if youth else rng.randint(19, 35))
         people.append(
             Person(
                 full_name=name,
                 full_name_folded=fold(name),
-                date_of_birth=dt.date(day.year - rng.randint(19, 35), rng.randint(1, 12), 15),
+                date_of_birth=dt.date(born, rng.randint(1, 12), 15),
                 sex=sex,
-                ethnic_group=groups.get(ethnic) or groups["01"],
+                ethnic_group=groups.get(ethnic_code) or groups["01"],
                 religion=none,
-                occupation=occupations["farmer" if rng.random() < 0.6 else "other"],
-                youth_union_member=rng.random() < 0.7,
+                occupation=occupations["farmer" if farmer else "other"],
+                youth_union_member=youth,
                 organisation=cell,
+                **fixed,
             )
         )
     people = Person.objects.bulk_create(people, batch_size=1000)

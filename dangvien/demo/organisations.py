@@ -1,4 +1,5 @@
-"""The demo tree: Đảng bộ tỉnh Điện Biên with both shapes of the seed articles.
+"""The demo tree: Đảng bộ tỉnh Điện Biên with both shapes of the seed articles, as it was before
+1/7/2025 (``build``), then the province's plan of that date (``reorganise_2025``, illustrative).
 
 - Đảng bộ huyện Điện Biên Đông: mountainous, disadvantaged communes (Mường Luân, Luân Giói,
   Pú Nhi, Pú Hồng, Na Son, …), each with its village cells, a school cell and the commune's
@@ -420,7 +421,7 @@ def build(ctx: DemoContext) -> None:
     ctx.log(f"  Tổ chức: {len(by_code)} (chi bộ: {len(ctx.cells)})")
 
 
-# --- 1/7/2025: the two-level tree (31-HD/BTCTW), run by ``seed_demo --reorganise-2025`` ---------
+# --- 1/7/2025: the two-level tree (31-HD/BTCTW), run by ``seed_demo`` unless --before-2025 -----
 
 # New commune committees directly under the province, each formed from the listed former
 # communes of Điện Biên Đông. Illustrative: the grouping follows the real pattern (three or so
@@ -544,4 +545,31 @@ def reorganise_2025(ctx: DemoContext) -> None:
         actor=ctx.actor,
     )
     events = plans.apply_plan(plan, actor=ctx.actor)
+    _reload(ctx, province)
     ctx.log(f"  Sắp xếp tổ chức 1/7/2025: {len(events)} thao tác")
+
+
+def _reload(ctx: DemoContext, province: Organisation) -> None:
+    """The plan re-parented most nodes: the builders that follow read today's paths, so the
+    context's organisations, cells, people and members are read again."""
+    from dangvien.members.models import Membership
+    from dangvien.people.models import Person
+
+    province.refresh_from_db()
+    by_code = {o.code: o for o in Organisation.objects.filter(path__startswith=province.path)}
+    ctx.organisations.clear()
+    ctx.organisations.update(by_code)
+    by_pk = {o.pk: o for o in by_code.values()}
+    ctx.cells = [by_pk[cell.pk] for cell in ctx.cells]
+    if ctx.people:
+        people = Person.objects.in_bulk([p.pk for p in ctx.people])
+        for person in people.values():
+            if person.organisation_id in by_pk:
+                person.organisation = by_pk[person.organisation_id]
+        ctx.people = [people[p.pk] for p in ctx.people]
+    if ctx.members:
+        members = Membership.objects.select_related("person").in_bulk([m.pk for m in ctx.members])
+        for member in members.values():
+            if member.organisation_id in by_pk:
+                member.organisation = by_pk[member.organisation_id]
+        ctx.members = [members[m.pk] for m in ctx.members]

@@ -295,6 +295,9 @@ class _Builder:
         earliest = max(dt.date(born.year + 19, born.month, 1), dt.date(1975, 1, 1))
         latest = min(dt.date(born.year + 45, 1, 1), today - dt.timedelta(days=45))
         decision = _between(rng, earliest, max(earliest, latest))
+        if decision.year in (2015, 2016) and decision.month == 12:
+            # seed 000 counts "to the end of November": no December in those two years
+            decision = decision.replace(day=min(decision.day, 30), month=11)
         ceremony = min(decision + dt.timedelta(days=rng.randint(3, 25)), today)
         official = add_months(ceremony, 12) + dt.timedelta(days=rng.randint(0, 40))
         fields: dict[str, Any] = {

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 from dangvien.organisations.models import Organisation
 from dangvien.reports.organisation_figures import (
     get_grassroots_targets,
+    in_force_today,
     names_with_parents,
     rows_as_records,
 )
@@ -325,9 +326,9 @@ def organisations_of_kind(organisation: Organisation, period: Period, arg: str) 
 
     if arg not in OrganisationKind.values:
         raise LookupError(arg)
-    queryset = Organisation.objects.filter(path__startswith=organisation.path, kind=arg).exclude(
-        pk=organisation.pk
-    )
+    queryset = Organisation.objects.filter(
+        in_force_today(), path__startswith=organisation.path, kind=arg
+    ).exclude(pk=organisation.pk)
     return DrillDown(
         str(OrganisationKind(arg).label), ORGANISATION_COLUMNS, _organisation_rows(queryset)
     )

@@ -13,6 +13,7 @@ grassroots committee or a grassroots cell, and a commune committee directly unde
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,12 +109,111 @@ class GrassrootsTargets:
         }
 
 
-def get_grassroots_targets(*, organisation: Organisation, period: Period) -> GrassrootsTargets:
-    """Every grassroots organisation of the subtree with its admission target of the period's
-    year and its admissions in the period, ranked by share of target (two queries)."""
+def _rank(rows: list[UnitRow]) -> GrassrootsTargets:
+    def rank(row: UnitRow) -> tuple[int, Decimal, int, str]:
+        return (0 if row.target else 1, -(row.percent or Decimal(0)), -row.admitted, row.name)
+
+    return GrassrootsTargets(units=len(rows), rows=sorted(rows, key=rank))
+
+
+def _grassroots_targets_on(
+    organisation: Organisation, period: Period, on: dt.date
+) -> GrassrootsTargets:
+    """The ranking on the tree as it was on ``on`` (the placements in force that day), in one
+    query: the organisation's placement that day, the grassroots organisations placed under it
+    (a commune counts when its parent that day is a district), each one's target and the
+    admissions in the cells placed under it that day, and its parent's name that day."""
     from dangvien.members.models import Membership
+    from dangvien.organisations.models import OrganisationPlacement
     from dangvien.targets.models import Target
 
+    def in_force(prefix: str = "") -> Q:
+        return (
+            Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on})
+        ) & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on}))
+
+    root = OrganisationPlacement.objects.filter(in_force(), organisation=organisation).values(
+        "path"
+    )[:1]
+    target = Target.objects.filter(
+        organisation=OuterRef("organisation_id"), year=period.year, kind=Target.Kind.ADMISSIONS
+    ).values("value")[:1]
+    admitted = (
+        Membership.objects.filter(
+            in_force("admitted_in__placements__"),  # one join: the cell's placement that day
+            admitted_in__placements__path__startswith=OuterRef("path"),
+            decision_date__range=(period.start, period.end),
+        )
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    units = (
+        OrganisationPlacement.objects.filter(in_force(), path__startswith=Subquery(root))
+        .filter(
+            Q(organisation__kind__in=list(GRASSROOTS_KINDS))
+            | (
+                Q(organisation__kind=OrganisationKind.COMMUNE)
+                & Q(parent__kind=OrganisationKind.DISTRICT)
+            )
+        )
+        .annotate(
+            target=Subquery(target, output_field=IntegerField()),
+            admitted=Coalesce(Subquery(admitted, output_field=IntegerField()), 0),
+        )
+        .values(
+            "organisation_id",
+            "organisation__code",
+            "organisation__path",
+            "organisation__name",
+            "organisation__kind",
+            "parent__name",
+            "target",
+            "admitted",
+        )
+    )
+    rows = [
+        UnitRow(
+            pk=unit["organisation_id"],
+            code=unit["organisation__code"],
+            path=unit["organisation__path"],
+            name=(
+                f"{unit['organisation__name']} — {unit['parent__name']}"
+                if unit["parent__name"]
+                else unit["organisation__name"]
+            ),
+            kind=unit["organisation__kind"],
+            target=unit["target"],
+            admitted=unit["admitted"],
+        )
+        for unit in units
+    ]
+    return _rank(rows)
+
+
+def get_grassroots_targets(
+    *,
+    organisation: Organisation,
+    period: Period,
+    structure: dt.date | str | None = "default",
+    today: dt.date | None = None,
+) -> GrassrootsTargets:
+    """Every grassroots organisation of the subtree with its admission target of the period's
+    year and its admissions in the period, ranked by share of target.
+
+    Counted on the tree of ``structure`` like the report (``selectors.default_structure``
+    when not given: today's tree for a period not over, the period's own tree for a closed
+    one): two queries on today's tree, one on a past tree (the placements of that day), so a
+    district dissolved since still ranks its own grassroots organisations."""
+    from dangvien.members.models import Membership
+    from dangvien.reports.selectors import default_structure
+    from dangvien.targets.models import Target
+
+    on = default_structure(period, today) if isinstance(structure, str) else structure
+    if on is not None:
+        return _grassroots_targets_on(organisation, period, on)
     target = Target.objects.filter(
         organisation=OuterRef("pk"), year=period.year, kind=Target.Kind.ADMISSIONS
     ).values("value")[:1]
@@ -138,11 +238,7 @@ def get_grassroots_targets(*, organisation: Organisation, period: Period) -> Gra
     )
     names = names_with_parents({unit["path"] for unit in units})
     rows = [UnitRow(name=names[unit["path"]], **unit) for unit in units]
-
-    def rank(row: UnitRow) -> tuple[int, Decimal, int, str]:
-        return (0 if row.target else 1, -(row.percent or Decimal(0)), -row.admitted, row.name)
-
-    return GrassrootsTargets(units=len(rows), rows=sorted(rows, key=rank))
+    return _rank(rows)
 
 
 @dataclass
@@ -187,10 +283,16 @@ class OrganisationCounts:
         return text + "."
 
 
+def in_force_today() -> Q:
+    """Organisations not ended ("Hiện có": those that ended in a reorganisation stay in the
+    tree with their history but are not counted)."""
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date.today())
+
+
 def get_organisation_counts(*, organisation: Organisation) -> OrganisationCounts:
-    """The organisations below ``organisation`` by kind (one query)."""
+    """The organisations in force below ``organisation`` by kind (one query)."""
     counts = dict(
-        Organisation.objects.filter(path__startswith=organisation.path)
+        Organisation.objects.filter(in_force_today(), path__startswith=organisation.path)
         .exclude(pk=organisation.pk)
         .order_by()  # no default ordering in the GROUP BY
         .values("kind")

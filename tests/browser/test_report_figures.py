@@ -13,6 +13,7 @@ def test_province_sees_grassroots_meeting_target_and_drills_down(page_as, shot):
 
     from dangvien.accounts.models import User
 
+    # the default demo: Tủa Chùa was dissolved on 1/7/2025; its 2023 is ranked on 2023's tree
     call_command("seed_demo", "--small", verbosity=0)
     page = page_as(User.objects.get(username="bantochuc"))
     page.goto("/reports/admissions/?org=DB&period=year&year=2023")

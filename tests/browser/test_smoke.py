@@ -95,22 +95,24 @@ def test_tree_expands_with_htmx_on_demo_data(page, shot):
 
 
 def test_tree_children_load_with_htmx_and_show_counts(page_as, shot):
-    # Given the small demo province and the training centre of Điện Biên Đông district
+    # Given the small demo province, two-level since 1/7/2025, and the political training
+    # centre (its scope followed the dissolved district of Điện Biên Đông to the province)
     call_command("seed_demo", "--small", stdout=io.StringIO())
     from dangvien.accounts.models import User
 
     page = page_as(User.objects.get(username="trungtam"))
     page.goto("/organisations/")
-    district = node(page, "DBD")
-    assert district.locator(".count").first.inner_text() != "0"
-    # When they expand the district, then the commune of Mường Luân
-    district.locator("button.toggle").click()
-    commune = node(page, "DBD-ML")
+    province = node(page, "DB")
+    assert province.locator(".count").first.inner_text() != "0"
+    # When they expand the province, then the new commune of Mường Luân (three former
+    # communes merged)
+    province.locator("button.toggle").first.click()
+    commune = node(page, "X-ML")
     commune.wait_for()
     commune.locator("button.toggle").click()
     village = node(page, "DBD-ML-01")
     village.wait_for()
-    # Then the village cells appear with their member counts
+    # Then the village cells of the former communes appear with their member counts
     assert village.get_by_role("link", name="Chi bộ bản Co Kham").is_visible()
     assert int(village.locator(".count").first.inner_text().replace(".", "")) > 0
     shot(page, "demo-tree-expanded")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from dangvien.accounts.choices import Role
 from dangvien.accounts.models import RoleAssignment, User
 from dangvien.audit.models import AuditEvent
-from dangvien.demo.context import DEMO_ACCOUNTS, DemoContext, app_seeders
+from dangvien.demo.context import BEFORE_2025, DEMO_ACCOUNTS, DemoContext, app_seeders
 from dangvien.members.models import Membership
 from dangvien.organisations.models import Organisation
 from dangvien.people.models import Person
@@ -64,15 +64,17 @@ def test_people_have_vietnamese_names_and_citizen_ids_are_unique():
 def test_app_seeders_run_the_domain_builders_in_layer_order():
     seeders = [name for name, _seed in app_seeders()]
     # the base data (tree, accounts, people) is built by the command itself, before these
+    # the history before 1/7/2025 first (old tree), then the plan, then the rest (new tree)
     assert seeders == [
+        "history",
+        "targets",
         "admissions",
         "members",
-        "targets",
         "grading",
         "screening",
         "badges",
-        "history",
     ]
+    assert BEFORE_2025 == ("history",)
     assert all(callable(seed) for _name, seed in app_seeders())
     assert DemoContext().rng.random() == DemoContext().rng.random()
 

@@ -14,8 +14,16 @@ def test_demo_targets_are_seeded_once_with_a_visible_warning(db):
     own = Target.objects.get(organisation=province, year=DEMO_TODAY.year, kind="admissions")
     children = get_target_allocation(organisation=province, year=DEMO_TODAY.year)
     assert children.children_sum == own.value
-    first_child = children.children[0].organisation
-    assert get_target_allocation(organisation=first_child, year=DEMO_TODAY.year).difference == 3
+    # this year's targets are on the tree of today (after 1/7/2025): the new communes and
+    # blocs; the first of them assigns 3 more than it was given (the allocation warning)
+    in_force = [row.organisation for row in children.children if row.organisation.valid_to is None]
+    assert {o.kind for o in in_force} == {"commune", "bloc"}
+    differences = [
+        get_target_allocation(organisation=o, year=DEMO_TODAY.year).difference for o in in_force
+    ]
+    assert differences.count(3) == 1 and set(differences) <= {0, 3}
+    ended = [row for row in children.children if row.organisation.valid_to is not None]
+    assert all(row.target is None for row in ended)
     assert TargetChange.objects.exists()
     count = Target.objects.count()
 

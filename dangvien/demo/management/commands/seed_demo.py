@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from dangvien.demo.context import (
+    BEFORE_2025,
     DemoContext,
     app_seeders,
     create_admin,
@@ -30,14 +31,20 @@ class Command(BaseCommand):
             help="Bộ dữ liệu nhỏ (vài xã, vài chục chi bộ) cho kiểm thử.",
         )
         parser.add_argument(
-            "--reorganise-2025",
+            "--before-2025",
             action="store_true",
-            help="Sau khi nạp, thực hiện phương án sắp xếp tổ chức ngày 01/07/2025 (minh họa).",
+            help=(
+                "Giữ cây tổ chức trước ngày 01/07/2025 (có cấp huyện), không thực hiện phương án "
+                "sắp xếp tổ chức (minh họa)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ctx = DemoContext(small=bool(options["small"]), log=self._log)
-        self.reorganise = bool(options.get("reorganise_2025"))
+        ctx = DemoContext(
+            small=bool(options["small"]),
+            before_2025=bool(options.get("before_2025")),
+            log=self._log,
+        )
         if is_seeded():
             self.stdout.write("Dữ liệu mẫu đã có — không nạp lại.")
         else:
@@ -55,12 +62,16 @@ class Command(BaseCommand):
         organisations_demo.build(ctx)
         create_role_accounts(ctx)
         people_demo.build(ctx)
+        reorganised = False
         for app, seed in app_seeders():
+            if app not in BEFORE_2025 and not reorganised:
+                # the history before 1/7/2025 is on the old tree; what follows, on the new one
+                reorganised = True
+                if not ctx.before_2025:
+                    organisations_demo.reorganise_2025(ctx)
             started = time.monotonic()
             seed(ctx)
             self._log(f"  {app}: {time.monotonic() - started:.1f} giây")
-        if self.reorganise:
-            organisations_demo.reorganise_2025(ctx)
 
     def _log(self, message: str) -> None:
         self.stdout.write(message)
