@@ -508,7 +508,7 @@ def figure_rows(scopes: dict[str, Any], runs: int, baseline_runs: int) -> list[R
 
 
 def explain(province: Any, path: Path) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of the slowest query of the report and of membership."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the three slowest queries of the report and of membership."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -516,9 +516,10 @@ def explain(province: Any, path: Path) -> None:
 
     today = dt.date.today()
     last_year = build_period("year", year=today.year - 1, month=12, quarter=None)
-    out = [f"# bench.scale EXPLAIN, province {province.code}, {dt.datetime.now():%Y-%m-%d %H:%M}"]
+    now = dt.datetime.now(dt.UTC)
+    out = [f"# bench.scale EXPLAIN, province {province.code}, {now:%Y-%m-%d %H:%M} UTC"]
     for label, fn in (
-        ("report (hottest query)", lambda: report_figures(province)),
+        ("report", lambda: report_figures(province)),
         ("membership at 31/12 last year", lambda: membership_at(province, last_year)),
     ):
         fn()
