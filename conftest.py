@@ -22,6 +22,16 @@ def pytest_configure(config: Any) -> None:
     settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: keys hold user and row ids, which a rolled-back
+    database hands out again to the next test's rows."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def persona_tree(db: Any) -> PersonaTree:
     return build_persona_tree()

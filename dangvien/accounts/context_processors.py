@@ -1,16 +1,14 @@
-"""Navigation entries and worklist counts for the base layout."""
+"""Navigation entries for the base layout (the worklist badge is fetched after the page:
+``admissions:worklist-count``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from dangvien.accounts.rules import can_anywhere
 from dangvien.accounts.scope import assignments
-from dangvien.core.worklist import collect_for_request
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,12 +26,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "users": can_anywhere(user, "user.manage"),
         },
         "nav_roles": roles,
-        # lazy: partials that do not show the navigation never run the worklist
-        "nav_due_count": SimpleLazyObject(lambda: _due_count(request)),
     }
-
-
-def _due_count(request: HttpRequest) -> int:
-    """Number of worklist items (overdue or due within the horizon) for the nav badge: one run
-    of the worklist's sources per request, shared with the worklist page itself."""
-    return len(collect_for_request(request, timezone.localdate()))

@@ -7,6 +7,7 @@ app_name = "admissions"
 urlpatterns = [
     path("", views.dossier_list, name="dossier-list"),
     path("worklist/", views.worklist, name="worklist"),
+    path("worklist/count/", views.worklist_count, name="worklist-count"),
     path("add/", views.dossier_create, name="dossier-create"),
     path("<int:pk>/", views.dossier_detail, name="dossier-detail"),
     path("<int:pk>/step/", views.dossier_step, name="dossier-step"),

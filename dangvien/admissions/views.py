@@ -50,7 +50,7 @@ from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scans import attach_from_form, scan_download
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.core.worklist import collect_for_request, collect_waiting
+from dangvien.core.worklist import collect_for_request, collect_waiting, due_count
 from dangvien.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -88,6 +88,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 WAITING_SHOWN = 200
+
+
+@login_required
+def worklist_count(request: HttpRequest) -> HttpResponse:
+    """The navigation badge: how many worklist items are due, fetched after the page."""
+    count = due_count(request, timezone.localdate())
+    return render(request, "admissions/partials/_worklist_count.html", {"count": count})
 
 
 @login_required

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from dangvien.core.typing import AnyUser
@@ -79,4 +80,24 @@ def collect_for_request(request: HttpRequest, today: dt.date) -> list[WorkItem]:
     cached: dict[dt.date, list[WorkItem]] = request.__dict__.setdefault("_worklist_items", {})
     if today not in cached:
         cached[today] = collect(request.user, today)
+        cache.set(_count_key(request.user, today), len(cached[today]), COUNT_SECONDS)
     return cached[today]
+
+
+# The navigation badge is fetched after the page (htmx) and kept for a minute: at a province's
+# scale a run of the sources takes seconds, which no page should wait for. The worklist page
+# itself is always live and refreshes the kept count.
+COUNT_SECONDS = 60
+
+
+def _count_key(user: Any, today: dt.date) -> str:
+    return f"worklist-due-count:{user.pk}:{today.isoformat()}"
+
+
+def due_count(request: HttpRequest, today: dt.date) -> int:
+    """How many worklist items are due for the request's user (the badge), at most a minute
+    old."""
+    count = cache.get(_count_key(request.user, today))
+    if count is None:
+        count = len(collect_for_request(request, today))
+    return int(count)

@@ -137,7 +137,9 @@ def acting_organisations(
     kinds = superior_committee_kinds(on) if on is not None else frozenset()
     result: dict[int, dict[str, Organisation]] = {}
     for pk, cell in cells.items():
-        chain = [by_path[p] for p in sorted(by_path) if cell.path.startswith(p) and p != cell.path]
+        # root … parent, by the cell's own ancestor paths (not a scan of every path: the
+        # worklist of a province passes tens of thousands of cells)
+        chain = [by_path[p] for p in _ancestor_paths(cell) if p in by_path]
         deciding = _nearest_of_kinds(chain, kinds, on) if kinds else None
         chain.append(cell)  # root … parent, cell
         committee_index = next(

@@ -108,6 +108,7 @@ def _latest_step(world):
 PERMISSIONS = [
     Page("admissions:dossier-list", get=answers(200, anonymous=LOGIN)),
     Page("admissions:worklist", get=answers(200, anonymous=LOGIN)),
+    Page("admissions:worklist-count", get=answers(200, anonymous=LOGIN)),
     Page(
         "admissions:dossier-create",
         # Every role may open the form; the person and cell lists only offer what the reader

@@ -273,9 +273,9 @@ def test_create_page_refuses_in_vietnamese_and_changes_nothing(persona_tree, cli
     assert User.objects.count() == before
 
 
-# session, user, assignments, MFA check, the page's count, users, their roles, and the
-# navigation badge (one query per worklist source)
-USER_LIST_QUERIES = 17
+# session, user, assignments, MFA check, the page's count, users, their roles (the worklist
+# badge is fetched after the page)
+USER_LIST_QUERIES = 9
 
 
 def test_user_list_query_count_is_fixed(persona_tree, client_for, django_assert_num_queries):

@@ -196,12 +196,34 @@ def test_worklist_query_count_is_pinned_and_does_not_grow(client_for, persona_tr
     assert response.content.decode().count("Hạn ra quyết định kết nạp") == 13
 
 
-def test_nav_badge_counts_due_work(client_for, dossier):
+def test_nav_badge_counts_due_work_after_the_page(
+    client_for, dossier, django_assert_max_num_queries
+):
     Dossier.objects.update(next_deadline=D(2026, 6, 29), next_deadline_kind="ceremony")
-    response = client_for("branch_secretary").get("/admissions/")
-    assert 'id="nav-due-count">1<' in response.content.decode()
-    response = client_for("outsider").get("/admissions/")
-    assert 'id="nav-due-count"' not in response.content.decode()
+    secretary = client_for("branch_secretary")
+    page = secretary.get("/admissions/").content.decode()
+    # the page does not wait for the worklist: the badge is fetched once it is shown
+    assert 'hx-get="/admissions/worklist/count/"' in page and "nav-due-count" not in page
+    badge = secretary.get("/admissions/worklist/count/").content.decode()
+    assert 'id="nav-due-count">1<' in badge
+    # kept for a minute: the next page's badge runs no worklist source (the session, the user,
+    # the second factor and the roles only)
+    with django_assert_max_num_queries(6):
+        assert (
+            'id="nav-due-count">1<' in secretary.get("/admissions/worklist/count/").content.decode()
+        )
+    assert (
+        "nav-due-count"
+        not in client_for("outsider").get("/admissions/worklist/count/").content.decode()
+    )
+
+
+def test_the_worklist_page_refreshes_the_kept_badge(client_for, dossier):
+    secretary = client_for("branch_secretary")
+    assert "nav-due-count" not in secretary.get("/admissions/worklist/count/").content.decode()
+    Dossier.objects.update(next_deadline=D(2026, 6, 29), next_deadline_kind="ceremony")
+    secretary.get("/admissions/worklist/")  # live, and keeps its count for the badge
+    assert 'id="nav-due-count">1<' in secretary.get("/admissions/worklist/count/").content.decode()
 
 
 def test_list_filters_overdue(client_for, persona_tree, dossier):

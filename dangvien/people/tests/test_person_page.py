@@ -105,6 +105,6 @@ def test_person_page_query_count_is_fixed(
 
 
 # session, user, assignments, MFA check, the person, audit events, the membership row of the
-# existing line; dossiers + steps + failed votes; enrolments; membership (none here); the
-# navigation badge (one query per worklist source)
-PERSON_PAGE_QUERIES = 21
+# existing line; dossiers + steps + failed votes; enrolments; membership (none here) (the
+# worklist badge is fetched after the page)
+PERSON_PAGE_QUERIES = 14
