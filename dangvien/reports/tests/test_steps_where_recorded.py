@@ -134,3 +134,39 @@ def test_a_handed_over_dossier_keeps_its_steps_where_they_were_recorded(
     assert [row["cell"] for row in vote_rows] == ["Chi bộ thôn 1 — Đảng bộ xã Mới"]
     decision_rows = steps_reached(commune, YEAR_2025, Stage.DECISION).rows
     assert [row["cell"] for row in decision_rows] == ["Chi bộ thôn Mới — Đảng bộ xã Mới"]
+
+
+def test_the_migration_puts_the_steps_before_a_handover_back_at_the_cell_that_handed_over(
+    persona_tree, national_admin
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dangvien.admissions.migrations.0007_step_organisation")
+    cell = persona_tree.branch
+    person = PersonFactory(organisation=cell, date_of_birth=dt.date(1998, 3, 15))
+    dossier = admissions.open_dossier(
+        person=person, organisation=cell, date=dt.date(2025, 2, 3), actor=national_admin
+    )
+    reorg.merge(
+        [cell, persona_tree.branch_two],
+        into=OrganisationSpec(code="CBN", name="Chi bộ thôn Mới", kind=K.CELL),
+        effective_date=JULY_1,
+        decision_number="1235-QĐ/TU",
+        actor=national_admin,
+    )
+    dossier.refresh_from_db()
+    walk(
+        dossier,
+        to=Stage.CLASS,
+        actor=national_admin,
+        start=dt.date(2025, 7, 10),
+        certificate=make_certificate(person, dossier.organisation, dt.date(2025, 7, 8)),
+    )
+    expected = dict(Step.history.values_list("stage", "organisation_id"))
+    assert expected == {Stage.OUTSTANDING: cell.pk, Stage.CLASS: dossier.organisation_id}
+    # before the column: every step read as the dossier's current cell
+    Step.history.update(organisation_id=dossier.organisation_id)
+    migration.backfill(apps, None)
+    assert dict(Step.history.values_list("stage", "organisation_id")) == expected
