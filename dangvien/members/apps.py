@@ -50,6 +50,16 @@ class MembersConfig(AppConfig):
             cells_only=True,
             order=10,
         )
+        # after the members: the sending side of an open transfer follows its member
+        register_fact_mover(
+            "transfers",
+            label=_("Chuyển sinh hoạt đang chờ tiếp nhận"),
+            ids=member_services.reorganisation_transfer_ids,
+            move=member_services.reorganisation_redirect_transfers,
+            end=member_services.reorganisation_cancel_transfers,
+            cells_only=True,
+            order=15,
+        )
 
         from dangvien.core.pickers import PickerSource, register_picker
         from dangvien.people.models import Person
