@@ -49,6 +49,7 @@ class MembersConfig(AppConfig):
             latest=member_services.latest_member_fact,
             cells_only=True,
             order=10,
+            check_split=member_services.check_split_keeps_helpers,
         )
         # after the members: the sending side of an open transfer follows its member
         register_fact_mover(

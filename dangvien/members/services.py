@@ -2597,3 +2597,39 @@ def reorganisation_cancel_transfers(
         _cancel_for_reorganisation(transfer, day=effective_date, actor=actor, note=note)
         cancelled.append(transfer.pk)
     return cancelled
+
+
+def check_split_keeps_helpers(source: Organisation, mapping: Mapping[int, Organisation]) -> None:
+    """A split sends a probationary member and the official member assigned to help them
+    (both of ``source``) to the same part: refused otherwise, naming both and the two parts
+    (one query). ``mapping``: ``{membership id: part}`` as the split will hand them over."""
+    assignments = (
+        HelperAssignment.objects.filter(
+            end_date__isnull=True, membership_id__in=list(mapping), helper_id__in=list(mapping)
+        )
+        .select_related("membership__person", "helper__person")
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        part, other = mapping[assignment.membership_id], mapping[assignment.helper_id]
+        if part.pk == other.pk:
+            continue
+        raise DomainError(
+            _(
+                "Đảng viên dự bị %(probationer)s được chia về «%(part)s», đảng viên giúp đỡ "
+                "%(helper)s về «%(other)s»: khi chia tách «%(source)s», đảng viên dự bị và "
+                "người giúp đỡ phải về cùng một tổ chức (hoặc phân công lại người giúp đỡ "
+                "trước)."
+            )
+            % {
+                "probationer": assignment.membership.person,
+                "helper": assignment.helper.person,
+                "part": part.name,
+                "other": other.name,
+                "source": source.name,
+            },
+            rule="probationer_with_helper",
+            found=f"«{part.name}», «{other.name}»",
+            required=_("cùng một tổ chức"),
+            field="facts",
+        )

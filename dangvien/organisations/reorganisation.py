@@ -708,6 +708,8 @@ def split(
                 mapping[fact_id] = _part_by_ref(created, listed[fact_id], "facts")
             elif default is not None:
                 mapping[fact_id] = default
+        if mover.check_split is not None:
+            mover.check_split(source, mapping)
         destination[mover.key] = mapping
     handed = _hand_over(
         [source], day=day, actor=actor, event=event, destination=destination, end_facts=end_facts

@@ -1,5 +1,5 @@
 """A cell that ends in a reorganisation (issue 11): its open transfers are redirected through
-the members app's fact mover."""
+the members app's fact mover, and a split keeps a probationer with their helper."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ import datetime as dt
 import pytest
 
 from dangvien.audit.models import AuditEvent
+from dangvien.core.errors import DomainError
 from dangvien.members import services
-from dangvien.members.choices import TransferStatus
-from dangvien.members.models import Membership, Transfer
+from dangvien.members.choices import MemberStatus, TransferStatus
+from dangvien.members.models import HelperAssignment, Membership, Transfer
 from dangvien.members.tests.factories import make_member
 from dangvien.organisations import plans
 from dangvien.organisations import reorganisation as reorg
 from dangvien.organisations.choices import OrganisationKind as K
-from dangvien.organisations.models import Organisation
+from dangvien.organisations.models import Organisation, ReorganisationEvent
 from dangvien.organisations.reorganisation import OrganisationSpec
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,97 @@ def test_the_plan_preview_counts_the_transfers_redirected(persona_tree, national
     assert _ends(incoming) == ("CB03", "CB01", TransferStatus.OPEN)  # rolled back
     plans.apply_plan(plan, actor=national_admin)
     assert _ends(incoming) == ("CB03", "CBN", TransferStatus.OPEN)
+
+
+# --- a split keeps a probationer and their helper together -----------------------------------
+
+
+def _probationer_with_helper(cell, actor):
+    probationer = make_member(
+        cell,
+        status=MemberStatus.PROBATIONARY,
+        decision_date=dt.date(2025, 1, 10),
+        full_name="Lò Văn Dự",
+    )
+    helper = make_member(cell, full_name="Quàng Thị Giúp")
+    HelperAssignment.objects.create(
+        membership=probationer, helper=helper, start_date=dt.date(2025, 2, 1), actor=actor
+    )
+    return probationer, helper
+
+
+SPLIT = {
+    "parts": [
+        OrganisationSpec(code="P1", name="Chi bộ thôn 1A", kind=K.CELL),
+        OrganisationSpec(code="P2", name="Chi bộ thôn 1B", kind=K.CELL),
+    ],
+    "reason": "theo địa bàn",
+    "default_part": "P1",
+}
+
+
+def test_a_split_that_separates_a_probationer_from_their_helper_is_refused(
+    persona_tree, national_admin
+):
+    tree = persona_tree
+    probationer, helper = _probationer_with_helper(tree.branch, national_admin)
+    events = ReorganisationEvent.objects.count()
+    with pytest.raises(DomainError) as refused:
+        reorg.split(
+            tree.branch,
+            facts={"members": {helper.pk: "P2"}},
+            actor=national_admin,
+            **SPLIT,
+            **DECISION,
+        )
+    assert refused.value.rule == "probationer_with_helper"
+    message = str(refused.value)
+    for text in ("Lò Văn Dự", "Quàng Thị Giúp", "Chi bộ thôn 1A", "Chi bộ thôn 1B"):
+        assert text in message
+    # nothing written
+    assert ReorganisationEvent.objects.count() == events
+    assert not Organisation.objects.filter(code__in=["P1", "P2"]).exists()
+    assert Membership.objects.get(pk=helper.pk).organisation_id == tree.branch.pk
+
+    # the plan preview says so at the split
+    plan = plans.create_plan(
+        root=tree.commune_north,
+        actor=national_admin,
+        operations=[
+            {
+                "kind": "split",
+                "spec": {
+                    "source": "CB01",
+                    "parts": [
+                        {"code": "P1", "name": "Chi bộ thôn 1A", "kind": "cell"},
+                        {"code": "P2", "name": "Chi bộ thôn 1B", "kind": "cell"},
+                    ],
+                    "facts": {"members": {str(probationer.pk): "P2"}},
+                    "default_part": "P1",
+                    "reason": "theo địa bàn",
+                },
+            }
+        ],
+        **DECISION,
+    )
+    preview = plans.preview_plan(plan, actor=national_admin)
+    assert [op.rule for op in preview.refused] == ["probationer_with_helper"]
+    assert "Lò Văn Dự" in preview.refused[0].message
+    with pytest.raises(DomainError):
+        plans.apply_plan(plan, actor=national_admin)
+
+
+def test_a_split_that_keeps_them_together_goes_through(persona_tree, national_admin):
+    tree = persona_tree
+    probationer, helper = _probationer_with_helper(tree.branch, national_admin)
+    reorg.split(
+        tree.branch,
+        facts={"members": {helper.pk: "P2", probationer.pk: "P2"}},
+        actor=national_admin,
+        **SPLIT,
+        **DECISION,
+    )
+    assert {
+        Membership.objects.get(pk=pk).organisation.code for pk in (probationer.pk, helper.pk)
+    } == {"P2"}
+    assert HelperAssignment.objects.get(membership=probationer).end_date is None
