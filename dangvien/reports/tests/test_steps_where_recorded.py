@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from dangvien.admissions import services as admissions
 from dangvien.admissions.choices import Stage
@@ -54,7 +55,7 @@ def _all_steps(organisation, period, *, structure):
 
 
 def test_a_handed_over_dossier_keeps_its_steps_where_they_were_recorded(
-    persona_tree, national_admin
+    persona_tree, national_admin, client_for
 ):
     tree = persona_tree
     province, cell = tree.region_north, tree.branch
@@ -109,6 +110,18 @@ def test_a_handed_over_dossier_keeps_its_steps_where_they_were_recorded(
     walk(dossier, to=Stage.DECISION, actor=national_admin, start=dt.date(2025, 8, 4))
     decision = Step.objects.get(dossier=dossier, stage=Stage.DECISION)
     assert decision.date.month == 8 and decision.organisation_id == new_cell.pk
+    # the dossier's page says where the earlier steps were recorded
+    from dangvien.admissions.selectors import get_timeline
+
+    where = {
+        entry["item"].stage: entry["item"].organisation.name
+        for entry in get_timeline(dossier)
+        if entry["kind"] == "step"
+    }
+    assert (where[Stage.CELL_VOTE], where[Stage.DECISION]) == ("Chi bộ thôn 1", "Chi bộ thôn Mới")
+    page = client_for("national_admin").get(reverse("admissions:dossier-detail", args=[dossier.pk]))
+    assert page.status_code == 200
+    assert "Ghi tại: Chi bộ thôn 1 (trước khi hồ sơ được bàn giao)" in page.content.decode()
     # the steps before the handover stay at CB01
     assert set(
         Step.objects.filter(dossier=dossier, date__lt=JULY_1).values_list(
