@@ -154,7 +154,8 @@ def test_the_migration_puts_the_steps_before_a_handover_back_at_the_cell_that_ha
 ):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = importlib.import_module("dangvien.admissions.migrations.0007_step_organisation")
     cell = persona_tree.branch
@@ -181,5 +182,7 @@ def test_the_migration_puts_the_steps_before_a_handover_back_at_the_cell_that_ha
     assert expected == {Stage.OUTSTANDING: cell.pk, Stage.CLASS: dossier.organisation_id}
     # before the column: every step read as the dossier's current cell
     Step.history.update(organisation_id=dossier.organisation_id)
-    migration.backfill(apps, None)
+    # the models as the migration sees them (plain managers, the column still nullable)
+    state = MigrationLoader(connection).project_state(("admissions", "0007_step_organisation"))
+    migration.backfill(state.apps, None)
     assert dict(Step.history.values_list("stage", "organisation_id")) == expected
