@@ -25,6 +25,7 @@ DOSSIER_COLUMNS = (
 )
 STEP_COLUMNS = (
     "dossier_id",
+    "organisation_id",
     "stage",
     "date",
     "actor_id",

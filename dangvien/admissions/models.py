@@ -86,6 +86,15 @@ class Step(models.Model):
     marked ``superseded``; a cancellation marks it superseded with no replacement."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="steps")
+    # the cell that held the dossier when the step was recorded (where it happened): a dossier
+    # handed over by a reorganisation changes cell, its earlier steps stay where they were
+    # recorded (reports count steps by this column, not by the dossier's current cell)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("chi bộ"),
+        on_delete=models.PROTECT,
+        related_name="admission_steps",
+    )
     stage = models.CharField(_("bước"), max_length=32, choices=Stage.choices)
     date = models.DateField(_("ngày"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -99,7 +99,9 @@ def get_timeline(dossier: Dossier) -> list[dict[str, Any]]:
         correction.step_id: correction
         for correction in StepCorrection.objects.filter(dossier=dossier).select_related("actor")
     }
-    for step in Step.history.filter(dossier=dossier).select_related("actor", "rule_set"):
+    for step in Step.history.filter(dossier=dossier).select_related(
+        "actor", "rule_set", "organisation"
+    ):
         entries.append(
             {
                 "kind": "step",

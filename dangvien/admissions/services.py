@@ -347,6 +347,7 @@ def open_dossier(
             )
             Step.objects.create(
                 dossier=dossier,
+                organisation=organisation,
                 stage=Stage.OUTSTANDING,
                 date=date,
                 actor=actor,
@@ -837,6 +838,7 @@ def _create_step(ctx: StepContext) -> Step:
         with transaction.atomic():
             return Step.objects.create(
                 dossier=ctx.dossier,
+                organisation_id=ctx.dossier.organisation_id,
                 stage=ctx.stage,
                 date=ctx.date,
                 actor=ctx.actor,

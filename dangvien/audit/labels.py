@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "organisations.reorganisation_plan.applied": _("Thực hiện phương án sắp xếp tổ chức"),
     "organisations.reorganisation_plan.cancelled": _("Hủy phương án sắp xếp tổ chức"),
     "members.membership.reorganised": _("Chuyển đảng viên theo sắp xếp tổ chức"),
+    "members.transfer.reorganised": _(
+        "Chuyển nơi đi, nơi đến của chuyển sinh hoạt theo sắp xếp tổ chức"
+    ),
     "people.person.reorganised": _("Chuyển danh sách người theo sắp xếp tổ chức"),
     "admissions.dossier.reorganised": _("Chuyển hồ sơ kết nạp theo sắp xếp tổ chức"),
     "targets.target.reorganised": _("Chuyển chỉ tiêu theo sắp xếp tổ chức"),

@@ -708,7 +708,18 @@ class Generator:
                 return False
             document, eligible, votes_for, against, received = rest or ("", None, None, None, None)
             steps.append(
-                (pk, stage, on, self.actor_id, document, eligible, votes_for, against, received)
+                (
+                    pk,
+                    holder.pk,
+                    stage,
+                    on,
+                    self.actor_id,
+                    document,
+                    eligible,
+                    votes_for,
+                    against,
+                    received,
+                )
             )
             return True
 
@@ -768,7 +779,7 @@ class Generator:
                         break
                 reached, last = stage, day
         out["steps"].extend(steps)
-        self.step_dates = {row[1]: (row[2], row[8]) for row in steps}
+        self.step_dates = {row[2]: (row[3], row[9]) for row in steps}
         return pk, reached, last, decision if reached == "ceremony" else None, enrolment
 
     def _participants(self, dossier: int, outstanding: dt.date, out: dict[str, list[Any]]) -> None:

@@ -49,6 +49,17 @@ class MembersConfig(AppConfig):
             latest=member_services.latest_member_fact,
             cells_only=True,
             order=10,
+            check_split=member_services.check_split_keeps_helpers,
+        )
+        # after the members: the sending side of an open transfer follows its member
+        register_fact_mover(
+            "transfers",
+            label=_("Chuyển sinh hoạt đang chờ tiếp nhận"),
+            ids=member_services.reorganisation_transfer_ids,
+            move=member_services.reorganisation_redirect_transfers,
+            end=member_services.reorganisation_cancel_transfers,
+            cells_only=True,
+            order=15,
         )
 
         from dangvien.core.pickers import PickerSource, register_picker

@@ -2479,3 +2479,157 @@ def reorganisation_transfer(
             },
         )
     return [membership.pk for membership in memberships]
+
+
+def reorganisation_transfer_ids(
+    organisation_ids: list[int], effective_date: dt.date
+) -> dict[int, list[int]]:
+    """The open transfers to or from these cells, as ``{organisation id: [transfer ids]}``
+    (one query): held by the receiving cell when it is one of them, else by the sending cell."""
+    held: dict[int, list[int]] = {pk: [] for pk in organisation_ids}
+    rows = Transfer.objects.filter(status=TransferStatus.OPEN).filter(
+        Q(from_organisation_id__in=organisation_ids) | Q(to_organisation_id__in=organisation_ids)
+    )
+    for pk, sending, receiving in rows.values_list(
+        "pk", "from_organisation_id", "to_organisation_id"
+    ):
+        held[receiving if receiving in held else sending].append(pk)
+    return held
+
+
+def _reorganisation_transfers(source: Organisation, ids: Sequence[int] | None) -> list[Transfer]:
+    rows = (
+        Transfer.objects.select_for_update(of=("self",))
+        .filter(status=TransferStatus.OPEN)
+        .filter(Q(from_organisation=source) | Q(to_organisation=source))
+        .select_related("membership__organisation", "from_organisation", "to_organisation")
+    )
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return list(rows.order_by("pk"))
+
+
+def _cancel_for_reorganisation(transfer: Transfer, *, day: dt.date, actor: User, note: str) -> None:
+    transfer.status = TransferStatus.CANCELLED
+    transfer.ended_on = day
+    transfer.note = "\n".join(filter(None, [transfer.note, note]))
+    transfer.save(update_fields=["status", "ended_on", "note"])
+    record(
+        actor=actor,
+        action="members.transfer.cancelled",
+        target=transfer.membership,
+        organisation=transfer.from_organisation,
+        data={"transfer": transfer.pk, "note": note, "reorganisation": True},
+    )
+
+
+@transaction.atomic
+def reorganisation_redirect_transfers(
+    source: Organisation,
+    target: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Sequence[int] | None = None,
+    event: Any = None,
+) -> list[int]:
+    """The open transfers to or from ``source``, a cell that ends on ``effective_date``: the
+    receiving side becomes ``target``; the sending side follows the member (an open transfer
+    starts from the member's cell, and the members were handed over first, so it is where the
+    reorganisation put them). A transfer whose member is now in its destination (two cells
+    merged) has nothing left to do: it is cancelled. One audit row per transfer; the row keeps
+    its letter, dates and deadlines. Called through the registry (``organisations``)."""
+    _check_cell(target, "into")
+    note = _("Sắp xếp tổ chức: «%(source)s» kết thúc, thay bằng «%(target)s»") % {
+        "source": source.name,
+        "target": target.name,
+    }
+    handled = []
+    for transfer in _reorganisation_transfers(source, ids):
+        before = (transfer.from_organisation, transfer.to_organisation)
+        sending = transfer.membership.organisation
+        receiving = target if transfer.to_organisation_id == source.pk else before[1]
+        handled.append(transfer.pk)
+        if sending.pk == receiving.pk:
+            _cancel_for_reorganisation(
+                transfer,
+                day=effective_date,
+                actor=actor,
+                note=_("%(note)s: đảng viên đã sinh hoạt ở «%(cell)s».")
+                % {"note": note, "cell": receiving.name},
+            )
+            continue
+        transfer.from_organisation, transfer.to_organisation = sending, receiving
+        transfer.save(update_fields=["from_organisation", "to_organisation"])
+        record(
+            actor=actor,
+            action="members.transfer.reorganised",
+            target=transfer.membership,
+            organisation=receiving,
+            data={
+                "transfer": transfer.pk,
+                "from": [before[0].code, sending.code],
+                "to": [before[1].code, receiving.code],
+                "date": effective_date,
+                "decision_number": getattr(event, "decision_number", "") or "",
+            },
+        )
+    return handled
+
+
+@transaction.atomic
+def reorganisation_cancel_transfers(
+    source: Organisation,
+    effective_date: dt.date,
+    actor: User,
+    *,
+    ids: Sequence[int] | None = None,
+    event: Any = None,
+) -> list[int]:
+    """A cell dissolved without a successor: the open transfers to it can no longer be
+    received, they are cancelled (audited)."""
+    note = _("Sắp xếp tổ chức: «%(source)s» giải thể từ %(date)s") % {
+        "source": source.name,
+        "date": format_date(effective_date),
+    }
+    cancelled = []
+    for transfer in _reorganisation_transfers(source, ids):
+        _cancel_for_reorganisation(transfer, day=effective_date, actor=actor, note=note)
+        cancelled.append(transfer.pk)
+    return cancelled
+
+
+def check_split_keeps_helpers(source: Organisation, mapping: Mapping[int, Organisation]) -> None:
+    """A split sends a probationary member and the official member assigned to help them
+    (both of ``source``) to the same part: refused otherwise, naming both and the two parts
+    (one query). ``mapping``: ``{membership id: part}`` as the split will hand them over."""
+    assignments = (
+        HelperAssignment.objects.filter(
+            end_date__isnull=True, membership_id__in=list(mapping), helper_id__in=list(mapping)
+        )
+        .select_related("membership__person", "helper__person")
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        part, other = mapping[assignment.membership_id], mapping[assignment.helper_id]
+        if part.pk == other.pk:
+            continue
+        raise DomainError(
+            _(
+                "Đảng viên dự bị %(probationer)s được chia về «%(part)s», đảng viên giúp đỡ "
+                "%(helper)s về «%(other)s»: khi chia tách «%(source)s», đảng viên dự bị và "
+                "người giúp đỡ phải về cùng một tổ chức (hoặc phân công lại người giúp đỡ "
+                "trước)."
+            )
+            % {
+                "probationer": assignment.membership.person,
+                "helper": assignment.helper.person,
+                "part": part.name,
+                "other": other.name,
+                "source": source.name,
+            },
+            rule="probationer_with_helper",
+            found=f"«{part.name}», «{other.name}»",
+            required=_("cùng một tổ chức"),
+            field="facts",
+        )

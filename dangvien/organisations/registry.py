@@ -8,12 +8,15 @@ foreign key). The selectors count every registered figure per subtree in one GRO
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from dangvien.organisations.models import Organisation
 
 StrOrPromise = str | Promise
 
@@ -82,6 +85,9 @@ class FactMover:
     cells_only: bool = False
     # the order facts are handed over in (members before the people list they belong to)
     order: int = 0
+    # a split's mapping ``{fact id: part}`` checked before anything is handed over (members:
+    # a probationer and their helper land in the same part); raises DomainError
+    check_split: Callable[[Organisation, Mapping[int, Organisation]], None] | None = None
 
 
 _MOVERS: dict[str, FactMover] = {}
@@ -97,6 +103,7 @@ def register_fact_mover(
     end: Callable[..., list[int]] | None = None,
     cells_only: bool = False,
     order: int = 0,
+    check_split: Callable[[Organisation, Mapping[int, Organisation]], None] | None = None,
 ) -> None:
     """Called by the owning app's ``AppConfig.ready``. ``ids(organisation_ids, effective_date)``
     answers in one query; ``move(source, target, effective_date, actor, ids=None, event=None)``
@@ -111,6 +118,7 @@ def register_fact_mover(
         end=end,
         cells_only=cells_only,
         order=order,
+        check_split=check_split,
     )
 
 

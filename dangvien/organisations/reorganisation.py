@@ -438,9 +438,11 @@ def _end(organisation: Organisation, *, day: dt.date, actor: Actor) -> None:
     organisation.save(update_fields=["valid_to"])
     # an ended organisation is no longer in the tree: its own placement ends with it (the
     # structure filters of later dates must not find it, nor count its targets)
-    OrganisationPlacement.objects.filter(organisation=organisation, valid_to__isnull=True).update(
-        valid_to=day - ONE_DAY
-    )
+    current = OrganisationPlacement.objects.filter(organisation=organisation, valid_to__isnull=True)
+    # re-placed on this very date by an earlier operation (a plan merges the communes, then
+    # their cells): it never sat there, its placement up to the day before is its last one
+    current.filter(valid_from=day).delete()
+    current.update(valid_to=day - ONE_DAY)
 
 
 def _common(
@@ -706,6 +708,8 @@ def split(
                 mapping[fact_id] = _part_by_ref(created, listed[fact_id], "facts")
             elif default is not None:
                 mapping[fact_id] = default
+        if mover.check_split is not None:
+            mover.check_split(source, mapping)
         destination[mover.key] = mapping
     handed = _hand_over(
         [source], day=day, actor=actor, event=event, destination=destination, end_facts=end_facts

@@ -170,7 +170,7 @@ def steps_reached(organisation: Organisation, period: Period, arg: str) -> Drill
     stage = _stage(arg)
     values = list(
         Step.objects.filter(
-            dossier__organisation__path__startswith=organisation.path,
+            organisation__path__startswith=organisation.path,
             date__range=(period.start, period.end),
             stage=stage,
         )
@@ -181,7 +181,7 @@ def steps_reached(organisation: Organisation, period: Period, arg: str) -> Drill
             full_name=F("dossier__person__full_name"),
             date_of_birth=F("dossier__person__date_of_birth"),
             sex=F("dossier__person__sex"),
-            path=F("dossier__organisation__path"),
+            path=F("organisation__path"),
         )
     )
     names = names_with_parents({row["path"] for row in values})

@@ -634,9 +634,11 @@ def _pipeline(root: StructureRoot, period: Period, today: dt.date) -> dict[str, 
         .values_list("stage", "n", "eligible")
     }
     open_by_stage = {stage: n for stage, (n, _e) in by_stage.items()}
+    # a step counts where it was recorded (``Step.organisation``): the steps of a dossier
+    # handed over by a reorganisation stay at the cell that held it then
     steps_by_stage = dict(
         Step.objects.filter(
-            structure_q(root, field="dossier__organisation"),
+            structure_q(root, field="organisation"),
             date__range=(period.start, period.end),
         )
         .values("stage")

@@ -120,7 +120,12 @@ def test_commune_dataset_is_deterministic_consistent_and_reported_as_counted():
     step = Step.objects.filter(stage="ceremony").first()
     assert step is not None
     extra = Step.history.create(
-        dossier=step.dossier, stage="ceremony", date=TODAY, actor=actor, superseded=True
+        dossier=step.dossier,
+        organisation=step.organisation,
+        stage="ceremony",
+        date=TODAY,
+        actor=actor,
+        superseded=True,
     )
     assert extra.pk > step.pk
     extra.delete()
