@@ -62,9 +62,13 @@ def _report_url(org: Organisation, period: Period, structure: str = "") -> str:
     return f"{reverse('reports:report')}?{urlencode(params)}"
 
 
-def _drilldown_base(org: Organisation, period: Period) -> str:
-    """The records behind a figure (reports.drilldown): this plus ``&figure=…``."""
-    return f"{reverse('reports:drilldown')}?{urlencode({'org': org.pk, **period.as_params()})}"
+def _drilldown_base(org: Organisation, period: Period, structure: str = "") -> str:
+    """The records behind a figure (reports.drilldown): this plus ``&figure=…``; ``structure``
+    pins the tree of the figure it drills from."""
+    params = {"org": org.pk, **period.as_params()}
+    if structure:
+        params["structure"] = structure
+    return f"{reverse('reports:drilldown')}?{urlencode(params)}"
 
 
 def _records_url(
@@ -137,7 +141,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "admitted_url": link(None, "total"),
         "previous_url": link(None, "total", "prev"),
         "official_url": _records_url(organisation, period, "official", structure=tree),
-        "drill": _drilldown_base(organisation, period),
+        "drill": _drilldown_base(organisation, period, tree),
         "params": request.GET,
         "period_kinds": PERIOD_KINDS,
         "structure_value": request.GET.get("structure", ""),
