@@ -172,11 +172,17 @@ def _member_quality(
         return f"{reverse(name)}?{urlencode({**org, **params})}"
 
     screening = data.screening
+    # the lists behind the screening and badge figures count on the report's tree
+    on_tree = {"structure": tree} if tree else {}
     return {
         "figures": data,
-        "cases_url": url("screening:case-list"),
+        "cases_url": url("screening:case-list", **on_tree),
         "statuses": [
-            (label, screening.by_status[value], url("screening:case-list", status=value))
+            (
+                label,
+                screening.by_status[value],
+                url("screening:case-list", status=value, **on_tree),
+            )
             for value, label in CaseStatus.choices
         ],
         "removals": [
@@ -194,7 +200,7 @@ def _member_quality(
                 milestone,
                 data.badges_due.get(milestone, 0),
                 data.badges_awarded.get(milestone, 0),
-                url("badges:award-list", year=period.end.year, milestone=milestone),
+                url("badges:award-list", year=period.end.year, milestone=milestone, **on_tree),
             )
             for milestone in sorted(set(data.badges_due) | set(data.badges_awarded))
         ],
