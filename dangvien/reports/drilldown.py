@@ -29,7 +29,6 @@ from django.utils.translation import gettext, gettext_lazy
 from dangvien.organisations.models import Organisation
 from dangvien.organisations.selectors import (
     StructureRoot,
-    placed_under,
     placements_valid_on,
     resolve_structure,
     structure_q,
@@ -367,15 +366,6 @@ def coverage(organisation: Organisation, period: Period, arg: str, tree: Tree) -
     return DrillDown(str(label), columns, rows)
 
 
-def _organisations_q(root: StructureRoot) -> Q:
-    """The organisations of the root's subtree (themselves), as ``selectors._coverage``."""
-    if root.empty:
-        return Q(pk__in=[])
-    if root.on is None:
-        return Q(path__startswith=root.path)
-    return Q(pk__in=placed_under(root))
-
-
 ORGANISATION_COLUMNS: list[tuple[str, Any]] = [
     ("name", gettext_lazy("Tổ chức")),
     ("code", gettext_lazy("Mã")),
@@ -423,6 +413,7 @@ def villages_without_members(
 
     from dangvien.members.choices import ACTIVE_STATUSES
     from dangvien.organisations.choices import AreaKind
+    from dangvien.reports.selectors import _organisations_q  # the same subtree as the figure
 
     queryset = (
         Organisation.objects.filter(_organisations_q(tree.root), area_kind=AreaKind.VILLAGE)

@@ -154,6 +154,24 @@ def test_drill_downs_count_on_the_figures_tree(demo):
     assert len(recognised.rows) == past.membership["recognised_official"]
     meeting = get_drilldown(district, YEAR_2023, "grassroots:meeting", today=today)
     assert len(meeting.rows) == 20
+    # every list of the pipeline and coverage equals its figure on either tree
+    for report, structure in ((past, "default"), (now, None)):
+
+        def rows(figure, structure=structure):
+            return len(
+                get_drilldown(district, YEAR_2023, figure, structure=structure, today=today).rows
+            )
+
+        pipeline, coverage = report.pipeline, report.coverage
+        for stage in pipeline["stages"]:
+            assert rows(f"reached:{stage['stage']}") == stage["reached_in_period"]
+            assert rows(f"stage:{stage['stage']}") == stage["open"]
+        assert rows("sympathisers") == pipeline["sympathisers"]
+        assert rows("awareness") == pipeline["awareness_attendees"]
+        assert rows("new_member_class") == pipeline["new_member_attendees"]
+        assert rows("villages_without_members") == coverage["villages_without_members"]
+        for row in coverage["rows"]:
+            assert rows(f"coverage:{row['key']}") == row["total"]
     assert not get_drilldown(district, YEAR_2023, "grassroots:meeting", structure=None).rows
 
 

@@ -178,6 +178,36 @@ def test_case_and_award_lists_follow_the_report_s_tree(merged, client_for):
     assert "Ngày cơ cấu tổ chức «hôm qua» không hợp lệ" in bad.content.decode()
 
 
+def test_drill_downs_of_a_merged_commune_follow_the_tree(merged):
+    """The members at the end, the recognised and the coverage lists of XA for the first half
+    of 2025: on the tree of 30/06/2025 they equal its figures; on today's tree XA holds none,
+    and XM holds them."""
+    from dangvien.people.tests.factories import PersonFactory
+    from dangvien.reports.drilldown import get_drilldown
+
+    xa, xm = merged
+    from dangvien.organisations.models import Organisation
+
+    PersonFactory(organisation=Organisation.objects.get(code="CBA"), is_village_head=True)
+    half = build_period("half", year=2025)
+    for organisation, structure in ((xa, OLD_TREE), (xa, None), (xm, None), (xm, OLD_TREE)):
+        report = get_admission_report(organisation=organisation, period=half, structure=structure)
+        for figure, expected in (
+            ("members_end", report.membership["total"]),
+            ("members_end:probationary", report.membership["probationary"]),
+            ("recognised", report.membership["recognised_official"]),
+            ("coverage:village_heads", report.coverage["rows"][0]["total"]),
+        ):
+            listed = get_drilldown(organisation, half, figure, structure=structure)
+            assert len(listed.rows) == expected, (organisation.code, structure, figure)
+        held = report.membership["total"]
+        assert held == (3 if (organisation == xa) == (structure == OLD_TREE) else 0)
+    listed = get_drilldown(xa, half, "members_end", structure=OLD_TREE)
+    assert {row["cell"] for row in listed.rows} == {"Chi bộ A — Đảng bộ xã A"}
+    listed = get_drilldown(xm, half, "members_end", structure=None)
+    assert {row["cell"] for row in listed.rows} == {"Chi bộ A — Đảng bộ xã Mới"}
+
+
 @pytest.fixture
 def graded_then_merged(persona_tree, national_admin):
     """Communes XA (cell CBA: 2 members graded for 2025) and XB (cell CBB: 1) merged into XM on
