@@ -283,8 +283,12 @@ def list_awards(
     start: dt.date | None = None,
     end: dt.date | None = None,
     milestone: int | None = None,
+    structure: StructureRoot | None = None,
 ) -> QuerySet[BadgeAward]:
-    queryset = BadgeAward.objects.visible_to(user).in_subtree(organisation)
+    """The register's awards, where they were awarded on the tree of ``structure`` (a resolved
+    root, as ``count_badges_awarded``; None: today's tree)."""
+    root = structure or StructureRoot(organisation.path, None)
+    queryset = BadgeAward.objects.visible_to(user).filter(structure_q(root))
     if start:
         queryset = queryset.filter(award_date__gte=start)
     if end:
@@ -297,13 +301,20 @@ def list_awards(
 
 
 def count_register(
-    *, user: AnyUser, organisation: Organisation, start: dt.date, end: dt.date
+    *,
+    user: AnyUser,
+    organisation: Organisation,
+    start: dt.date,
+    end: dt.date,
+    structure: StructureRoot | None = None,
 ) -> list[tuple[int, int, int]]:
-    """The register's counts by milestone: (milestone, awarded, of which early), one query."""
+    """The register's counts by milestone: (milestone, awarded, of which early), one query; on
+    the tree of ``structure`` like ``list_awards``."""
+    root = structure or StructureRoot(organisation.path, None)
     found = {
         row["milestone"]: (row["n"], row["early"])
         for row in BadgeAward.objects.visible_to(user)
-        .in_subtree(organisation)
+        .filter(structure_q(root))
         .filter(award_date__range=(start, end))
         .values("milestone")
         .annotate(n=Count("pk"), early=Count("pk", filter=Q(early=True)))

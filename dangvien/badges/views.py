@@ -206,7 +206,10 @@ def award(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def award_list(request: HttpRequest) -> HttpResponse:
-    """The badge register of a subtree and year, with counts by milestone."""
+    """The badge register of a subtree and year, with counts by milestone (on the report's
+    tree when the link carries ``structure``)."""
+    from dangvien.organisations.selectors import resolve_structure, structure_root_from_param
+
     organisation = get_badge_organisation(request.user, request.GET.get("org"))
     today = timezone.localdate()
     try:
@@ -218,9 +221,19 @@ def award_list(request: HttpRequest) -> HttpResponse:
         milestone = int(request.GET.get("milestone") or 0)
     except ValueError:
         milestone = 0
+    try:  # the report's tree, when its link carries it (``structure``); else today's tree
+        root = structure_root_from_param(organisation, request.GET.get("structure"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        root = resolve_structure(organisation, None)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     awards = selectors.list_awards(
-        user=request.user, organisation=organisation, start=start, end=end, milestone=milestone
+        user=request.user,
+        organisation=organisation,
+        start=start,
+        end=end,
+        milestone=milestone,
+        structure=root,
     )
     page = Paginator(awards, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -231,8 +244,10 @@ def award_list(request: HttpRequest) -> HttpResponse:
         "years": list(range(today.year - 4, today.year + 1)),
         "milestone": milestone,
         "counts": selectors.count_register(
-            user=request.user, organisation=organisation, start=start, end=end
+            user=request.user, organisation=organisation, start=start, end=end, structure=root
         ),
+        "structure_on": root.on,
+        "structure": request.GET.get("structure", "") if root.on else "",
         "page": page,
         "query": query.urlencode(),
     }

@@ -458,3 +458,28 @@ def branch_of(root: StructureRoot, organisation: Organisation, field: str = "org
         .annotate(prefix=Substr("path", 1, length))
         .values("prefix")[:1]
     )
+
+
+def structure_root_from_param(organisation: Organisation, value: str | None) -> StructureRoot:
+    """A list's ``structure`` parameter resolved for ``organisation``: a date (YYYY-MM-DD, the
+    tree as it was that day, as a report's links carry it) or ``today``/empty (today's tree: a
+    list without a period has no closed period to default to). A malformed date is refused
+    with a DomainError saying the value found and the form required."""
+    from dangvien.core.errors import DomainError
+    from dangvien.core.formatting import parse_date
+
+    value = (value or "").strip()
+    if value in ("", "today"):
+        return resolve_structure(organisation, None)
+    try:
+        day = parse_date(value)
+    except ValueError as exc:
+        raise DomainError(
+            _("Ngày cơ cấu tổ chức «%(value)s» không hợp lệ; cần dạng YYYY-MM-DD hoặc «today».")
+            % {"value": value},
+            rule="structure_date",
+            found=value,
+            required="YYYY-MM-DD | today",
+            field="structure",
+        ) from exc
+    return resolve_structure(organisation, day)

@@ -65,7 +65,11 @@ def _report_for(request: HttpRequest, org: str) -> Any:
         for key in ("from", "to", "period", "year", "month", "quarter")
         if request.GET.get(key)
     }
-    return get_admission_report(organisation=organisation, period=period_from_params(params))
+    return get_admission_report(
+        organisation=organisation,
+        period=period_from_params(params),
+        structure=structure_from_params({"structure": request.GET.get("structure", "")}),
+    )
 
 
 @router.get("/forms", response={200: dict[str, Any], **ERROR_RESPONSES})
@@ -76,9 +80,12 @@ def statistics_forms(
     year: int | None = None,
     month: int | None = None,
     quarter: int | None = None,
+    structure: str = "",
 ) -> dict[str, Any]:
     """Biểu 1, 2 and 3-BTCTW: each row with this period, the same period last year and the
-    ratio (× 100, one decimal), as on the printed forms."""
+    ratio (× 100, one decimal), as on the printed forms. ``structure``: the tree they are
+    counted on, as for ``/admissions`` (a date, ``today``, or empty: today's tree for a period
+    not over, the period's own tree for a closed one); the answer's ``structure`` says which."""
     from dangvien.reports.statistics_forms import forms_to_dict, get_statistics_forms
 
     report = _report_for(request, org)

@@ -18,7 +18,11 @@ from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
-from dangvien.reports.access import get_report_organisation, period_from_params
+from dangvien.reports.access import (
+    get_report_organisation,
+    period_from_params,
+    structure_from_params,
+)
 from dangvien.reports.periods import Period
 from dangvien.reports.statistics_forms import get_statistics_forms
 from dangvien.reports.views import (
@@ -26,6 +30,8 @@ from dangvien.reports.views import (
     _drilldown_base,
     _period_or_default,
     _report_url,
+    _structure_or_default,
+    _structure_param,
 )
 
 
@@ -34,14 +40,19 @@ def statistics_forms(request: HttpRequest) -> HttpResponse:
     """Biểu 1, 2 and 3-BTCTW on screen, with the download of the printable file."""
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     period, refused = _period_or_default(request)
-    report = selectors.get_admission_report(organisation=organisation, period=period)
+    structure = _structure_or_default(request)
+    report = selectors.get_admission_report(
+        organisation=organisation, period=period, structure=structure
+    )
+    tree = _structure_param(report.structure_on)
     context = {
         "organisation": organisation,
         "period": period,
+        "report": report,
         "forms": get_statistics_forms(report),
         "can_export": can(request.user, "export.run", organisation),
-        "export_params": {"org": organisation.pk, **period.as_params()},
-        "back_url": _report_url(organisation, period),
+        "export_params": {"org": organisation.pk, **period.as_params(), "structure": tree},
+        "back_url": _report_url(organisation, period, tree),
     }
     return render(request, "reports/statistics_forms.html", context, status=400 if refused else 200)
 
@@ -57,9 +68,12 @@ def statistics_forms_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied("export.run")
     try:
         period = period_from_params(request.POST)
+        structure = structure_from_params(request.POST)
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    report = selectors.get_admission_report(organisation=organisation, period=period)
+    report = selectors.get_admission_report(
+        organisation=organisation, period=period, structure=structure
+    )
     content = export_statistics_forms(report, actor=request.user)
     response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
     filename = f"bieu-thong-ke-{organisation.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
@@ -75,21 +89,37 @@ def organisations(request: HttpRequest) -> HttpResponse:
         get_grassroots_targets,
         get_organisation_counts,
     )
+    from dangvien.reports.selectors import default_structure
 
     organisation = get_report_organisation(request.user, request.GET.get("org"))
     period, refused = _period_or_default(request)
+    structure = _structure_or_default(request)
+    on = default_structure(period) if isinstance(structure, str) else structure
+    tree = _structure_param(on)
     context = {
         "organisation": organisation,
         "period": period,
+        "structure_on": on,
         "counts": get_organisation_counts(organisation=organisation),
-        "targets": get_grassroots_targets(organisation=organisation, period=period),
-        "drill": _drilldown_base(organisation, period),
-        "back_url": _report_url(organisation, period),
+        "targets": get_grassroots_targets(organisation=organisation, period=period, structure=on),
+        "drill": _drilldown_base(organisation, period, tree),
+        "back_url": _report_url(organisation, period, tree),
     }
     return render(request, "reports/organisations.html", context, status=400 if refused else 200)
 
 
 DEFAULT_FIGURE = "members_end"
+
+
+def structure_text(on: Any) -> str:
+    """Which tree a list is counted on, as the report page says it."""
+    from django.utils.translation import gettext
+
+    from dangvien.core.formatting import format_date
+
+    if on is None:
+        return gettext("cơ cấu tổ chức hiện nay")
+    return gettext("cơ cấu tổ chức ngày %(day)s") % {"day": format_date(on)}
 
 
 def _drilldown(request: HttpRequest, params: Any) -> tuple[Organisation, Period, Any]:
@@ -99,7 +129,9 @@ def _drilldown(request: HttpRequest, params: Any) -> tuple[Organisation, Period,
     try:
         period = period_from_params(params)
         figure = params.get("figure") or DEFAULT_FIGURE
-        return organisation, period, get_drilldown(organisation, period, figure)
+        structure = structure_from_params(params)
+        data = get_drilldown(organisation, period, figure, structure=structure)
+        return organisation, period, data
     except (DomainError, LookupError) as exc:
         raise Http404("figure") from exc
 
@@ -142,8 +174,9 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             "org": organisation.pk,
             **period.as_params(),
             "figure": request.GET.get("figure") or DEFAULT_FIGURE,
+            "structure": _structure_param(data.structure_on),
         },
-        "back_url": _report_url(organisation, period),
+        "back_url": _report_url(organisation, period, _structure_param(data.structure_on)),
     }
     return render(request, "reports/drilldown.html", context)
 
@@ -167,7 +200,7 @@ def drilldown_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         table=table_class(data.rows),
         records=data.rows,
         user=request.user,
-        filters=f"{organisation.name}, {period.label}",
+        filters=f"{organisation.name}, {period.label}, {structure_text(data.structure_on)}",
     )
     with transaction.atomic():
         content = export.render()
@@ -180,6 +213,7 @@ def drilldown_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "figure": request.POST.get("figure") or DEFAULT_FIGURE,
                 "from": period.start,
                 "to": period.end,
+                "structure": _structure_param(data.structure_on),
                 "rows": export.count,
             },
         )

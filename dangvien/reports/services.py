@@ -82,6 +82,11 @@ def export_statistics_forms(report: AdmissionReport, *, actor: User | None) -> b
         action="reports.forms.exported",
         target=report.organisation,
         organisation=report.organisation,
-        data={"format": "xlsx", "from": report.period.start, "to": report.period.end},
+        data={
+            "format": "xlsx",
+            "from": report.period.start,
+            "to": report.period.end,
+            "structure": report.structure_on.isoformat() if report.structure_on else "today",
+        },
     )
     return content

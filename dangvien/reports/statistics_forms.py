@@ -48,11 +48,18 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from dangvien.core.formatting import format_datetime, format_number, percent_value
+from dangvien.core.formatting import format_date, format_datetime, format_number, percent_value
 from dangvien.core.replica import fact_connection as connection
 from dangvien.core.xlsx import CellWriter
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.organisations.models import Organisation
+from dangvien.organisations.models import OrganisationPlacement as _Placement
+from dangvien.organisations.selectors import (
+    StructureRoot,
+    placed_under,
+    placements_valid_on,
+    structure_q,
+)
 from dangvien.reports.breakdowns import CRITERIA, GROUP_LABELS
 from dangvien.reports.periods import Period
 
@@ -93,26 +100,36 @@ class StatisticsForm:
 # --- members on a date (Biểu 3, Biểu 1's start and end, the drill-down list) -------------------
 
 
-def members_at(organisation: Organisation, day: dt.date) -> QuerySet[Any]:
+def members_at(
+    organisation: Organisation, day: dt.date, root: StructureRoot | None = None
+) -> QuerySet[Any]:
     """Memberships of ``organisation``'s subtree active on ``day`` (probationary, official or
     exempt): status and cell from the latest status or transfer event on or before ``day``;
     with none, in the admitting cell, official from the recorded official date, probationary
-    before it. One statement (correlated subqueries)."""
+    before it. One statement (correlated subqueries).
+
+    ``root``: the subtree on a structure date (``organisations.selectors.resolve_structure``,
+    resolved once by the caller); None is today's tree (the path prefix). On a past tree the
+    cell of ``day`` must be placed under the root's placement that day (a subquery)."""
     from dangvien.members.choices import ACTIVE_STATUSES, EventKind, MemberStatus
     from dangvien.members.models import Membership, MembershipEvent
 
+    root = root or StructureRoot(organisation.path, None)
     latest = MembershipEvent.objects.filter(
         membership=OuterRef("pk"),
         date__lte=day,
         kind__in=[EventKind.STATUS, EventKind.TRANSFER],
     ).order_by("-date", "-pk")
-    touched = MembershipEvent.objects.filter(organisation__path__startswith=organisation.path)
+    touched = MembershipEvent.objects.filter(structure_q(root))
+    if root.empty:
+        in_tree_on_day = Q(pk__in=[])
+    elif root.on is None:
+        in_tree_on_day = Q(day_path__startswith=root.path)
+    else:
+        in_tree_on_day = Q(day_org__in=placed_under(root))
     return (
         Membership.objects.filter(decision_date__lte=day)
-        .filter(
-            Q(admitted_in__path__startswith=organisation.path)
-            | Q(pk__in=touched.values("membership_id"))
-        )
+        .filter(structure_q(root, field="admitted_in") | Q(pk__in=touched.values("membership_id")))
         .annotate(
             day_status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -127,11 +144,13 @@ def members_at(organisation: Organisation, day: dt.date) -> QuerySet[Any]:
                 F("admitted_in__path"),
                 output_field=CharField(),
             ),
+            day_org=Coalesce(
+                Subquery(latest.values("organisation_id")[:1]),
+                F("admitted_in_id"),
+                output_field=IntegerField(),
+            ),
         )
-        .filter(
-            day_status__in=[str(s) for s in ACTIVE_STATUSES],
-            day_path__startswith=organisation.path,
-        )
+        .filter(in_tree_on_day, day_status__in=[str(s) for s in ACTIVE_STATUSES])
     )
 
 
@@ -183,11 +202,14 @@ def _theory_choices() -> list[tuple[str, str]]:
     return [(str(v), str(label)) for v, label in PoliticalTheory.choices]
 
 
-def membership_figures(organisation: Organisation, day: dt.date) -> dict[str, Any]:
-    """Biểu 3's counts for the members active on ``day``: one aggregate."""
+def membership_figures(
+    organisation: Organisation, day: dt.date, root: StructureRoot | None = None
+) -> dict[str, Any]:
+    """Biểu 3's counts for the members active on ``day`` (on the tree of ``root``, None:
+    today's): one aggregate."""
     from dangvien.members.choices import MemberStatus
 
-    queryset = annotate_age_on(members_at(organisation, day), day)
+    queryset = annotate_age_on(members_at(organisation, day, root), day)
     aggregates: dict[str, Any] = {
         "total": Count("pk"),
         "probationary": Count("pk", filter=Q(day_status=str(MemberStatus.PROBATIONARY))),
@@ -205,10 +227,17 @@ def membership_figures(organisation: Organisation, day: dt.date) -> dict[str, An
 
 # --- Biểu 1: movements ---------------------------------------------------------------------------
 
+# The organisations placed under a placement path on a date (raw SQL): path prefix, day, day.
+_PLACED = (
+    f"SELECT pl.organisation_id FROM {_Placement._meta.db_table} pl"  # noqa: S608
+    " WHERE pl.path LIKE %s AND (pl.valid_from IS NULL OR pl.valid_from <= %s)"
+    " AND (pl.valid_to IS NULL OR pl.valid_to >= %s)"
+)
+
 DECREASES = ("deceased", "removed", "expelled", "left", "transferred_out", "lost_contact")
 
 
-def _status_movements(organisation: Organisation, periods: dict[str, Period]) -> dict[str, int]:
+def _status_movements(root: StructureRoot, periods: dict[str, Period]) -> dict[str, int]:
     """Status events in the subtree in each period, by movement, with the status before each
     event (``LAG`` over the membership's status events): one statement.
 
@@ -223,7 +252,12 @@ def _status_movements(organisation: Organisation, periods: dict[str, Period]) ->
     active = sorted(str(s) for s in ACTIVE_STATUSES)
     first = min(p.start for p in periods.values())
     last = max(p.end for p in periods.values())
-    prefix = organisation.path + "%"
+    prefix = connection.ops.prep_for_like_query(root.path) + "%"
+    if root.on is None:
+        inside, inside_params = "o.path LIKE %s", [prefix]
+    else:  # a past tree: the organisations placed under the root's placement that day
+        inside = f"o.id IN ({_PLACED})"
+        inside_params = [prefix, root.on, root.on]
     active_marks = ", ".join(["%s"] * len(active))
     columns: list[str] = []
     params: list[Any] = []
@@ -252,10 +286,10 @@ def _status_movements(organisation: Organisation, periods: dict[str, Period]) ->
         WITH touched AS (
             SELECT DISTINCT e.membership_id FROM {event} e
             JOIN {tree} o ON o.id = e.organisation_id
-            WHERE o.path LIKE %s AND e.date BETWEEN %s AND %s AND e.kind = %s
+            WHERE {inside} AND e.date BETWEEN %s AND %s AND e.kind = %s
         ),
         seq AS (
-            SELECT e.status, e.date, o.path,
+            SELECT e.status, e.date, e.organisation_id,
                    COALESCE(LAG(e.status) OVER (
                        PARTITION BY e.membership_id ORDER BY e.date, e.id
                    ), %s) AS before
@@ -264,24 +298,38 @@ def _status_movements(organisation: Organisation, periods: dict[str, Period]) ->
             JOIN {tree} o ON o.id = e.organisation_id
             WHERE e.kind = %s
         )
-        SELECT {", ".join(columns)} FROM seq WHERE path LIKE %s
+        SELECT {", ".join(columns)} FROM seq
+        WHERE organisation_id IN (SELECT o.id FROM {tree} o WHERE {inside})
     """  # noqa: S608 - table names come from the models, every value is a parameter
     status_kind = str(EventKind.STATUS)
     # before a membership's first recorded event it was active (probationary)
-    all_params = [prefix, first, last, status_kind, "probationary", status_kind, *params, prefix]
+    all_params = [
+        *inside_params,
+        first,
+        last,
+        status_kind,
+        "probationary",
+        status_kind,
+        *params,
+        *inside_params,
+    ]
+    if root.empty:
+        return dict.fromkeys(names, 0)
     with connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         row = cursor.fetchone()
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
-def _transfers(organisation: Organisation, periods: dict[str, Period]) -> dict[str, int]:
+def _transfers(root: StructureRoot, periods: dict[str, Period]) -> dict[str, int]:
     """Official transfers confirmed in each period across the subtree's border: one aggregate."""
     from dangvien.members.choices import TransferKind, TransferStatus
     from dangvien.members.models import Transfer
 
-    inside_to = Q(to_organisation__path__startswith=organisation.path)
-    inside_from = Q(from_organisation__path__startswith=organisation.path)
+    if root.empty:
+        return {f"{name}_{way}": 0 for name in periods for way in ("transfer_in", "transfer_out")}
+    inside_to = structure_q(root, field="to_organisation")
+    inside_from = structure_q(root, field="from_organisation")
     aggregates = {}
     for name, period in periods.items():
         when = Q(confirmed_on__range=(period.start, period.end))
@@ -292,20 +340,35 @@ def _transfers(organisation: Organisation, periods: dict[str, Period]) -> dict[s
     ).aggregate(**aggregates)
 
 
-def _grassroots_with_admissions(
-    organisation: Organisation, periods: dict[str, Period]
-) -> dict[str, int]:
+def _grassroots_with_admissions(root: StructureRoot, periods: dict[str, Period]) -> dict[str, int]:
     """Grassroots organisations of the subtree (committees, cells) and, per period, those with
-    at least one admission: one aggregate with ``EXISTS`` subqueries."""
+    at least one admission: one aggregate with ``EXISTS`` subqueries. On a past tree: those
+    placed under the root that day, each with the cells placed under it that day."""
     from dangvien.members.models import Membership
+    from dangvien.organisations.models import OrganisationPlacement
 
-    annotations = {}
+    if root.empty:
+        keys = ["committees", "cells"]
+        keys += [f"{n}_{k}_admitting" for n in periods for k in ("committees", "cells")]
+        return dict.fromkeys(keys, 0)
+    annotations: dict[str, Any] = {}
+    if root.on is not None:
+        annotations["placed_path"] = Subquery(
+            OrganisationPlacement.objects.filter(
+                placements_valid_on(root.on), organisation=OuterRef("pk")
+            ).values("path")[:1]
+        )
     for name, period in periods.items():
-        annotations[f"{name}_admitting"] = Exists(
-            Membership.objects.filter(
-                admitted_in__path__startswith=OuterRef("path"),
-                decision_date__range=(period.start, period.end),
+        if root.on is None:
+            below = Q(admitted_in__path__startswith=OuterRef("path"))
+        else:
+            below = Q(
+                admitted_in__in=OrganisationPlacement.objects.filter(
+                    placements_valid_on(root.on), path__startswith=OuterRef(OuterRef("placed_path"))
+                ).values("organisation_id")
             )
+        annotations[f"{name}_admitting"] = Exists(
+            Membership.objects.filter(below, decision_date__range=(period.start, period.end))
         )
     committee = Q(kind=OrganisationKind.GRASSROOTS_COMMITTEE)
     cell = Q(kind=OrganisationKind.GRASSROOTS_CELL)
@@ -322,7 +385,7 @@ def _grassroots_with_admissions(
         )
     return (
         Organisation.objects.filter(
-            path__startswith=organisation.path,
+            Q(pk__in=placed_under(root)) if root.on is not None else Q(path__startswith=root.path),
             kind__in=[OrganisationKind.GRASSROOTS_COMMITTEE, OrganisationKind.GRASSROOTS_CELL],
         )
         .annotate(**annotations)
@@ -342,16 +405,20 @@ def _average(value: Any) -> Decimal | None:
 
 
 def get_statistics_forms(report: Any) -> list[StatisticsForm]:
-    """Biểu 1, 2 and 3-BTCTW for the report's organisation and period (seven queries)."""
+    """Biểu 1, 2 and 3-BTCTW for the report's organisation and period (seven queries), on the
+    report's tree (``structure_root``: the same structure date as the report's figures, both
+    periods counted on it; a past tree is the same statements with the placements of that day
+    as subqueries)."""
     organisation = report.organisation
+    root = report.structure_root or StructureRoot(organisation.path, None)
     periods = {"cur": report.period, "prev": report.previous_period}
-    end_now = membership_figures(organisation, report.period.end)
-    end_before = membership_figures(organisation, report.previous_period.end)
-    start_now = members_at(organisation, _day_before(report.period.start)).count()
-    start_before = members_at(organisation, _day_before(report.previous_period.start)).count()
-    moves = _status_movements(organisation, periods)
-    transfers = _transfers(organisation, periods)
-    grassroots = _grassroots_with_admissions(organisation, periods)
+    end_now = membership_figures(organisation, report.period.end, root)
+    end_before = membership_figures(organisation, report.previous_period.end, root)
+    start_now = members_at(organisation, _day_before(report.period.start), root).count()
+    start_before = members_at(organisation, _day_before(report.previous_period.start), root).count()
+    moves = _status_movements(root, periods)
+    transfers = _transfers(root, periods)
+    grassroots = _grassroots_with_admissions(root, periods)
     return [
         _form_1(report, start_now, start_before, moves, transfers, end_now, end_before),
         _form_2(report, grassroots),
@@ -597,7 +664,14 @@ def write_form_sheet(
 
 
 def form_heading(report: Any) -> str:
-    return f"{report.organisation.name} — {report.period.label}"
+    """The organisation, the period and the tree the figures are counted on."""
+    on = getattr(report, "structure_on", None)
+    tree = (
+        gettext("cơ cấu tổ chức ngày %(day)s") % {"day": format_date(on)}
+        if on
+        else gettext("cơ cấu tổ chức hiện nay")
+    )
+    return f"{report.organisation.name} — {report.period.label} ({tree})"
 
 
 def form_stamp(user: Any, when: dt.datetime) -> str:
@@ -644,6 +718,7 @@ def forms_to_dict(report: Any, forms: list[StatisticsForm]) -> dict[str, Any]:
         "organisation": report.organisation.code,
         "from": report.period.start.isoformat(),
         "to": report.period.end.isoformat(),
+        "structure": report.structure_on.isoformat() if report.structure_on else None,
         "forms": [
             {
                 "code": form.code,

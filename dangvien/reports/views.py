@@ -62,9 +62,13 @@ def _report_url(org: Organisation, period: Period, structure: str = "") -> str:
     return f"{reverse('reports:report')}?{urlencode(params)}"
 
 
-def _drilldown_base(org: Organisation, period: Period) -> str:
-    """The records behind a figure (reports.drilldown): this plus ``&figure=…``."""
-    return f"{reverse('reports:drilldown')}?{urlencode({'org': org.pk, **period.as_params()})}"
+def _drilldown_base(org: Organisation, period: Period, structure: str = "") -> str:
+    """The records behind a figure (reports.drilldown): this plus ``&figure=…``; ``structure``
+    pins the tree of the figure it drills from."""
+    params = {"org": org.pk, **period.as_params()}
+    if structure:
+        params["structure"] = structure
+    return f"{reverse('reports:drilldown')}?{urlencode(params)}"
 
 
 def _records_url(
@@ -137,7 +141,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "admitted_url": link(None, "total"),
         "previous_url": link(None, "total", "prev"),
         "official_url": _records_url(organisation, period, "official", structure=tree),
-        "drill": _drilldown_base(organisation, period),
+        "drill": _drilldown_base(organisation, period, tree),
         "params": request.GET,
         "period_kinds": PERIOD_KINDS,
         "structure_value": request.GET.get("structure", ""),
@@ -168,11 +172,17 @@ def _member_quality(
         return f"{reverse(name)}?{urlencode({**org, **params})}"
 
     screening = data.screening
+    # the lists behind the screening and badge figures count on the report's tree
+    on_tree = {"structure": tree} if tree else {}
     return {
         "figures": data,
-        "cases_url": url("screening:case-list"),
+        "cases_url": url("screening:case-list", **on_tree),
         "statuses": [
-            (label, screening.by_status[value], url("screening:case-list", status=value))
+            (
+                label,
+                screening.by_status[value],
+                url("screening:case-list", status=value, **on_tree),
+            )
             for value, label in CaseStatus.choices
         ],
         "removals": [
@@ -190,7 +200,7 @@ def _member_quality(
                 milestone,
                 data.badges_due.get(milestone, 0),
                 data.badges_awarded.get(milestone, 0),
-                url("badges:award-list", year=period.end.year, milestone=milestone),
+                url("badges:award-list", year=period.end.year, milestone=milestone, **on_tree),
             )
             for milestone in sorted(set(data.badges_due) | set(data.badges_awarded))
         ],

@@ -204,11 +204,19 @@ def flags_for_membership(membership: Membership, *, on: dt.date) -> list[dict[st
 
 
 def list_cases(
-    *, user: AnyUser, organisation: Organisation, status: str = ""
+    *,
+    user: AnyUser,
+    organisation: Organisation,
+    status: str = "",
+    structure: StructureRoot | None = None,
 ) -> QuerySet[ScreeningCase]:
+    """The cases of the subtree (those the user may see), where they were recorded on the tree
+    of ``structure`` (a resolved root, as ``get_screening_figures`` counts them; None: today's
+    tree), so a report's figure and its list are the same rows."""
+    root = structure or StructureRoot(organisation.path, None)
     queryset = (
         ScreeningCase.objects.visible_to(user)
-        .in_subtree(organisation)
+        .filter(structure_q(root))
         .select_related("membership__person", "organisation")
     )
     if status in CaseStatus.values:

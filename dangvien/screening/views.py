@@ -106,9 +106,18 @@ def flag_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    from dangvien.organisations.selectors import resolve_structure, structure_root_from_param
+
     organisation = get_screening_organisation(request.user, request.GET.get("org"))
     status = request.GET.get("status") or ""
-    queryset = selectors.list_cases(user=request.user, organisation=organisation, status=status)
+    try:  # the report's tree, when its link carries it (``structure``); else today's tree
+        root = structure_root_from_param(organisation, request.GET.get("structure"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        root = resolve_structure(organisation, None)
+    queryset = selectors.list_cases(
+        user=request.user, organisation=organisation, status=status, structure=root
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -116,6 +125,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "status": status,
         "statuses": [("open", _("Đang mở")), *CaseStatus.choices],
+        "structure_on": root.on,
+        "structure": request.GET.get("structure", "") if root.on else "",
         "page": page,
         "query": query.urlencode(),
     }

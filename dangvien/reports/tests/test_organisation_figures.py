@@ -40,15 +40,6 @@ def demo(db):
     return {o.code: o for o in Organisation.objects.filter(code__in=["DB", "TCH", "KCQ"])}
 
 
-@pytest.fixture
-def demo_before_2025(db):
-    """The demo without the plan of 1/7/2025: the grassroots targets' ranking and the
-    drill-downs are still counted on today's tree (docs/reorganisation.md, "Not done yet"), so
-    the dissolved Tủa Chùa's 2023 lists need the tree where it still holds its communes."""
-    call_command("seed_demo", "--small", "--before-2025", verbosity=0)
-    return {o.code: o for o in Organisation.objects.filter(code__in=["DB", "TCH", "KCQ"])}
-
-
 def test_seed_004_report_after_the_reorganisation(demo):
     """The dissolved district's 2023 report, on its own tree: 210/200."""
     report = get_admission_report(
@@ -113,8 +104,9 @@ def test_grassroots_targets_of_today_after_the_reorganisation(demo):
     assert len(province.meeting) < 20
 
 
-def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo_before_2025):
-    demo = demo_before_2025
+def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo):
+    """The dissolved Tủa Chùa's 2023 lists, on the default demo: counted on the tree of
+    31/12/2023 like the report, its cells named with their communes of that day."""
     district = demo["TCH"]
     period = YEAR_2023
     report = get_admission_report(organisation=district, period=period, today=dt.date(2024, 1, 1))
@@ -127,12 +119,80 @@ def test_drill_downs_name_cells_with_their_parents_and_match_the_figures(demo_be
     )
     probationers = get_drilldown(district, period, "members_end:probationary")
     assert len(probationers.rows) == report.membership["probationary"]
+    # the organisations by kind are "Hiện có" (today's), as their count: the district is gone
+    from dangvien.reports.organisation_figures import get_organisation_counts
+
     kinds = get_drilldown(demo["DB"], period, "kind:grassroots_cell")
-    assert any(row["name"].endswith("— Đảng bộ huyện Tủa Chùa") for row in kinds.rows)
+    counts = get_organisation_counts(organisation=demo["DB"])
+    assert len(kinds.rows) == counts.count("grassroots_cell")
+    assert not any(row["name"].endswith("— Đảng bộ huyện Tủa Chùa") for row in kinds.rows)
     meeting = get_drilldown(demo["DB"], period, "grassroots:meeting")
     assert len(meeting.rows) == 20
     with pytest.raises(LookupError):
         get_drilldown(district, period, "stage:nonsense")
+
+
+def test_drill_downs_count_on_the_figures_tree(demo):
+    """A list on a past tree equals its figure; on today's tree both differ (the dissolved
+    district holds none of its 2023 members), and the list still equals the figure."""
+    district = demo["TCH"]
+    today = dt.date(2026, 11, 20)
+    past = get_admission_report(organisation=district, period=YEAR_2023, today=today)
+    now = get_admission_report(organisation=district, period=YEAR_2023, today=today, structure=None)
+    assert past.structure_on == dt.date(2023, 12, 31) and now.structure_on is None
+    for figure, key in (("members_end", "total"), ("members_end:probationary", "probationary")):
+        on_past = get_drilldown(district, YEAR_2023, figure, today=today)
+        on_today = get_drilldown(district, YEAR_2023, figure, structure=None, today=today)
+        assert len(on_past.rows) == past.membership[key]
+        assert len(on_today.rows) == now.membership[key]
+        assert on_past.structure_on == dt.date(2023, 12, 31) and on_today.structure_on is None
+    assert past.membership["total"] == 210 and now.membership["total"] == 0
+    assert len(
+        get_drilldown(district, YEAR_2023, "members_end", structure=dt.date(2023, 6, 30)).rows
+    )
+    recognised = get_drilldown(district, YEAR_2023, "recognised", today=today)
+    assert len(recognised.rows) == past.membership["recognised_official"]
+    meeting = get_drilldown(district, YEAR_2023, "grassroots:meeting", today=today)
+    assert len(meeting.rows) == 20
+    # every list of the pipeline and coverage equals its figure on either tree
+    for report, structure in ((past, "default"), (now, None)):
+
+        def rows(figure, structure=structure):
+            return len(
+                get_drilldown(district, YEAR_2023, figure, structure=structure, today=today).rows
+            )
+
+        pipeline, coverage = report.pipeline, report.coverage
+        for stage in pipeline["stages"]:
+            assert rows(f"reached:{stage['stage']}") == stage["reached_in_period"]
+            assert rows(f"stage:{stage['stage']}") == stage["open"]
+        assert rows("sympathisers") == pipeline["sympathisers"]
+        assert rows("awareness") == pipeline["awareness_attendees"]
+        assert rows("new_member_class") == pipeline["new_member_attendees"]
+        assert rows("villages_without_members") == coverage["villages_without_members"]
+        for row in coverage["rows"]:
+            assert rows(f"coverage:{row['key']}") == row["total"]
+    assert not get_drilldown(district, YEAR_2023, "grassroots:meeting", structure=None).rows
+
+
+def test_drill_down_page_carries_the_tree(demo, client_for_user):
+    """The report's links to the lists carry its tree; the list says it and exports on it."""
+    from dangvien.accounts.models import User
+
+    client = client_for_user(User.objects.get(username="bantochuc"))
+    params = {"org": demo["TCH"].pk, "period": "year", "year": "2023"}
+    report = client.get("/reports/admissions/", params)
+    assert "structure=2023-12-31" in report.content.decode()
+    listed = client.get("/reports/admissions/list/", {**params, "figure": "members_end"})
+    assert "theo cơ cấu tổ chức ngày 31/12/2023" in listed.content.decode()
+    assert "210 dòng" in listed.content.decode()
+    today_tree = {**params, "figure": "members_end", "structure": "today"}
+    listed = client.get("/reports/admissions/list/", today_tree)
+    assert "0 dòng" in listed.content.decode()
+    exported = client.post("/reports/admissions/list.xlsx", {**params, "figure": "members_end"})
+    assert exported.status_code == 200
+    event = AuditEvent.objects.get(action="reports.records.exported")
+    assert (event.data["structure"], event.data["rows"]) == ("2023-12-31", 210)
 
 
 @pytest.mark.parametrize(

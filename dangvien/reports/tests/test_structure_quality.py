@@ -144,6 +144,70 @@ def test_pages_follow_the_structure_date(merged, client_for):
     assert now.context["chart_data"]["monthly"]["current"][2] == 0
 
 
+def test_case_and_award_lists_follow_the_report_s_tree(merged, client_for):
+    """The report's links to the screening cases and the badge register carry its tree, and on
+    it their rows are the figure's rows; on today's tree the old commune holds none of them."""
+    xa, xm = merged
+    client = client_for("national_admin")
+    base = f"org={xa.pk}&period=year&year=2025"
+    old = client.get(f"{reverse('reports:report')}?{base}&structure=2025-06-30")
+    quality = old.context["quality"]
+    figures = quality["figures"]
+    assert "structure=2025-06-30" in quality["cases_url"]
+    cases = client.get(quality["cases_url"])
+    assert cases.status_code == 200
+    assert cases.context["page"].paginator.count == sum(figures.screening.by_status.values()) == 1
+    assert "Theo cơ cấu tổ chức ngày 30/06/2025" in cases.content.decode()
+    for _label, count, url in quality["statuses"]:
+        assert client.get(url).context["page"].paginator.count == count
+    badge_url = next(url for m, _due, _n, url in quality["badges"] if m == 50)
+    assert "structure=2025-06-30" in badge_url
+    register = client.get(badge_url)
+    assert register.context["page"].paginator.count == figures.badges_awarded[50] == 1
+    assert {m: n for m, n, _e in register.context["counts"]}[50] == 1
+    # today's tree: the old commune holds none of them, the new one holds both
+    for org, expected in ((xa, 0), (xm, 1)):
+        cases = client.get(reverse("screening:case-list"), {"org": org.pk, "structure": "today"})
+        assert cases.context["page"].paginator.count == expected
+        register = client.get(
+            reverse("badges:award-list"), {"org": org.pk, "year": 2025, "milestone": 50}
+        )
+        assert register.context["page"].paginator.count == expected
+    bad = client.get(reverse("screening:case-list"), {"org": xa.pk, "structure": "hôm qua"})
+    assert bad.status_code == 200
+    assert "Ngày cơ cấu tổ chức «hôm qua» không hợp lệ" in bad.content.decode()
+
+
+def test_drill_downs_of_a_merged_commune_follow_the_tree(merged):
+    """The members at the end, the recognised and the coverage lists of XA for the first half
+    of 2025: on the tree of 30/06/2025 they equal its figures; on today's tree XA holds none,
+    and XM holds them."""
+    from dangvien.people.tests.factories import PersonFactory
+    from dangvien.reports.drilldown import get_drilldown
+
+    xa, xm = merged
+    from dangvien.organisations.models import Organisation
+
+    PersonFactory(organisation=Organisation.objects.get(code="CBA"), is_village_head=True)
+    half = build_period("half", year=2025)
+    for organisation, structure in ((xa, OLD_TREE), (xa, None), (xm, None), (xm, OLD_TREE)):
+        report = get_admission_report(organisation=organisation, period=half, structure=structure)
+        for figure, expected in (
+            ("members_end", report.membership["total"]),
+            ("members_end:probationary", report.membership["probationary"]),
+            ("recognised", report.membership["recognised_official"]),
+            ("coverage:village_heads", report.coverage["rows"][0]["total"]),
+        ):
+            listed = get_drilldown(organisation, half, figure, structure=structure)
+            assert len(listed.rows) == expected, (organisation.code, structure, figure)
+        held = report.membership["total"]
+        assert held == (3 if (organisation == xa) == (structure == OLD_TREE) else 0)
+    listed = get_drilldown(xa, half, "members_end", structure=OLD_TREE)
+    assert {row["cell"] for row in listed.rows} == {"Chi bộ A — Đảng bộ xã A"}
+    listed = get_drilldown(xm, half, "members_end", structure=None)
+    assert {row["cell"] for row in listed.rows} == {"Chi bộ A — Đảng bộ xã Mới"}
+
+
 @pytest.fixture
 def graded_then_merged(persona_tree, national_admin):
     """Communes XA (cell CBA: 2 members graded for 2025) and XB (cell CBB: 1) merged into XM on
