@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from dangvien.accounts.mfa import mfa_required, session_passed_mfa
 from dangvien.accounts.rules import can_anywhere
 from dangvien.accounts.scope import assignments
 
@@ -26,4 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "users": can_anywhere(user, "user.manage"),
         },
         "nav_roles": roles,
+        # the badge is fetched after the page, only once the second factor is passed: before,
+        # the request would be sent to the second factor's page like any other
+        "nav_worklist_badge": session_passed_mfa(request, user) or not mfa_required(user),
     }

@@ -40,6 +40,10 @@ def test_cell_secretary_home_at_the_start_of_a_month(page_as, persona_tree, shot
         # each person with the next step
         people = page.locator("#home-people").inner_text()
         assert "Lò Văn Quá Hạn" in people and "Đảng ủy cơ sở xét" in people
+        # the navigation badge arrives after the page: as many as the home's due work
+        badge = page.locator("#nav-due-count")
+        badge.wait_for()
+        assert int(badge.inner_text()) == page.locator("#home-work tr[data-kind]").count() > 0
         # nothing wider than the 1366 px window
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1366
