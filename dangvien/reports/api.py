@@ -38,6 +38,21 @@ def admissions_report(
     was that day), ``today`` (today's tree) or empty (today's tree for a period not over, the
     period's own tree for a closed one)."""
     organisation = get_report_organisation(request.user, org or None)
+    report = _report(request, organisation, period, year, month, quarter, structure)
+    return report_to_dict(report)
+
+
+def _report(
+    request: HttpRequest,
+    organisation: Any,
+    period: str,
+    year: int | None,
+    month: int | None,
+    quarter: int | None,
+    structure: str,
+) -> Any:
+    """The report of ``organisation`` for the period the query names (``from``/``to`` or
+    ``period`` with ``year``, ``month``, ``quarter``) on the tree ``structure`` names."""
     params = {
         key: str(value)
         for key, value in {
@@ -50,12 +65,11 @@ def admissions_report(
         }.items()
         if value not in (None, "")
     }
-    report = get_admission_report(
+    return get_admission_report(
         organisation=organisation,
         period=period_from_params(params),
         structure=structure_from_params({"structure": structure}),
     )
-    return report_to_dict(report)
 
 
 def _report_for(request: HttpRequest, org: str) -> Any:
@@ -139,23 +153,7 @@ def admissions_report_document(
     organisation = get_report_organisation(request.user, org or None)
     if not can(request.user, "export.run", organisation):
         raise PermissionDenied("export.run")
-    params = {
-        key: str(value)
-        for key, value in {
-            "from": request.GET.get("from", ""),
-            "to": request.GET.get("to", ""),
-            "period": period,
-            "year": year,
-            "month": month,
-            "quarter": quarter,
-        }.items()
-        if value not in (None, "")
-    }
-    report = get_admission_report(
-        organisation=organisation,
-        period=period_from_params(params),
-        structure=structure_from_params({"structure": structure}),
-    )
+    report = _report(request, organisation, period, year, month, quarter, structure)
     content, _when = export_report(
         report,
         actor=request.user,
