@@ -26,7 +26,7 @@ from dangvien.organisations.models import Organisation
 from dangvien.organisations.reorganisation import OrganisationSpec
 from dangvien.organisations.tests.factories import make_organisation
 from dangvien.people.tests.factories import PersonFactory
-from dangvien.reports.drilldown import steps_reached
+from dangvien.reports.drilldown import get_drilldown
 from dangvien.reports.periods import Period
 from dangvien.reports.selectors import get_admission_report
 
@@ -143,10 +143,17 @@ def test_a_handed_over_dossier_keeps_its_steps_where_they_were_recorded(
     assert _all_steps(province, HALF_2025, structure=JUNE_30) == half_before
     assert _all_steps(province, YEAR_2025, structure=None) == Step.objects.count()
     # the drill-down names the cell where each step was recorded
-    vote_rows = steps_reached(commune, YEAR_2025, Stage.CELL_VOTE).rows
+    vote_rows = get_drilldown(commune, YEAR_2025, f"reached:{Stage.CELL_VOTE}", structure=None).rows
     assert [row["cell"] for row in vote_rows] == ["Chi bộ thôn 1 — Đảng bộ xã Mới"]
-    decision_rows = steps_reached(commune, YEAR_2025, Stage.DECISION).rows
+    decision_rows = get_drilldown(
+        commune, YEAR_2025, f"reached:{Stage.DECISION}", structure=None
+    ).rows
     assert [row["cell"] for row in decision_rows] == ["Chi bộ thôn Mới — Đảng bộ xã Mới"]
+    # on the tree of 30/06/2025 the May vote is the old commune's, named with its parent then
+    old_rows = get_drilldown(
+        old_commune, YEAR_2025, f"reached:{Stage.CELL_VOTE}", structure=JUNE_30
+    ).rows
+    assert len(old_rows) == 1 and old_rows[0]["cell"].startswith("Chi bộ thôn 1 — ")
 
 
 def test_the_migration_puts_the_steps_before_a_handover_back_at_the_cell_that_handed_over(
