@@ -145,9 +145,18 @@ def list_awards(
     start: dt.date | None = None,
     end: dt.date | None = None,
     milestone: int | None = None,
+    structure: str = "",
 ) -> Any:
-    """The badge register of a subtree, optionally for a period and a milestone."""
+    """The badge register of a subtree, optionally for a period and a milestone; ``structure``:
+    the tree it is listed on — a date (YYYY-MM-DD) or ``today``/empty (today's tree)."""
+    from dangvien.organisations.selectors import structure_root_from_param
+
     organisation = get_badge_organisation(request.user, org)
     return selectors.list_awards(
-        user=request.user, organisation=organisation, start=start, end=end, milestone=milestone
+        user=request.user,
+        organisation=organisation,
+        start=start,
+        end=end,
+        milestone=milestone,
+        structure=structure_root_from_param(organisation, structure),
     )

@@ -145,9 +145,18 @@ def list_flags(request: HttpRequest, org: str = "", year: Year | None = None) ->
 
 @router.get("/cases", response={200: list[CaseOut], **ERROR_RESPONSES})
 @paginated()
-def list_cases(request: HttpRequest, org: str = "", status: str = "") -> Any:
+def list_cases(request: HttpRequest, org: str = "", status: str = "", structure: str = "") -> Any:
+    """``structure``: the tree the cases are listed on — a date (YYYY-MM-DD, the tree as it was
+    that day, as the report's figure counts them) or ``today``/empty (today's tree)."""
+    from dangvien.organisations.selectors import structure_root_from_param
+
     organisation = get_screening_organisation(request.user, org)
-    return selectors.list_cases(user=request.user, organisation=organisation, status=status)
+    return selectors.list_cases(
+        user=request.user,
+        organisation=organisation,
+        status=status,
+        structure=structure_root_from_param(organisation, structure),
+    )
 
 
 @router.get("/cases/{int:case_id}", response={200: CaseDetailOut, **ERROR_RESPONSES})

@@ -173,6 +173,18 @@ def test_case_and_award_lists_follow_the_report_s_tree(merged, client_for):
             reverse("badges:award-list"), {"org": org.pk, "year": 2025, "milestone": 50}
         )
         assert register.context["page"].paginator.count == expected
+    # the API lists them on the same trees
+    for org, structure, expected in ((xa, "2025-06-30", 1), (xa, "", 0), (xm, "today", 1)):
+        query = {"org": org.code, "structure": structure}
+        cases = client.get("/api/v1/screening/cases", query)
+        assert cases.status_code == 200, cases.content
+        assert len(cases.json()) == expected
+        awards = client.get("/api/v1/badges/awards", {**query, "milestone": 50})
+        assert awards.status_code == 200, awards.content
+        assert len(awards.json()) == expected
+    refused = client.get("/api/v1/badges/awards", {"org": xa.code, "structure": "hôm qua"})
+    assert refused.status_code == 400
+    assert "Ngày cơ cấu tổ chức «hôm qua» không hợp lệ" in refused.json()["detail"]
     bad = client.get(reverse("screening:case-list"), {"org": xa.pk, "structure": "hôm qua"})
     assert bad.status_code == 200
     assert "Ngày cơ cấu tổ chức «hôm qua» không hợp lệ" in bad.content.decode()
