@@ -11,7 +11,6 @@ reference, so a scanned signed copy can be attached back to the step. Templates:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.admissions.choices import Stage
 from dangvien.admissions.models import Dossier, Participant, Step
+from dangvien.core import documents
 from dangvien.core.documents import (
     DOTS,
     document_number,
@@ -43,24 +43,8 @@ if TYPE_CHECKING:
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
 
 
-@dataclass(frozen=True)
-class FormSpec:
-    code: str
-    title: str | Promise
-    stage: str
-    # whose header the form carries: the candidate (no header), the cell, the grassroots
-    # committee, the committee that decides, the union committee
-    level: str
-    # the kind of document number the form carries in its header ("NQ", "BC", "QĐ")
-    number: str = ""
-
-    @property
-    def slug(self) -> str:
-        return self.code.lower().replace("đ", "d")
-
-    @property
-    def template(self) -> Path:
-        return DOCUMENTS / f"form_{self.slug}.docx"
+class FormSpec(documents.FormSpec):
+    folder = DOCUMENTS
 
 
 FORMS: tuple[FormSpec, ...] = (

@@ -16,13 +16,38 @@ import re
 import struct
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOTS = "……………"
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One printed form of an app: its code (``6-KNĐ``), title, the step it belongs to, whose
+    header it carries (the candidate or member: none; the cell, the grassroots committee, the
+    deciding committee, the union committee) and the kind of number in that header ("NQ",
+    "BC", "QĐ"). Each app subclasses it to say where its templates are (``folder``)."""
+
+    code: str
+    title: str | Promise
+    stage: str
+    level: str
+    number: str = ""
+    folder: ClassVar[Path]
+
+    @property
+    def slug(self) -> str:
+        return self.code.lower().replace("đ", "d")
+
+    @property
+    def template(self) -> Path:
+        return self.folder / f"form_{self.slug}.docx"
 
 
 def long_date(value: dt.date | None) -> str:

@@ -6,16 +6,15 @@ QR code of the step on the probation page and a short reference (docs/forms.md).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core import documents
 from dangvien.core.documents import (
     DOTS,
     document_number,
@@ -38,21 +37,8 @@ if TYPE_CHECKING:
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
 
 
-@dataclass(frozen=True)
-class FormSpec:
-    code: str
-    title: str | Promise
-    stage: str
-    level: str
-    number: str = ""
-
-    @property
-    def slug(self) -> str:
-        return self.code.lower().replace("đ", "d")
-
-    @property
-    def template(self) -> Path:
-        return DOCUMENTS / f"form_{self.slug}.docx"
+class FormSpec(documents.FormSpec):
+    folder = DOCUMENTS
 
 
 FORMS: tuple[FormSpec, ...] = (
