@@ -8,11 +8,17 @@ class AdmissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dangvien.admissions.selectors import list_dossier_waiting, list_dossier_work
+        from dangvien.admissions.selectors import (
+            list_dossier_waiting,
+            list_dossier_work,
+            oldest_dossier_waiting,
+        )
         from dangvien.core.worklist import register_source, register_waiting_source
 
         register_source("admissions.deadlines", list_dossier_work)
-        register_waiting_source("admissions.next_steps", list_dossier_waiting)
+        register_waiting_source(
+            "admissions.next_steps", list_dossier_waiting, oldest=oldest_dossier_waiting
+        )
 
         from dangvien.admissions.selectors import get_person_dossiers
         from dangvien.people.registry import register_person_section

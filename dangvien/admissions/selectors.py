@@ -7,13 +7,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Q, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvien.admissions.choices import DossierStatus, Stage
 from dangvien.admissions.models import Dossier, FailedVote, Step, StepCorrection
 from dangvien.core.formatting import format_date
 from dangvien.core.typing import AnyUser
+from dangvien.core.urls import pk_url
 from dangvien.core.worklist import HORIZON_DAYS, WorkItem
 
 if TYPE_CHECKING:
@@ -158,15 +158,22 @@ def list_dossier_next_actions(
     next legal deadline is overdue or within the horizon. ``only`` ("due" or "waiting") keeps
     one side, filtered in SQL (the navigation counter asks for the due side on every page).
     Three queries."""
-    from dangvien.admissions.services import action_for, next_stage
-    from dangvien.members.selectors import LEVEL_OF_ACTION, acting_organisations
-
     horizon = today + dt.timedelta(days=horizon_days(today))
     rows = Dossier.objects.visible_to(user).open()
     if only == "due":
         rows = rows.filter(next_deadline__isnull=False, next_deadline__lte=horizon)
     elif only == "waiting":
         rows = rows.filter(Q(next_deadline__isnull=True) | Q(next_deadline__gt=horizon))
+    return _next_actions(rows, today, horizon)
+
+
+def _next_actions(
+    rows: QuerySet[Dossier], today: dt.date, horizon: dt.date
+) -> list[tuple[WorkItem, bool]]:
+    """``list_dossier_next_actions`` of the dossiers ``rows``. Three queries."""
+    from dangvien.admissions.services import action_for, next_stage
+    from dangvien.members.selectors import LEVEL_OF_ACTION, acting_organisations
+
     dossiers = list(rows.select_related("person", "organisation").order_by("next_deadline", "pk"))
     if not dossiers:
         return []
@@ -177,6 +184,8 @@ def list_dossier_next_actions(
         .values_list("dossier", "last")
     )
     acting = acting_organisations({dossier.organisation for dossier in dossiers}, on=today)
+    # the stages' labels once (``get_stage_display`` translates the choices on every call)
+    stage_labels = {stage.value: str(stage.label) for stage in Stage}
     result: list[tuple[WorkItem, bool]] = []
     for dossier in dossiers:
         stage = next_stage(dossier)
@@ -200,7 +209,9 @@ def list_dossier_next_actions(
             label = " — ".join(
                 [str(DEADLINE_LABELS.get(dossier.next_deadline_kind, "")), label]
             ).strip(" —")
-            detail = " · ".join(filter(None, [str(dossier.get_stage_display()), where]))
+            detail = " · ".join(
+                filter(None, [stage_labels.get(dossier.stage, dossier.stage), where])
+            )
         else:
             kind = "admissions.next_step"
             when = (
@@ -221,7 +232,7 @@ def list_dossier_next_actions(
                     subject=dossier.person.full_name,
                     organisation=organisation,
                     due=deadline if deadline is not None else since,
-                    url=reverse("admissions:dossier-detail", args=[dossier.pk]),
+                    url=pk_url("admissions:dossier-detail", dossier.pk),
                     detail=detail,
                 ),
                 is_due,
@@ -243,3 +254,40 @@ def list_dossier_work(user: AnyUser, today: dt.date) -> list[WorkItem]:
 def list_dossier_waiting(user: AnyUser, today: dt.date) -> list[WorkItem]:
     """Waiting source: every other open dossier, with the organisation that acts next."""
     return [item for item, due in list_dossier_next_actions(user, today, only="waiting")]
+
+
+def oldest_dossier_waiting(user: AnyUser, today: dt.date, limit: int) -> tuple[list[WorkItem], int]:
+    """The first ``limit`` items of ``list_dossier_waiting`` in the worklist's order (the date
+    the item shows: the deadline beyond the horizon, else the date of the last step, else the
+    opening; then the name) and how many there are. Each waiting dossier's date is read (one
+    query, no join to the people); only the dossiers up to the ``limit``-th date are built
+    (three queries), the ties on it included, so the names order them as the full list does."""
+    from django.db.models import DateField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    horizon = today + dt.timedelta(days=horizon_days(today))
+    waiting = (
+        Dossier.objects.visible_to(user)
+        .open()
+        .filter(Q(next_deadline__isnull=True) | Q(next_deadline__gt=horizon))
+    )
+    last_step = Step.objects.filter(dossier=OuterRef("pk")).order_by("-date").values("date")[:1]
+    dates = sorted(
+        waiting.annotate(
+            shown_due=Coalesce(
+                "next_deadline",
+                Subquery(last_step, output_field=DateField()),
+                "opened_on",
+                output_field=DateField(),
+            )
+        )
+        .order_by()
+        .values_list("shown_due", "pk")
+    )
+    if not dates or limit < 1:
+        return [], len(dates)
+    cut = dates[min(limit, len(dates)) - 1][0]
+    chosen = [pk for day, pk in dates if day <= cut]
+    built = [item for item, _due in _next_actions(waiting.filter(pk__in=chosen), today, horizon)]
+    items = sorted(built, key=lambda item: (item.due, item.subject))[:limit]
+    return items, len(dates)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ from dangvien.core.lookup import get_visible_or_404
 from dangvien.core.scans import attach_from_form, scan_download
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
-from dangvien.core.worklist import collect_for_request, collect_waiting, due_count
+from dangvien.core.worklist import collect_for_request, collect_waiting_oldest, due_count
 from dangvien.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -72,15 +73,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
     items = collect_for_request(request, today)
     overdue = [item for item in items if item.is_overdue(today)]
     due = [item for item in items if not item.is_overdue(today)]
-    waiting = collect_waiting(request.user, today)
+    waiting, waiting_count = collect_waiting_oldest(request.user, today, WAITING_SHOWN)
     return render(
         request,
         "admissions/worklist.html",
         {
-            "overdue": overdue,
-            "due": due,
-            "waiting": waiting[:WAITING_SHOWN],
-            "waiting_count": len(waiting),
+            # the oldest overdue and the nearest due; a province has thousands, which nobody
+            # reads one by one: every item is counted by what is due (``kinds``)
+            "overdue": overdue[:DUE_SHOWN],
+            "overdue_count": len(overdue),
+            "due": due[:DUE_SHOWN],
+            "due_count": len(due),
+            "kinds": _count_kinds(items, today) if len(items) > DUE_SHOWN else [],
+            "shown": DUE_SHOWN,
+            "waiting": waiting,
+            "waiting_count": waiting_count,
             "today": today,
             "horizon": selectors.horizon_days(today),
         },
@@ -88,6 +95,19 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 WAITING_SHOWN = 200
+DUE_SHOWN = 100  # of the overdue, and of the due soon
+
+
+def _count_kinds(items: list[Any], today: dt.date) -> list[dict[str, Any]]:
+    """The due items counted by what is due (the label: an overdue recognition vote and one
+    due soon are two kinds, one row), overdue and due soon, the most overdue first."""
+    counts: dict[str, dict[str, Any]] = {}
+    for item in items:
+        row = counts.setdefault(
+            item.label, {"kind": item.kind, "label": item.label, "overdue": 0, "due": 0}
+        )
+        row["overdue" if item.is_overdue(today) else "due"] += 1
+    return sorted(counts.values(), key=lambda row: (-row["overdue"], -row["due"], row["label"]))
 
 
 @login_required

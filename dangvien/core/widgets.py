@@ -11,26 +11,38 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 
 class PlainSelect(forms.Select):
     """A ``Select`` whose markup is built in Python (same attributes, options and selection as
-    Django's; no option groups, which none of our filters use)."""
+    Django's; no option groups, which none of our filters use). The options are written
+    straight from the choices: Django's per-option dictionaries (``optgroups``,
+    ``create_option``) cost two thirds of the time of a province's 7.500 organisations."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        context = self.get_context(name, value, attrs)["widget"]
+        # the widget's own context (name, attributes, formatted value), not the options'
+        context = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            context["attrs"]["multiple"] = True
+        chosen = context["value"]
         options = []
-        for _group, group_options, _index in context["optgroups"]:
-            options.extend(group_options)
-        body = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((o["value"], flatatt(o["attrs"]), o["label"]) for o in options),
-        )
+        has_selected = False
+        for option_value, option_label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            # as Django's: a single select marks only the first option of the value
+            selected = (not has_selected or self.allow_multiple_selected) and text in chosen
+            has_selected |= selected
+            options.append(
+                f'<option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(str(option_label))}</option>"
+            )
         return format_html(
-            '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), body
+            '<select name="{}"{}>{}</select>',
+            context["name"],
+            flatatt(context["attrs"]),
+            mark_safe("".join(options)),  # noqa: S308  # every part escaped above
         )

@@ -12,6 +12,13 @@ whose next action is not due yet (or has no legal deadline), with the organisati
 act. The worklist page shows them below the due items, so every open dossier and every
 probationary member is on the worklist of the organisation that acts next; the navigation
 counter counts only the due items (``collect``).
+
+A waiting source may also register ``oldest``: ``(user, today, limit) -> (items, total)``, the
+``limit`` items the full source would list first (oldest first, as ``collect_waiting`` sorts
+them) and how many it would list in all. The worklist page shows only the oldest waiting items
+and the count (``collect_waiting_oldest``); at a province's scale (thousands of open cases)
+building every item to show two hundred is most of the page's time. A source without it is run
+whole and cut.
 """
 
 from __future__ import annotations
@@ -59,10 +66,22 @@ def collect(user: AnyUser, today: dt.date) -> list[WorkItem]:
 
 
 _WAITING_SOURCES: dict[str, WorkSource] = {}
+OldestSource = Callable[[AnyUser, dt.date, int], tuple[list[WorkItem], int]]
+_OLDEST_SOURCES: dict[str, OldestSource] = {}
 
 
-def register_waiting_source(name: str, source: WorkSource) -> None:
+def register_waiting_source(
+    name: str, source: WorkSource, *, oldest: OldestSource | None = None
+) -> None:
     _WAITING_SOURCES[name] = source
+    if oldest is not None:
+        _OLDEST_SOURCES[name] = oldest
+    else:
+        _OLDEST_SOURCES.pop(name, None)
+
+
+def _order(item: WorkItem) -> tuple[dt.date, str]:
+    return (item.due, item.subject)
 
 
 def collect_waiting(user: AnyUser, today: dt.date) -> list[WorkItem]:
@@ -71,7 +90,24 @@ def collect_waiting(user: AnyUser, today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     for source in _WAITING_SOURCES.values():
         items.extend(source(user, today))
-    return sorted(items, key=lambda item: (item.due, item.subject))
+    return sorted(items, key=_order)
+
+
+def collect_waiting_oldest(user: AnyUser, today: dt.date, limit: int) -> tuple[list[WorkItem], int]:
+    """The first ``limit`` items of ``collect_waiting`` and how many it has in all, without
+    building the items nobody is shown (each source's ``oldest`` when it has one)."""
+    items: list[WorkItem] = []
+    total = 0
+    for name, source in _WAITING_SOURCES.items():
+        oldest = _OLDEST_SOURCES.get(name)
+        if oldest is not None:
+            shown, count = oldest(user, today, limit)
+        else:
+            every = source(user, today)
+            shown, count = sorted(every, key=_order)[:limit], len(every)
+        items.extend(shown)
+        total += count
+    return sorted(items, key=_order)[:limit], total
 
 
 def collect_for_request(request: HttpRequest, today: dt.date) -> list[WorkItem]:

@@ -121,11 +121,11 @@ def list_centre_work(user: AnyUser, today: dt.date) -> list[Any]:
     """The training centre's worklist (``core.worklist``): classes that have ended (or end
     within the horizon) and wait for results, certificates or closing; proposals waiting to be
     accepted. Only for users who run classes (``training.change``); one query."""
-    from django.urls import reverse
     from django.utils.translation import gettext as _
 
     from dangvien.core.formatting import format_number
     from dangvien.core.scoping import can, can_anywhere
+    from dangvien.core.urls import pk_url
     from dangvien.core.worklist import WorkItem
 
     if not can_anywhere(user, "training.change"):
@@ -153,7 +153,7 @@ def list_centre_work(user: AnyUser, today: dt.date) -> list[Any]:
     for training_class in classes:
         if not can(user, "training.change", training_class.organiser):
             continue
-        url = reverse("training:class-detail", args=[training_class.pk])
+        url = pk_url("training:class-detail", training_class.pk)
         no_result: int = getattr(training_class, "no_result", 0)
         to_certify: int = getattr(training_class, "to_certify", 0)
         waiting: int = getattr(training_class, "waiting", 0)

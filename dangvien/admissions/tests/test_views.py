@@ -423,3 +423,38 @@ def test_dossier_page_offers_the_committees_members_and_accepts_any_in_scope(
         ).count()
         == 1
     )
+
+
+def test_a_long_worklist_shows_the_nearest_and_counts_every_item(client_for, dossier):
+    """A province's worklist has thousands of due items: the page shows the 100 most overdue
+    and the 100 nearest, and counts every item by what is due."""
+    import datetime as dt
+
+    from dangvien.admissions.views import DUE_SHOWN
+    from dangvien.core import worklist
+    from dangvien.core.worklist import WorkItem
+
+    def many(user, today):
+        return [
+            WorkItem(
+                kind="members.card_hand_over",
+                label="Trao thẻ đảng",
+                subject=f"Người {n:03}",
+                organisation=dossier.organisation,
+                due=today + dt.timedelta(days=n % 20 - 10),
+                url="/",
+            )
+            for n in range(300)
+        ]
+
+    worklist.register_source("test.many", many)
+    try:
+        html = client_for("branch_secretary").get("/admissions/worklist/").content.decode()
+    finally:
+        del worklist._SOURCES["test.many"]
+    # 150 overdue, 150 due within the horizon (the dossier's own item aside)
+    assert 'id="overdue-count">150<' in html
+    assert html.count('href="/" class="fw-semibold">Người') == 2 * DUE_SHOWN
+    assert (
+        '<td>Trao thẻ đảng</td><td class="text-end">150</td><td class="text-end">150</td>' in html
+    )

@@ -29,7 +29,7 @@ from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage
 from dangvien.admissions.models import Dossier, Step
 from dangvien.admissions.tests.factories import make_certificate, make_officials
 from dangvien.core.errors import DomainError
-from dangvien.core.worklist import collect, collect_waiting
+from dangvien.core.worklist import collect, collect_waiting, collect_waiting_oldest
 from dangvien.members import services as members
 from dangvien.members.choices import MemberStatus, RecognitionStage
 from dangvien.members.models import Membership, RecognitionStep
@@ -297,7 +297,11 @@ def check_invariant(world: World) -> None:
     worklists: dict[str, list[Any]] = {}
     for code, persona in USER_OF_ORGANISATION.items():
         user = users[persona]
-        worklists[code] = collect(user, TODAY) + collect_waiting(user, TODAY)
+        waiting = collect_waiting(user, TODAY)
+        worklists[code] = collect(user, TODAY) + waiting
+        # the page's cut builds only what it shows, and shows the same
+        for limit in (1, 2, len(waiting) + 1):
+            assert collect_waiting_oldest(user, TODAY, limit) == (waiting[:limit], len(waiting))
     expected: list[tuple[str, str]] = []
     for dossier in Dossier.objects.filter(status=DossierStatus.OPEN):
         url = reverse("admissions:dossier-detail", args=[dossier.pk])

@@ -99,8 +99,9 @@ def test_out_of_scope_sees_nothing_of_the_cell(month, persona_tree):
 # people; recognisable (count, rows, steps, certificates); the worklist sources (members'
 # recognition source asks the rule set and the calendar); the overdue days; the deciding
 # committees of the dossiers and of the probationers. The rule sets and the calendar
-# corrections are read once per request (``core.memo``).
-HOME_QUERIES = 26
+# corrections are read once per request (``core.memo``). The probationers whose action may be
+# due are read as keys first (then only they are built: ``members.selectors._may_be_due``).
+HOME_QUERIES = 27
 
 
 def test_home_query_count_does_not_grow(month, persona_tree, client_for, django_assert_num_queries):
@@ -147,3 +148,85 @@ def test_a_long_worklist_is_cut_with_a_link_to_the_worklist_page(frozen, persona
     shown = [due for _org, items in home.groups for due in items]
     assert len(shown) == WORK_SHOWN and home.work_hidden == 100 - WORK_SHOWN
     assert len(home.overdue) == 20 and sum(due.overdue for due in shown) == 20
+
+
+def _more_work_elsewhere(persona_tree) -> None:
+    """The same kinds of work in the commune's other cell (CB02), more of each: a larger
+    scope has more rows of every kind, not other kinds."""
+    from dangvien.members.choices import MemberStatus
+    from dangvien.members.tests.factories import make_member
+
+    cell, admin = persona_tree.branch_two, persona_tree.users["national_admin"]
+    for i, (stage, start) in enumerate(
+        [
+            ("cell_vote", dt.date(2026, 7, 6)),  # decision overdue
+            ("decision", dt.date(2026, 10, 20)),  # ceremony due soon
+            ("opinions", dt.date(2026, 11, 2)),  # waiting
+            ("outstanding", dt.date(2026, 11, 20)),  # waiting, no legal deadline
+        ]
+        * 2
+    ):
+        dossier_at(cell, admin, stage, start=start, name=f"Chi bộ hai {i}")
+    for i, (decided, ceremony) in enumerate(
+        [(dt.date(2025, 9, 10), dt.date(2025, 10, 1)), (dt.date(2026, 5, 1), dt.date(2026, 5, 20))]
+        * 2
+    ):
+        make_member(
+            cell,
+            status=MemberStatus.PROBATIONARY,
+            decision_date=decided,
+            ceremony_date=ceremony,
+            full_name=f"Dự bị hai {i}",
+        )
+
+
+@pytest.mark.parametrize("url", ["/", "/admissions/worklist/"])
+def test_start_page_and_worklist_queries_do_not_grow_with_the_scope(
+    url, month, persona_tree, client_for
+):
+    """Issue 12: the start page and the worklist make as many queries for the province's
+    board (two cells with work, more of it) as for the commune's office and one cell's
+    secretary: the count is that of the sources, never of the organisations or the items.
+    The secretary's is one fewer: the training centre's source reads nothing for a role that
+    runs no classes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _more_work_elsewhere(persona_tree)
+    counts = {}
+    for persona in ("branch_secretary", "grassroots_office", "region_officer"):
+        client = client_for(persona)
+        client.get(url)  # warm the per-process caches (rule sets, calendar, horizons, URLs)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts[persona] = len(captured)
+    pinned = HOME_QUERIES if url == "/" else WORKLIST_QUERIES
+    assert counts == {
+        "branch_secretary": pinned,
+        "grassroots_office": pinned + 1,
+        "region_officer": pinned + 1,
+    }
+
+
+# session, user, assignments, MFA check; the due sources as on the start page; the oldest
+# waiting items: the dossiers' order (one query) and the shown ones (three), the far
+# probationers' order (one) and the shown ones (three), the near ones shared with the due list
+WORKLIST_QUERIES = 27
+
+
+def test_the_worklist_builds_only_what_it_shows_and_shows_the_same(month, persona_tree):
+    """The due probationers are those of the full run (only those that may be due are built),
+    and the oldest waiting items and their count are the full waiting list's."""
+    from dangvien.core.worklist import collect_waiting, collect_waiting_oldest
+    from dangvien.members.selectors import list_probationer_work, work_probation_ending
+
+    _more_work_elsewhere(persona_tree)
+    for persona in ("branch_secretary", "region_officer", "outsider"):
+        user = persona_tree.users[persona]
+        assert work_probation_ending(user, TODAY) == [
+            item for item, due in list_probationer_work(user, TODAY) if due
+        ]
+        waiting = collect_waiting(user, TODAY)
+        assert persona == "outsider" or len(waiting) >= 3
+        for limit in range(1, len(waiting) + 2):
+            assert collect_waiting_oldest(user, TODAY, limit) == (waiting[:limit], len(waiting))
