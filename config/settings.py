@@ -160,6 +160,14 @@ if _replica_url:
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# PostgreSQL's JIT compiler starts on queries its planner thinks costly: on the report's
+# aggregates it spent 0,5 s compiling a 0,1 s query (docs/performance.md, bench.scale's EXPLAIN).
+# Off for our connections unless DB_JIT=1.
+if not env_bool("DB_JIT", False):
+    for _database in DATABASES.values():
+        if "postgresql" in str(_database.get("ENGINE", "")):
+            _options = _database.setdefault("OPTIONS", {})
+            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DATABASE_ROUTERS = ["dangvien.core.replica.ReplicaRouter"]
 REPLICA_READ_PATHS = ("/reports/", "/api/v1/reports/")
 

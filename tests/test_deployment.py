@@ -96,3 +96,15 @@ def test_gunicorn_access_log_is_redacted() -> None:
     assert "011167823966" not in records[0]
     assert "0912345678" not in records[0]
     assert '"GET /people/?q=[cccd]&phone=[phone] HTTP/1.1" 200 512 42ms' in records[0]
+
+
+def test_postgresql_connections_run_without_the_jit_compiler(db) -> None:
+    """On PostgreSQL the JIT compiler is off (config/settings.py; it cost the report 0,5 s)."""
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
