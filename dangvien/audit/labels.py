@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "reports.forms.exported": _("Xuất biểu thống kê (Biểu 1, 2, 3-BTCTW)"),
     "reports.records.exported": _("Xuất danh sách chi tiết của một số liệu báo cáo"),
     "members.membership.admitted": _("Kết nạp đảng viên (dự bị)"),
+    "members.counters.rebuilt": _("Tính lại bảng đếm số liệu từ dữ liệu gốc"),
     "members.membership.registered": _("Nhập đảng viên hiện có"),
     "members.membership.bulk_registered": _("Nhập đảng viên hiện có hàng loạt (nhập Excel)"),
     "members.membership.status_changed": _("Thay đổi trạng thái đảng viên"),

@@ -1209,6 +1209,10 @@ def generate(
             actor=actor,
             progress=Progress(enabled=show_progress),
         ).run()
+        # written in bulk, past the services: the counters are computed once from the facts
+        from dangvien.members.services import rebuild_counters
+
+        rebuild_counters(actor=actor)
         record(
             actor=actor,
             action="core.demo.dataset_generated",

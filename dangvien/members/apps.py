@@ -8,11 +8,22 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangvien.core import counters
+        from dangvien.members import admitted
+        from dangvien.members.counters import SPEC
+
+        counters.register(SPEC)
+        counters.register(admitted.SPEC)
+
         from dangvien.core.worklist import register_source, register_waiting_source
         from dangvien.members import selectors
 
         register_source("members.probationers", selectors.work_probation_ending)
-        register_waiting_source("members.probationers", selectors.waiting_probationers)
+        register_waiting_source(
+            "members.probationers",
+            selectors.waiting_probationers,
+            oldest=selectors.oldest_waiting_probationers,
+        )
         register_source("members.cards_to_hand_over", selectors.work_cards_to_hand_over)
         register_source("members.transfers_unconfirmed", selectors.work_transfers_unconfirmed)
         register_source("members.residence_pending", selectors.work_residence_pending)

@@ -5,7 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.scans import ScanFile
+from dangvien.members.breakdowns import CRITERIA
 from dangvien.members.choices import (
+    GAP_STATUSES,
     CardReason,
     EventKind,
     MemberStatus,
@@ -112,9 +114,91 @@ class MembershipEvent(models.Model):
         verbose_name = _("diễn biến đảng viên")
         verbose_name_plural = _("diễn biến đảng viên")
         ordering = ["date", "pk"]
+        indexes = [
+            # the members with a gap (removed, lost contact, expelled, left): few of millions
+            models.Index(
+                fields=["membership"],
+                condition=models.Q(status__in=sorted(str(status) for status in GAP_STATUSES)),
+                name="membership_event_gap",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.date:%d/%m/%Y}"
+
+
+class MemberCount(models.Model):
+    """Counter (``core.counters``, ``members.counters``): the net change on ``date`` of the
+    members counted in the cell ``organisation`` (``active``, of them ``official`` and
+    ``women``), and the memberships recognised as official that day while in that cell
+    (``recognised``, a flow). Kept in the transactions that write memberships and their
+    events; rebuilt from them by ``manage.py rebuild_counters``."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField()
+    active = models.IntegerField(default=0)
+    official = models.IntegerField(default=0)
+    women = models.IntegerField(default=0)
+    recognised = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="unique_member_count")
+        ]
+        indexes = [models.Index(fields=["date", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date}: {self.active}"
+
+
+class MemberBalance(models.Model):
+    """Counter: the sum of every ``MemberCount`` change of a cell (its members as the facts
+    stand), so a day's figure is the balance minus the changes after it."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.IntegerField(default=0)
+    official = models.IntegerField(default=0)
+    women = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.active}"
+
+
+class AdmittedCount(models.Model):
+    """Counter (``core.counters``, ``members.admitted``): the memberships admitted on ``date``
+    by the cell ``organisation`` (``Membership.admitted_in`` and ``decision_date``), of them
+    those with a birth date (``aged``) and the sum of their ages at the decision (``age_sum``),
+    and one column per admission criterion (``members.breakdowns.CRITERIA``, added below).
+    Kept in the transactions that write memberships and people; rebuilt from them by
+    ``manage.py rebuild_counters``."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField()
+    admitted = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)
+    age_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="unique_admitted_count")
+        ]
+        indexes = [models.Index(fields=["date", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date}: {self.admitted}"
+
+
+# one column per criterion, named by its key: a criterion added to CRITERIA is a new column
+# (``makemigrations --check`` fails until its migration is written)
+for _criterion in CRITERIA:
+    AdmittedCount.add_to_class(_criterion.key, models.IntegerField(default=0))
+del _criterion
 
 
 class HelperAssignment(models.Model):

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvien.core.formatting import format_date, percent_value
 from dangvien.core.memo import memoised
 from dangvien.core.typing import AnyUser
+from dangvien.core.urls import pk_url
 from dangvien.core.worklist import WorkItem
 from dangvien.members import deadlines
 from dangvien.members.choices import (
@@ -645,10 +645,18 @@ def list_transfers(*, user: AnyUser, direction: str = "", status: str = "") -> Q
 # --- worklist sources ----------------------------------------------------------------------------
 
 PROBATION_HORIZON_DAYS = 30
+PROBATIONER_FIELDS = (
+    "status",
+    "probation_end",
+    "ceremony_date",
+    "decision_date",
+    "organisation",
+)
+STEP_KEYS = 5000  # the probationers whose steps are read by key (more: by subquery)
 
 
 def _member_url(membership_id: int, name: str = "members:member-detail") -> str:
-    return reverse(name, args=[membership_id])
+    return pk_url(name, membership_id)
 
 
 @dataclass(frozen=True)
@@ -739,24 +747,66 @@ def list_probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem,
     both read it (``core.memo``)."""
     return memoised(
         f"members.probationer_work:{user.pk}:{today.isoformat()}",
-        lambda: _probationer_work(user, today),
+        lambda: _probationer_work(today, _probationers(user)),
     )
 
 
-def _probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem, bool]]:
+def _probationers(user: AnyUser) -> QuerySet[Membership]:
+    return Membership.objects.visible_to(user).probationary().filter(probation_end__isnull=False)
+
+
+def _may_be_due(today: dt.date) -> Q:
+    """The probationers whose next action can be due on ``today``: their 12 months end within
+    the probation horizon (or are over), or a recognition step is recorded. Every other one
+    waits for the end of the probation (``members.probation_ending``, due that day, beyond the
+    horizon): never due, whatever the worklist horizon."""
+    from django.db.models import Exists, OuterRef
+
+    return Q(probation_end__lte=today + dt.timedelta(days=PROBATION_HORIZON_DAYS)) | Q(
+        Exists(RecognitionStep.objects.filter(membership=OuterRef("pk")))
+    )
+
+
+def _near_probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem, bool]]:
+    """``list_probationer_work`` of the probationers whose action may be due (``_may_be_due``):
+    every due one, and the waiting ones near it. Once per request (the due list and the
+    waiting list both read it)."""
+
+    def compute() -> list[tuple[WorkItem, bool]]:
+        # the keys first: joined to the people at once, the planner misjudges how few they
+        # are (the step condition) and hashes every person
+        near = list(_probationers(user).filter(_may_be_due(today)).values_list("pk", flat=True))
+        return _probationer_work(today, Membership.objects.filter(pk__in=near))
+
+    return memoised(f"members.probationer_work_near:{user.pk}:{today.isoformat()}", compute)
+
+
+def _probationer_work(
+    today: dt.date, probationers: QuerySet[Membership]
+) -> list[tuple[WorkItem, bool]]:
     from dangvien.core.worklist import WorkItem
 
-    probationers = (
-        Membership.objects.visible_to(user).probationary().filter(probation_end__isnull=False)
-    )
     members = list(
-        probationers.select_related("person", "organisation").order_by("probation_end", "pk")
+        probationers.select_related("organisation")
+        # what the items read: a province builds a thousand (every field of the person and the
+        # membership cost a third of the time); the name, not the person: a membership and its
+        # person point at each other, a cycle that only the garbage collector frees
+        .only(*PROBATIONER_FIELDS)
+        .annotate(person_name=F("person__full_name"))
+        .order_by("probation_end", "pk")
     )
     if not members:
         return []
     # the steps in one query, grouped by hand: a prefetch builds a queryset per member
     steps_of: dict[int, list[RecognitionStep]] = {m.pk: [] for m in members}
-    for step in RecognitionStep.objects.filter(membership__in=probationers.values("pk")):
+    # by key when they are few (an index lookup each; a subquery makes the planner hash every
+    # recognition step of the database)
+    steps = RecognitionStep.objects.all()
+    if len(members) <= STEP_KEYS:
+        steps = steps.filter(membership__in=[m.pk for m in members])
+    else:
+        steps = steps.filter(membership__in=probationers.values("pk"))
+    for step in steps:
         steps_of.setdefault(step.membership_id, []).append(step)
     horizon = today + dt.timedelta(days=deadlines.rule_int("worklist_horizon_days", today))
     probation_horizon = today + dt.timedelta(days=PROBATION_HORIZON_DAYS)
@@ -789,7 +839,7 @@ def _probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem, boo
         item = WorkItem(
             kind=kind,
             label=str(label),
-            subject=str(m.person),
+            subject=m.person_name,
             organisation=organisation,
             due=due if is_due and due is not None else (due or since),
             url=_member_url(m.pk, "members:member-probation"),
@@ -800,13 +850,45 @@ def _probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem, boo
 
 
 def work_probation_ending(user: AnyUser, today: dt.date) -> list[WorkItem]:
-    """Worklist source: probationers whose next action is overdue or due soon."""
-    return [item for item, due in list_probationer_work(user, today) if due]
+    """Worklist source: probationers whose next action is overdue or due soon (only those
+    that may be are built: ``_may_be_due``)."""
+    return [item for item, due in _near_probationer_work(user, today) if due]
 
 
 def waiting_probationers(user: AnyUser, today: dt.date) -> list[WorkItem]:
     """Waiting source: every other probationer, with the organisation that acts next."""
     return [item for item, due in list_probationer_work(user, today) if not due]
+
+
+def oldest_waiting_probationers(
+    user: AnyUser, today: dt.date, limit: int
+) -> tuple[list[WorkItem], int]:
+    """The first ``limit`` items of ``waiting_probationers`` (in the worklist's order: the date
+    shown, then the name) and how many there are, building only the near ones
+    (``_may_be_due``) and, of the others, whose item shows the end of their probation, those
+    up to the ``limit``-th end (ties included: the names order them). The ends are read
+    without the people (one query)."""
+    near = [item for item, due in _near_probationer_work(user, today) if not due]
+    # every one has an end (``_probationers``)
+    far = cast(
+        list[tuple[dt.date, int]],
+        sorted(
+            _probationers(user)
+            .exclude(_may_be_due(today))
+            .order_by()
+            .values_list("probation_end", "pk")
+        ),
+    )
+    built: list[WorkItem] = []
+    if far and limit >= 1:
+        cut = far[min(limit, len(far)) - 1][0]
+        chosen = [pk for end, pk in far if end <= cut]
+        built = [
+            item
+            for item, _due in _probationer_work(today, _probationers(user).filter(pk__in=chosen))
+        ]
+    items = sorted(near + built, key=lambda item: (item.due, item.subject))[:limit]
+    return items, len(near) + len(far)
 
 
 def work_cards_to_hand_over(user: AnyUser, today: dt.date) -> list[WorkItem]:
@@ -846,7 +928,7 @@ def work_transfers_unconfirmed(user: AnyUser, today: dt.date) -> list[WorkItem]:
             subject=str(t.membership.person),
             organisation=t.to_organisation,
             due=t.present_due,
-            url=reverse("members:transfer-detail", args=[t.pk]),
+            url=pk_url("members:transfer-detail", t.pk),
             detail=f"{t.from_organisation} → {t.to_organisation}",
         )
         for t in list_transfers(user=user, status=TransferStatus.OPEN)
@@ -860,13 +942,15 @@ def work_residence_pending(user: AnyUser, today: dt.date) -> list[WorkItem]:
         ResidenceLink.objects.visible_to(user)
         .pending()
         .filter(membership__status__in=ACTIVE_STATUSES)
-        .select_related("membership__person", "workplace_organisation")
+        .select_related("workplace_organisation")
+        .only("due", "membership", "workplace_organisation")
+        .annotate(person_name=F("membership__person__full_name"))
     )
     return [
         WorkItem(
             kind="members.residence_pending",
             label=_("Giới thiệu đảng viên về sinh hoạt nơi cư trú"),
-            subject=str(link.membership.person),
+            subject=link.person_name,  # type: ignore[attr-defined]  # annotated above
             organisation=link.workplace_organisation,
             due=link.due,
             url=_member_url(link.membership_id),

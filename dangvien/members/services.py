@@ -10,7 +10,7 @@ Every refusal is a ``DomainError`` naming the rule, the value found and the valu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.rules import require_step_authority
 from dangvien.audit.services import record
-from dangvien.core import corrections
+from dangvien.core import corrections, counters
 from dangvien.core.bulk import insert_rows
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
@@ -40,6 +40,7 @@ from dangvien.members.choices import (
     TransferKind,
     TransferStatus,
 )
+from dangvien.members.counters import SUBJECT as COUNTED
 from dangvien.members.models import (
     HelperAssignment,
     Membership,
@@ -306,6 +307,7 @@ def admit_member(
         decision_number=decision_number,
         actor=actor,
     )
+    counters.count_new(COUNTED, [membership.pk])
     open_residence_requirement(
         membership, organisation=organisation, since=ceremony_date, actor=actor
     )
@@ -386,6 +388,7 @@ def register_existing_member(
             date=official_date,
             actor=actor,
         )
+    counters.count_new(COUNTED, [membership.pk])
     if card_number:
         if not official_date:
             raise DomainError(
@@ -683,6 +686,7 @@ def bulk_register_members(
         insert_rows(MembershipEvent, events, returning=False)
         ids.extend(batch_ids)
         progress("write", len(ids), len(memberships))
+    counters.count_new(COUNTED, ids)  # once: new ids are a dense range, read as one
     if ids:
         from dangvien.people.services import common_organisation
 
@@ -734,6 +738,7 @@ def change_status(
         )
     _check_not_future(date, "date", _("Ngày"))
     _check_event_order(membership, date)
+    counted = counters.Tracker(COUNTED, [membership.pk])
     MembershipEvent.objects.create(
         membership=membership,
         status=status,
@@ -754,6 +759,7 @@ def change_status(
             end_date=date, end_reason=str(MemberStatus(status).label)
         )
     membership.save(update_fields=fields)
+    counted.done()
     record(
         actor=actor,
         action="members.membership.status_changed",
@@ -1292,6 +1298,7 @@ def recognise_official(
         )
     official_date = membership.probation_end
     assert official_date is not None
+    counted = counters.Tracker(COUNTED, [membership.pk])
     RecognitionStep.objects.create(
         membership=membership,
         stage=RecognitionStage.DECISION,
@@ -1312,6 +1319,7 @@ def recognise_official(
     membership.status = MemberStatus.OFFICIAL
     membership.official_date = official_date
     membership.save(update_fields=["status", "official_date"])
+    counted.done()
     HelperAssignment.objects.filter(membership=membership, end_date__isnull=True).update(
         end_date=official_date, end_reason=_("Đã công nhận chính thức")
     )
@@ -1366,6 +1374,7 @@ def remove_probationary(
             "actor": actor,
         },
     )
+    counted = counters.Tracker(COUNTED, [membership.pk])
     MembershipEvent.objects.create(
         membership=membership,
         status=MemberStatus.REMOVED,
@@ -1377,6 +1386,7 @@ def remove_probationary(
     )
     membership.status = MemberStatus.REMOVED
     membership.save(update_fields=["status"])
+    counted.done()
     HelperAssignment.objects.filter(membership=membership, end_date__isnull=True).update(
         end_date=date, end_reason=_("Xóa tên")
     )
@@ -2063,6 +2073,7 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: User) 
     _check_not_future(confirmed_on, "confirmed_on", _("Ngày tiếp nhận"))
     _check_destination(transfer.to_organisation, confirmed_on)
     _check_event_order(membership, confirmed_on, "confirmed_on")
+    counted = counters.Tracker(COUNTED, [membership.pk])
     if transfer.kind == TransferKind.OFFICIAL:
         membership.organisation = transfer.to_organisation
         membership.temporary_organisation = None
@@ -2081,6 +2092,7 @@ def confirm_transfer(transfer: Transfer, *, confirmed_on: dt.date, actor: User) 
         note=_("Từ %s") % transfer.from_organisation,
         actor=actor,
     )
+    counted.done()
     transfer.status = TransferStatus.CONFIRMED
     transfer.confirmed_on = confirmed_on
     transfer.confirmed_by = actor
@@ -2207,6 +2219,7 @@ def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: User) ->
         field="date",
     )
     _check_event_order(membership, date)
+    counted = counters.Tracker(COUNTED, [membership.pk])
     membership.temporary_organisation = None
     membership.save(update_fields=["temporary_organisation"])
     MembershipEvent.objects.create(
@@ -2218,6 +2231,7 @@ def end_temporary_transfer(transfer: Transfer, *, date: dt.date, actor: User) ->
         note=_("Kết thúc sinh hoạt tạm thời ở %s") % transfer.to_organisation,
         actor=actor,
     )
+    counted.done()
     transfer.status = TransferStatus.ENDED
     transfer.ended_on = date
     transfer.save(update_fields=["status", "ended_on"])
@@ -2430,6 +2444,7 @@ def reorganisation_transfer(
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     memberships = list(rows.select_related("person").order_by("pk"))
+    counted = counters.Tracker(COUNTED, [membership.pk for membership in memberships])
     decision = getattr(event, "decision_number", "") or ""
     note = _("Sắp xếp tổ chức: từ «%(source)s» sang «%(target)s»") % {
         "source": source.name,
@@ -2457,6 +2472,7 @@ def reorganisation_transfer(
         )
     Membership.objects.bulk_update(memberships, ["organisation", "temporary_organisation"])
     MembershipEvent.objects.bulk_create(events)
+    counted.done()
     for membership in memberships:
         if membership.organisation_id == target.pk:
             follow_membership(
@@ -2633,3 +2649,21 @@ def check_split_keeps_helpers(source: Organisation, mapping: Mapping[int, Organi
             required=_("cùng một tổ chức"),
             field="facts",
         )
+
+
+# --- counters ------------------------------------------------------------------------------------
+
+
+def rebuild_counters(
+    *, actor: User | None, progress: Callable[[str, int], None] | None = None
+) -> dict[str, Any]:
+    """Replace every counter table (``core.counters``) by a computation from the facts, in one
+    transaction, audited. For operators (``manage.py rebuild_counters``) and for data written
+    without the services (the demo, the generated dataset)."""
+    summary: dict[str, Any] = {}
+    with transaction.atomic():
+        for spec in counters.specs():
+            step = (lambda done, name=spec.name: progress(name, done)) if progress else None
+            summary[spec.name] = counters.rebuild(spec, progress=step)
+        record(actor=actor, action="members.counters.rebuilt", data=summary)
+    return summary

@@ -139,7 +139,19 @@ class Person(models.Model):
                 name="unique_person_citizen_id",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "full_name_folded"])]
+        indexes = [
+            models.Index(fields=["organisation", "full_name_folded"]),
+            # the few heads of a village, Front group or mass organisation (report coverage)
+            models.Index(
+                fields=["organisation"],
+                condition=(
+                    models.Q(is_village_head=True)
+                    | models.Q(is_front_group_head=True)
+                    | models.Q(is_mass_org_head=True)
+                ),
+                name="person_heads",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

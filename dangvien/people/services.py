@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
+from dangvien.core import counters
 from dangvien.core.bulk import insert_rows
 from dangvien.core.errors import DomainError
 from dangvien.core.importing import ProgressCallback, claim_in_file, no_progress
@@ -332,6 +333,7 @@ def update_person(person: Person, *, actor: User, **changes: Any) -> Person:
     cleaned = {field: value for field, value in cleaned.items() if getattr(person, field) != value}
     if not cleaned:
         return person
+    counted = counters.Tracker("person", [person.pk])  # a person's facts count in figures
     for field, value in cleaned.items():
         setattr(person, field, value)
     person.full_name_folded = fold(person.full_name)
@@ -344,6 +346,7 @@ def update_person(person: Person, *, actor: User, **changes: Any) -> Person:
             rule="citizen_id_unique",
             field="citizen_id",
         ) from exc
+    counted.done()
     after = _snapshot(person)
     record(
         actor=actor,
@@ -633,9 +636,11 @@ def bulk_update_people(
             "after": {k: v for k, v in after.items() if before[k] != v},
         }
     ordered = [people[pk] for pk in pks]
+    counted = counters.Tracker("person", pks)
     for start in range(0, len(ordered), BULK_BATCH):
         Person.objects.bulk_update(ordered[start : start + BULK_BATCH], sorted(fields))
         progress("write", min(start + BULK_BATCH, len(ordered)), len(ordered))
+    counted.done()
     if ordered:
         record(
             actor=actor,

@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.translation import gettext
 
@@ -123,7 +133,7 @@ def _grassroots_targets_on(
     query: the organisation's placement that day, the grassroots organisations placed under it
     (a commune counts when its parent that day is a district), each one's target and the
     admissions in the cells placed under it that day, and its parent's name that day."""
-    from dangvien.members.models import Membership
+    from dangvien.members.models import AdmittedCount
     from dangvien.organisations.models import OrganisationPlacement
     from dangvien.targets.models import Target
 
@@ -138,16 +148,16 @@ def _grassroots_targets_on(
     target = Target.objects.filter(
         organisation=OuterRef("organisation_id"), year=period.year, kind=Target.Kind.ADMISSIONS
     ).values("value")[:1]
-    admitted = (
-        Membership.objects.filter(
-            in_force("admitted_in__placements__"),  # one join: the cell's placement that day
-            admitted_in__placements__path__startswith=OuterRef("path"),
-            decision_date__range=(period.start, period.end),
+    admitted = (  # the admitted counters (``members.AdmittedCount``) of the cells under it
+        AdmittedCount.objects.filter(
+            in_force("organisation__placements__"),  # one join: the cell's placement that day
+            organisation__placements__path__startswith=OuterRef("path"),
+            date__range=(period.start, period.end),
         )
         .order_by()
         .annotate(_one=Value(1))
         .values("_one")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("admitted"))
         .values("n")
     )
     units = (
@@ -207,7 +217,7 @@ def get_grassroots_targets(
     when not given: today's tree for a period not over, the period's own tree for a closed
     one): two queries on today's tree, one on a past tree (the placements of that day), so a
     district dissolved since still ranks its own grassroots organisations."""
-    from dangvien.members.models import Membership
+    from dangvien.members.models import AdmittedCount
     from dangvien.reports.selectors import default_structure
     from dangvien.targets.models import Target
 
@@ -217,15 +227,15 @@ def get_grassroots_targets(
     target = Target.objects.filter(
         organisation=OuterRef("pk"), year=period.year, kind=Target.Kind.ADMISSIONS
     ).values("value")[:1]
-    admitted = (
-        Membership.objects.filter(
-            admitted_in__path__startswith=OuterRef("path"),
-            decision_date__range=(period.start, period.end),
+    admitted = (  # the admitted counters (``members.AdmittedCount``) of the cells under it
+        AdmittedCount.objects.filter(
+            organisation__path__startswith=OuterRef("path"),
+            date__range=(period.start, period.end),
         )
         .order_by()
         .annotate(_one=Value(1))
         .values("_one")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("admitted"))
         .values("n")
     )
     units = list(

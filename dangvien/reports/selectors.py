@@ -3,14 +3,17 @@
 ``get_admission_report`` runs a fixed number of queries whatever the size of the tree:
 
 1. the admitted (this period, same period last year, year to date, year to today) with every
-   breakdown as conditional counts;
-2. the same grouped by child (a ``Substr`` of the admitting cell's path);
+   breakdown and the average age, summed from the admitted counters (``members.AdmittedCount``:
+   per admitting cell and decision day, kept by the services; ``members.admitted``);
+2. the same counters grouped by child (a ``Substr`` of the admitting cell's path);
 3. the children; 4. the targets of the organisation and its children;
 5. membership at the period's end (status and cell from the latest MembershipEvent);
 6. open dossiers by stage; 7. steps reached in the period by stage; 8. training enrolments;
 9. coverage (village / Front / mass-organisation heads who are members; villages without members).
 
-``get_monthly_admissions`` (dashboard) is one more.
+``get_monthly_admissions`` (dashboard) is one more, on the same counters.
+``admission_aggregates_from_facts`` counts item 1 from the memberships themselves (the tests
+and the bench hold the counters to it).
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext, gettext_lazy
 
+from dangvien.core.counters import column_of
 from dangvien.core.formatting import format_date, format_number, format_percent, percent_value
 from dangvien.core.replica import fact_connection as connection
+from dangvien.members.breakdowns import CRITERIA, annotate_age
 from dangvien.organisations.models import Organisation
 from dangvien.organisations.selectors import (
     LineageLine,
@@ -37,7 +42,7 @@ from dangvien.organisations.selectors import (
     resolve_structure,
     structure_q,
 )
-from dangvien.reports.breakdowns import CRITERIA, GROUP_LABELS, annotate_age
+from dangvien.reports.breakdowns import GROUP_LABELS
 from dangvien.reports.periods import Period
 
 # Forecast weights: the share of today's open dossiers at each stage expected to reach a
@@ -415,9 +420,12 @@ def _compiled_aggregates(
     return sql, tuple(params), slots
 
 
-def _admission_aggregates(
+def admission_aggregates_from_facts(
     where: Organisation | StructureRoot, periods: dict[str, Period], detailed: set[str]
 ) -> dict[str, Any]:
+    """``_admission_aggregates`` computed from the memberships themselves (the compiled
+    aggregate over every admitted of the subtree): for the tests and the bench, which hold the
+    counters to it."""
     root = _as_root(where)
     names = tuple(periods)
     past = root.on is not None
@@ -450,21 +458,120 @@ def _admission_aggregates(
     return result
 
 
+# the counter columns each detailed period sums (``_all`` periods sum ``admitted`` only)
+_DETAIL_COLUMNS = ("aged", "age_sum", *(criterion.key for criterion in CRITERIA))
+
+
+@lru_cache(maxsize=16)
+def _counter_sql(vendor: str, count: int, past: bool) -> str:
+    """The sum of every ``AdmittedCount`` column per period over a subtree's cells, one row
+    per period: the subtree's rows between the first and the last day of all the periods
+    (the cells by an ``IN`` subquery: today's tree by path prefix, a past tree by the
+    placements in force that day under the root's), joined to the periods as a ``VALUES``
+    list (name, first day, last day). Measured on PostgreSQL against a join on the periods
+    first and against conditional sums (docs/performance.md): this shape uses the
+    (organisation, date) index for a small subtree and the date index for a large one, and
+    is never planned in parallel for a handful of rows."""
+    from dangvien.members.models import AdmittedCount
+    from dangvien.organisations.models import OrganisationPlacement
+
+    quote = connection.ops.quote_name
+    table = quote(AdmittedCount._meta.db_table)
+    day = "CAST(%s AS date)" if vendor == "postgresql" else "%s"
+    periods = ", ".join([f"(%s, {day}, {day})"] * count)
+    names = [quote(column_of(AdmittedCount, name)) for name in ("admitted", *_DETAIL_COLUMNS)]
+    date = quote(column_of(AdmittedCount, "date"))
+    cell = quote(column_of(AdmittedCount, "organisation"))
+    if past:
+        cells = (
+            f"SELECT pl.organisation_id FROM {quote(OrganisationPlacement._meta.db_table)} pl"  # noqa: S608
+            " WHERE pl.path LIKE %s AND (pl.valid_from IS NULL OR pl.valid_from <= %s)"
+            " AND (pl.valid_to IS NULL OR pl.valid_to >= %s)"
+        )
+    else:
+        cells = f"SELECT o.id FROM {quote(Organisation._meta.db_table)} o WHERE o.path LIKE %s"  # noqa: S608
+    rows = (
+        f"SELECT c.{date} AS day, {', '.join(f'c.{name}' for name in names)}"  # noqa: S608
+        f" FROM {table} c WHERE c.{cell} IN ({cells}) AND c.{date} BETWEEN %s AND %s"
+    )
+    sums = ", ".join(f"SUM(c.{name})" for name in names)
+    # VALUES columns are column1, column2, … on both databases
+    return (
+        f"SELECT p.column1, {sums} FROM (VALUES {periods}) p"  # noqa: S608 - names from models
+        f" JOIN ({rows}) c ON c.day BETWEEN p.column2 AND p.column3 GROUP BY p.column1"
+    )
+
+
+def _admission_aggregates(
+    where: Organisation | StructureRoot, periods: dict[str, Period], detailed: set[str]
+) -> dict[str, Any]:
+    """The admitted of the subtree per period (``{name}_total``) and, for the ``detailed``
+    periods, every criterion (``{name}_{key}``) and the average age at the decision
+    (``{name}_avg_age``, a Decimal, None when no one), read from the admitted counters
+    (``members.AdmittedCount``): one query whatever the tree, summing the cells' days in each
+    period. Equal to ``admission_aggregates_from_facts`` (the tests hold them to it)."""
+    root = _as_root(where)
+    result: dict[str, Any] = {}
+    for name in periods:
+        result[f"{name}_total"] = 0
+        if name in detailed:
+            result[f"{name}_avg_age"] = None
+            for criterion in CRITERIA:
+                result[f"{name}_{criterion.key}"] = 0
+    if root.empty or not periods:
+        return result
+    past = root.on is not None
+    sql = _counter_sql(connection.vendor, len(periods), past)
+    adapt = connection.ops.adapt_datefield_value
+    params: list[Any] = []
+    for name, period in periods.items():
+        params += [name, adapt(period.start), adapt(period.end)]
+    params.append(connection.ops.prep_for_like_query(root.path) + "%")
+    if past:
+        params += [adapt(root.on), adapt(root.on)]
+    params += [
+        adapt(min(period.start for period in periods.values())),
+        adapt(max(period.end for period in periods.values())),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for name, admitted, *details in rows:
+        result[f"{name}_total"] = int(admitted or 0)
+        if name not in detailed:
+            continue
+        values = dict(zip(_DETAIL_COLUMNS, (int(value or 0) for value in details), strict=True))
+        for criterion in CRITERIA:
+            result[f"{name}_{criterion.key}"] = values[criterion.key]
+        if values["aged"]:
+            result[f"{name}_avg_age"] = Decimal(values["age_sum"]) / Decimal(values["aged"])
+    return result
+
+
 def _children_rows(
-    organisation: Organisation, root: StructureRoot, period: Period, previous: Period
+    organisation: Organisation,
+    root: StructureRoot,
+    period: Period,
+    previous: Period,
+    *,
+    from_facts: bool = False,
 ) -> tuple[list[tuple[Organisation, str]], dict[str, tuple[int, int]]]:
     """The children (as the tree was on the structure date) and, by the child's path (today's
-    or, for a past tree, its placement path that day), the admitted this period and last."""
-    from dangvien.members.models import Membership
+    or, for a past tree, its placement path that day), the admitted this period and last:
+    the admitted counters summed by child (``from_facts``: the memberships counted, for the
+    tests)."""
+    from dangvien.members.models import AdmittedCount, Membership
     from dangvien.organisations.models import PLACEMENT_STEP, OrganisationPlacement
 
+    # the rows counted and what points at the admitting cell
+    cell, day_field = ("admitted_in", "decision_date") if from_facts else ("organisation", "date")
     children: list[tuple[Organisation, str]]
     if root.empty:
         return [], {}
     if root.on is None:
         children = [(child, child.path) for child in Organisation.objects.children_of(organisation)]
         length = len(root.path) + organisation.steplen
-        prefix: Any = Substr("admitted_in__path", 1, length)
+        prefix: Any = Substr(f"{cell}__path", 1, length)
     else:
         day = root.on
         in_force = placements_valid_on(day)
@@ -487,23 +594,30 @@ def _children_rows(
         children = [(child, child.placed_path) for child in rows_]
         length = len(root.path) + PLACEMENT_STEP
         prefix = Subquery(
-            OrganisationPlacement.objects.filter(in_force, organisation=OuterRef("admitted_in"))
+            OrganisationPlacement.objects.filter(in_force, organisation=OuterRef(cell))
             .order_by("-valid_from")
             .annotate(prefix=Substr("path", 1, length))
             .values("prefix")[:1]
         )
+    this, last = _period_q(period, day_field), _period_q(previous, day_field)
+    facts: QuerySet[Any, Any] = (Membership if from_facts else AdmittedCount).objects.filter(
+        structure_q(root, field=cell)
+    )
     rows = (
-        Membership.objects.filter(structure_q(root, field="admitted_in"))
-        .filter(_period_q(period) | _period_q(previous))
+        facts.filter(this | last)
         .annotate(prefix=prefix)
         .values("prefix")
-        .annotate(
-            current=Count("pk", filter=_period_q(period)),
-            previous=Count("pk", filter=_period_q(previous)),
-        )
+        .annotate(current=_counted(from_facts, this), previous=_counted(from_facts, last))
         .values_list("prefix", "current", "previous")
     )
-    return children, {prefix: (cur, prev) for prefix, cur, prev in rows}
+    return children, {prefix: (int(cur), int(prev)) for prefix, cur, prev in rows}
+
+
+def _counted(from_facts: bool, q: Q) -> Any:
+    """The admitted among the rows matching ``q``: memberships counted, or counters summed."""
+    if from_facts:
+        return Count("pk", filter=q)
+    return Coalesce(Sum("admitted", filter=q), 0)
 
 
 def _as_root(where: Organisation | StructureRoot) -> StructureRoot:
@@ -511,9 +625,53 @@ def _as_root(where: Organisation | StructureRoot) -> StructureRoot:
     return where if isinstance(where, StructureRoot) else StructureRoot(where.path, None)
 
 
+MEMBERSHIP_KEYS = ("total", "official", "probationary", "women", "recognised_official")
+
+
 def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> dict[str, int]:
-    """Members of the subtree at ``period.end``: status and cell from each membership's latest
-    event on or before the end, in one statement.
+    """Members of the subtree at ``period.end``, and the recognised as official in the period,
+    from the members' counters (``members.counters``): two queries whatever the subtree.
+
+    A day's members are the cells' balances (every change they have had) minus the changes
+    after the day; the recognised are the period's days of the recognition flow. The counters
+    are kept by the services in the transactions that write the facts, and equal
+    ``membership_from_facts`` (the property test in ``members/tests/test_counters.py``).
+    """
+    from dangvien.members.models import MemberBalance, MemberCount
+
+    root = _as_root(where)
+    if root.empty:
+        return dict.fromkeys(MEMBERSHIP_KEYS, 0)
+    subtree = structure_q(root)
+    now = MemberBalance.objects.filter(subtree).aggregate(
+        active=Sum("active"), official=Sum("official"), women=Sum("women")
+    )
+    after = Q(date__gt=period.end)
+    changes = MemberCount.objects.filter(subtree, date__gte=period.start).aggregate(
+        active=Sum("active", filter=after),
+        official=Sum("official", filter=after),
+        women=Sum("women", filter=after),
+        recognised=Sum("recognised", filter=Q(date__lte=period.end)),
+    )
+
+    def at_end(column: str) -> int:
+        return int(now[column] or 0) - int(changes[column] or 0)
+
+    total, official = at_end("active"), at_end("official")
+    return {
+        "total": total,
+        "official": official,
+        "probationary": total - official,
+        "women": at_end("women"),
+        "recognised_official": int(changes["recognised"] or 0),
+    }
+
+
+def membership_from_facts(where: Organisation | StructureRoot, period: Period) -> dict[str, int]:
+    """``_membership_at_end`` computed from the facts (the reference the counters are held to,
+    and the bench's floor): members of the subtree at ``period.end``, status and cell from each
+    membership's latest event on or before the end, in one statement; the recognised in the
+    period counted in the cell they were in on their official date, in a second one.
 
     A membership's current status and cell are the latest of its events (members.models), so
     they are its state at the end unless it has events after the end. Only for those few is the
@@ -538,9 +696,7 @@ def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> d
     marks = ", ".join(["%s"] * len(active))
     root = _as_root(where)
     if root.empty:
-        return dict.fromkeys(
-            ("total", "official", "probationary", "women", "recognised_official"), 0
-        )
+        return dict.fromkeys(MEMBERSHIP_KEYS, 0)
     prefix = connection.ops.prep_for_like_query(root.path) + "%"
     end, start = period.end, period.start
     if root.on is None:
@@ -591,8 +747,7 @@ def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> d
             COUNT(CASE WHEN end_status IN ({marks}) AND official_date <= %s THEN 1 END),
             COUNT(CASE WHEN end_status IN ({marks})
                         AND (official_date IS NULL OR official_date > %s) THEN 1 END),
-            COUNT(CASE WHEN end_status IN ({marks}) AND sex = %s THEN 1 END),
-            COUNT(CASE WHEN official_date BETWEEN %s AND %s THEN 1 END)
+            COUNT(CASE WHEN end_status IN ({marks}) AND sex = %s THEN 1 END)
         FROM at_end WHERE {last}
     """  # noqa: S608 - table names come from the models, every value is a parameter
     params = [
@@ -608,15 +763,40 @@ def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> d
         end,
         *active,
         "female",
-        start,
-        end,
         *last_params,
     ]
+    if root.on is None:
+        subtree = f"SELECT id FROM {tree} WHERE path LIKE %s"  # noqa: S608
+        subtree_params: list[Any] = [prefix]
+    else:
+        subtree, subtree_params = placed, [prefix, root.on, root.on]
+    # the recognised: the cell on the official date, read as on any day (no event after it:
+    # the current cell; else the latest event on or before it; else the admitting cell)
+    recognised_sql = f"""
+        SELECT COUNT(*) FROM (
+            SELECT CASE
+                WHEN NOT EXISTS (
+                    SELECT 1 FROM {event} x
+                    WHERE x.membership_id = m.id AND x.date > m.official_date
+                ) THEN m.organisation_id
+                ELSE COALESCE((
+                    SELECT e.organisation_id FROM {event} e
+                    WHERE e.membership_id = m.id AND e.date <= m.official_date
+                    ORDER BY e.date DESC, e.id DESC LIMIT 1
+                ), m.admitted_in_id)
+            END AS cell
+            FROM {membership} m
+            WHERE m.official_date BETWEEN %s AND %s AND m.decision_date <= m.official_date
+        ) recognised WHERE cell IN ({subtree})
+    """  # noqa: S608 - table names come from the models, every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    keys = ("total", "official", "probationary", "women", "recognised_official")
-    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
+        cursor.execute(recognised_sql, [start, end, *subtree_params])
+        (recognised,) = cursor.fetchone()
+    figures = {key: int(value or 0) for key, value in zip(MEMBERSHIP_KEYS, row, strict=False)}
+    figures["recognised_official"] = int(recognised or 0)
+    return figures
 
 
 def _pipeline(root: StructureRoot, period: Period, today: dt.date) -> dict[str, Any]:
@@ -653,7 +833,10 @@ def _pipeline(root: StructureRoot, period: Period, today: dt.date) -> dict[str, 
     # the roster in force: a removed student or a revoked/corrected certificate counts as
     # corrected (superseded rows are history, not figures)
     roster = Enrolment.objects.active().filter(structure_q(root, field="person__organisation"))
-    training = roster.aggregate(
+    # only the rows any of the three counts can take (classes of the period, certificates of
+    # the period), so the database need not join every enrolment of every year to its person
+    certified = Q(certificate_date__range=(period.start, period.end))
+    training = roster.filter(in_period | certified).aggregate(
         awareness_attendees=Count("pk", filter=awareness & in_period),
         sympathisers=Count(
             "pk",
@@ -691,22 +874,29 @@ def _organisations_q(root: StructureRoot) -> Q:
 
 def _coverage(root: StructureRoot, targets: dict[str, int]) -> dict[str, Any]:
     from dangvien.members.choices import ACTIVE_STATUSES
+    from dangvien.members.models import MemberBalance
     from dangvien.organisations.choices import AreaKind
     from dangvien.people.models import Person
 
     member = Q(membership__status__in=list(ACTIVE_STATUSES))
-    counts = Person.objects.filter(structure_q(root)).aggregate(
-        village_heads=Count("pk", filter=Q(is_village_head=True)),
-        village_heads_members=Count("pk", filter=Q(is_village_head=True) & member),
-        front_group_heads=Count("pk", filter=Q(is_front_group_head=True)),
-        front_group_heads_members=Count("pk", filter=Q(is_front_group_head=True) & member),
-        mass_org_heads=Count("pk", filter=Q(is_mass_org_head=True)),
-        mass_org_heads_members=Count("pk", filter=Q(is_mass_org_head=True) & member),
+    # only the heads (a partial index: a few per village), not every person of the subtree
+    heads = Q(is_village_head=True) | Q(is_front_group_head=True) | Q(is_mass_org_head=True)
+    counts = (
+        Person.objects.filter(structure_q(root))
+        .filter(heads)
+        .aggregate(
+            village_heads=Count("pk", filter=Q(is_village_head=True)),
+            village_heads_members=Count("pk", filter=Q(is_village_head=True) & member),
+            front_group_heads=Count("pk", filter=Q(is_front_group_head=True)),
+            front_group_heads_members=Count("pk", filter=Q(is_front_group_head=True) & member),
+            mass_org_heads=Count("pk", filter=Q(is_mass_org_head=True)),
+            mass_org_heads_members=Count("pk", filter=Q(is_mass_org_head=True) & member),
+        )
     )
+    # a cell's balance is its members as the facts stand (members.counters): no scan of them
     villages_without_members = (
         Organisation.objects.filter(_organisations_q(root), area_kind=AreaKind.VILLAGE)
-        .annotate(n=Count("memberships", filter=Q(memberships__status__in=list(ACTIVE_STATUSES))))
-        .filter(n=0)
+        .exclude(pk__in=MemberBalance.objects.filter(active__gt=0).values("organisation_id"))
         .count()
     )
     labels = {
@@ -945,23 +1135,22 @@ def get_monthly_admissions(
 ) -> dict[int, list[int]]:
     """Admissions per month of ``year`` and of the year before: {year: [12 counts]}, counted
     where the members were admitted, on the tree of ``structure`` (a resolved root, e.g. the
-    report's ``structure_root``; None: today's tree). One query."""
-    from dangvien.members.models import Membership
+    report's ``structure_root``; None: today's tree). One query, on the admitted counters."""
+    from dangvien.members.models import AdmittedCount
 
     root = structure or StructureRoot(organisation.path, None)
     series = {year - 1: [0] * 12, year: [0] * 12}
     rows = (
-        Membership.objects.filter(
-            structure_q(root, field="admitted_in"),
-            decision_date__range=(dt.date(year - 1, 1, 1), dt.date(year, 12, 31)),
+        AdmittedCount.objects.filter(
+            structure_q(root), date__range=(dt.date(year - 1, 1, 1), dt.date(year, 12, 31))
         )
-        .annotate(y=ExtractYear("decision_date"), m=ExtractMonth("decision_date"))
+        .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
         .values("y", "m")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("admitted"))
         .values_list("y", "m", "n")
     )
     for y, m, n in rows:
-        series[int(y)][int(m) - 1] = n
+        series[int(y)][int(m) - 1] = int(n or 0)
     return series
 
 

@@ -51,6 +51,7 @@ from django.utils.translation import gettext, gettext_lazy
 from dangvien.core.formatting import format_date, format_datetime, format_number, percent_value
 from dangvien.core.replica import fact_connection as connection
 from dangvien.core.xlsx import CellWriter
+from dangvien.members.breakdowns import CRITERIA
 from dangvien.organisations.choices import OrganisationKind
 from dangvien.organisations.models import Organisation
 from dangvien.organisations.models import OrganisationPlacement as _Placement
@@ -60,7 +61,7 @@ from dangvien.organisations.selectors import (
     placements_valid_on,
     structure_q,
 )
-from dangvien.reports.breakdowns import CRITERIA, GROUP_LABELS
+from dangvien.reports.breakdowns import GROUP_LABELS
 from dangvien.reports.periods import Period
 
 COUNT_FORMAT = '[>=1000000]#"."###"."##0;[>=1000]#"."##0;0'
@@ -343,8 +344,9 @@ def _transfers(root: StructureRoot, periods: dict[str, Period]) -> dict[str, int
 def _grassroots_with_admissions(root: StructureRoot, periods: dict[str, Period]) -> dict[str, int]:
     """Grassroots organisations of the subtree (committees, cells) and, per period, those with
     at least one admission: one aggregate with ``EXISTS`` subqueries. On a past tree: those
-    placed under the root that day, each with the cells placed under it that day."""
-    from dangvien.members.models import Membership
+    placed under the root that day, each with the cells placed under it that day. Read from the
+    admitted counters (``members.AdmittedCount``)."""
+    from dangvien.members.models import AdmittedCount
     from dangvien.organisations.models import OrganisationPlacement
 
     if root.empty:
@@ -360,15 +362,17 @@ def _grassroots_with_admissions(root: StructureRoot, periods: dict[str, Period])
         )
     for name, period in periods.items():
         if root.on is None:
-            below = Q(admitted_in__path__startswith=OuterRef("path"))
+            below = Q(organisation__path__startswith=OuterRef("path"))
         else:
             below = Q(
-                admitted_in__in=OrganisationPlacement.objects.filter(
+                organisation__in=OrganisationPlacement.objects.filter(
                     placements_valid_on(root.on), path__startswith=OuterRef(OuterRef("placed_path"))
                 ).values("organisation_id")
             )
         annotations[f"{name}_admitting"] = Exists(
-            Membership.objects.filter(below, decision_date__range=(period.start, period.end))
+            AdmittedCount.objects.filter(
+                below, date__range=(period.start, period.end), admitted__gt=0
+            )
         )
     committee = Q(kind=OrganisationKind.GRASSROOTS_COMMITTEE)
     cell = Q(kind=OrganisationKind.GRASSROOTS_CELL)

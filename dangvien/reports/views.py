@@ -20,6 +20,7 @@ from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.core.worklist import collect_for_request
+from dangvien.members.breakdowns import CRITERIA_BY_KEY, annotate_age
 from dangvien.organisations.models import Organisation
 from dangvien.reports import selectors
 from dangvien.reports.access import (
@@ -27,7 +28,6 @@ from dangvien.reports.access import (
     period_from_params,
     structure_from_params,
 )
-from dangvien.reports.breakdowns import CRITERIA_BY_KEY, annotate_age
 from dangvien.reports.home import get_home
 from dangvien.reports.periods import PERIOD_KINDS, Period
 from dangvien.reports.selectors import scope_label

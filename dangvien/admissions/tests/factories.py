@@ -8,6 +8,7 @@ from typing import Any
 
 from dangvien.admissions import services
 from dangvien.admissions.choices import STAGE_ORDER, Stage
+from dangvien.core import counters
 from dangvien.members.models import Membership
 from dangvien.people.tests.factories import PersonFactory
 from dangvien.training.models import Enrolment, TrainingClass
@@ -18,7 +19,7 @@ LONG_AGO = D(2015, 1, 1)
 
 def make_official(cell: Any, *, official_date: dt.date = LONG_AGO, **person: Any) -> Any:
     member = PersonFactory(organisation=cell, **person)
-    Membership.objects.create(
+    membership = Membership.objects.create(
         person=member,
         organisation=cell,
         admitted_in=cell,
@@ -27,6 +28,7 @@ def make_official(cell: Any, *, official_date: dt.date = LONG_AGO, **person: Any
         ceremony_date=official_date - dt.timedelta(days=366),
         official_date=official_date,
     )
+    counters.count_new("membership", [membership.pk])  # the facts' counters, as a service does
     return member
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dangvien.core import counters
 from dangvien.members.choices import MemberStatus
 from dangvien.members.models import Membership, MembershipEvent
 from dangvien.people.tests.factories import PersonFactory
@@ -47,6 +48,7 @@ def make_member(
             organisation=organisation,
             date=official_date,
         )
+    counters.count_new("membership", [membership.pk])  # the facts' counters, as a service does
     return membership
 
 

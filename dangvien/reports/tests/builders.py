@@ -75,7 +75,11 @@ def admit_people(
                 official_date=(decision + dt.timedelta(days=366)) if official else None,
             )
         )
-    return Membership.objects.bulk_create(memberships)
+    from dangvien.core import counters
+
+    created = Membership.objects.bulk_create(memberships)
+    counters.count_new("membership", [membership.pk for membership in created])
+    return created
 
 
 def months(year: int, first: int, last: int, day: int = 10) -> list[dt.date]:

@@ -1,0 +1,322 @@
+"""Counters: summary rows per cell and day, kept exact inside the transactions that write facts.
+
+A figure over a subtree at national scale cannot read the facts (a membership statement passes
+over every membership of the subtree; measured in docs/performance.md). It reads counters
+instead: rows ``(organisation, date) → integer columns`` holding the net change that day in that
+cell, and optionally a *balance* row per cell holding the sum of all its changes. The value of
+a state figure on day D is the balance minus the changes after D; a flow over a period is the
+sum of its days. A subtree is the cells under a path prefix (or the placements of a past tree).
+
+This module has no domain knowledge. An app that owns facts registers a ``CounterSpec`` in its
+``AppConfig.ready``: the table, the columns, and a function giving the contribution of a set of
+its facts (by id) to the counters, computed from the facts as they are in the database. Its
+services then wrap each write::
+
+    with counters.tracking("membership", [membership.pk]):
+        ...  # write the facts
+
+which computes the contributions before and after and adds the difference to the rows, in the
+caller's transaction; new facts are counted with ``counters.count_new``. Because the difference
+comes from the same function the rebuild uses (``rebuild``), the maintained rows equal a rebuild
+from the facts; the property test in ``members/tests/test_counters.py`` holds them to it.
+
+Another app that changes what a contribution depends on (a person's sex is a person's field)
+tracks its own subject: a spec maps ``"person"`` ids to its own ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections, models, router, transaction
+
+Key = tuple[int, dt.date]
+Contributions = dict[Key, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class CounterSpec:
+    """One counter table.
+
+    ``model`` has ``organisation`` (a cell), ``date`` and the integer ``columns``, unique on
+    (organisation, date). ``balance`` (optional) has ``organisation`` unique and the
+    ``balance_columns`` (a subset of ``columns``: the state columns; flows have no balance).
+    ``contributions(ids)`` gives, for facts of ``subject`` with these ids, their summed
+    contribution by (cell id, date). ``subjects`` maps another subject's ids to this spec's ids
+    (facts of another app whose change alters a contribution). ``all_ids()`` yields every
+    fact id in batches, for the rebuild.
+    """
+
+    name: str
+    subject: str
+    model: type[models.Model]
+    columns: tuple[str, ...]
+    contributions: Callable[[Sequence[int]], Contributions]
+    all_ids: Callable[[], Iterable[list[int]]]
+    balance: type[models.Model] | None = None
+    balance_columns: tuple[str, ...] = ()
+    subjects: dict[str, Callable[[Sequence[int]], list[int]]] = field(default_factory=dict)
+
+
+_SPECS: dict[str, CounterSpec] = {}
+
+
+def register(spec: CounterSpec) -> None:
+    _SPECS[spec.name] = spec
+
+
+def specs() -> list[CounterSpec]:
+    return list(_SPECS.values())
+
+
+def _ids_for(spec: CounterSpec, subject: str, ids: Sequence[int]) -> list[int]:
+    if subject == spec.subject:
+        return list(ids)
+    mapper = spec.subjects.get(subject)
+    return mapper(ids) if mapper else []
+
+
+CHUNK = 5_000
+
+
+def _contributions(spec: CounterSpec, ids: Sequence[int]) -> Contributions:
+    """``spec.contributions`` in chunks (a database limits the parameters of a statement)."""
+    if len(ids) <= CHUNK:
+        return spec.contributions(ids)
+    total: dict[Key, list[int]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for key, values in spec.contributions(ids[start : start + CHUNK]).items():
+            row = total.setdefault(key, [0] * len(values))
+            for i, value in enumerate(values):
+                row[i] += value
+    return {key: tuple(values) for key, values in total.items() if any(values)}
+
+
+def _difference(after: Contributions, before: Contributions) -> Contributions:
+    changes: Contributions = {}
+    for key in after.keys() | before.keys():
+        new, old = after.get(key), before.get(key)
+        if new is None:
+            assert old is not None
+            delta = tuple(-value for value in old)
+        elif old is None:
+            delta = new
+        else:
+            delta = tuple(a - b for a, b in zip(new, old, strict=True))
+        if any(delta):
+            changes[key] = delta
+    return changes
+
+
+class Tracker:
+    """The before half of ``tracking`` for services that write in several places: create it
+    before the writes (inside the service's transaction), call ``done()`` after them. A service
+    that raises in between rolls its transaction back, counters included."""
+
+    def __init__(self, subject: str, ids: Iterable[int]) -> None:
+        wanted = sorted({int(pk) for pk in ids if pk is not None})
+        self._before: dict[str, tuple[list[int], Contributions]] = {}
+        for spec in _SPECS.values():
+            own = _ids_for(spec, subject, wanted) if wanted else []
+            if own:
+                self._before[spec.name] = (own, _contributions(spec, own))
+
+    def done(self) -> None:
+        for name, (own, old) in self._before.items():
+            spec = _SPECS[name]
+            add(spec, _difference(_contributions(spec, own), old))
+        self._before = {}
+
+
+@contextmanager
+def tracking(subject: str, ids: Iterable[int]) -> Iterator[None]:
+    """Keep every counter that depends on these facts exact across the block's writes."""
+    with transaction.atomic():
+        tracker = Tracker(subject, ids)
+        yield
+        tracker.done()
+
+
+def count_new(subject: str, ids: Iterable[int]) -> None:
+    """Count facts of ``subject`` that were just written (they counted nothing before). Only
+    the specs of that subject: a spec that maps these facts to facts of its own counted those
+    before — track them with ``Tracker`` around the write."""
+    ids = sorted({int(pk) for pk in ids if pk is not None})
+    if not ids:
+        return
+    for spec in _SPECS.values():
+        if spec.subject == subject:
+            add(spec, _contributions(spec, ids))
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    """The database column of a counter's field (a concrete field: it has one)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column
+    return field.column
+
+
+def _upsert(
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c`` (SQLite ≥ 3.24 and
+    PostgreSQL): each row adds to what is there, atomically per row."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = [quote(column_of(model, name)) for name in (*keys, *columns)]
+    updates = ", ".join(
+        f"{quote(column_of(model, name))} = {table}."
+        f"{quote(column_of(model, name))} + excluded."
+        f"{quote(column_of(model, name))}"
+        for name in columns
+    )
+    conflict = ", ".join(quote(column_of(model, name)) for name in keys)
+    width = len(names)
+    if connection.vendor == "postgresql":
+        # one array per column (as core.bulk does): psycopg parses a long VALUES list slowly
+        types = [
+            "bigint" if name == "organisation" else "date" if name == "date" else "integer"
+            for name in (*keys, *columns)
+        ]
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM UNNEST({arrays}) "  # noqa: S608
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 50_000):
+                chunk = rows[start : start + 50_000]
+                cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+        return
+    batch = max(1, 30_000 // width)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            sql = (
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            )
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def add(spec: CounterSpec, changes: Contributions) -> None:
+    """Add ``changes`` to the spec's rows (and their state columns to the cells' balances)."""
+    if not changes:
+        return
+    rows = [(cell, day, *values) for (cell, day), values in sorted(changes.items())]
+    _upsert(spec.model, ("organisation", "date"), spec.columns, rows)
+    if spec.balance is None:
+        return
+    balances = balances_of(spec, changes)
+    _upsert(
+        spec.balance,
+        ("organisation",),
+        spec.balance_columns,
+        [(cell, *values) for cell, values in sorted(balances.items())],
+    )
+
+
+def computed(spec: CounterSpec) -> Contributions:
+    """Every contribution recomputed from the facts (for the rebuild and the tests)."""
+    total: dict[Key, list[int]] = {}
+    for ids in spec.all_ids():
+        for key, values in spec.contributions(ids).items():
+            row = total.get(key)
+            if row is None:
+                total[key] = list(values)
+            else:
+                for i, value in enumerate(values):
+                    row[i] += value
+    return {key: tuple(values) for key, values in total.items() if any(values)}
+
+
+def stored(spec: CounterSpec) -> Contributions:
+    """The rows as they are, without the rows that net to zero."""
+    rows = spec.model._default_manager.values_list("organisation_id", "date", *spec.columns)
+    return {(row[0], row[1]): tuple(row[2:]) for row in rows if any(row[2:])}
+
+
+def stored_balances(spec: CounterSpec) -> dict[int, tuple[int, ...]]:
+    assert spec.balance is not None
+    rows = spec.balance._default_manager.values_list("organisation_id", *spec.balance_columns)
+    return {row[0]: tuple(row[1:]) for row in rows if any(row[1:])}
+
+
+def balances_of(spec: CounterSpec, changes: Contributions) -> dict[int, tuple[int, ...]]:
+    """The state columns of these rows summed by cell (what they add to the balances)."""
+    positions = [spec.columns.index(name) for name in spec.balance_columns]
+    total: dict[int, list[int]] = defaultdict(lambda: [0] * len(positions))
+    for (cell, _day), values in changes.items():
+        for i, position in enumerate(positions):
+            total[cell][i] += values[position]
+    return {cell: tuple(values) for cell, values in total.items() if any(values)}
+
+
+@transaction.atomic
+def rebuild(spec: CounterSpec, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Replace the spec's rows by a computation from the facts, one batch of facts at a time.
+    The caller audits.
+
+    On PostgreSQL each batch's contributions are copied (COPY) into a temporary table and summed
+    into the counters with one ``INSERT … SELECT … GROUP BY`` at the end (about 3 × faster than
+    adding batch by batch at 160.000 memberships); elsewhere each batch is added as a service
+    adds it."""
+    spec.model._default_manager.all().delete()
+    if spec.balance is not None:
+        spec.balance._default_manager.all().delete()
+    connection = connections[router.db_for_write(spec.model)]
+    facts = 0
+    if connection.vendor != "postgresql":
+        for ids in spec.all_ids():
+            add(spec, spec.contributions(ids))
+            facts += len(ids)
+            if progress:
+                progress(facts)
+        return {"facts": facts, "rows": spec.model._default_manager.count()}
+    quote = connection.ops.quote_name
+    staging = quote(f"staging_{spec.model._meta.db_table}")
+    columns = [quote(name) for name in spec.columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} (organisation_id bigint, date date, "
+            + ", ".join(f"{name} integer" for name in columns)
+            + ")"
+        )
+        for ids in spec.all_ids():
+            found = spec.contributions(ids)  # its queries before the COPY: one connection
+            with cursor.copy(f"COPY {staging} FROM STDIN") as copy:
+                for (cell, day), values in found.items():
+                    copy.write_row((cell, day, *values))
+            facts += len(ids)
+            if progress:
+                progress(facts)
+        table = quote(spec.model._meta.db_table)
+        sums = ", ".join(f"SUM({name})" for name in columns)
+        nonzero = " OR ".join(f"SUM({name}) <> 0" for name in columns)
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, date, {', '.join(columns)}) "  # noqa: S608
+            f"SELECT organisation_id, date, {sums} FROM {staging} "
+            f"GROUP BY organisation_id, date HAVING {nonzero}"
+        )
+        if spec.balance is not None:
+            kept = [quote(name) for name in spec.balance_columns]
+            cursor.execute(
+                f"INSERT INTO {quote(spec.balance._meta.db_table)} "  # noqa: S608
+                f"(organisation_id, {', '.join(kept)}) "
+                f"SELECT organisation_id, {', '.join(f'SUM({name})' for name in kept)} "
+                f"FROM {table} GROUP BY organisation_id"
+            )
+        cursor.execute(f"DROP TABLE {staging}")
+    return {"facts": facts, "rows": spec.model._default_manager.count()}

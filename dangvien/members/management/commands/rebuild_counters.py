@@ -1,0 +1,36 @@
+"""``manage.py rebuild_counters [--username U]``: recompute every counter table from the facts."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangvien.members.services import rebuild_counters
+
+
+class Command(BaseCommand):
+    help = "Recompute every counter table (members, admitted per cell and day) from the facts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", help="the account recorded in the audit row")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user_model = get_user_model()
+        actor = None
+        if options.get("username"):
+            actor = user_model.objects.filter(username=options["username"]).first()
+            if actor is None:
+                raise CommandError(f"No account {options['username']!r}.")
+        started = time.monotonic()
+
+        def progress(name: str, done: int) -> None:
+            if options["verbosity"] > 1:
+                self.stdout.write(f"{name}: {done} facts")
+
+        summary = rebuild_counters(actor=actor, progress=progress)
+        for name, figures in summary.items():
+            self.stdout.write(f"{name}: {figures['facts']} facts → {figures['rows']} rows")
+        self.stdout.write(f"{time.monotonic() - started:.1f} s")

@@ -1,0 +1,276 @@
+"""The counters equal the live computation, whatever happens (issue 12).
+
+A property-based test: hypothesis draws a sequence of operations through the services —
+admissions, imports, existing members entered, status changes (removals, deaths, leaving,
+re-admission), official and temporary transfers and their end, corrections of a person,
+a merge of two cells in a reorganisation — some of which the services refuse. After them:
+
+- every counter table equals its rebuild from the facts (``core.counters.computed``), the
+  balances included;
+- the report's membership figures read from the counters (``_membership_at_end``) equal the
+  statement over the facts (``membership_from_facts``) for every organisation, on several
+  days, on today's tree and on the tree of that day.
+
+It runs on SQLite and on PostgreSQL with the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from dangvien.audit.models import AuditEvent
+from dangvien.core import counters
+from dangvien.core.errors import DomainError
+from dangvien.members import services
+from dangvien.members.choices import MemberStatus
+from dangvien.members.counters import SPEC
+from dangvien.members.models import MemberBalance, MemberCount, Membership, Transfer
+from dangvien.organisations import reorganisation as reorg
+from dangvien.organisations.choices import OrganisationKind as K
+from dangvien.organisations.models import Organisation
+from dangvien.organisations.reorganisation import OrganisationSpec
+from dangvien.organisations.selectors import resolve_structure
+from dangvien.people import services as people_services
+from dangvien.people.tests.factories import PersonFactory
+from dangvien.reports.periods import Period
+from dangvien.reports.selectors import _membership_at_end, membership_from_facts
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2024, 1, 1)
+DAYS = 900  # up to mid-2026, before today
+STATUSES = [
+    MemberStatus.REMOVED,
+    MemberStatus.DECEASED,
+    MemberStatus.LEFT,
+    MemberStatus.LOST_CONTACT,
+    MemberStatus.EXEMPT,
+    MemberStatus.OFFICIAL,
+    MemberStatus.PROBATIONARY,
+    MemberStatus.TRANSFERRED_OUT,
+]
+
+day = st.integers(min_value=0, max_value=DAYS)
+index = st.integers(min_value=0, max_value=50)
+operation = st.one_of(
+    st.tuples(st.just("admit"), index, day),
+    st.tuples(st.just("register"), index, day, st.booleans()),
+    st.tuples(st.just("bulk"), index, st.integers(1, 4), day),
+    st.tuples(st.just("status"), index, st.sampled_from(STATUSES), day),
+    st.tuples(st.just("transfer"), index, index, st.sampled_from(["official", "temporary"]), day),
+    st.tuples(st.just("end_temporary"), index, day),
+    st.tuples(st.just("correct_person"), index),
+    st.tuples(st.just("merge"), day),
+)
+
+
+def _on(offset: int) -> dt.date:
+    return START + dt.timedelta(days=offset)
+
+
+class World:
+    def __init__(self, tree: Any, actor: Any) -> None:
+        self.tree = tree
+        self.actor = actor
+        self.cells = [tree.branch, tree.branch_two, tree.branch_south]
+        self.merged = False
+
+    def cell(self, i: int) -> Organisation:
+        live = [cell for cell in self.cells if cell.valid_to is None]
+        return live[i % len(live)]
+
+    def member(self, i: int) -> Membership | None:
+        rows = list(Membership.objects.order_by("pk"))
+        return rows[i % len(rows)] if rows else None
+
+    def run(self, op: tuple[Any, ...]) -> None:
+        kind = op[0]
+        actor = self.actor
+        if kind == "admit":
+            decision = _on(op[2])
+            services.admit_member(
+                person=PersonFactory(organisation=self.cell(op[1])),
+                organisation=self.cell(op[1]),
+                decision_date=decision,
+                decision_number="1-QĐ/ĐU",
+                ceremony_date=decision + dt.timedelta(days=10),
+                actor=actor,
+            )
+        elif kind == "register":
+            decision = _on(op[2]) - dt.timedelta(days=500)
+            services.register_existing_member(
+                person=PersonFactory(organisation=self.cell(op[1])),
+                organisation=self.cell(op[1]),
+                decision_date=decision,
+                ceremony_date=decision + dt.timedelta(days=5),
+                official_date=decision + dt.timedelta(days=400) if op[3] else None,
+                actor=actor,
+            )
+        elif kind == "bulk":
+            cell = self.cell(op[1])
+            decision = _on(op[3]) - dt.timedelta(days=450)
+            rows = [
+                {
+                    "person_id": PersonFactory(organisation=cell).pk,
+                    "organisation": cell,
+                    "decision_date": decision,
+                    "ceremony_date": decision + dt.timedelta(days=7),
+                    "official_date": decision + dt.timedelta(days=380) if n % 2 else None,
+                }
+                for n in range(op[2])
+            ]
+            services.bulk_register_members(rows, actor=actor)
+        elif kind == "status":
+            member = self.member(op[1])
+            if member is not None:
+                services.change_status(
+                    member, status=op[2], date=_on(op[3]), actor=actor, note="Lý do thử"
+                )
+        elif kind == "transfer":
+            member = self.member(op[1])
+            if member is not None:
+                started = _on(op[4])
+                transfer = services.start_transfer(
+                    member,
+                    to_organisation=self.cell(op[2]),
+                    kind=op[3],
+                    reason_date=started,
+                    started_on=started,
+                    actor=actor,
+                )
+                services.confirm_transfer(
+                    transfer, confirmed_on=started + dt.timedelta(days=3), actor=actor
+                )
+        elif kind == "end_temporary":
+            member = self.member(op[1])
+            transfer = (
+                Transfer.objects.filter(membership=member, kind="temporary", status="confirmed")
+                .order_by("pk")
+                .first()
+            )
+            if transfer is not None:
+                services.end_temporary_transfer(transfer, date=_on(op[2]), actor=actor)
+        elif kind == "correct_person":
+            member = self.member(op[1])
+            if member is not None:
+                person = member.person
+                sex = "male" if person.sex == "female" else "female"
+                people_services.update_person(person, actor=actor, sex=sex)
+        elif kind == "merge" and not self.merged:
+            event = reorg.merge(
+                [self.tree.branch, self.tree.branch_two],
+                into=OrganisationSpec(code="CBM", name="Chi bộ thôn Hợp Nhất", kind=K.CELL),
+                actor=actor,
+                effective_date=_on(op[1]),
+                decision_number="9-QĐ/TU",
+            )
+            self.merged = True
+            for cell in self.cells:
+                cell.refresh_from_db()
+            self.cells.append(Organisation.objects.get(pk=event.targets.get().pk))
+
+
+def _check_counters_equal_the_facts(tree: Any) -> None:
+    for spec in counters.specs():
+        expected = counters.computed(spec)
+        assert counters.stored(spec) == expected, spec.name
+        if spec.balance is not None:
+            assert counters.stored_balances(spec) == counters.balances_of(spec, expected)
+    organisations = list(Organisation.objects.order_by("path"))
+    days = [dt.date(2023, 12, 31), dt.date(2024, 9, 30), dt.date(2025, 6, 30), dt.date(2026, 6, 1)]
+    for end in days:
+        period = Period(dt.date(end.year, 1, 1), end)
+        for organisation in organisations:
+            for structure in (None, end):
+                root = resolve_structure(organisation, structure)
+                live = membership_from_facts(root, period)
+                assert _membership_at_end(root, period) == live, (organisation.code, end, structure)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=st.lists(operation, min_size=1, max_size=12))
+def test_the_counters_equal_the_live_computation(persona_tree, national_admin, operations):
+    with transaction.atomic():
+        world = World(persona_tree, national_admin)
+        for op in operations:
+            try:
+                with transaction.atomic():
+                    world.run(op)
+                event(f"{op[0]}: written")
+            except DomainError as exc:
+                event(f"{op[0]}: refused ({exc.rule})")  # nothing changed, counters included
+        _check_counters_equal_the_facts(persona_tree)
+        transaction.set_rollback(True)
+
+
+def test_a_refused_write_leaves_the_counters_as_they_were(persona_tree, national_admin):
+    member = services.admit_member(
+        person=PersonFactory(organisation=persona_tree.branch),
+        organisation=persona_tree.branch,
+        decision_date=dt.date(2025, 3, 1),
+        decision_number="1-QĐ/ĐU",
+        ceremony_date=dt.date(2025, 3, 10),
+        actor=national_admin,
+    )
+    before = counters.stored(SPEC)
+    assert before == {
+        (persona_tree.branch.pk, dt.date(2025, 3, 1)): (1, 0, int(member.person.sex == "female"), 0)
+    }
+    with pytest.raises(DomainError):  # official → removed needs a reason
+        services.change_status(
+            member, status="removed", date=dt.date(2025, 5, 1), actor=national_admin
+        )
+    assert counters.stored(SPEC) == before
+
+
+def test_rebuild_counters_replaces_the_rows_and_is_audited(persona_tree, national_admin):
+    cell = persona_tree.branch
+    for offset in range(3):
+        services.admit_member(
+            person=PersonFactory(organisation=cell, sex="female"),
+            organisation=cell,
+            decision_date=dt.date(2025, 3, 1 + offset),
+            decision_number="1-QĐ/ĐU",
+            ceremony_date=dt.date(2025, 3, 10),
+            actor=national_admin,
+        )
+    expected = counters.stored(SPEC)
+    MemberCount.objects.all().delete()  # lost or damaged: the facts are the truth
+    MemberBalance.objects.update(active=99)
+    out = io.StringIO()
+    call_command("rebuild_counters", "--username", national_admin.username, stdout=out)
+    assert counters.stored(SPEC) == expected
+    assert counters.stored_balances(SPEC) == {cell.pk: (3, 0, 3)}
+    assert "members: 3 facts → 3 rows" in out.getvalue()
+    assert AuditEvent.objects.filter(
+        action="members.counters.rebuilt", actor=national_admin
+    ).exists()
+
+
+def test_membership_at_a_date_reads_two_counter_queries(
+    persona_tree, national_admin, django_assert_num_queries
+):
+    cell = persona_tree.branch
+    services.register_existing_member(
+        person=PersonFactory(organisation=cell),
+        organisation=cell,
+        decision_date=dt.date(2020, 1, 1),
+        official_date=dt.date(2021, 1, 1),
+        actor=national_admin,
+    )
+    period = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    with django_assert_num_queries(2):
+        figures = _membership_at_end(persona_tree.root, period)
+    assert figures["total"] == figures["official"] == 1
