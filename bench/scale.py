@@ -4,6 +4,7 @@ generated dataset, against a per-organisation ORM loop and a hand-written SQL "f
 Usage::
 
     .venv/bin/python -m bench.scale --scale province [--runs 5] [--keep] [--reuse]
+        [--only "dashboard,worklist,person list"]
 
 PostgreSQL only (``DATABASE_URL``'s server, default postgres://postgres@127.0.0.1:5432, this
 machine only). The database ``dangvien_bench_scale_<scale>`` is created, migrated and filled by
@@ -23,7 +24,8 @@ the median number of members). For each, after one warm-up, ``--runs`` timed run
   user), through Django's test ``Client`` and the real views and middleware (server time,
   queries): the report page, the start page (dashboard), the worklist, the person list and
   every picker endpoint (``/pick/<source>/?q=…``) with a typed text that matches few rows
-  (a whole name).
+  (a whole name); ``config.wsgi`` is imported first, as in the server's processes (it freezes
+  the start-up objects out of the garbage collector's full collections).
 
 Peak memory of each operation: ``tracemalloc``'s peak of Python allocations during one extra
 run after the timed ones (not counted in the times; C allocations of the database driver
@@ -434,9 +436,18 @@ def fetch(client: Any, url: str) -> Any:
     return response
 
 
-def page_rows(users: dict[str, Any], runs: int) -> list[Row]:
+def wanted(operation: str, only: set[str] | None) -> bool:
+    """``--only``: an operation is measured if its name, or ``picker`` for every picker, is in
+    the set (every operation without ``--only``)."""
+    if only is None:
+        return True
+    return operation in only or (operation.startswith("picker") and "picker" in only)
+
+
+def page_rows(users: dict[str, Any], runs: int, only: set[str] | None = None) -> list[Row]:
     from django.test import Client
 
+    import config.wsgi  # noqa: F401  # as the server's processes: start-up objects frozen (gc)
     from tests.support.mfa import force_login_with_mfa
 
     rows = []
@@ -449,11 +460,13 @@ def page_rows(users: dict[str, Any], runs: int) -> list[Row]:
             ("worklist", "/admissions/worklist/"),
             ("person list", "/people/"),
         ]
-        for source, text in picker_texts(user).items():
+        for source, text in (picker_texts(user) if wanted("picker", only) else {}).items():
             pages.append(
                 (f"picker {source}", f"/pick/{source}/?{urllib.parse.urlencode({'q': text})}")
             )
         for operation, url in pages:
+            if not wanted(operation, only):
+                continue
             get = partial(fetch, client, url)
             times, queries, db_ms, response = timed(get, runs)
             row = Row(operation, f"{scope} user", times, queries, db_ms)
@@ -467,47 +480,59 @@ def page_rows(users: dict[str, Any], runs: int) -> list[Row]:
     return rows
 
 
-def figure_rows(scopes: dict[str, Any], runs: int, baseline_runs: int) -> list[Row]:
+def report_row(scope: str, org: Any, grassroots: list[Any], runs: int, baseline_runs: int) -> Row:
+    report = partial(report_figures, org)
+    times, queries, db_ms, data = timed(report, runs)
+    row = Row("report", scope, times, queries, db_ms, goal_ms=GOALS["report"][scope])
+    row.peak_mb = peak_memory_mb(report)
+    start, end = data.period.start, data.period.end
+    row.loop, looped = median_seconds(partial(loop_admitted, grassroots, start, end), baseline_runs)
+    row.floor, floored = median_seconds(partial(floor_admitted, org, start, end), baseline_runs)
+    row.note = (
+        f"admitted {data.admitted} (loop {looped}, floor {floored}), "
+        f"{start:%d/%m/%Y}–{end:%d/%m/%Y}, {len(grassroots)} grassroots organisations"
+    )
+    print(f"  report     {scope}: {row.median_ms:9.1f} ms  {row.note}", flush=True)
+    return row
+
+
+def membership_row(
+    scope: str, org: Any, grassroots: list[Any], last_year: Any, runs: int, baseline_runs: int
+) -> Row:
+    """Membership at the end of last year."""
+    membership = partial(membership_at, org, last_year)
+    times, queries, db_ms, figures = timed(membership, runs)
+    row = Row("membership", scope, times, queries, db_ms, goal_ms=GOALS["membership"][scope])
+    row.peak_mb = peak_memory_mb(membership)
+    row.loop, looped = median_seconds(
+        partial(loop_membership, grassroots, last_year.end), baseline_runs
+    )
+    row.floor, floored = median_seconds(
+        partial(floor_membership, org, last_year.end), baseline_runs
+    )
+    row.note = (
+        f"members on {last_year.end:%d/%m/%Y}: {figures['total']} (loop {looped}, floor {floored})"
+    )
+    print(f"  membership {scope}: {row.median_ms:9.1f} ms  {row.note}", flush=True)
+    return row
+
+
+def figure_rows(
+    scopes: dict[str, Any], runs: int, baseline_runs: int, only: set[str] | None = None
+) -> list[Row]:
     from dangvien.reports.periods import build_period
 
     today = dt.date.today()
     last_year = build_period("year", year=today.year - 1, month=12, quarter=None)
-    rows = []
+    rows: list[Row] = []
+    if not (wanted("report", only) or wanted("membership", only)):
+        return rows
     for scope, org in scopes.items():
         grassroots = grassroots_in(org)
-        # report
-        report = partial(report_figures, org)
-        times, queries, db_ms, data = timed(report, runs)
-        row = Row("report", scope, times, queries, db_ms, goal_ms=GOALS["report"][scope])
-        row.peak_mb = peak_memory_mb(report)
-        start, end = data.period.start, data.period.end
-        row.loop, looped = median_seconds(
-            partial(loop_admitted, grassroots, start, end), baseline_runs
-        )
-        row.floor, floored = median_seconds(partial(floor_admitted, org, start, end), baseline_runs)
-        row.note = (
-            f"admitted {data.admitted} (loop {looped}, floor {floored}), "
-            f"{start:%d/%m/%Y}–{end:%d/%m/%Y}, {len(grassroots)} grassroots organisations"
-        )
-        rows.append(row)
-        print(f"  report     {scope}: {row.median_ms:9.1f} ms  {row.note}", flush=True)
-        # membership at the end of last year
-        membership = partial(membership_at, org, last_year)
-        times, queries, db_ms, figures = timed(membership, runs)
-        row = Row("membership", scope, times, queries, db_ms, goal_ms=GOALS["membership"][scope])
-        row.peak_mb = peak_memory_mb(membership)
-        row.loop, looped = median_seconds(
-            partial(loop_membership, grassroots, last_year.end), baseline_runs
-        )
-        row.floor, floored = median_seconds(
-            partial(floor_membership, org, last_year.end), baseline_runs
-        )
-        row.note = (
-            f"members on {last_year.end:%d/%m/%Y}: {figures['total']} "
-            f"(loop {looped}, floor {floored})"
-        )
-        rows.append(row)
-        print(f"  membership {scope}: {row.median_ms:9.1f} ms  {row.note}", flush=True)
+        if wanted("report", only):
+            rows.append(report_row(scope, org, grassroots, runs, baseline_runs))
+        if wanted("membership", only):
+            rows.append(membership_row(scope, org, grassroots, last_year, runs, baseline_runs))
     return rows
 
 
@@ -592,12 +617,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--reuse", action="store_true", help="reuse a generated database")
+    parser.add_argument("--database", help="database name (default dangvien_bench_scale_<scale>)")
+    parser.add_argument(
+        "--only",
+        help="measure only these operations, comma-separated: report, membership, "
+        "'report page', dashboard, worklist, 'person list', picker (every picker); "
+        "no EXPLAIN unless report or membership is among them",
+    )
     args = parser.parse_args(argv)
+    only = {name.strip() for name in args.only.split(",")} if args.only else None
     if args.runs < 5:
         print("note: fewer than 5 runs: not the issue's method", file=sys.stderr)
 
     base = server_url()
-    name = f"dangvien_bench_scale_{args.scale}"
+    name = args.database or f"dangvien_bench_scale_{args.scale}"
     var_dir = Path(tempfile.mkdtemp(prefix="dangvien-bench-scale-"))
     (var_dir / "staticfiles").mkdir()
     os.environ.setdefault("DANGVIEN_VAR_DIR", str(var_dir))
@@ -625,10 +658,12 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     users = make_users(scopes)
-    rows = figure_rows(scopes, args.runs, args.baseline_runs)
-    rows += page_rows(users, args.runs)
+    rows = figure_rows(scopes, args.runs, args.baseline_runs, only)
+    rows += page_rows(users, args.runs, only)
     explain_path = RESULTS / f"scale_{args.scale}_explain.tmp"
-    explain(scopes["province"], explain_path)
+    explained = wanted("report", only) or wanted("membership", only)
+    if explained:
+        explain(scopes["province"], explain_path)
     after = load_average()
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
@@ -641,7 +676,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.perf_counter() - started:.0f} s"
     )
     print_table(rows)
-    print(f"EXPLAIN (ANALYZE, BUFFERS): {explain_path}")
+    if explained:
+        print(f"EXPLAIN (ANALYZE, BUFFERS): {explain_path}")
     if not (args.keep or args.reuse):
         connection.close()
         recreate(base, name, drop_only=True)
