@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import operator
 import os
 import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,25 @@ def rounded(figures: dict[str, Any]) -> dict[str, Any]:
         )
         for key, value in figures.items()
     }
+
+
+def compare(
+    row: tuple[str, str, str],
+    from_facts: Callable[[], Any] | None,
+    from_counters: Callable[[], Any],
+    *,
+    runs: int,
+    admitted: Callable[[Any], int],
+    same: Callable[[Any, Any], bool] = operator.eq,
+) -> None:
+    """Time one figure from the facts (when given) and from the counters, hold them equal,
+    print the table row (operation, scope, tree, both medians, the admitted counted)."""
+    facts_ms, facts = median_ms(from_facts, runs) if from_facts else (None, None)
+    counted_ms, counted = median_ms(from_counters, runs)
+    if from_facts is not None:
+        assert same(facts, counted), row
+    shown = "—" if facts_ms is None else f"{facts_ms:,.1f}"
+    print(f"| {' | '.join(row)} | {shown} | {counted_ms:,.1f} | {admitted(counted)} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,50 +154,33 @@ def main(argv: list[str] | None = None) -> int:
         for scope, org in scopes.items():
             for tree, on in (("today", None), ("old", LAST_OLD_DAY)):
                 root = resolve_structure(org, on)
-                facts_ms, facts = median_ms(
-                    lambda root=root: selectors.admission_aggregates_from_facts(
-                        root, periods, {"cur", "prev"}
+                detailed = {"cur", "prev"}
+                compare(
+                    ("aggregate", scope, tree),
+                    partial(selectors.admission_aggregates_from_facts, root, periods, detailed),
+                    partial(selectors._admission_aggregates, root, periods, detailed),
+                    runs=args.runs,
+                    same=lambda facts, counted: rounded(facts) == rounded(counted),
+                    admitted=lambda counted: counted["cur_total"],
+                )
+                compare(
+                    ("children", scope, tree),
+                    partial(selectors._children_rows, org, root, period, prev, from_facts=True),
+                    partial(selectors._children_rows, org, root, period, prev),
+                    runs=args.runs,
+                    admitted=lambda counted: sum(c for c, _p in counted[1].values()),
+                )
+                compare(
+                    ("monthly", scope, tree),
+                    None,
+                    partial(
+                        selectors.get_monthly_admissions,
+                        organisation=org,
+                        year=period.end.year,
+                        structure=root,
                     ),
-                    args.runs,
-                )
-                counted_ms, counted = median_ms(
-                    lambda root=root: selectors._admission_aggregates(
-                        root, periods, {"cur", "prev"}
-                    ),
-                    args.runs,
-                )
-                assert rounded(facts) == rounded(counted), (scope, tree)
-                print(
-                    f"| aggregate | {scope} | {tree} | {facts_ms:,.1f} | {counted_ms:,.1f} "
-                    f"| {counted['cur_total']} |",
-                    flush=True,
-                )
-                facts_ms, facts = median_ms(
-                    lambda root=root, org=org: selectors._children_rows(
-                        org, root, period, prev, from_facts=True
-                    ),
-                    args.runs,
-                )
-                counted_ms, counted = median_ms(
-                    lambda root=root, org=org: selectors._children_rows(org, root, period, prev),
-                    args.runs,
-                )
-                assert facts == counted, (scope, tree)
-                print(
-                    f"| children | {scope} | {tree} | {facts_ms:,.1f} | {counted_ms:,.1f} "
-                    f"| {sum(c for c, _p in counted[1].values())} |",
-                    flush=True,
-                )
-                counted_ms, series = median_ms(
-                    lambda root=root, org=org: selectors.get_monthly_admissions(
-                        organisation=org, year=period.end.year, structure=root
-                    ),
-                    args.runs,
-                )
-                print(
-                    f"| monthly | {scope} | {tree} | — | {counted_ms:,.1f} "
-                    f"| {sum(series[period.end.year])} |",
-                    flush=True,
+                    runs=args.runs,
+                    admitted=lambda series: sum(series[period.end.year]),
                 )
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()")

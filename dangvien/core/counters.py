@@ -46,6 +46,7 @@ class CounterSpec:
     ``model`` has ``organisation`` (a cell), ``date`` and the integer ``columns``, unique on
     (organisation, date). ``balance`` (optional) has ``organisation`` unique and the
     ``balance_columns`` (a subset of ``columns``: the state columns; flows have no balance).
+    ``label`` names the table for an operator (Vietnamese, lazily translated).
     ``contributions(ids)`` gives, for facts of ``subject`` with these ids, their summed
     contribution by (cell id, date). ``subjects`` maps another subject's ids to this spec's ids
     (facts of another app whose change alters a contribution). ``all_ids()`` yields every
@@ -58,6 +59,7 @@ class CounterSpec:
     columns: tuple[str, ...]
     contributions: Callable[[Sequence[int]], Contributions]
     all_ids: Callable[[], Iterable[list[int]]]
+    label: Any = ""
     balance: type[models.Model] | None = None
     balance_columns: tuple[str, ...] = ()
     subjects: dict[str, Callable[[Sequence[int]], list[int]]] = field(default_factory=dict)

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Count, DateField, Q, Sum
+from django.utils.translation import gettext_lazy
 
 from dangvien.core import counters
 from dangvien.members.breakdowns import CRITERIA, annotate_age
@@ -105,5 +106,6 @@ SPEC = counters.CounterSpec(
     columns=COLUMNS,
     contributions=contributions,
     all_ids=all_ids,
+    label=gettext_lazy("Kết nạp theo chi bộ và ngày"),
     subjects={"person": memberships_of_people},
 )

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from dangvien.core import counters
 from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
@@ -168,6 +169,7 @@ SPEC = counters.CounterSpec(
     columns=COLUMNS,
     contributions=contributions,
     all_ids=all_ids,
+    label=gettext_lazy("Đảng viên theo chi bộ và ngày"),
     balance=MemberBalance,
     balance_columns=STATE_COLUMNS,
     subjects={"person": memberships_of_people},

@@ -224,6 +224,19 @@ def placed_under(root: StructureRoot) -> QuerySet[Any, Any]:
     return rows
 
 
+def subtree_ids_sql(root: StructureRoot) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT of the ids of the organisations in the root's subtree (today's tree: the path
+    prefix; a past tree: the placements in force that day), with its parameters, for the
+    hand-written statements of the figures (``col IN (sql)``). Not for an empty root."""
+    assert not root.empty
+    if root.on is None:
+        rows = Organisation.objects.filter(path__startswith=root.path).values("id")
+    else:
+        rows = placed_under(root)
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params)
+
+
 def structure_q(root: StructureRoot, *, field: str = "organisation") -> Q:
     """``structure_filter`` from an already resolved root (no query to build)."""
     if root.empty:

@@ -41,6 +41,7 @@ from dangvien.organisations.selectors import (
     placements_valid_on,
     resolve_structure,
     structure_q,
+    subtree_ids_sql,
 )
 from dangvien.reports.breakdowns import GROUP_LABELS
 from dangvien.reports.periods import Period
@@ -463,33 +464,24 @@ _DETAIL_COLUMNS = ("aged", "age_sum", *(criterion.key for criterion in CRITERIA)
 
 
 @lru_cache(maxsize=16)
-def _counter_sql(vendor: str, count: int, past: bool) -> str:
+def _counter_sql(count: int, cells: str) -> str:
     """The sum of every ``AdmittedCount`` column per period over a subtree's cells, one row
     per period: the subtree's rows between the first and the last day of all the periods
-    (the cells by an ``IN`` subquery: today's tree by path prefix, a past tree by the
-    placements in force that day under the root's), joined to the periods as a ``VALUES``
-    list (name, first day, last day). Measured on PostgreSQL against a join on the periods
-    first and against conditional sums (docs/performance.md): this shape uses the
+    (``cells``: the subtree's ids, ``organisations.selectors.subtree_ids_sql``: today's tree by
+    path prefix, a past tree by the placements in force that day), joined to the periods as a
+    ``VALUES`` list (name, first day, last day). Measured on PostgreSQL against a join on the
+    periods first and against conditional sums (docs/performance.md): this shape uses the
     (organisation, date) index for a small subtree and the date index for a large one, and
     is never planned in parallel for a handful of rows."""
     from dangvien.members.models import AdmittedCount
-    from dangvien.organisations.models import OrganisationPlacement
 
     quote = connection.ops.quote_name
     table = quote(AdmittedCount._meta.db_table)
-    day = "CAST(%s AS date)" if vendor == "postgresql" else "%s"
+    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     periods = ", ".join([f"(%s, {day}, {day})"] * count)
     names = [quote(column_of(AdmittedCount, name)) for name in ("admitted", *_DETAIL_COLUMNS)]
     date = quote(column_of(AdmittedCount, "date"))
     cell = quote(column_of(AdmittedCount, "organisation"))
-    if past:
-        cells = (
-            f"SELECT pl.organisation_id FROM {quote(OrganisationPlacement._meta.db_table)} pl"  # noqa: S608
-            " WHERE pl.path LIKE %s AND (pl.valid_from IS NULL OR pl.valid_from <= %s)"
-            " AND (pl.valid_to IS NULL OR pl.valid_to >= %s)"
-        )
-    else:
-        cells = f"SELECT o.id FROM {quote(Organisation._meta.db_table)} o WHERE o.path LIKE %s"  # noqa: S608
     rows = (
         f"SELECT c.{date} AS day, {', '.join(f'c.{name}' for name in names)}"  # noqa: S608
         f" FROM {table} c WHERE c.{cell} IN ({cells}) AND c.{date} BETWEEN %s AND %s"
@@ -520,15 +512,13 @@ def _admission_aggregates(
                 result[f"{name}_{criterion.key}"] = 0
     if root.empty or not periods:
         return result
-    past = root.on is not None
-    sql = _counter_sql(connection.vendor, len(periods), past)
+    cells, cells_params = subtree_ids_sql(root)
+    sql = _counter_sql(len(periods), cells)
     adapt = connection.ops.adapt_datefield_value
     params: list[Any] = []
     for name, period in periods.items():
         params += [name, adapt(period.start), adapt(period.end)]
-    params.append(connection.ops.prep_for_like_query(root.path) + "%")
-    if past:
-        params += [adapt(root.on), adapt(root.on)]
+    params += cells_params
     params += [
         adapt(min(period.start for period in periods.values())),
         adapt(max(period.end for period in periods.values())),
@@ -680,12 +670,11 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
     end). One statement, no
     per-membership lookup; for a period ending today the ranking has almost nothing to rank.
 
-    The subtree is today's path prefix, or (a past structure date) the cells whose placement
-    in force that day lies under the root's placement: the same statement with a subquery.
+    The subtree is ``organisations.selectors.subtree_ids_sql``: today's path prefix, or (a
+    past structure date) the cells whose placement in force that day lies under the root's.
     """
     from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
     from dangvien.members.models import Membership, MembershipEvent
-    from dangvien.organisations.models import OrganisationPlacement
     from dangvien.people.models import Person
 
     membership = Membership._meta.db_table
@@ -697,22 +686,8 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
     root = _as_root(where)
     if root.empty:
         return dict.fromkeys(MEMBERSHIP_KEYS, 0)
-    prefix = connection.ops.prep_for_like_query(root.path) + "%"
     end, start = period.end, period.start
-    if root.on is None:
-        first, last = "mo.path LIKE %s", "end_path LIKE %s"
-        first_params: list[Any] = [prefix]
-        last_params: list[Any] = [prefix]
-    else:
-        placement = OrganisationPlacement._meta.db_table
-        placed = (
-            f"SELECT pl.organisation_id FROM {placement} pl WHERE pl.path LIKE %s"  # noqa: S608
-            " AND (pl.valid_from IS NULL OR pl.valid_from <= %s)"
-            " AND (pl.valid_to IS NULL OR pl.valid_to >= %s)"
-        )
-        first, last = f"mo.id IN ({placed})", f"end_org IN ({placed})"
-        first_params = [prefix, root.on, root.on]
-        last_params = [prefix, root.on, root.on]
+    cells, cells_params = subtree_ids_sql(root)
     sql = f"""
         WITH later AS (
             SELECT DISTINCT membership_id FROM {event} WHERE date > %s
@@ -740,7 +715,7 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
             LEFT JOIN later l ON l.membership_id = m.id
             LEFT JOIN ranked r ON r.membership_id = m.id AND r.rn = 1
             LEFT JOIN {tree} ro ON ro.id = r.organisation_id
-            WHERE m.decision_date <= %s AND ({first} OR l.membership_id IS NOT NULL)
+            WHERE m.decision_date <= %s AND (mo.id IN ({cells}) OR l.membership_id IS NOT NULL)
         )
         SELECT
             COUNT(CASE WHEN end_status IN ({marks}) THEN 1 END),
@@ -748,14 +723,14 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
             COUNT(CASE WHEN end_status IN ({marks})
                         AND (official_date IS NULL OR official_date > %s) THEN 1 END),
             COUNT(CASE WHEN end_status IN ({marks}) AND sex = %s THEN 1 END)
-        FROM at_end WHERE {last}
+        FROM at_end WHERE end_org IN ({cells})
     """  # noqa: S608 - table names come from the models, every value is a parameter
     params = [
         end,
         end,
         str(MemberStatus.PROBATIONARY),
         end,
-        *first_params,
+        *cells_params,
         *active,
         *active,
         end,
@@ -763,13 +738,8 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
         end,
         *active,
         "female",
-        *last_params,
+        *cells_params,
     ]
-    if root.on is None:
-        subtree = f"SELECT id FROM {tree} WHERE path LIKE %s"  # noqa: S608
-        subtree_params: list[Any] = [prefix]
-    else:
-        subtree, subtree_params = placed, [prefix, root.on, root.on]
     # the recognised: the cell on the official date, read as on any day (no event after it:
     # the current cell; else the latest event on or before it; else the admitting cell)
     recognised_sql = f"""
@@ -787,12 +757,12 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
             END AS cell
             FROM {membership} m
             WHERE m.official_date BETWEEN %s AND %s AND m.decision_date <= m.official_date
-        ) recognised WHERE cell IN ({subtree})
+        ) recognised WHERE cell IN ({cells})
     """  # noqa: S608 - table names come from the models, every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-        cursor.execute(recognised_sql, [start, end, *subtree_params])
+        cursor.execute(recognised_sql, [start, end, *cells_params])
         (recognised,) = cursor.fetchone()
     figures = {key: int(value or 0) for key, value in zip(MEMBERSHIP_KEYS, row, strict=False)}
     figures["recognised_official"] = int(recognised or 0)

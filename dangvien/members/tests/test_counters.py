@@ -253,7 +253,8 @@ def test_rebuild_counters_replaces_the_rows_and_is_audited(persona_tree, nationa
     call_command("rebuild_counters", "--username", national_admin.username, stdout=out)
     assert counters.stored(SPEC) == expected
     assert counters.stored_balances(SPEC) == {cell.pk: (3, 0, 3)}
-    assert "members: 3 facts → 3 rows" in out.getvalue()
+    assert "Đảng viên theo chi bộ và ngày: 3 dữ kiện → 3 dòng tổng hợp" in out.getvalue()
+    assert "Xong trong" in out.getvalue()
     assert AuditEvent.objects.filter(
         action="members.counters.rebuilt", actor=national_admin
     ).exists()

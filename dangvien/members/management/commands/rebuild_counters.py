@@ -7,7 +7,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
+from dangvien.core import counters
+from dangvien.core.formatting import format_number
 from dangvien.members.services import rebuild_counters
 
 
@@ -23,14 +26,30 @@ class Command(BaseCommand):
         if options.get("username"):
             actor = user_model.objects.filter(username=options["username"]).first()
             if actor is None:
-                raise CommandError(f"No account {options['username']!r}.")
+                raise CommandError(
+                    gettext("Không có tài khoản %(username)s.") % {"username": options["username"]}
+                )
+        labels = {spec.name: str(spec.label or spec.name) for spec in counters.specs()}
         started = time.monotonic()
 
         def progress(name: str, done: int) -> None:
             if options["verbosity"] > 1:
-                self.stdout.write(f"{name}: {done} facts")
+                self.stdout.write(
+                    gettext("%(table)s: đã đọc %(facts)s dữ kiện")
+                    % {"table": labels[name], "facts": format_number(done)}
+                )
 
         summary = rebuild_counters(actor=actor, progress=progress)
         for name, figures in summary.items():
-            self.stdout.write(f"{name}: {figures['facts']} facts → {figures['rows']} rows")
-        self.stdout.write(f"{time.monotonic() - started:.1f} s")
+            self.stdout.write(
+                gettext("%(table)s: %(facts)s dữ kiện → %(rows)s dòng tổng hợp")
+                % {
+                    "table": labels[name],
+                    "facts": format_number(figures["facts"]),
+                    "rows": format_number(figures["rows"]),
+                }
+            )
+        self.stdout.write(
+            gettext("Xong trong %(seconds)s giây.")
+            % {"seconds": format_number(time.monotonic() - started, 1)}
+        )
