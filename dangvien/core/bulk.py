@@ -8,8 +8,11 @@ for each row, which is most of the time of a 100,000-row import (measured in
 ``docs/decisions/0001-bulk-insert-in-services.md``). Here rows are plain dicts
 of attribute names; each column's default (or ``auto_now``) is computed once, dates and
 strings go to the driver as they are, and each batch is one ``INSERT … VALUES (…), (…)
-RETURNING id`` on SQLite (≥ 3.35), or one ``INSERT … SELECT * FROM UNNEST(%s::type[], …)
-RETURNING id`` with one array per column on PostgreSQL, inside the caller's transaction.
+RETURNING id`` on SQLite (≥ 3.35). On PostgreSQL the keys are drawn from the table's sequence
+in one statement and the rows are copied (``COPY … FROM STDIN``) with them: psycopg adapts
+a copied row in C, where the arrays of an ``INSERT … SELECT * FROM UNNEST(…)`` were dumped
+element by element in Python (most of a 100,000-row import's time on PostgreSQL,
+docs/performance.md). Always inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -42,51 +45,75 @@ def insert_rows(
         elif field.has_default() or field.null or (field.blank and field.empty_strings_allowed):
             # What a new model instance would hold: the default, None, or "" (blank text).
             constants[field.attname] = field.get_db_prep_save(field.get_default(), connection)
+    if connection.vendor == "postgresql":
+        return _insert_by_copy(model, rows, fields, constants, returning=returning)
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     # Identifiers come from the model's metadata, never from input; values are parameters.
     columns = ", ".join(quote(str(field.column)) for field in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     attnames = [field.attname for field in fields]
-    unnest = connection.vendor == "postgresql"
-    if unnest:
-        # One array per column (as Django 5.2's bulk_create does on PostgreSQL): a handful of
-        # parameters per batch instead of one per value, which PostgreSQL plans and psycopg
-        # sends much faster. Types without their length (varchar[], not varchar(150)[]).
-        arrays = ", ".join(
-            f"(%s)::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields
-        )
-        batch = 1000
-    else:
-        batch = max(1, min(1000, MAX_PARAMS // len(fields)))
+    batch = max(1, min(1000, MAX_PARAMS // len(fields)))
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             params: list[Any] = []
-            if unnest:
+            for row in chunk:
                 for name in attnames:
-                    if name in constants:
-                        default = constants[name]
-                        params.append([row.get(name, default) for row in chunk])
+                    if name in row:
+                        params.append(row[name])
                     else:
-                        params.append([row[name] for row in chunk])
-                sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays})"  # noqa: S608
-            else:
-                for row in chunk:
-                    for name in attnames:
-                        if name in row:
-                            params.append(row[name])
-                        else:
-                            params.append(constants[name])
-                values = ", ".join([placeholder] * len(chunk))
-                sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+                        params.append(constants[name])
+            values = ", ".join([placeholder] * len(chunk))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
             if returning:
                 sql += f" RETURNING {quote(str(opts.pk.column))}"
                 cursor.execute(sql, params)
                 ids.extend(row[0] for row in cursor.fetchall())
             else:
                 cursor.execute(sql, params)
+    return ids
+
+
+def _insert_by_copy(
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    fields: list[models.Field[Any, Any]],
+    constants: dict[str, Any],
+    *,
+    returning: bool,
+) -> list[int]:
+    """PostgreSQL: the keys from the table's sequence (one ``nextval`` per row, one
+    statement), then every row copied with its key. Without ``returning`` the table's
+    default numbers them."""
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None
+    attnames = [field.attname for field in fields]
+    # copy_rows writes JSON as text: the raw default, not the driver's adapted one
+    constants = {
+        field.attname: field.get_default()
+        if field.get_internal_type() == "JSONField"
+        else constants.get(field.attname)
+        for field in fields
+        if field.attname in constants
+    }
+    ids: list[int] = []
+    if returning:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, str(pk.column), len(rows)],
+            )
+            ids = sorted(row[0] for row in cursor.fetchall())
+    values = ([row[name] if name in row else constants[name] for name in attnames] for row in rows)
+    if returning:
+        keyed = ([key, *row] for key, row in zip(ids, values, strict=True))
+        copy_rows(model, [pk.attname, *attnames], keyed)
+    else:
+        copy_rows(model, attnames, values)
     return ids
 
 

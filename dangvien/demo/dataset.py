@@ -1165,8 +1165,6 @@ class Generator:
             self.targets,
         ):
             app.sync_sequences()
-        self.progress("xong")
-        self.progress.done()
         return dict(sorted(self.counts.items()))
 
 
@@ -1201,18 +1199,24 @@ def generate(
             rule="dataset_once",
             found=f"{CODE_PREFIX}TW",
         )
+    progress = Progress(enabled=show_progress)
     with transaction.atomic():
         counts = Generator(
-            scale=scale,
-            seed=seed,
-            today=today,
-            actor=actor,
-            progress=Progress(enabled=show_progress),
+            scale=scale, seed=seed, today=today, actor=actor, progress=progress
         ).run()
         # written in bulk, past the services: the counters are computed once from the facts
+        from dangvien.core import counters
         from dangvien.members.services import rebuild_counters
 
-        rebuild_counters(actor=actor)
+        labels = {spec.name: str(spec.label or spec.name) for spec in counters.specs()}
+
+        def counted(name: str, done: int) -> None:
+            progress(
+                _("bộ đếm «%(table)s»: %(done)s dữ kiện")
+                % {"table": labels[name], "done": _n(done)}
+            )
+
+        rebuild_counters(actor=actor, progress=counted)
         record(
             actor=actor,
             action="core.demo.dataset_generated",
@@ -1220,4 +1224,6 @@ def generate(
             organisation=Organisation.objects.get(code=f"{CODE_PREFIX}TW"),
             data={"scale": scale, "seed": seed, "today": today.isoformat(), "counts": counts},
         )
+    progress("xong")
+    progress.done()
     return counts
