@@ -275,3 +275,40 @@ def test_membership_at_a_date_reads_two_counter_queries(
     with django_assert_num_queries(2):
         figures = _membership_at_end(persona_tree.root, period)
     assert figures["total"] == figures["official"] == 1
+
+
+def test_many_changes_at_once_add_to_the_rows_as_a_few_do(
+    persona_tree, national_admin, monkeypatch
+):
+    """An import's counters go through a staging table on PostgreSQL (``COPY_FROM`` rows and
+    more): they add to the rows already there exactly as a service's few rows do."""
+    cell = persona_tree.branch
+    services.admit_member(
+        person=PersonFactory(organisation=cell, sex="female"),
+        organisation=cell,
+        decision_date=dt.date(2019, 3, 2),
+        decision_number="1-QĐ/ĐU",
+        ceremony_date=dt.date(2019, 3, 10),
+        actor=national_admin,
+    )
+    monkeypatch.setattr(counters, "COPY_FROM", 1)
+    people = [PersonFactory(organisation=cell, sex="female") for _ in range(4)]
+    services.bulk_register_members(
+        [
+            {
+                "person_id": person.pk,
+                "organisation": cell,
+                # the first shares its day with the member above: an existing row adds up
+                "decision_date": dt.date(2019, 3, 2 + offset),
+                "decision_number": "125-QĐ/ĐU",
+                "ceremony_date": dt.date(2019, 4, 1),
+                "official_date": dt.date(2020, 4, 1),
+                "card_number": None,
+            }
+            for offset, person in enumerate(people)
+        ],
+        actor=national_admin,
+    )
+    assert counters.stored(SPEC)[(cell.pk, dt.date(2019, 3, 2))][:3] == (2, 0, 2)
+    assert counters.stored_balances(SPEC) == {cell.pk: (5, 4, 5)}
+    _check_counters_equal_the_facts(persona_tree)
