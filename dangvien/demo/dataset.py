@@ -1168,6 +1168,10 @@ class Generator:
         return dict(sorted(self.counts.items()))
 
 
+# the apps whose tables the generator and the counters' rebuild write
+WRITTEN_APPS = ("organisations", "people", "members", "admissions", "training", "targets")
+
+
 def generate(
     *,
     scale: str,
@@ -1178,10 +1182,12 @@ def generate(
 ) -> dict[str, int]:
     """Build the dataset of ``scale`` in one transaction; returns the rows written per table.
     Refused (``DomainError``) when a generated dataset is already in the database."""
+    from django.apps import apps as django_apps
     from django.db import transaction
     from django.utils.translation import gettext as _
 
     from dangvien.audit.services import record
+    from dangvien.core.bulk import foreign_keys_checked_once
     from dangvien.core.errors import DomainError
     from dangvien.organisations.models import Organisation
 
@@ -1200,7 +1206,15 @@ def generate(
             found=f"{CODE_PREFIX}TW",
         )
     progress = Progress(enabled=show_progress)
-    with transaction.atomic():
+    written = [
+        model
+        for label in WRITTEN_APPS
+        for model in django_apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
+    with (
+        transaction.atomic(),
+        foreign_keys_checked_once(written, lambda: progress(_("kiểm tra khóa ngoại…"))),
+    ):
         counts = Generator(
             scale=scale, seed=seed, today=today, actor=actor, progress=progress
         ).run()

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from dangvien.accounts.models import User
 from dangvien.admissions.models import Dossier, Participant, Step
 from dangvien.admissions.services import compute_deadline
+from dangvien.core.bulk import copy_rows, foreign_keys_checked_once
 from dangvien.core.errors import DomainError
 from dangvien.demo.dataset import LAST_OLD_DAY, REORGANISATION_DAY, generate
 from dangvien.members.choices import ACTIVE_STATUSES, WORKPLACE_AREA_KINDS
@@ -288,3 +289,38 @@ def test_the_command_prints_the_counts(db, capsys):
     call_command("generate_dataset", "--scale", "commune", "--seed", "3", "--no-progress")
     out = capsys.readouterr().out
     assert "memberships" in out and "Đã sinh dữ liệu quy mô commune" in out
+
+
+def _foreign_keys() -> list[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'f'"
+            " ORDER BY t.relname, c.conname"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_the_foreign_keys_come_back_and_still_refuse_a_dangling_key():
+    if connection.vendor != "postgresql":
+        pytest.skip("the foreign keys are dropped for the load on PostgreSQL only")
+    before = _foreign_keys()
+    actor = User.objects.create(username="gen")
+    generate(scale="commune", seed=7, today=TODAY, actor=actor, show_progress=False)
+    assert _foreign_keys() == before
+    event = ReorganisationEvent.objects.order_by("pk").first()
+    assert event is not None
+    # a row pointing at no organisation, written while the keys are away, is refused when
+    # they come back (and the transaction keeps nothing)
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        foreign_keys_checked_once([OrganisationLineage]),
+    ):
+        copy_rows(
+            OrganisationLineage,
+            ("predecessor_id", "successor_id", "event_id", "approximate"),
+            [(10**9, 10**9 + 1, event.pk, False)],
+        )
+    assert _foreign_keys() == before
