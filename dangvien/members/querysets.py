@@ -16,11 +16,34 @@ if TYPE_CHECKING:
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def visible_to(self, user: AnyUser) -> Self:
-        """Members whose cell, or temporary cell, lies in one of the user's subtrees."""
-        from dangvien.core.scoping import scope_q
+    def visible_to(self, user: AnyUser, *, status: str | None = None) -> Self:
+        """Members whose cell, or temporary cell, lies in one of the user's subtrees; with
+        ``status``, only the members in that status.
 
-        return self.filter(scope_q(user) | scope_q(user, "temporary_organisation"))
+        Two shapes of the same rows, by how many rows the reach holds (measured on the
+        national dataset, docs/performance.md "The first national run"). The ids of the two
+        branches as a UNION, each branch driven from the organisation path index, where the
+        branches are small: below the provinces, or for one status at any reach (the status
+        goes inside each branch, so a province's probationers are found from its cells
+        through the probationers' partial index, never the country's). A province or the
+        whole tree without a status keeps the OR across the two joins: there the UNION would
+        gather every member of the reach first (a province: no faster; the nation: 4,5 s
+        against 0,4). A commune's probationers by the OR: 330 ms, PostgreSQL joined and
+        tested every probationer in the country; by the UNION: 5 ms."""
+        from dangvien.core.scoping import path_prefix_q, scope_q, subtree_paths
+        from dangvien.organisations.models import Organisation
+
+        paths = subtree_paths(user)
+        wide = any(len(path) <= 2 * Organisation.steplen for path in paths)  # a province or above
+        if wide and status is None:
+            return self.filter(scope_q(user) | scope_q(user, "temporary_organisation"))
+        members = self.model._default_manager.using(self.db).order_by()
+        if status is not None:
+            members = members.filter(status=status)
+        own = members.filter(path_prefix_q(paths, "organisation__path")).values("pk")
+        lodged = members.filter(path_prefix_q(paths, "temporary_organisation__path")).values("pk")
+        found = self.filter(pk__in=own.union(lodged))
+        return found if status is None else found.filter(status=status)
 
     def in_subtree(self, organisation: Organisation) -> Self:
         return self.filter(organisation__path__startswith=organisation.path)

@@ -752,7 +752,9 @@ def list_probationer_work(user: AnyUser, today: dt.date) -> list[tuple[WorkItem,
 
 
 def _probationers(user: AnyUser) -> QuerySet[Membership]:
-    return Membership.objects.visible_to(user).probationary().filter(probation_end__isnull=False)
+    return Membership.objects.visible_to(user, status=MemberStatus.PROBATIONARY).filter(
+        probation_end__isnull=False
+    )
 
 
 def _may_be_due(today: dt.date) -> Q:

@@ -197,8 +197,8 @@ def _recognisable(user: AnyUser, today: dt.date) -> tuple[list[Probationer], int
     from dangvien.training.models import Enrolment, TrainingClass
 
     members = (
-        Membership.objects.visible_to(user)
-        .filter(status=MemberStatus.PROBATIONARY, probation_end__lte=today)
+        Membership.objects.visible_to(user, status=MemberStatus.PROBATIONARY)
+        .filter(probation_end__lte=today)
         .exclude(recognition_steps__stage=RecognitionStage.DECISION)
         .select_related("person", "organisation")
         .prefetch_related("recognition_steps")
@@ -257,9 +257,9 @@ def get_home(*, user: AnyUser, today: dt.date, work: list[WorkItem] | None = Non
         for stage in Stage
     ]
     home.open_dossiers = sum(counts.values())
-    home.probationers = (
-        Membership.objects.visible_to(user).filter(status=MemberStatus.PROBATIONARY).count()
-    )
+    home.probationers = Membership.objects.visible_to(
+        user, status=MemberStatus.PROBATIONARY
+    ).count()
     home.people = _people(user, today)
     home.recognisable, home.recognisable_total = _recognisable(user, today)
     items = _due_items(collect(user, today) if work is None else work, today)

@@ -641,3 +641,77 @@ def test_register_existing_member_with_a_card(persona_tree, branch_secretary):
     assert member.card_number == "00012345"
     assert PartyCard.objects.get(membership=member).handed_over_on == dt.date(2001, 3, 20)
     assert [e.status for e in member.events.all()] == ["probationary", "official"]
+
+
+@time_machine.travel(dt.date(2025, 12, 1))
+def test_a_lodged_member_is_seen_from_both_cells_whatever_the_reach(
+    persona_tree, branch_secretary, outsider
+):
+    """``visible_to`` has two shapes (a UNION below the provinces or with a status, an OR from
+    a province up): both see a member from the main cell's side and from the temporary cell's
+    side, and nobody else."""
+    from dangvien.accounts.choices import Role
+    from dangvien.accounts.models import RoleAssignment, User
+
+    member = make_member(persona_tree.branch)
+    other = make_member(persona_tree.branch_two)
+    transfer = services.start_transfer(
+        member,
+        to_organisation=persona_tree.branch_south,
+        kind=TransferKind.TEMPORARY,
+        reason_date=dt.date(2025, 10, 1),
+        started_on=dt.date(2025, 10, 2),
+        actor=branch_secretary,
+    )
+    services.confirm_transfer(transfer, confirmed_on=dt.date(2025, 10, 3), actor=outsider)
+
+    def user_on(organisation):
+        user = User.objects.create_user(username=f"on-{organisation.code}", full_name="x")
+        RoleAssignment.objects.create(
+            user=user, role=Role.GRASSROOTS_OFFICE, organisation=organisation
+        )
+        return user
+
+    users = {
+        "nation": persona_tree.users["national_admin"],
+        "north province": persona_tree.users["region_officer"],
+        "south province": outsider,
+        "north commune": persona_tree.users["grassroots_office"],
+        "south commune": user_on(persona_tree.commune_south),
+        "main cell": branch_secretary,
+        "lodging cell": user_on(persona_tree.branch_south),
+        "another cell": user_on(persona_tree.branch_two),
+    }
+    seen = {
+        name: set(Membership.objects.visible_to(user).values_list("pk", flat=True))
+        for name, user in users.items()
+    }
+    assert {name for name, pks in seen.items() if member.pk in pks} == {
+        "nation",
+        "north province",
+        "south province",
+        "north commune",
+        "south commune",
+        "main cell",
+        "lodging cell",
+    }
+    assert other.pk in seen["another cell"] and other.pk in seen["north commune"]
+    assert other.pk not in seen["south commune"]
+    # with a status, every reach takes the UNION with the status inside each branch: the
+    # same rows as the status filtered after the reach
+    member.refresh_from_db()
+    statuses = {member.status, MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL}
+    for name, user in users.items():
+        for status in statuses:
+            expected = set(
+                Membership.objects.filter(pk__in=seen[name], status=status).values_list(
+                    "pk", flat=True
+                )
+            )
+            found = Membership.objects.visible_to(user, status=status)
+            assert set(found.values_list("pk", flat=True)) == expected, (name, status)
+    assert member.pk in set(
+        Membership.objects.visible_to(users["lodging cell"], status=member.status).values_list(
+            "pk", flat=True
+        )
+    )
