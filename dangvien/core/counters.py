@@ -64,6 +64,11 @@ class CounterSpec:
     balance_columns: tuple[str, ...] = ()
     subjects: dict[str, Callable[[Sequence[int]], list[int]]] = field(default_factory=dict)
 
+    @property
+    def title(self) -> str:
+        """The table's name for an operator (its label, else its name)."""
+        return str(self.label or self.name)
+
 
 _SPECS: dict[str, CounterSpec] = {}
 
@@ -194,10 +199,6 @@ def _upsert(
         # VALUES list slowly; many rows (an import, a whole cell moved): copied into a staging
         # table, as psycopg adapts a copied row in C and dumps arrays element by element in
         # Python (seconds for 100.000 rows of 45 columns)
-        types = [
-            "bigint" if name == "organisation" else "date" if name == "date" else "integer"
-            for name in (*keys, *columns)
-        ]
         upsert = f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
         with connection.cursor() as cursor:
             if len(rows) > COPY_FROM:
@@ -216,6 +217,10 @@ def _upsert(
                 )
                 cursor.execute(f"DROP TABLE {staging}")
                 return
+            types = [
+                "bigint" if name == "organisation" else "date" if name == "date" else "integer"
+                for name in (*keys, *columns)
+            ]
             arrays = ", ".join(f"%s::{kind}[]" for kind in types)
             sql = (
                 f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM UNNEST({arrays}) "  # noqa: S608

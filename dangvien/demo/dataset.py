@@ -1219,16 +1219,10 @@ def generate(
             scale=scale, seed=seed, today=today, actor=actor, progress=progress
         ).run()
         # written in bulk, past the services: the counters are computed once from the facts
-        from dangvien.core import counters
         from dangvien.members.services import rebuild_counters
 
-        labels = {spec.name: str(spec.label or spec.name) for spec in counters.specs()}
-
-        def counted(name: str, done: int) -> None:
-            progress(
-                _("bộ đếm «%(table)s»: %(done)s dữ kiện")
-                % {"table": labels[name], "done": _n(done)}
-            )
+        def counted(title: str, done: int) -> None:
+            progress(_("bộ đếm «%(table)s»: %(done)s dữ kiện") % {"table": title, "done": _n(done)})
 
         rebuild_counters(actor=actor, progress=counted)
         record(

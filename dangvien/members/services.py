@@ -2659,11 +2659,12 @@ def rebuild_counters(
 ) -> dict[str, Any]:
     """Replace every counter table (``core.counters``) by a computation from the facts, in one
     transaction, audited. For operators (``manage.py rebuild_counters``) and for data written
-    without the services (the demo, the generated dataset)."""
+    without the services (the demo, the generated dataset). ``progress`` is told the table's
+    title and the facts read so far."""
     summary: dict[str, Any] = {}
     with transaction.atomic():
         for spec in counters.specs():
-            step = (lambda done, name=spec.name: progress(name, done)) if progress else None
+            step = (lambda done, title=spec.title: progress(title, done)) if progress else None
             summary[spec.name] = counters.rebuild(spec, progress=step)
         record(actor=actor, action="members.counters.rebuilt", data=summary)
     return summary

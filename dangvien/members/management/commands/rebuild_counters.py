@@ -29,22 +29,22 @@ class Command(BaseCommand):
                 raise CommandError(
                     gettext("Không có tài khoản %(username)s.") % {"username": options["username"]}
                 )
-        labels = {spec.name: str(spec.label or spec.name) for spec in counters.specs()}
         started = time.monotonic()
 
-        def progress(name: str, done: int) -> None:
+        def progress(title: str, done: int) -> None:
             if options["verbosity"] > 1:
                 self.stdout.write(
                     gettext("%(table)s: đã đọc %(facts)s dữ kiện")
-                    % {"table": labels[name], "facts": format_number(done)}
+                    % {"table": title, "facts": format_number(done)}
                 )
 
         summary = rebuild_counters(actor=actor, progress=progress)
-        for name, figures in summary.items():
+        for spec in counters.specs():
+            figures = summary[spec.name]
             self.stdout.write(
                 gettext("%(table)s: %(facts)s dữ kiện → %(rows)s dòng tổng hợp")
                 % {
-                    "table": labels[name],
+                    "table": spec.title,
                     "facts": format_number(figures["facts"]),
                     "rows": format_number(figures["rows"]),
                 }
