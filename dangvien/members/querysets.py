@@ -24,12 +24,12 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         national dataset, docs/performance.md "The first national run"). The ids of the two
         branches as a UNION, each branch driven from the organisation path index, where the
         branches are small: below the provinces, or for one status at any reach (the status
-        goes inside each branch, so a province's probationers are found from its cells
-        through the probationers' partial index, never the country's). A province or the
-        whole tree without a status keeps the OR across the two joins: there the UNION would
-        gather every member of the reach first (a province: no faster; the nation: 4,5 s
-        against 0,4). A commune's probationers by the OR: 330 ms, PostgreSQL joined and
-        tested every probationer in the country; by the UNION: 5 ms."""
+        goes inside each branch, so that a province's probationers can be found from its
+        cells through the probationers' partial index; not yet measured nationally). A
+        province or the whole tree without a status keeps the OR across the two joins: there
+        the UNION would gather every member of the reach first (a province: no faster; the
+        nation: 4,5 s against 0,4). A commune's probationers by the OR: 330 ms, PostgreSQL
+        joined and tested every probationer in the country; by the UNION: 5 ms."""
         from dangvien.core.scoping import path_prefix_q, scope_q, subtree_paths
         from dangvien.organisations.models import Organisation
 
