@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Count, DateField, Q, Sum
+from django.db.models import Count, DateField, Sum
 from django.utils.translation import gettext_lazy
 
 from dangvien.core import counters
@@ -31,9 +31,10 @@ from dangvien.members.models import AdmittedCount, Membership
 COLUMNS: tuple[str, ...] = ("admitted", "aged", "age_sum", *(c.key for c in CRITERIA))
 
 
-def contributions_queryset(ids: Sequence[int] | range) -> Any:
+def contributions_queryset(ids: Sequence[int] | range | None) -> Any:
     """The memberships' counts grouped by (admitting cell, decision day): one query. A
-    ``range`` of ids is read as a range (an import's or a rebuild's contiguous ids)."""
+    ``range`` of ids is read as a range (an import's or a rebuild's contiguous ids); ``None``
+    is every membership (the rebuild on PostgreSQL)."""
     aggregates: dict[str, Any] = {
         "admitted": Count("pk"),
         "aged": Count("age"),
@@ -41,12 +42,13 @@ def contributions_queryset(ids: Sequence[int] | range) -> Any:
     }
     for criterion in CRITERIA:
         aggregates[criterion.key] = Count("pk", filter=criterion.q)
+    memberships = Membership.objects.all()
+    if isinstance(ids, range):
+        memberships = memberships.filter(pk__gte=ids.start, pk__lt=ids.stop)
+    elif ids is not None:
+        memberships = memberships.filter(pk__in=ids)
     return (
-        annotate_age(
-            Membership.objects.filter(
-                Q(pk__gte=ids.start, pk__lt=ids.stop) if isinstance(ids, range) else Q(pk__in=ids)
-            )
-        )
+        annotate_age(memberships)
         .values("admitted_in_id", "decision_date")
         .annotate(**aggregates)
         .order_by()
@@ -108,4 +110,5 @@ SPEC = counters.CounterSpec(
     all_ids=all_ids,
     label=gettext_lazy("Kết nạp theo chi bộ và ngày"),
     subjects={"person": memberships_of_people},
+    grouped=lambda: (contributions_queryset(None), Membership.objects.count()),
 )

@@ -141,8 +141,9 @@ class MemberCount(models.Model):
     (``recognised``, a flow). Kept in the transactions that write memberships and their
     events; rebuilt from them by ``manage.py rebuild_counters``."""
 
+    # no index of its own: the unique (organisation, date) index serves a cell's rows
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     date = models.DateField()
     active = models.IntegerField(default=0)
@@ -183,8 +184,9 @@ class AdmittedCount(models.Model):
     Kept in the transactions that write memberships and people; rebuilt from them by
     ``manage.py rebuild_counters``."""
 
+    # no index of its own: the unique (organisation, date) index serves a cell's rows
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     date = models.DateField()
     admitted = models.IntegerField(default=0)
