@@ -36,64 +36,57 @@ _PROBATIONARY = str(MemberStatus.PROBATIONARY)
 State = tuple[int, tuple[int, int, int]] | None  # (cell, (active, official, women))
 
 
-def _state(
-    day: dt.date,
-    row: tuple[int, str, int, int, dt.date, dt.date | None, str],
-    events: list[tuple[dt.date, int, str, int]],
-) -> tuple[int, str] | None:
-    """(cell, status) of a membership on ``day``, as the membership statement reads it."""
-    _pk, status, organisation, admitted_in, decision, _official, _sex = row
-    if decision > day:
-        return None
-    if not events or events[-1][0] <= day:
-        return organisation, status
-    latest = None
-    for event in events:
-        if event[0] > day:
-            break
-        latest = event
-    if latest is None:
-        return admitted_in, _PROBATIONARY
-    return latest[3], latest[2]
-
-
 def _contribute(
     out: dict[counters.Key, list[int]],
     row: tuple[int, str, int, int, dt.date, dt.date | None, str],
     events: list[tuple[dt.date, int, str, int]],
 ) -> None:
-    _pk, _status, _organisation, _admitted, decision, official, sex = row
+    """Add one membership's changes to ``out``. Its (cell, status) on a day, as the membership
+    statement reads it: nothing before the decision date; with no event after the day, its
+    current cell and status; otherwise the latest event on or before the day (``events`` are
+    in order of date, then id), or, with none, probationary in the cell that admitted it. The
+    days are walked in order with one pointer into the events (the rebuild runs this for
+    every membership)."""
+    _pk, status, organisation, admitted_in, decision, official, sex = row
+    woman = sex == "female"
     days = sorted({decision, *(event[0] for event in events), *([official] if official else [])})
+    count, position = len(events), 0
+    latest: tuple[dt.date, int, str, int] | None = None
     previous: State = None
     for day in days:
-        found = _state(day, row, events)
-        current: State = None
-        if found is not None:
-            cell, status = found
-            active = int(status in _ACTIVE)
-            current = (
-                cell,
-                (
-                    active,
-                    int(active and official is not None and official <= day),
-                    int(active and sex == "female"),
-                ),
-            )
+        if day < decision:
+            continue
+        while position < count and events[position][0] <= day:
+            latest = events[position]
+            position += 1
+        if position == count:
+            cell, now = organisation, status
+        elif latest is None:
+            cell, now = admitted_in, _PROBATIONARY
+        else:
+            cell, now = latest[3], latest[2]
+        if day == official:
+            out.setdefault((cell, day), [0, 0, 0, 0])[3] += 1  # recognised that day, there
+        active = now in _ACTIVE
+        current = (
+            cell,
+            (
+                int(active),
+                int(active and official is not None and official <= day),
+                int(active and woman),
+            ),
+        )
         if current == previous:
             continue
         if previous is not None and any(previous[1]):
-            row_ = out.setdefault((previous[0], day), [0, 0, 0, 0])
+            counted = out.setdefault((previous[0], day), [0, 0, 0, 0])
             for i, value in enumerate(previous[1]):
-                row_[i] -= value
-        if current is not None and any(current[1]):
-            row_ = out.setdefault((current[0], day), [0, 0, 0, 0])
+                counted[i] -= value
+        if any(current[1]):
+            counted = out.setdefault((current[0], day), [0, 0, 0, 0])
             for i, value in enumerate(current[1]):
-                row_[i] += value
+                counted[i] += value
         previous = current
-    if official is not None and decision <= official:
-        found = _state(official, row, events)
-        assert found is not None
-        out.setdefault((found[0], official), [0, 0, 0, 0])[3] += 1
 
 
 def contributions(ids: Sequence[int]) -> counters.Contributions:
