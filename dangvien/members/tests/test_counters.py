@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -258,6 +258,39 @@ def test_rebuild_counters_replaces_the_rows_and_is_audited(persona_tree, nationa
     assert AuditEvent.objects.filter(
         action="members.counters.rebuilt", actor=national_admin
     ).exists()
+
+
+def _constraints(model: Any) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {
+        name: (tuple(found[name]["columns"]), found[name]["unique"], found[name]["index"])
+        for name in found
+    }
+
+
+def test_a_rebuild_gives_back_the_counter_tables_indexes(persona_tree, national_admin):
+    """On PostgreSQL the rebuild drops the counter tables' indexes and builds them after the
+    rows (``core.bulk.indexes_built_after``): they come back as they were, and the unique one
+    still refuses a second row for a cell and day."""
+    cell = persona_tree.branch
+    services.admit_member(
+        person=PersonFactory(organisation=cell),
+        organisation=cell,
+        decision_date=dt.date(2025, 3, 1),
+        decision_number="1-QĐ/ĐU",
+        ceremony_date=dt.date(2025, 3, 10),
+        actor=national_admin,
+    )
+    before = {spec.name: _constraints(spec.model) for spec in counters.specs()}
+    services.rebuild_counters(actor=national_admin)
+    assert {spec.name: _constraints(spec.model) for spec in counters.specs()} == before
+    assert any(
+        unique and columns == ("organisation_id", "date")
+        for columns, unique, _i in before["members"].values()
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MemberCount.objects.create(organisation=cell, date=dt.date(2025, 3, 1), active=1)
 
 
 def test_membership_at_a_date_reads_two_counter_queries(
