@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -189,21 +190,15 @@ def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict
 
     steps = milestones(award_date)
     members = Membership.objects.in_subtree(organisation)
-    # the few members whose party age needs the full computation, as three small sets (hashed
-    # once by the database) rather than three lookups per member of the subtree
-    special = (
-        Q(pk__in=MembershipEvent.objects.filter(status__in=GAP_STATUSES).values("membership_id"))
-        | Q(
-            pk__in=Transfer.objects.filter(
-                status=TransferStatus.CONFIRMED, confirmed_on__gt=F("present_due")
-            ).values("membership_id")
-        )
-        | Q(
-            pk__in=BadgeProposal.objects.filter(status=BadgeProposal.Status.PROPOSED).values(
-                "membership_id"
-            )
-        )
+    # the few members whose party age needs the full computation: found from the union of
+    # three small sets (by key), not by testing every member of the subtree against them
+    sets = (
+        MembershipEvent.objects.filter(status__in=GAP_STATUSES),
+        Transfer.objects.filter(status=TransferStatus.CONFIRMED, confirmed_on__gt=F("present_due")),
+        BadgeProposal.objects.filter(status=BadgeProposal.Status.PROPOSED),
     )
+    first, *others = (rows.order_by().values("membership_id") for rows in sets)
+    special = Q(pk__in=first.union(*others))
     found = Counter(row.milestone for row in _due_rows(members.filter(special), award_date))
     reached = Case(
         *[
@@ -225,7 +220,9 @@ def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict
             status__in=ACTIVE_STATUSES,
             decision_date__lte=_latest_decision_date(award_date, steps[0]),
         )
-        .exclude(special)
+        # the others, as anti-joins: ``NOT IN`` a set too large for the work memory (a
+        # national subtree) is tested row by row
+        .filter(*[~Exists(rows.filter(membership_id=OuterRef("pk"))) for rows in sets])
         .annotate(reached=reached, awarded=Coalesce(awarded, Value(0)))
         .filter(reached__gt=F("awarded"))
         .values("reached")
