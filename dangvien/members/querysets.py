@@ -44,8 +44,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             members = members.filter(status=status)
         own = members.filter(in_cell).values("pk")
         lodged = members.filter(lodged_in_cell).values("pk")
-        found = self.filter(pk__in=own.union(lodged))
-        return found if status is None else found.filter(status=status)
+        # the status is inside the branches only: repeated outside, it made PostgreSQL read
+        # every probationer of the nation (205.000) to meet a province's 6.400 (545 → 60 ms)
+        return self.filter(pk__in=own.union(lodged))
 
     def in_subtree(self, organisation: Organisation) -> Self:
         return self.filter(organisation__path__startswith=organisation.path)
