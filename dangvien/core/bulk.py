@@ -228,6 +228,18 @@ def _dump_json(row: Sequence[Any], positions: list[int]) -> list[Any]:
     return values
 
 
+def _constraints(cursor: Any, kind: str, tables: list[str]) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of the constraints of ``kind`` (``pg_constraint.contype``:
+    ``f`` foreign key, ``u`` unique) on these tables (PostgreSQL)."""
+    cursor.execute(
+        "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+        " JOIN pg_class t ON t.oid = c.conrelid"
+        " WHERE c.contype = %s AND t.relname = ANY(%s) ORDER BY t.relname, c.conname",
+        [kind, tables],
+    )
+    return cursor.fetchall()
+
+
 @contextmanager
 def foreign_keys_checked_once(
     tables: Iterable[type[models.Model]], before_check: Callable[[], None] | None = None
@@ -245,13 +257,7 @@ def foreign_keys_checked_once(
         return
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
-            " JOIN pg_class t ON t.oid = c.conrelid"
-            " WHERE c.contype = 'f' AND t.relname = ANY(%s) ORDER BY t.relname, c.conname",
-            [[model._meta.db_table for model in chosen]],
-        )
-        keys = cursor.fetchall()
+        keys = _constraints(cursor, "f", [model._meta.db_table for model in chosen])
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     yield
@@ -276,13 +282,7 @@ def indexes_built_after(model: type[models.Model]) -> Iterator[None]:
     quote = connection.ops.quote_name
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
-            " JOIN pg_class t ON t.oid = c.conrelid"
-            " WHERE c.contype = 'u' AND t.relname = %s ORDER BY c.conname",
-            [table],
-        )
-        constraints = cursor.fetchall()
+        constraints = _constraints(cursor, "u", [table])
         cursor.execute(
             "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x"
             " JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid"
@@ -292,14 +292,14 @@ def indexes_built_after(model: type[models.Model]) -> Iterator[None]:
             [table],
         )
         indexes = cursor.fetchall()
-        for name, _definition in constraints:
+        for _table, name, _definition in constraints:
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for name, definition in constraints:
+        for _table, name, definition in constraints:
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for _name, definition in indexes:
             cursor.execute(definition)
