@@ -36,6 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from dangvien.core.dates import add_months
 from dangvien.core.text import fold
 from dangvien.demo.names import make_full_name
@@ -487,7 +489,7 @@ class Generator:
             targets.append((pk, today_province.pk))
             for bloc_pk in moved:
                 self._mark_moved(by_pk[bloc_pk], pk)
-        self.progress(f"cây tổ chức: {_n(len(self.nodes))} tổ chức")
+        self.progress(gettext("cây tổ chức: %(count)s tổ chức") % {"count": _n(len(self.nodes))})
         org_rows = (
             (
                 n.pk,
@@ -827,8 +829,17 @@ class Generator:
                 self._flush(out)
                 out = self._empty()
                 self.progress(
-                    f"tỉnh {number}/{len(self.provinces)}, chi bộ {_n(done)}/{_n(len(holders))}: "
-                    f"{_n(self.counts.get('memberships', 0))} đảng viên"
+                    gettext(
+                        "tỉnh %(number)s/%(provinces)s, chi bộ %(done)s/%(cells)s: "
+                        "%(members)s đảng viên"
+                    )
+                    % {
+                        "number": number,
+                        "provinces": len(self.provinces),
+                        "done": _n(done),
+                        "cells": _n(len(holders)),
+                        "members": _n(self.counts.get("memberships", 0)),
+                    }
                 )
             existing = max(3, int(rng.gauss(mean, mean * 0.35)))
             holder.members = existing
@@ -1136,7 +1147,7 @@ class Generator:
             return self._run()
 
     def _run(self) -> dict[str, int]:
-        self.progress("cây tổ chức…")
+        self.progress(gettext("cây tổ chức…"))
         self.build_tree()
         self.write_tree()
         by_province: dict[int, list[Node]] = {}
@@ -1151,11 +1162,15 @@ class Generator:
         for number in range(1, len(self.provinces) + 1):
             self.write_people(number, by_province.get(number, []))
             self.progress(
-                f"tỉnh {number}/{len(self.provinces)}: "
-                f"{_n(self.counts.get('memberships', 0))} đảng viên, "
-                f"{_n(self.counts.get('dossiers', 0))} hồ sơ"
+                gettext("tỉnh %(number)s/%(provinces)s: %(members)s đảng viên, %(dossiers)s hồ sơ")
+                % {
+                    "number": number,
+                    "provinces": len(self.provinces),
+                    "members": _n(self.counts.get("memberships", 0)),
+                    "dossiers": _n(self.counts.get("dossiers", 0)),
+                }
             )
-        self.progress("chỉ tiêu…")
+        self.progress(gettext("chỉ tiêu…"))
         self.write_targets()
         for app in (
             self.org,
@@ -1250,6 +1265,6 @@ def generate(
             organisation=Organisation.objects.get(code=f"{CODE_PREFIX}TW"),
             data={"scale": scale, "seed": seed, "today": today.isoformat(), "counts": counts},
         )
-    progress("xong")
+    progress(_("xong"))
     progress.done()
     return counts
