@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import re
 
 import pytest
 import time_machine
@@ -196,3 +197,28 @@ def test_the_same_class_created_twice_is_refused(persona_tree, klass):
         actor=persona_tree.users["national_admin"],
     )
     assert TrainingClass.objects.count() == 2
+
+
+def test_the_class_list_is_shown_a_page_at_a_time(client_for, persona_tree):
+    for number in range(51):
+        start = D(2026, 1, 1) + dt.timedelta(days=number)
+        services.create_class(
+            kind="awareness",
+            name=f"Lớp nhận thức khóa {number + 10}",
+            organiser=persona_tree.commune_north,
+            start_date=start,
+            end_date=start + dt.timedelta(days=4),
+            actor=persona_tree.users["national_admin"],
+        )
+    client = client_for("region_officer")
+    first = client.get("/training/?kind=awareness").content.decode()
+    links = re.findall(r'href="/training/(\d+)/"', first)
+    assert len(set(links)) == 50
+    assert "51 lớp" in first and "1/2" in first
+    assert "?kind=awareness&amp;page=2" in first or "?kind=awareness&page=2" in first
+    second = client.get("/training/?kind=awareness&page=2").content.decode()
+    assert "Lớp nhận thức khóa 10<" in second  # the oldest, last of the newest-first order
+    assert len(set(re.findall(r'href="/training/(\d+)/"', second))) == 1
+    # a page number past the end shows the last page, a bad one the first
+    assert "Lớp nhận thức khóa 10<" in client.get("/training/?page=99").content.decode()
+    assert client.get("/training/?page=abc").status_code == 200
