@@ -16,9 +16,14 @@ if TYPE_CHECKING:
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def visible_to(self, user: AnyUser, *, status: str | None = None) -> Self:
+    def visible_to(
+        self, user: AnyUser, *, status: str | None = None, counting: bool = False
+    ) -> Self:
         """Members whose cell, or temporary cell, lies in one of the user's subtrees; with
-        ``status``, only the members in that status.
+        ``status``, only the members in that status. ``counting``: the same rows in the shape
+        that is fastest to count rather than to page through (the UNION for a province too: a
+        province's members counted in 166 ms instead of 1.596 on the national dataset, while
+        its first page, ordered by cell and name, takes 3,7 s instead of 8 ms).
 
         Two shapes of the same rows, by how many rows the reach holds (measured on the
         national dataset, docs/performance.md "The first national run"). The ids of the two
@@ -36,7 +41,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         paths = subtree_paths(user)
         in_cell = path_prefix_q(paths, "organisation__path")
         lodged_in_cell = path_prefix_q(paths, "temporary_organisation__path")
-        wide = any(len(path) <= 2 * Organisation.steplen for path in paths)  # a province or above
+        # a province or above; the nation only, when counting
+        widest = Organisation.steplen if counting else 2 * Organisation.steplen
+        wide = any(len(path) <= widest for path in paths)
         if wide and status is None:
             return self.filter(in_cell | lodged_in_cell)
         members = self.model._default_manager.using(self.db).order_by()

@@ -42,9 +42,12 @@ if TYPE_CHECKING:
 # --- list ----------------------------------------------------------------------------------------
 
 
-def list_members(*, user: AnyUser) -> QuerySet[Membership]:
+def list_members(*, user: AnyUser, counting: bool = False) -> QuerySet[Membership]:
     """Members visible to the user, in the list's order, with what the list page and its
-    export show; the list's filters are ``members.filtersets.MemberFilterSet``."""
+    export show; the list's filters are ``members.filtersets.MemberFilterSet``. ``counting``:
+    the same rows, shaped to be counted (``MembershipQuerySet.visible_to``)."""
+    if counting:
+        return Membership.objects.visible_to(user, counting=True)
     return (
         Membership.objects.visible_to(user)
         .select_related("person", "person__ethnic_group", "organisation")

@@ -715,3 +715,8 @@ def test_a_lodged_member_is_seen_from_both_cells_whatever_the_reach(
             "pk", flat=True
         )
     )
+    # the counting shape (the UNION from a province down): the same rows, counted
+    for name, user in users.items():
+        counted = Membership.objects.visible_to(user, counting=True)
+        assert set(counted.values_list("pk", flat=True)) == seen[name], name
+        assert counted.count() == len(seen[name]), name

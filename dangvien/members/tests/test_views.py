@@ -97,6 +97,21 @@ def test_member_list_scope(persona, expected, client_for, official):
         assert shown == (persona != "outsider")
 
 
+def test_member_list_counts_the_rows_it_pages_through(client_for, persona_tree):
+    """The list pages through one shape of the user's members and counts another (faster to
+    count): the count shown is the number of rows the pages hold, filters included."""
+    for number in range(3):
+        make_member(persona_tree.branch, full_name=f"Lường Văn Đếm {number}")
+    make_member(persona_tree.branch_two, full_name="Lường Thị Khác")
+    client = client_for("region_officer")
+    html = client.get(reverse("members:member-list")).content.decode()
+    total = Membership.objects.visible_to(persona_tree.users["region_officer"]).count()
+    assert f"{total} đảng viên" in html
+    searched = client.get(reverse("members:member-list"), {"q": "luong van dem"})
+    assert searched.status_code == 200
+    assert "3 đảng viên" in searched.content.decode()
+
+
 @scope_matrix({**READ, "outsider": 200, "viewer": 403})
 def test_register_page_scope(persona, expected, client_for, persona_tree):
     response = client_for(persona).get(reverse("members:member-register"))
