@@ -36,26 +36,38 @@ organisations (the committees above grade them)."""
 
 
 def final_grades(
-    memberships: Iterable[Membership | int], years: Iterable[int]
+    memberships: Iterable[Membership | int] | QuerySet[Any],
+    years: Iterable[int],
+    *,
+    grade: str | None = None,
 ) -> dict[tuple[int, int], str]:
     """``{(membership_id, year): grade}``: the grade the grassroots committee approved for the
     whole year (not a quarter), as last corrected. One query. Members without an approved
-    yearly grade are absent. This is the read other apps (screening) rely on."""
-    ids = [m if isinstance(m, int) else m.pk for m in memberships]
+    yearly grade are absent. This is the read other apps (screening) rely on.
+
+    ``memberships``: the members, or a queryset of their keys (read inside the statement: a
+    province's members are not listed in it); ``grade``: only the grades of that value."""
     wanted_years = sorted(set(years))
-    if not ids or not wanted_years:
+    if isinstance(memberships, QuerySet):
+        chosen: Any = memberships
+    else:
+        chosen = [m if isinstance(m, int) else m.pk for m in memberships]
+        if not chosen:
+            return {}
+    if not wanted_years:
         return {}
-    rows = (
-        MemberGrade.objects.current()
-        .filter(
-            membership_id__in=ids,
-            year__in=wanted_years,
-            quarter=0,
-            step=MemberStep.APPROVAL,
-        )
-        .values_list("membership_id", "year", "grade")
+    rows = MemberGrade.objects.current().filter(
+        membership_id__in=chosen,
+        year__in=wanted_years,
+        quarter=0,
+        step=MemberStep.APPROVAL,
     )
-    return {(membership_id, year): grade for membership_id, year, grade in rows}
+    if grade is not None:
+        rows = rows.filter(grade=grade)
+    return {
+        (membership_id, year): value
+        for membership_id, year, value in rows.values_list("membership_id", "year", "grade")
+    }
 
 
 def sheet_memberships(cell: Organisation, *, year: int, quarter: int = 0) -> QuerySet[Membership]:
