@@ -22,10 +22,12 @@ the median number of members). For each, after one warm-up, ``--runs`` timed run
   figure) at 31 December of last year, on that day's tree as the report counts a closed year;
 - for a province user (and, to see whether the query count grows with the tree, a commune
   user), through Django's test ``Client`` and the real views and middleware (server time,
-  queries): the report page, the start page (dashboard), the worklist, the person list and
-  every picker endpoint (``/pick/<source>/?q=…``) with a typed text that matches few rows
-  (a whole name); ``config.wsgi`` is imported first, as in the server's processes (it freezes
-  the start-up objects out of the garbage collector's full collections).
+  queries): the report page, the start page (dashboard), the worklist, the first page of
+  each list (people, members, dossiers, classes, the screening list, the badges due, the
+  audit log) and every picker endpoint (``/pick/<source>/?q=…``) with a typed text that
+  matches few rows (a whole name); ``config.wsgi`` is imported first, as in the server's
+  processes (it freezes the start-up objects out of the garbage collector's full
+  collections).
 
 Peak memory of each operation: ``tracemalloc``'s peak of Python allocations during one extra
 run after the timed ones (not counted in the times; C allocations of the database driver
@@ -472,6 +474,12 @@ def page_rows(users: dict[str, Any], runs: int, only: set[str] | None = None) ->
             ("dashboard", "/"),
             ("worklist", "/admissions/worklist/"),
             ("person list", "/people/"),
+            ("member list", "/members/"),
+            ("dossier list", "/admissions/"),
+            ("class list", "/training/"),
+            ("screening list", "/screening/"),
+            ("badges due list", "/badges/"),
+            ("audit list", "/audit/"),
         ]
         for source, text in (picker_texts(user) if wanted("picker", only) else {}).items():
             pages.append(
@@ -668,7 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         help="measure only these operations, comma-separated: report, membership, "
-        "'report page', dashboard, worklist, 'person list', picker (every picker); "
+        "'report page', dashboard, worklist, 'person list', 'member list', 'dossier list', "
+        "'class list', 'screening list', 'badges due list', 'audit list', picker (every "
+        "picker); "
         "no EXPLAIN unless report or membership is among them",
     )
     args = parser.parse_args(argv)
