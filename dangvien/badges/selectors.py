@@ -103,13 +103,19 @@ class DueRow:
     proposal: BadgeProposal | None = None
 
 
-def _candidates(memberships: QuerySet[Membership], award_date: dt.date) -> list[Membership]:
+def _candidates_queryset(
+    memberships: QuerySet[Membership], award_date: dt.date
+) -> QuerySet[Membership]:
     """Members whose decision date is early enough to reach the first milestone by
     ``award_date`` even with an early award: the gaps only make party age shorter."""
     first = milestones(award_date)[0]
     latest = add_months(award_date, -(first * 12 - early_months(first, award_date)))
+    return memberships.filter(status__in=ACTIVE_STATUSES, decision_date__lte=latest)
+
+
+def _candidates(memberships: QuerySet[Membership], award_date: dt.date) -> list[Membership]:
     return list(
-        memberships.filter(status__in=ACTIVE_STATUSES, decision_date__lte=latest)
+        _candidates_queryset(memberships, award_date)
         .select_related("person", "organisation")
         .order_by("organisation__path", "person__full_name_folded", "pk")
     )
@@ -166,6 +172,13 @@ def list_badges_due(
     day. Party age is counted with gaps (``members.selectors.get_party_ages``)."""
     memberships = Membership.objects.visible_to(user).in_subtree(organisation)
     return _due_rows(memberships, award_date)
+
+
+def count_due_candidates(*, user: AnyUser, organisation: Organisation, award_date: dt.date) -> int:
+    """How many members the due list would read (``list_badges_due``'s candidates: at least
+    as many as its rows): one count, to decide whether the list is worth computing."""
+    memberships = Membership.objects.visible_to(user).in_subtree(organisation)
+    return int(_candidates_queryset(memberships, award_date).count())
 
 
 def _latest_decision_date(award_date: dt.date, years: int) -> dt.date:

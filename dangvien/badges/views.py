@@ -28,8 +28,10 @@ from dangvien.core.formatting import parse_date
 from dangvien.core.scoping import can
 from dangvien.core.typing import AuthenticatedHttpRequest
 from dangvien.members.access import get_membership_for_user
+from dangvien.organisations.models import Organisation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DUE_LIST_LIMIT = 1_000  # members read for the due list, above which it is not computed
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -69,13 +71,41 @@ def due_list(request: HttpRequest) -> HttpResponse:
     organisation = get_badge_organisation(request.user, request.GET.get("org"))
     today = timezone.localdate()
     award_date = _award_date(request, request.GET.get("award_date"), today)
-    rows = selectors.list_badges_due(
+    # a province's list would be tens of thousands of members (51.000 in the national
+    # dataset's first province: 33 s to compute their party ages): above the limit, the
+    # figures by milestone and the organisations below to choose from
+    candidates = selectors.count_due_candidates(
         user=request.user, organisation=organisation, award_date=award_date
+    )
+    too_many = candidates > DUE_LIST_LIMIT
+    rows = (
+        []
+        if too_many
+        else selectors.list_badges_due(
+            user=request.user, organisation=organisation, award_date=award_date
+        )
     )
     days = selectors.award_dates(award_date.year) + selectors.award_dates(award_date.year + 1)[:1]
     context = {
         "organisation": organisation,
         "award_date": award_date,
+        "too_many": too_many,
+        "limit": DUE_LIST_LIMIT,
+        "counts": (
+            selectors.count_badges_due(organisation=organisation, award_date=award_date)
+            if too_many
+            else {}
+        ),
+        "children": (
+            [
+                (child, _page_url("badges:due-list", org=child.pk, award_date=award_date))
+                for child in Organisation.objects.children_of(organisation).filter(
+                    valid_to__isnull=True
+                )
+            ]
+            if too_many
+            else []
+        ),
         "award_days": [selectors.previous_award_date(days[0]), *days],
         "rows": [
             {

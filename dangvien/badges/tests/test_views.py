@@ -72,13 +72,13 @@ def test_due_list_in_fixed_queries(client_for, persona_tree, veterans, django_as
     client = client_for("region_officer")
     url = f"{reverse('badges:due-list')}?org={persona_tree.region_north.pk}&award_date=2027-02-03"
     client.get(url)
-    with django_assert_num_queries(13):  # the worklist badge is fetched after the page
+    with django_assert_num_queries(14):  # the worklist badge is fetched after the page
         response = client.get(url)
     html = response.content.decode()
     assert "Nguyễn Văn Ba Mươi" in html and "tặng sớm" in html
     for year in (1950, 1960, 1970, 1980):
         make_member(persona_tree.branch_two, decision_date=D(year, 1, 1))
-    with django_assert_num_queries(13):  # the worklist badge is fetched after the page
+    with django_assert_num_queries(14):  # the worklist badge is fetched after the page
         client.get(url)
 
 
@@ -201,3 +201,26 @@ def test_the_proposal_list_renders_to_png(client_for, persona_tree, veterans, tm
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, timeout=60)
     if fonts.returncode == 0:
         assert "Times" in fonts.stdout or "Liberation" in fonts.stdout
+
+
+def test_a_due_list_too_long_to_read_shows_the_figures_and_the_organisations_below(
+    client_for, persona_tree, veterans, monkeypatch
+):
+    """Above ``DUE_LIST_LIMIT`` members read, the page does not compute the list: it shows
+    the figures by milestone (``count_badges_due``) and links to each organisation below."""
+    from dangvien.badges import views
+
+    monkeypatch.setattr(views, "DUE_LIST_LIMIT", 2)
+    client = client_for("region_officer")
+    url = f"{reverse('badges:due-list')}?org={persona_tree.region_north.pk}&award_date=2027-02-03"
+    html = client.get(url).content.decode()
+    assert 'id="badges-due-figures"' in html and 'id="badges-due"' not in html
+    assert "Nguyễn Văn Ba Mươi" not in html
+    assert "hơn 2 đảng viên" in html
+    assert '<td>30 năm</td><td class="text-end">2</td>' in html
+    assert '<td>50 năm</td><td class="text-end">1</td>' in html
+    assert f"org={persona_tree.commune_north.pk}" in html
+    # a cell below the limit gets its list
+    branch = f"{reverse('badges:due-list')}?org={persona_tree.branch.pk}&award_date=2027-02-03"
+    monkeypatch.setattr(views, "DUE_LIST_LIMIT", 10)
+    assert "Nguyễn Văn Ba Mươi" in client.get(branch).content.decode()
