@@ -23,7 +23,7 @@ class AuditEventFilterSet(ScopedFilterSet):
     actor = django_filters.CharFilter(
         label=_("Người thực hiện"), field_name="actor_name", lookup_expr="icontains"
     )
-    organisation = SubtreeFilter(field_name="organisation")
+    organisation = SubtreeFilter(field_name="organisation", picker="organisations-ever")
     action = django_filters.CharFilter(
         label=_("Hành động"), field_name="action", lookup_expr="startswith"
     )

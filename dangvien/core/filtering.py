@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date
 from dangvien.core.forms import set_queryset
+from dangvien.core.pickers import use_picker
 from dangvien.core.typing import AnyUser
-from dangvien.core.widgets import PlainSelect
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -134,11 +134,13 @@ def describe_errors(form: forms.Form) -> str:
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """A node of the tree chosen among the user's visible ones; rows in its whole subtree.
     ``field_name`` is the row's foreign key to the tree (a model with ``path`` and a manager
-    offering ``visible_to(user)``); ``scope_subtree_fields`` fills the choices."""
+    offering ``visible_to(user)``); ``scope_subtree_fields`` fills the choices and turns the
+    field into a typing picker on ``picker`` (a province sees 7.800 organisations: never a
+    dropdown of them all)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, picker: str = "organisations", **kwargs: Any) -> None:
         kwargs.setdefault("label", gettext_lazy("Tổ chức"))
-        kwargs.setdefault("widget", PlainSelect)  # a board sees hundreds of organisations
+        self.picker = picker
         super().__init__(*args, **kwargs)
 
     def get_queryset(self, request: Any) -> QuerySet[Any]:
@@ -158,8 +160,11 @@ def _related_model(model: Any, field_name: str) -> Any:
 
 
 def scope_subtree_fields(filterset: django_filters.FilterSet, user: AnyUser) -> None:
-    """Offer only the user's visible nodes in every ``SubtreeFilter`` of ``filterset``."""
+    """Accept only the user's visible nodes in every ``SubtreeFilter`` of ``filterset``, chosen
+    by typing (the field validates what is sent; the picker only suggests)."""
     for name, declared in filterset.filters.items():
         if isinstance(declared, SubtreeFilter):
             target = _related_model(filterset._meta.model, declared.field_name)
-            set_queryset(filterset.form.fields[name], target.objects.visible_to(user))
+            field = filterset.form.fields[name]
+            set_queryset(field, target.objects.visible_to(user))
+            use_picker(field, declared.picker)

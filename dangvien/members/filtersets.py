@@ -79,7 +79,10 @@ class MemberFilterSet(ScopedFilterSet):
         empty_label=_("Tất cả"),
     )
     ethnic_group = django_filters.ModelChoiceFilter(
-        label=_("Dân tộc"), field_name="person__ethnic_group", queryset=EthnicGroup.objects.all()
+        label=_("Dân tộc"),
+        field_name="person__ethnic_group",
+        queryset=EthnicGroup.objects.all(),
+        empty_label=_("Tất cả"),
     )
     age_min = AgeFilter(label=_("Tuổi từ"))
     age_max = AgeFilter(label=_("đến"))

@@ -12,6 +12,7 @@ class OrganisationsConfig(AppConfig):
 
         for name, queryset in (
             ("organisations", selectors.picker_organisations),
+            ("organisations-ever", selectors.picker_organisations_ever),
             ("cells", selectors.picker_cells),
             ("cells-anywhere", selectors.picker_cells_anywhere),
         ):

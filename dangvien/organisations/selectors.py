@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from dangvien.core.formatting import format_date
 from dangvien.core.replica import fact_connection as connection
 from dangvien.core.scoping import path_prefix_q, subtree_paths
 from dangvien.core.typing import AnyUser
@@ -128,17 +129,34 @@ def _with_parents(rows: Sequence[Organisation]) -> list[str]:
 
 
 def describe_for_picker(rows: Sequence[Organisation]) -> list[dict[str, Any]]:
-    """Organisation rows → ``{"id", "label": name — parent, "detail": code}`` (one query)."""
+    """Organisation rows → ``{"id", "label": name — parent, "detail": code}`` (one query); a
+    dissolved organisation's detail says since when."""
     return [
-        {"id": row.pk, "code": row.code, "label": label, "detail": row.code}
+        {"id": row.pk, "code": row.code, "label": label, "detail": _picker_detail(row)}
         for row, label in zip(rows, _with_parents(rows), strict=True)
     ]
+
+
+def _picker_detail(row: Organisation) -> str:
+    if row.valid_to is None:
+        return row.code
+    return _("%(code)s · giải thể %(date)s") % {
+        "code": row.code,
+        "date": format_date(row.valid_to),
+    }
 
 
 def picker_organisations(user: AnyUser) -> QuerySet[Organisation]:
     """The organisations a user picks from (their subtree, still in existence)."""
     rows: QuerySet[Organisation] = Organisation.objects.visible_to(user)
     return rows.filter(valid_to__isnull=True)
+
+
+def picker_organisations_ever(user: AnyUser) -> QuerySet[Organisation]:
+    """Every organisation of a user's subtree, dissolved ones too (the audit log's filter: a
+    district committee gone on 1/7/2025 keeps its history)."""
+    rows: QuerySet[Organisation] = Organisation.objects.visible_to(user)
+    return rows
 
 
 def picker_cells(user: AnyUser) -> QuerySet[Organisation]:

@@ -16,7 +16,7 @@ from dangvien.people.models import EthnicGroup, Person
 
 class PersonFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo tên hoặc số CCCD"), method="filter_q")
-    organisation = SubtreeFilter(field_name="organisation", empty_label=_("Tất cả"))
+    organisation = SubtreeFilter(field_name="organisation")
     sex = django_filters.ChoiceFilter(
         label=_("Giới tính"), choices=Sex.choices, empty_label=_("Tất cả")
     )

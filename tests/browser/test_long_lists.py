@@ -1,5 +1,6 @@
 """Lists too long for one screen at a province's scale: the class list a page at a time, the
-badges due list as figures and the organisations below (screenshots under ``screenshots/``)."""
+badges due list as figures and the organisations below, the member list filtered by an
+organisation found by typing (screenshots under ``screenshots/``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 
 from dangvien.members.tests.factories import make_member
 from dangvien.training import services as training
+from tests.browser.pickers import pick
 
 
 def test_the_class_list_pages_and_the_due_list_sends_to_the_organisations_below(
@@ -48,3 +50,22 @@ def test_the_class_list_pages_and_the_due_list_sends_to_the_organisations_below(
     page.wait_for_url(f"**org={persona_tree.commune_north.pk}**")
     assert page.locator("#badges-due").is_visible()
     shot(page, "badges-due-commune")
+
+
+def test_the_member_list_is_filtered_by_an_organisation_found_by_typing(
+    page_as, persona_tree, shot
+):
+    make_member(persona_tree.branch, full_name="Lò Thị Một")
+    make_member(persona_tree.branch_two, full_name="Lò Thị Hai")
+    page = page_as("region_officer")
+    page.goto("/members/")
+    assert page.get_by_text("Lò Thị Một").is_visible()
+
+    pick(page, "#id_organisation", "thon 2", "Chi bộ thôn 2")
+    page.wait_for_url(f"**organisation={persona_tree.branch_two.pk}**")
+    page.get_by_text("Lò Thị Một").wait_for(state="detached")
+    assert page.get_by_text("Lò Thị Hai").is_visible()
+    shot(page, "member-list-organisation-picked")
+
+    page.locator("[data-picker-remove]").click()  # back to the whole tree
+    page.get_by_text("Lò Thị Một").wait_for()

@@ -94,3 +94,58 @@ def test_the_dossier_form_lists_nobody_and_still_checks_what_is_posted(persona_t
 
     with pytest.raises(Http404):
         DossierCreateForm({"person": outside.pk}, user=user).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("url", "source"),
+    [
+        ("/members/", "organisations"),
+        ("/admissions/", "organisations"),
+        ("/people/", "organisations"),
+        ("/audit/", "organisations-ever"),
+    ],
+)
+def test_list_filters_choose_the_organisation_by_typing(client_for, persona_tree, url, source):
+    # given a board that sees a province's organisations
+    client = client_for("region_officer")
+    html = client.get(url).content.decode()
+    # then no organisation is listed in the filter: a picker on the source stands instead
+    assert f'data-url="/pick/{source}/"' in html
+    assert "Chi bộ thôn 2" not in html
+    # and a chosen organisation is shown by name, with its parent, in the picker's chip
+    chosen = client.get(url, {"organisation": persona_tree.branch_two.pk}).content.decode()
+    assert "Chi bộ thôn 2 — Đảng bộ xã Bắc Một" in chosen
+    # and an organisation outside the user's tree is neither shown nor used
+    outside = client.get(url, {"organisation": persona_tree.branch_south.pk})
+    assert outside.status_code == 200
+    assert "Chi bộ thôn 3" not in outside.content.decode()
+
+
+def test_the_member_list_filtered_by_a_typed_cell(client_for, persona_tree):
+    # given members in two cells of a commune
+    make_member(persona_tree.branch, full_name="Lò Thị Một")
+    make_member(persona_tree.branch_two, full_name="Lò Thị Hai")
+    client = client_for("region_officer")
+    # when a cell found by typing is chosen
+    found = _pick(client, "organisations", "thon 2")
+    assert [row["id"] for row in found] == [persona_tree.branch_two.pk]
+    html = client.get("/members/", {"organisation": found[0]["id"]}).content.decode()
+    # then only its members are listed
+    assert "Lò Thị Hai" in html and "Lò Thị Một" not in html
+
+
+def test_the_audit_filter_finds_a_dissolved_organisation(client_for, persona_tree):
+    # given a cell dissolved on the day of the reorganisation
+    from dangvien.organisations.tests.factories import make_organisation
+
+    make_organisation(
+        persona_tree.commune_north,
+        code="CB09",
+        name="Chi bộ thôn 9 cũ",
+        valid_to=dt.date(2025, 6, 30),
+    )
+    client = client_for("region_officer")
+    # then the audit log's picker finds it and says since when; today's pickers do not
+    (row,) = _pick(client, "organisations-ever", "thon 9")
+    assert row["detail"] == "CB09 · giải thể 30/06/2025"
+    assert _pick(client, "organisations", "thon 9") == []

@@ -117,9 +117,9 @@ def test_list_query_count_does_not_grow(client_for, persona_tree):
         PersonFactory(organisation=persona_tree.branch_two)
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("people:person-list"))
-    # Session, user, scope, the page and its count, the filter choices (the worklist badge is
+    # Session, user, scope, the page and its count, the ethnic groups (the worklist badge is
     # fetched after the page).
-    assert len(large) == len(small) == 10
+    assert len(large) == len(small) == 9
 
 
 def test_create_form_shows_vietnamese_errors_and_saves_nothing(client_for, persona_tree):
