@@ -108,9 +108,21 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     t_build = time.perf_counter() - t0
     print(f"→ built {path.name}: {path.stat().st_size / 1e6:.1f} MB in {t_build:.1f} s", flush=True)
 
+    phases: list[tuple[str, float]] = []  # (phase, when it started): where the time goes
+
     def echo(phase: str, done: int, total: int) -> None:
+        if not phases or phases[-1][0] != phase:
+            phases.append((phase, time.perf_counter()))
         sys.stdout.write(f"\r   {phase:<10} {done:>7}/{total:<7}")
         sys.stdout.flush()
+
+    def phase_times(end: float) -> str:
+        spans = [
+            (name, (phases[i + 1][1] if i + 1 < len(phases) else end) - start)
+            for i, (name, start) in enumerate(phases)
+        ]
+        phases.clear()
+        return ", ".join(f"{name} {seconds:.1f}" for name, seconds in spans if seconds >= 0.05)
 
     # The background task's memory cap (IMPORT_WORKER_MEMORY_MB over the process's address
     # space at its start): the largest allowed file must pass under it.
@@ -130,6 +142,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     job = services.analyse_import(job, actor=actor, progress=echo)
     t_analyse = time.perf_counter() - t0
     print(f"\n→ analyse (preview): {t_analyse:.1f} s — {job.summary}", flush=True)
+    print(f"   phases (s): {phase_times(t0 + t_analyse)}", flush=True)
     assert job.status == "ready" and not job.errors, job.message or job.errors[:5]
 
     t0 = time.perf_counter()
@@ -137,6 +150,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     job = services.commit_import(job, actor=actor, progress=echo)
     t_commit = time.perf_counter() - t0
     print(f"\n→ commit: {t_commit:.1f} s — {job.status} {job.summary}", flush=True)
+    print(f"   phases (s): {phase_times(t0 + t_commit)}", flush=True)
     assert job.status == "committed", job.message
     assert Person.objects.count() == args.rows
     if args.kind == "members":

@@ -19,7 +19,7 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
     def open(self) -> Self:
         return self.filter(status="open")

@@ -21,7 +21,7 @@ class BadgeProposalQuerySet(models.QuerySet["BadgeProposal"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
 
 class BadgeAwardQuerySet(models.QuerySet["BadgeAward"]):
@@ -32,4 +32,4 @@ class BadgeAwardQuerySet(models.QuerySet["BadgeAward"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)

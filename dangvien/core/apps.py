@@ -13,7 +13,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangvien.core import subtree
+
         set_empty_choice_label(EMPTY_LABEL)
+        subtree.register()  # <foreign key>__in_subtree=paths
 
 
 def set_empty_choice_label(label: Any) -> None:

@@ -150,7 +150,7 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in (None, ""):
             return qs
-        return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
+        return qs.filter(**{f"{self.field_name}__in_subtree": value.path})
 
 
 def _related_model(model: Any, field_name: str) -> Any:

@@ -61,5 +61,9 @@ def path_prefix_q(paths: list[str] | tuple[str, ...], field: str = "path") -> Q:
 
 
 def scope_q(user: AnyUser, field: str = "organisation") -> Q:
-    """Q for rows whose ``field`` (an organisation foreign key) lies in the user's reach."""
-    return path_prefix_q(subtree_paths(user), f"{field}__path")
+    """Q for rows whose ``field`` (an organisation foreign key) lies in the user's reach: the
+    reach's organisations' keys, not a join on their paths (``core.subtree``)."""
+    paths = subtree_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__in_subtree": tuple(paths)})

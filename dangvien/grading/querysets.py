@@ -21,7 +21,7 @@ class MemberGradeQuerySet(models.QuerySet["MemberGrade"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
     def current(self) -> Self:
         """The rows no correction has replaced."""
@@ -38,7 +38,7 @@ class OrganisationGradeQuerySet(models.QuerySet["OrganisationGrade"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
     def current(self) -> Self:
         return self.filter(superseded_by__isnull=True)

@@ -27,16 +27,17 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
         Two shapes of the same rows, by how many rows the reach holds (measured on the
         national dataset, docs/performance.md "The first national run"). The ids of the two
-        branches as a UNION, each branch driven from the organisation path index, where the
-        branches are small: below the provinces, or for one status at any reach (the status
-        goes inside each branch, so that a province's probationers can be found from its
-        cells through the probationers' partial index: a province's 6.424 among the nation's
-        205.471, 60 ms). A province or the whole tree without a status keeps the OR across
-        the two joins to page through its members: there the UNION would gather every member
-        of the reach first (a province's first page 3,7 s against 8 ms; the nation 4,5 s
-        against 0,4), though it counts a province's faster (``counting``). A commune's
-        probationers by the OR: 330 ms, PostgreSQL joined and tested every probationer in the
-        country; by the UNION: 5 ms."""
+        branches as a UNION, each branch read through its foreign key's index for the reach's
+        organisations' keys (``core.subtree``), where the branches are small: below the
+        provinces, or for one status at any reach (the status goes inside each branch, so
+        that a province's probationers are found from its cells through the probationers'
+        partial index: a province's 6.424 among the nation's 205.471, 60 ms). A province or
+        the whole tree without a status keeps the OR across the two joins to page through
+        its members: there the UNION would gather every member of the reach first (a
+        province's first page 3,7 s against 8 ms; the nation 4,5 s against 0,4), though it
+        counts a province's faster (``counting``). A commune's probationers by the OR:
+        330 ms, PostgreSQL joined and tested every probationer in the country; by the UNION:
+        5 ms."""
         from dangvien.core.scoping import path_prefix_q, subtree_paths
         from dangvien.organisations.models import Organisation
 
@@ -51,14 +52,16 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         members = self.model._default_manager.using(self.db).order_by()
         if status is not None:
             members = members.filter(status=status)
-        own = members.filter(in_cell).values("pk")
-        lodged = members.filter(lodged_in_cell).values("pk")
+        # each branch from its foreign key's index, for the reach's organisations' keys
+        # (``core.subtree``)
+        own = members.filter(organisation__in_subtree=tuple(paths)).values("pk")
+        lodged = members.filter(temporary_organisation__in_subtree=tuple(paths)).values("pk")
         # the status is inside the branches only: repeated outside, it made PostgreSQL read
         # every probationer of the nation (205.000) to meet a province's 6.400 (545 → 60 ms)
         return self.filter(pk__in=own.union(lodged))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
     def active(self) -> Self:
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -94,7 +97,7 @@ class ResidenceLinkQuerySet(models.QuerySet["ResidenceLink"]):
         return self.filter(scope_q(user, "workplace_organisation"))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(workplace_organisation__path__startswith=organisation.path)
+        return self.filter(workplace_organisation__in_subtree=organisation.path)
 
     def pending(self) -> Self:
         """Not introduced yet and not exempt from the introduction."""

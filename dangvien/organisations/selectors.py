@@ -103,7 +103,7 @@ def list_children_with_counts(
 def count_subtree(*, organisation: Organisation) -> dict[str, int]:
     """Every registered figure (members, open dossiers, people…) in one organisation's subtree,
     and ``units``: the organisations below it."""
-    prefix = {"organisation__path__startswith": organisation.path}
+    prefix = {"organisation__in_subtree": organisation.path}
     counts = {figure.key: figure.rows().filter(**prefix).count() for figure in subtree_counts()}
     counts["units"] = Organisation.objects.subtree(organisation, include_self=False).count()
     return counts
@@ -260,7 +260,7 @@ def structure_q(root: StructureRoot, *, field: str = "organisation") -> Q:
     if root.empty:
         return Q(**{f"{field}__in": []})
     if root.on is None:
-        return Q(**{f"{field}__path__startswith": root.path})
+        return Q(**{f"{field}__in_subtree": root.path})
     return Q(**{f"{field}__in": placed_under(root)})
 
 
@@ -285,7 +285,7 @@ def structure_filter(
     organisation's own placement of that day (a subquery); when nothing in that subtree moved
     since ``on``, the same fast prefix as today. At most two queries to build, whatever the
     tree's size; an organisation that did not exist on ``on`` holds nothing."""
-    return _structure_q(organisation, on, f"{field}__path__startswith", f"{field}__in")
+    return _structure_q(organisation, on, f"{field}__in_subtree", f"{field}__in")
 
 
 def subtree_on(organisation: Organisation, on: dt.date | None) -> QuerySet[Organisation]:

@@ -19,7 +19,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
     def search(self, text: str) -> Self:
         """Accent- and case-insensitive: 'nguyen van a' finds 'Nguyễn Văn A', 'd' finds 'đ'."""

@@ -22,7 +22,7 @@ class MonthRecordQuerySet(models.QuerySet["MonthRecord"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
 
 class ScreeningCaseQuerySet(models.QuerySet["ScreeningCase"]):
@@ -32,7 +32,7 @@ class ScreeningCaseQuerySet(models.QuerySet["ScreeningCase"]):
         return self.filter(scope_q(user))
 
     def in_subtree(self, organisation: Organisation) -> Self:
-        return self.filter(organisation__path__startswith=organisation.path)
+        return self.filter(organisation__in_subtree=organisation.path)
 
     def open(self) -> Self:
         return self.filter(status__in=OPEN_CASE_STATUSES)

@@ -23,7 +23,7 @@ class TrainingClassQuerySet(models.QuerySet["TrainingClass"]):
 
         paths = subtree_paths(user)
         return self.filter(
-            scope_q(user, "organiser") | models.Q(organiser__path__in=_ancestor_paths(paths))
+            scope_q(user, "organiser") | models.Q(organiser__at_paths=_ancestor_paths(paths))
         )
 
     def organised_by(self, user: AnyUser) -> Self:

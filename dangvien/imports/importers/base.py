@@ -234,13 +234,17 @@ def person_columns() -> list[Column]:
     ]
 
 
+FLAG_KEYS = ("is_village_head", "is_front_group_head", "is_mass_org_head")
+
+
 def flag_columns() -> list[tuple[str, str]]:
     """The person's roles in the village (``PERSON_FIELDS``), counted by the statistics."""
-    return [
-        ("is_village_head", _("Trưởng thôn, bản, tổ dân phố")),
-        ("is_front_group_head", _("Trưởng ban công tác Mặt trận")),
-        ("is_mass_org_head", _("Người đứng đầu đoàn thể ở thôn")),
-    ]
+    headers = (
+        _("Trưởng thôn, bản, tổ dân phố"),
+        _("Trưởng ban công tác Mặt trận"),
+        _("Người đứng đầu đoàn thể ở thôn"),
+    )
+    return list(zip(FLAG_KEYS, headers, strict=True))
 
 
 @dataclass
@@ -526,7 +530,7 @@ class Importer:
             data[key] = parsed.get(key, "")
         for key in ("youth_union_member", "trade_union_member"):
             data[key] = bool(parsed.get(key, False))
-        for key, _header in flag_columns():
+        for key in FLAG_KEYS:  # (not the headers: no translation looked up per row)
             # Only when filled in: a file without these columns keeps what the form recorded.
             if key in parsed:
                 data[key] = bool(parsed[key])
