@@ -69,3 +69,17 @@ def test_the_shape_on_postgresql(people):
     else:
         assert "IN (SELECT" in below
     assert "IN (SELECT" in root and "ANY" not in root
+
+
+def test_at_paths_is_exactly_those_nodes(people):
+    tree = people
+    paths = (tree.commune_north.path, tree.region_south.path)
+    exact = set(Person.objects.filter(organisation__path__in=paths).values_list("pk"))
+    assert set(Person.objects.filter(organisation__at_paths=paths).values_list("pk")) == exact
+    assert len(exact) == 4
+    # OR-ed with a subtree, as the class list does (the classes organised above a cell)
+    either = Person.objects.filter(
+        Q(organisation__in_subtree=tree.branch.path) | Q(organisation__at_paths=paths)
+    )
+    assert either.count() == 6
+    assert not Person.objects.filter(organisation__at_paths=()).exists()
