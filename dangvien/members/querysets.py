@@ -52,10 +52,17 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         members = self.model._default_manager.using(self.db).order_by()
         if status is not None:
             members = members.filter(status=status)
-        # each branch from its foreign key's index, for the reach's organisations' keys
-        # (``core.subtree``)
-        own = members.filter(organisation__in_subtree=tuple(paths)).values("pk")
-        lodged = members.filter(temporary_organisation__in_subtree=tuple(paths)).values("pk")
+        if status is None and any(len(path) <= 2 * Organisation.steplen for path in paths):
+            # a province's members counted: joined on the paths, the planner knows the
+            # branches hold 169.003 rows and hashes them (166 ms); from the keys' array it
+            # expects 700, spills its hash to disk and probes the key 169.003 times (552 ms)
+            own = members.filter(in_cell).values("pk")
+            lodged = members.filter(lodged_in_cell).values("pk")
+        else:
+            # each branch from its foreign key's index, for the reach's organisations' keys
+            # (``core.subtree``)
+            own = members.filter(organisation__in_subtree=tuple(paths)).values("pk")
+            lodged = members.filter(temporary_organisation__in_subtree=tuple(paths)).values("pk")
         # the status is inside the branches only: repeated outside, it made PostgreSQL read
         # every probationer of the nation (205.000) to meet a province's 6.400 (545 → 60 ms)
         return self.filter(pk__in=own.union(lodged))
