@@ -21,50 +21,47 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     ) -> Self:
         """Members whose cell, or temporary cell, lies in one of the user's subtrees; with
         ``status``, only the members in that status. ``counting``: the same rows in the shape
-        that is fastest to count rather than to page through (the UNION for a province too: a
-        province's members counted in 166 ms instead of 1.596 on the national dataset, while
-        its first page, ordered by cell and name, takes 3,7 s instead of 8 ms).
+        that is fastest to count rather than to page through.
 
-        Two shapes of the same rows, by how many rows the reach holds (measured on the
-        national dataset, docs/performance.md "The first national run"). The ids of the two
-        branches as a UNION, each branch read through its foreign key's index for the reach's
-        organisations' keys (``core.subtree``), where the branches are small: below the
-        provinces, or for one status at any reach (the status goes inside each branch, so
-        that a province's probationers are found from its cells through the probationers'
-        partial index: a province's 6.424 among the nation's 205.471, 60 ms). A province or
-        the whole tree without a status keeps the OR across the two joins to page through
-        its members: there the UNION would gather every member of the reach first (a
-        province's first page 3,7 s against 8 ms; the nation 4,5 s against 0,4), though it
-        counts a province's faster (``counting``). A commune's probationers by the OR:
-        330 ms, PostgreSQL joined and tested every probationer in the country; by the UNION:
-        5 ms."""
+        Three shapes of the same rows, chosen by the reach (measured on the national dataset,
+        docs/performance.md "Scopes as key arrays, and the fourth national run"):
+
+        - below the nation, to count, with a status, or below the provinces: the two foreign
+          keys against the reach's organisations' keys (``core.subtree``), OR-ed;
+        - a province's or the nation's members without a status, to page through: the OR
+          across the two joins on the paths, so that the first page in the order of the cells
+          is found without gathering the reach (a province's first page 8 ms; from the keys
+          every member is gathered and sorted first);
+        - the nation in one status: the UNION of the two branches' ids, the status inside
+          each (outside, PostgreSQL read every probationer of the nation to meet a commune's).
+        """
         from dangvien.core.scoping import path_prefix_q, subtree_paths
         from dangvien.organisations.models import Organisation
 
         paths = subtree_paths(user)
-        in_cell = path_prefix_q(paths, "organisation__path")
-        lodged_in_cell = path_prefix_q(paths, "temporary_organisation__path")
-        # a province or above; the nation only, when counting
-        widest = Organisation.steplen if counting else 2 * Organisation.steplen
-        wide = any(len(path) <= widest for path in paths)
-        if wide and status is None:
-            return self.filter(in_cell | lodged_in_cell)
-        members = self.model._default_manager.using(self.db).order_by()
-        if status is not None:
-            members = members.filter(status=status)
-        if status is None and any(len(path) <= 2 * Organisation.steplen for path in paths):
-            # a province's members counted: joined on the paths, the planner knows the
-            # branches hold 169.003 rows and hashes them (166 ms); from the keys' array it
-            # expects 700, spills its hash to disk and probes the key 169.003 times (552 ms)
-            own = members.filter(in_cell).values("pk")
-            lodged = members.filter(lodged_in_cell).values("pk")
-        else:
-            # each branch from its foreign key's index, for the reach's organisations' keys
-            # (``core.subtree``)
-            own = members.filter(organisation__in_subtree=tuple(paths)).values("pk")
-            lodged = members.filter(temporary_organisation__in_subtree=tuple(paths)).values("pk")
-        # the status is inside the branches only: repeated outside, it made PostgreSQL read
-        # every probationer of the nation (205.000) to meet a province's 6.400 (545 → 60 ms)
+        keys = tuple(paths)
+        below_nation = all(len(path) > Organisation.steplen for path in paths)
+        province_or_above = any(len(path) <= 2 * Organisation.steplen for path in paths)
+        if below_nation and (counting or status is not None or not province_or_above):
+            # both foreign keys' indexes for the reach's organisations' keys (``core.subtree``)
+            # OR-ed in one bitmap scan, the status beside them: a province's 169.003 members
+            # counted in 48–75 ms (a UNION of the two branches: 450–630), its probationers in
+            # 36 (42), a commune's members in 1 (3)
+            by_keys = models.Q(organisation__in_subtree=keys) | models.Q(
+                temporary_organisation__in_subtree=keys
+            )
+            return self.filter(by_keys if status is None else models.Q(status=status) & by_keys)
+        if status is None:
+            # a province's or the nation's first page, in the order of the cells: joined on the
+            # paths, PostgreSQL walks the cells in order and stops at the page (8 ms)
+            in_cell = path_prefix_q(paths, "organisation__path")
+            return self.filter(in_cell | path_prefix_q(paths, "temporary_organisation__path"))
+        # the nation's members in one status: the ids of the two branches, each from its
+        # foreign key's index; the status is inside the branches only (repeated outside, it
+        # made PostgreSQL read every probationer of the nation)
+        members = self.model._default_manager.using(self.db).order_by().filter(status=status)
+        own = members.filter(organisation__in_subtree=keys).values("pk")
+        lodged = members.filter(temporary_organisation__in_subtree=keys).values("pk")
         return self.filter(pk__in=own.union(lodged))
 
     def in_subtree(self, organisation: Organisation) -> Self:

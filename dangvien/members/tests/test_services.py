@@ -697,8 +697,8 @@ def test_a_lodged_member_is_seen_from_both_cells_whatever_the_reach(
     }
     assert other.pk in seen["another cell"] and other.pk in seen["north commune"]
     assert other.pk not in seen["south commune"]
-    # with a status, every reach takes the UNION with the status inside each branch: the
-    # same rows as the status filtered after the reach
+    # with a status (the keys OR-ed below the nation, the UNION for the nation): the same
+    # rows as the status filtered after the reach
     member.refresh_from_db()
     statuses = {member.status, MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL}
     for name, user in users.items():
@@ -715,7 +715,7 @@ def test_a_lodged_member_is_seen_from_both_cells_whatever_the_reach(
             "pk", flat=True
         )
     )
-    # the counting shape (the UNION from a province down): the same rows, counted
+    # the counting shape (the keys OR-ed from a province down): the same rows, counted
     for name, user in users.items():
         counted = Membership.objects.visible_to(user, counting=True)
         assert set(counted.values_list("pk", flat=True)) == seen[name], name
