@@ -26,8 +26,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         Three shapes of the same rows, chosen by the reach (measured on the national dataset,
         docs/performance.md "Scopes as key arrays, and the fourth national run"):
 
-        - below the nation, to count, with a status, or below the provinces: the two foreign
-          keys against the reach's organisations' keys (``core.subtree``), OR-ed;
+        - below the nation, when counting, with a status, or for a reach below the provinces:
+          the two foreign keys against the reach's organisations' keys (``core.subtree``),
+          OR-ed;
         - a province's or the nation's members without a status, to page through: the OR
           across the two joins on the paths, so that the first page in the order of the cells
           is found without gathering the reach (a province's first page 8 ms; from the keys
