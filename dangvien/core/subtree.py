@@ -35,21 +35,34 @@ class InSubtree(Lookup):
             return (self.rhs,)
         return tuple(str(path) for path in self.rhs)
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        paths: tuple[str, ...] = self.rhs
-        if not paths:
-            raise EmptyResultSet
+    def nodes(self, paths: tuple[str, ...], connection: Any) -> tuple[str, list[str], bool] | None:
+        """The condition on the target's rows, its parameters and whether the keys may go as
+        an array; None for the whole tree."""
         if "" in paths:
-            return f"{lhs} IS NOT NULL", tuple(lhs_params)
+            return None
         escape = "" if connection.vendor == "postgresql" else " ESCAPE '\\'"
         path = connection.ops.quote_name("path")
         where = " OR ".join(f"{path} LIKE %s{escape}" for _path in paths)
         root_length = getattr(self.lhs.output_field.related_model, "steplen", 0)
         as_array = all(len(p) > root_length for p in paths)
-        return _keys_where(
-            self, connection, lhs, lhs_params, where, [_like_prefix(p) for p in paths], as_array
-        )
+        return where, [_like_prefix(p) for p in paths], as_array
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        nodes = self.nodes(self.rhs, connection)
+        if nodes is None:
+            return f"{lhs} IS NOT NULL", tuple(lhs_params)
+        where, params, as_array = nodes
+        target = self.lhs.output_field.related_model
+        quote = connection.ops.quote_name
+        # identifiers from the model's meta, quoted; the paths go as parameters
+        table, key = quote(target._meta.db_table), quote(target._meta.pk.column)
+        keys = f"SELECT {key} FROM {table} WHERE {where}"  # noqa: S608
+        if connection.vendor == "postgresql" and as_array:
+            return f"{lhs} = ANY(ARRAY({keys}))", (*lhs_params, *params)
+        return f"{lhs} IN ({keys})", (*lhs_params, *params)
 
 
 class AtPaths(InSubtree):
@@ -61,32 +74,9 @@ class AtPaths(InSubtree):
 
     lookup_name = "at_paths"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        paths: tuple[str, ...] = self.rhs
-        if not paths:
-            raise EmptyResultSet
+    def nodes(self, paths: tuple[str, ...], connection: Any) -> tuple[str, list[str], bool]:
         where = f"{connection.ops.quote_name('path')} IN ({', '.join(['%s'] * len(paths))})"
-        return _keys_where(self, connection, lhs, lhs_params, where, list(paths), True)
-
-
-def _keys_where(
-    lookup: Lookup,
-    connection: Any,
-    lhs: str,
-    lhs_params: Any,
-    where: str,
-    params: list[str],
-    as_array: bool,
-) -> tuple[str, tuple[Any, ...]]:
-    target = lookup.lhs.output_field.related_model
-    quote = connection.ops.quote_name
-    # identifiers from the model's meta, quoted; the paths go as parameters
-    table, key = quote(target._meta.db_table), quote(target._meta.pk.column)
-    keys = f"SELECT {key} FROM {table} WHERE {where}"  # noqa: S608
-    if connection.vendor == "postgresql" and as_array:
-        return f"{lhs} = ANY(ARRAY({keys}))", (*lhs_params, *params)
-    return f"{lhs} IN ({keys})", (*lhs_params, *params)
+        return where, list(paths), True
 
 
 def register() -> None:
