@@ -168,3 +168,7 @@ def scope_subtree_fields(filterset: django_filters.FilterSet, user: AnyUser) -> 
             field = filterset.form.fields[name]
             set_queryset(field, target.objects.visible_to(user))
             use_picker(field, declared.picker)
+            # no list is shown to be "not in": a stale link or an id typed by hand
+            field.error_messages["invalid_choice"] = _(
+                "không có hoặc nằm ngoài phạm vi bạn được xem; hãy gõ tên để chọn lại."
+            )

@@ -69,3 +69,8 @@ def test_the_member_list_is_filtered_by_an_organisation_found_by_typing(
 
     page.locator("[data-picker-remove]").click()  # back to the whole tree
     page.get_by_text("Lò Thị Một").wait_for()
+
+    # an organisation outside the user's tree (a stale link): said, not silently ignored
+    page.goto(f"/audit/?organisation={persona_tree.branch_south.pk}")
+    assert page.get_by_role("alert").filter(has_text="nằm ngoài phạm vi").is_visible()
+    shot(page, "audit-list-organisation-outside")

@@ -119,6 +119,7 @@ def test_list_filters_choose_the_organisation_by_typing(client_for, persona_tree
     outside = client.get(url, {"organisation": persona_tree.branch_south.pk})
     assert outside.status_code == 200
     assert "Chi bộ thôn 3" not in outside.content.decode()
+    assert "nằm ngoài phạm vi bạn được xem" in outside.content.decode()
 
 
 def test_the_member_list_filtered_by_a_typed_cell(client_for, persona_tree):
