@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy
 
 from dangvien.core import counters
 from dangvien.members.choices import ACTIVE_STATUSES, MemberStatus
-from dangvien.members.models import MemberBalance, MemberCount, Membership, MembershipEvent
+from dangvien.members.models import (
+    MemberBalance,
+    MemberCount,
+    MemberRollup,
+    Membership,
+    MembershipEvent,
+)
 
 SUBJECT = "membership"
 COLUMNS = ("active", "official", "women", "recognised")
@@ -166,4 +172,5 @@ SPEC = counters.CounterSpec(
     balance=MemberBalance,
     balance_columns=STATE_COLUMNS,
     subjects={"person": memberships_of_people},
+    rollup=MemberRollup,
 )

@@ -41,6 +41,7 @@ from dangvien.organisations.services import (
     _check_code,
     _live_facts,
     create_organisation,
+    refuse_before_last_change,
     relocate_subtree,
     searchable_name,
 )
@@ -150,6 +151,14 @@ def _require_source_open(organisation: Organisation, day: dt.date, field: str = 
             required=_("sau %(start)s") % {"start": _d(organisation.valid_from)},
             field="effective_date",
         )
+    # placed where it is now (a move) after the day: ending it then would rewrite that move
+    placed = (
+        OrganisationPlacement.objects.filter(organisation=organisation, valid_to__isnull=True)
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    if placed is not None and placed > day:
+        refuse_before_last_change(day, placed)
 
 
 def _check_not_under(node: Organisation, target: Organisation, field: str) -> None:

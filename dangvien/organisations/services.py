@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dangvien.audit.services import record
+from dangvien.core import counters
 from dangvien.core.errors import DomainError
 from dangvien.core.text import fold
 from dangvien.core.typing import Actor
@@ -387,6 +388,22 @@ def require_in_force(organisation: Organisation, day: dt.date) -> None:
         )
 
 
+def refuse_before_last_change(effective_date: dt.date, last: dt.date) -> None:
+    """A reorganisation dated before the last one that placed the organisation (or a node of
+    its subtree) would write its history out of order."""
+    raise DomainError(
+        _(
+            "Ngày hiệu lực %(date)s sớm hơn lần sắp xếp trước của tổ chức này (%(last)s): "
+            "không thể ghi lại lịch sử theo thứ tự ngược."
+        )
+        % {"date": _d(effective_date), "last": _d(last)},
+        rule="reorganisation_after_last_change",
+        found=_d(effective_date),
+        required=_("từ %(last)s") % {"last": _d(last)},
+        field="effective_date",
+    )
+
+
 def relocate_subtree(
     node: Organisation,
     new_parent: Organisation,
@@ -413,18 +430,7 @@ def relocate_subtree(
     )
     late = [row.valid_from for row in rows if row.valid_from and row.valid_from > effective_date]
     if late:
-        last = max(late)
-        raise DomainError(
-            _(
-                "Ngày hiệu lực %(date)s sớm hơn lần sắp xếp trước của tổ chức này (%(last)s): "
-                "không thể ghi lại lịch sử theo thứ tự ngược."
-            )
-            % {"date": _d(effective_date), "last": _d(last)},
-            rule="reorganisation_after_last_change",
-            found=_d(effective_date),
-            required=_("từ %(last)s") % {"last": _d(last)},
-            field="effective_date",
-        )
+        refuse_before_last_change(effective_date, max(late))
     old_prefix = own.path
     new_prefix = parent_placement.path + placement_segment(node.pk)
     same_day = [row for row in rows if row.valid_from == effective_date]
@@ -452,5 +458,7 @@ def relocate_subtree(
             for row in earlier
         ]
     )
-    node.move(new_parent, "sorted-child")
+    # the cells under the node count in other provinces' or communes' roll-ups from now on
+    with counters.rerooted([row.organisation_id for row in rows]):
+        node.move(new_parent, "sorted-child")
     return len(rows)

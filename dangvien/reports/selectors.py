@@ -28,6 +28,7 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum, V
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext, gettext_lazy
 
+from dangvien.core import counters
 from dangvien.core.counters import column_of
 from dangvien.core.formatting import format_date, format_number, format_percent, percent_value
 from dangvien.core.replica import fact_connection as connection
@@ -620,40 +621,72 @@ MEMBERSHIP_KEYS = ("total", "official", "probationary", "women", "recognised_off
 
 def _membership_at_end(where: Organisation | StructureRoot, period: Period) -> dict[str, int]:
     """Members of the subtree at ``period.end``, and the recognised as official in the period,
-    from the members' counters (``members.counters``): two queries whatever the subtree.
+    from the members' counters (``members.counters``): one statement whatever the subtree.
 
-    A day's members are the cells' balances (every change they have had) minus the changes
-    after the day; the recognised are the period's days of the recognition flow. The counters
-    are kept by the services in the transactions that write the facts, and equal
-    ``membership_from_facts`` (the property test in ``members/tests/test_counters.py``).
+    A province, a commune or the nation on today's tree reads the roll-ups by month
+    (``core.counters.subtree_sums``): a day's members are every change up to it. Below the
+    communes, or on a past tree, a day's members are the cells' balances (every change they
+    have had) minus the changes after the day; the recognised are the period's days of the
+    recognition flow. The counters are kept by the services in the transactions that write
+    the facts, and equal ``membership_from_facts`` (the property test in
+    ``members/tests/test_counters.py``).
     """
+    from dangvien.members.counters import SPEC
     from dangvien.members.models import MemberBalance, MemberCount
 
     root = _as_root(where)
     if root.empty:
         return dict.fromkeys(MEMBERSHIP_KEYS, 0)
-    subtree = structure_q(root)
-    now = MemberBalance.objects.filter(subtree).aggregate(
-        active=Sum("active"), official=Sum("official"), women=Sum("women")
+    rolled = (
+        counters.subtree_sums(
+            SPEC,
+            path=root.path,
+            windows={
+                **dict.fromkeys(("active", "official", "women"), (None, period.end)),
+                "recognised": (period.start, period.end),
+            },
+        )
+        if root.on is None
+        else None
     )
-    after = Q(date__gt=period.end)
-    changes = MemberCount.objects.filter(subtree, date__gte=period.start).aggregate(
-        active=Sum("active", filter=after),
-        official=Sum("official", filter=after),
-        women=Sum("women", filter=after),
-        recognised=Sum("recognised", filter=Q(date__lte=period.end)),
+    if rolled is not None:
+        return {
+            "total": rolled["active"],
+            "official": rolled["official"],
+            "probationary": rolled["active"] - rolled["official"],
+            "women": rolled["women"],
+            "recognised_official": rolled["recognised"],
+        }
+    # the cells' balances and the changes since the period began, in one statement (as the
+    # roll-ups are: the page's query count is the same for a cell and a province)
+    cells, cells_params = subtree_ids_sql(root)
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datefield_value
+    balance, count = (quote(model._meta.db_table) for model in (MemberBalance, MemberCount))
+    state = ("active", "official", "women")
+    now = ", ".join(f"COALESCE(SUM({quote(column_of(MemberBalance, n))}), 0)" for n in state)
+    later = ", ".join(
+        f"COALESCE(SUM(CASE WHEN c.date > %s THEN c.{quote(column_of(MemberCount, n))} END), 0)"
+        for n in state
     )
-
-    def at_end(column: str) -> int:
-        return int(now[column] or 0) - int(changes[column] or 0)
-
-    total, official = at_end("active"), at_end("official")
+    recognised = quote(column_of(MemberCount, "recognised"))
+    sql = (
+        f"SELECT * FROM (SELECT {now} FROM {balance} "  # noqa: S608 - names from the models
+        f"WHERE organisation_id IN ({cells})) b, "
+        f"(SELECT {later}, COALESCE(SUM(CASE WHEN c.date <= %s THEN c.{recognised} END), 0) "
+        f"FROM {count} c WHERE c.organisation_id IN ({cells}) AND c.date >= %s) c"
+    )
+    end, start = adapt(period.end), adapt(period.start)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cells_params, end, end, end, end, *cells_params, start])
+        row = cursor.fetchone()
+    total, official, women = (int(row[i]) - int(row[3 + i]) for i in range(3))
     return {
         "total": total,
         "official": official,
         "probationary": total - official,
-        "women": at_end("women"),
-        "recognised_official": int(changes["recognised"] or 0),
+        "women": women,
+        "recognised_official": int(row[6]),
     }
 
 

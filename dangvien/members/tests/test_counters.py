@@ -32,7 +32,13 @@ from dangvien.core.errors import DomainError
 from dangvien.members import services
 from dangvien.members.choices import MemberStatus
 from dangvien.members.counters import SPEC
-from dangvien.members.models import MemberBalance, MemberCount, Membership, Transfer
+from dangvien.members.models import (
+    MemberBalance,
+    MemberCount,
+    MemberRollup,
+    Membership,
+    Transfer,
+)
 from dangvien.organisations import reorganisation as reorg
 from dangvien.organisations.choices import OrganisationKind as K
 from dangvien.organisations.models import Organisation
@@ -69,6 +75,7 @@ operation = st.one_of(
     st.tuples(st.just("end_temporary"), index, day),
     st.tuples(st.just("correct_person"), index),
     st.tuples(st.just("merge"), day),
+    st.tuples(st.just("move"), index, index, day),
 )
 
 
@@ -80,7 +87,14 @@ class World:
     def __init__(self, tree: Any, actor: Any) -> None:
         self.tree = tree
         self.actor = actor
-        self.cells = [tree.branch, tree.branch_two, tree.branch_south]
+        # copies: an example's moves and merges change them, and the fixture's objects are
+        # shared by every example (each rolled back in the database only)
+        fresh = Organisation.objects.in_bulk
+        found = fresh([o.pk for o in (tree.branch, tree.branch_two, tree.branch_south)])
+        self.cells = [found[tree.branch.pk], found[tree.branch_two.pk], found[tree.branch_south.pk]]
+        found = fresh([o.pk for o in (tree.commune_north, tree.commune_south)])
+        self.communes = [found[tree.commune_north.pk], found[tree.commune_south.pk]]
+        self.provinces = [tree.region_north.pk, tree.region_south.pk]
         self.merged = False
 
     def cell(self, i: int) -> Organisation:
@@ -166,7 +180,7 @@ class World:
                 people_services.update_person(person, actor=actor, sex=sex)
         elif kind == "merge" and not self.merged:
             event = reorg.merge(
-                [self.tree.branch, self.tree.branch_two],
+                self.cells[:2],
                 into=OrganisationSpec(code="CBM", name="Chi bộ thôn Hợp Nhất", kind=K.CELL),
                 actor=actor,
                 effective_date=_on(op[1]),
@@ -176,6 +190,24 @@ class World:
             for cell in self.cells:
                 cell.refresh_from_db()
             self.cells.append(Organisation.objects.get(pk=event.targets.get().pk))
+        elif kind == "move":
+            # a cell to the other commune, or a commune to the other province: the cells'
+            # roll-ups change hands (core.counters.rerooted)
+            if op[1] % 2:
+                node = self.cell(op[1])
+                others = [c.pk for c in self.communes if c.pk != node.get_parent().pk]
+            else:
+                node = self.communes[op[1] % 4 // 2]
+                others = [pk for pk in self.provinces if pk != node.get_parent().pk]
+            reorg.move(
+                node,
+                new_parent=Organisation.objects.get(pk=others[0]),
+                effective_date=_on(op[3]),
+                decision_number="10-QĐ/TU",
+                actor=actor,
+            )
+            for organisation in [*self.cells, *self.communes]:
+                organisation.refresh_from_db()
 
 
 def _check_counters_equal_the_facts(tree: Any) -> None:
@@ -184,10 +216,20 @@ def _check_counters_equal_the_facts(tree: Any) -> None:
         assert counters.stored(spec) == expected, spec.name
         if spec.balance is not None:
             assert counters.stored_balances(spec) == counters.balances_of(spec, expected)
+        if spec.rollup is not None:
+            assert counters.stored_rollups(spec) == counters.computed_rollups(spec), spec.name
     organisations = list(Organisation.objects.order_by("path"))
-    days = [dt.date(2023, 12, 31), dt.date(2024, 9, 30), dt.date(2025, 6, 30), dt.date(2026, 6, 1)]
-    for end in days:
-        period = Period(dt.date(end.year, 1, 1), end)
+    # month ends, a mid-month day (partial months at both ends) and a period within a month
+    periods = [
+        Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+        Period(dt.date(2024, 1, 1), dt.date(2024, 9, 30)),
+        Period(dt.date(2024, 2, 10), dt.date(2025, 3, 15)),
+        Period(dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+        Period(dt.date(2025, 8, 3), dt.date(2025, 8, 20)),
+        Period(dt.date(2026, 1, 1), dt.date(2026, 6, 1)),
+    ]
+    for period in periods:
+        end = period.end
         for organisation in organisations:
             for structure in (None, end):
                 root = resolve_structure(organisation, structure)
@@ -249,10 +291,17 @@ def test_rebuild_counters_replaces_the_rows_and_is_audited(persona_tree, nationa
     expected = counters.stored(SPEC)
     MemberCount.objects.all().delete()  # lost or damaged: the facts are the truth
     MemberBalance.objects.update(active=99)
+    MemberRollup.objects.update(active=7)
     out = io.StringIO()
     call_command("rebuild_counters", "--username", national_admin.username, stdout=out)
     assert counters.stored(SPEC) == expected
     assert counters.stored_balances(SPEC) == {cell.pk: (3, 0, 3)}
+    # the cell's commune and province, March 2025: three admitted women
+    march = dt.date(2025, 3, 1)
+    assert counters.stored_rollups(SPEC) == {
+        (persona_tree.commune_north.pk, march): (3, 0, 3, 0),
+        (persona_tree.region_north.pk, march): (3, 0, 3, 0),
+    }
     assert "Đảng viên theo chi bộ và ngày: 3 dữ kiện → 3 dòng tổng hợp" in out.getvalue()
     assert "Xong trong" in out.getvalue()
     assert AuditEvent.objects.filter(
@@ -282,18 +331,23 @@ def test_a_rebuild_gives_back_the_counter_tables_indexes(persona_tree, national_
         ceremony_date=dt.date(2025, 3, 10),
         actor=national_admin,
     )
-    before = {spec.name: _constraints(spec.model) for spec in counters.specs()}
+    tables = [model for spec in counters.specs() for model in (spec.model, spec.rollup) if model]
+    before = {model._meta.db_table: _constraints(model) for model in tables}
     services.rebuild_counters(actor=national_admin)
-    assert {spec.name: _constraints(spec.model) for spec in counters.specs()} == before
+    assert {model._meta.db_table: _constraints(model) for model in tables} == before
+    assert any(
+        unique and columns == ("organisation_id", "month")
+        for columns, unique, _i in before[MemberRollup._meta.db_table].values()
+    )
     assert any(
         unique and columns == ("organisation_id", "date")
-        for columns, unique, _i in before["members"].values()
+        for columns, unique, _i in before[MemberCount._meta.db_table].values()
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         MemberCount.objects.create(organisation=cell, date=dt.date(2025, 3, 1), active=1)
 
 
-def test_membership_at_a_date_reads_two_counter_queries(
+def test_membership_at_a_date_is_one_statement_from_the_rollups_or_the_cells(
     persona_tree, national_admin, django_assert_num_queries
 ):
     cell = persona_tree.branch
@@ -304,10 +358,17 @@ def test_membership_at_a_date_reads_two_counter_queries(
         official_date=dt.date(2021, 1, 1),
         actor=national_admin,
     )
-    period = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    with django_assert_num_queries(2):
-        figures = _membership_at_end(persona_tree.root, period)
-    assert figures["total"] == figures["official"] == 1
+    # a partial month at both ends: the roll-ups' whole months and the cell rows' days
+    period = Period(dt.date(2025, 1, 10), dt.date(2025, 12, 20))
+    # the nation, a province, a commune: their roll-ups by month; below the communes: the
+    # cells' balances and the changes after the day
+    for where in (persona_tree.root, persona_tree.region_north, persona_tree.commune_north, cell):
+        with django_assert_num_queries(1) as captured:
+            figures = _membership_at_end(where, period)
+        assert figures["total"] == figures["official"] == 1, where.code
+        rollup = MemberRollup._meta.db_table in captured.captured_queries[0]["sql"]
+        assert rollup == (where != cell), where.code
+    assert _membership_at_end(persona_tree.region_south, period)["total"] == 0
 
 
 def test_many_changes_at_once_add_to_the_rows_as_a_few_do(

@@ -171,6 +171,27 @@ def test_a_move_dated_before_the_last_placement_is_refused(persona_tree):
     assert caught.value.rule == "reorganisation_after_last_change"
 
 
+def test_a_merge_dated_before_a_source_was_moved_is_refused_not_a_server_error(
+    persona_tree, national_admin
+):
+    from dangvien.organisations import reorganisation as reorg
+    from dangvien.organisations.reorganisation import OrganisationSpec
+
+    tree = persona_tree
+    _move_commune_north_under_south(tree)
+    with pytest.raises(DomainError) as caught:
+        reorg.merge(
+            [tree.commune_north, tree.commune_south],
+            into=OrganisationSpec(code="XHN", name="Xã Hợp Nhất", kind=K.COMMUNE),
+            actor=national_admin,
+            effective_date=dt.date(2025, 3, 1),
+            decision_number="9-QĐ/TU",
+        )
+    assert caught.value.rule == "reorganisation_after_last_change"
+    assert "01/07/2025" in caught.value.message and "01/03/2025" in caught.value.message
+    assert not Organisation.objects.filter(code="XHN").exists()
+
+
 def _merge_edges(tree):
     new = make_organisation(tree.region_north, code="XNEW", name="Xã Mới", kind=K.COMMUNE)
     other = make_organisation(tree.region_north, code="XOLD", name="Xã Cũ", kind=K.COMMUNE)

@@ -286,7 +286,7 @@ def test_grading_distribution_on_the_old_tree_and_on_today_s(graded_then_merged,
     assert (past_children["XA"], past_children["XB"]) == (2, 1) and "XM" not in past_children
     # today: XM holds both cells; the ended XA stays a row of the tree, holding nothing
     assert (today_children["XM"], today_children["XA"]) == (3, 0)
-    assert n_past == n_today == 8  # the pinned count (reports/tests/test_grading.py)
+    assert n_past == n_today == 7  # the pinned count (reports/tests/test_grading.py)
 
 
 def test_grading_page_defaults_to_the_closed_year_s_tree(graded_then_merged, client_for):
