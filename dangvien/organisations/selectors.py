@@ -210,27 +210,33 @@ def resolve_structure(organisation: Organisation, on: dt.date | None) -> Structu
     today = StructureRoot(organisation.path, None)
     if on is None:
         return today
-    placements = list(OrganisationPlacement.objects.filter(organisation=organisation))
+    # the rows' three fields, not model instances: every report and membership figure on a
+    # closed period starts here (a commune's membership is a few milliseconds in all)
+    placements = list(
+        OrganisationPlacement.objects.filter(organisation=organisation)
+        .order_by("valid_from")
+        .values_list("path", "valid_from", "valid_to")
+    )
     if not placements:  # a node written without history (should not happen): today's tree
         return today
     placement = next(
         (
-            row
-            for row in placements
-            if (row.valid_from is None or row.valid_from <= on)
-            and (row.valid_to is None or row.valid_to >= on)
+            (path, valid_to)
+            for path, valid_from, valid_to in placements
+            if (valid_from is None or valid_from <= on) and (valid_to is None or valid_to >= on)
         ),
         None,
     )
     if placement is None:  # the organisation was not in the tree on that date
         return StructureRoot("", on, empty=True)
-    if placement.valid_to is None:
+    path, valid_to = placement
+    if valid_to is None:
         moved = OrganisationPlacement.objects.filter(
-            Q(valid_from__gt=on) | Q(valid_to__gte=on), path__startswith=placement.path
+            Q(valid_from__gt=on) | Q(valid_to__gte=on), path__startswith=path
         ).exists()
         if not moved:  # the subtree is the same today as on ``on``: the fast prefix
             return today
-    return StructureRoot(placement.path, on)
+    return StructureRoot(path, on)
 
 
 def placed_under(root: StructureRoot) -> QuerySet[Any, Any]:
