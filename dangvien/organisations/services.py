@@ -458,7 +458,10 @@ def relocate_subtree(
             for row in earlier
         ]
     )
-    # the cells under the node count in other provinces' or communes' roll-ups from now on
-    with counters.rerooted([row.organisation_id for row in rows]):
+    # the cells under the node count in other provinces' or communes' roll-ups from now on;
+    # treebeard moves every node under it, the ended ones too (no open placement, but their
+    # counter rows of before their end)
+    nodes = Organisation.objects.filter(path__startswith=node.path).values_list("pk", flat=True)
+    with counters.rerooted(list(nodes)):
         node.move(new_parent, "sorted-child")
     return len(rows)
