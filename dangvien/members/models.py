@@ -134,22 +134,31 @@ class MembershipEvent(models.Model):
         return f"{self.get_status_display()} {self.date:%d/%m/%Y}"
 
 
-class MemberCount(models.Model):
+class MemberColumns(models.Model):
+    """The members' counter columns (``members.counters.COLUMNS``), shared by the cell rows
+    and their roll-ups."""
+
+    # no index of its own: the unique (organisation, date or month) index serves a node's rows
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    active = models.IntegerField(default=0)
+    official = models.IntegerField(default=0)
+    women = models.IntegerField(default=0)
+    recognised = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MemberCount(MemberColumns):
     """Counter (``core.counters``, ``members.counters``): the net change on ``date`` of the
     members counted in the cell ``organisation`` (``active``, of them ``official`` and
     ``women``), and the memberships recognised as official that day while in that cell
     (``recognised``, a flow). Kept in the transactions that write memberships and their
     events; rebuilt from them by ``manage.py rebuild_counters``."""
 
-    # no index of its own: the unique (organisation, date) index serves a cell's rows
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
     date = models.DateField()
-    active = models.IntegerField(default=0)
-    official = models.IntegerField(default=0)
-    women = models.IntegerField(default=0)
-    recognised = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -202,20 +211,13 @@ class MemberBalance(models.Model):
         return f"{self.organisation_id}: {self.active}"
 
 
-class MemberRollup(models.Model):
+class MemberRollup(MemberColumns):
     """Roll-up of ``MemberCount`` (``core.counters``, decision 0004): the changes of every cell
     under ``organisation`` (a province or central bloc, a commune, ward or bloc: the nodes at
     ``core.counters.ROLLUP_DEPTHS``) in the month beginning on ``month``. Kept with the cell
     rows; moved with a re-parented subtree (``core.counters.rerooted``)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
     month = models.DateField()
-    active = models.IntegerField(default=0)
-    official = models.IntegerField(default=0)
-    women = models.IntegerField(default=0)
-    recognised = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
