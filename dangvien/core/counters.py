@@ -355,21 +355,25 @@ def _keys_of_path(path: str, step: int) -> list[str]:
     return keys or [path]
 
 
+def _tree_pairs(spec: CounterSpec, key: str, values: list[Any], value: str) -> dict[Any, Any]:
+    """``{key: value}`` of the tree's nodes whose ``key`` is among ``values`` (by ``CHUNK``:
+    a database limits the parameters of a statement)."""
+    manager = _tree(spec)._default_manager
+    found: dict[Any, Any] = {}
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        found.update(manager.filter(**{f"{key}__in": chunk}).order_by().values_list(key, value))
+    return found
+
+
 def _rolled_up(spec: CounterSpec, changes: Contributions) -> Contributions:
     """Cell rows' changes as roll-up changes, by (node, month): two queries per ``CHUNK``
     cells (their paths, then the nodes of those paths)."""
     tree = _tree(spec)
-    manager = tree._default_manager
     cells = sorted({cell for cell, _day in changes})
-    paths: dict[int, str] = {}
-    for start in range(0, len(cells), CHUNK):
-        chunk = cells[start : start + CHUNK]
-        paths.update(manager.filter(pk__in=chunk).order_by().values_list("pk", "path"))
+    paths = _tree_pairs(spec, "pk", cells, "path")
     wanted = sorted({key for path in paths.values() for key in _keys_of_path(path, tree.steplen)})
-    nodes: dict[str, int] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk_paths = wanted[start : start + CHUNK]
-        nodes.update(manager.filter(path__in=chunk_paths).order_by().values_list("path", "pk"))
+    nodes = _tree_pairs(spec, "path", wanted, "pk")
     total: dict[Key, list[int]] = {}
     for (cell, day), values in changes.items():
         for key in _keys_of_path(paths[cell], tree.steplen):
@@ -413,12 +417,7 @@ def _rollups_of(spec: CounterSpec, cells: Q) -> Contributions:
     for depth in ROLLUP_DEPTHS:
         for path, month, *values in _grouped_rollups(spec, cells, depth):
             by_path[(path, month)] = tuple(int(value or 0) for value in values)
-    paths = sorted({path for path, _month in by_path})
-    nodes: dict[str, int] = {}
-    manager = _tree(spec)._default_manager
-    for start in range(0, len(paths), CHUNK):
-        chunk = paths[start : start + CHUNK]
-        nodes.update(manager.filter(path__in=chunk).order_by().values_list("path", "pk"))
+    nodes = _tree_pairs(spec, "path", sorted({path for path, _month in by_path}), "pk")
     return {
         (nodes[path], month): values for (path, month), values in by_path.items() if any(values)
     }
