@@ -600,6 +600,37 @@ def subtree_sums(
     }
 
 
+def cell_sums(
+    spec: CounterSpec,
+    *,
+    cells: tuple[str, tuple[Any, ...]],
+    windows: dict[str, tuple[dt.date | None, dt.date]],
+) -> dict[str, int]:
+    """Each column of ``windows`` summed over its days from the cell rows of ``cells`` (the
+    SELECT of their ids and its parameters: ``organisations.selectors.subtree_ids_sql``), in
+    one statement: the path of ``subtree_sums`` below the roll-ups or on a past tree."""
+    connection = connections[router.db_for_read(spec.model)]
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datefield_value
+    sums, params = [], []
+    for name, (low, high) in windows.items():
+        within = "date <= %s" if low is None else "date BETWEEN %s AND %s"
+        sums.append(
+            f"COALESCE(SUM(CASE WHEN {within} THEN {quote(column_of(spec.model, name))} END), 0)"
+        )
+        params += [adapt(high)] if low is None else [adapt(low), adapt(high)]
+    sql, cells_params = cells
+    latest = max(high for _low, high in windows.values())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(sums)} FROM {quote(spec.model._meta.db_table)} "  # noqa: S608
+            f"WHERE organisation_id IN ({sql}) AND date <= %s",
+            [*params, *cells_params, adapt(latest)],
+        )
+        row = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(windows, row, strict=True)}
+
+
 def _merged(intervals: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
     """Day ranges, inclusive, merged where they overlap or touch."""
     merged: list[tuple[dt.date, dt.date]] = []

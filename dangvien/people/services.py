@@ -373,8 +373,10 @@ def follow_membership(
     if person.organisation_id == organisation.pk:
         return person
     before = person.organisation_id
-    person.organisation = organisation
-    person.save(update_fields=["organisation", "updated_at"])
+    # a person's cell counts in figures (training.counters: their classes' students)
+    with counters.tracking("person_cell", [person.pk]):
+        person.organisation = organisation
+        person.save(update_fields=["organisation", "updated_at"])
     record(
         actor=actor,
         action="people.person.changed",
@@ -685,7 +687,11 @@ def reorganisation_hand_over_people(
         rows = rows.filter(pk__in=list(ids))
     moved = list(rows.values_list("pk", flat=True))
     if moved:
-        Person.objects.filter(pk__in=moved).update(organisation=target, updated_at=timezone.now())
+        # a person's cell counts in figures (training.counters: their classes' students)
+        with counters.tracking("person_cell", moved):
+            Person.objects.filter(pk__in=moved).update(
+                organisation=target, updated_at=timezone.now()
+            )
         record(
             actor=actor,
             action="people.person.reorganised",

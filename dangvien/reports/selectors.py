@@ -805,7 +805,7 @@ def membership_from_facts(where: Organisation | StructureRoot, period: Period) -
 def _pipeline(root: StructureRoot, period: Period, today: dt.date) -> dict[str, Any]:
     from dangvien.admissions.choices import Stage
     from dangvien.admissions.models import Dossier, Step
-    from dangvien.training.models import Enrolment, TrainingClass
+    from dangvien.training.counters import training_figures
 
     # an open dossier whose awareness certificate has expired cannot go on as it is
     expired = Q(next_deadline_kind="certificate_expiry", next_deadline__lt=today)
@@ -828,26 +828,9 @@ def _pipeline(root: StructureRoot, period: Period, today: dt.date) -> dict[str, 
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
-    in_period = Q(training_class__start_date__lte=period.end) & Q(
-        training_class__end_date__gte=period.start
-    )
-    awareness = Q(training_class__kind=TrainingClass.Kind.AWARENESS)
-    new_member = Q(training_class__kind=TrainingClass.Kind.NEW_MEMBER)
-    # the roster in force: a removed student or a revoked/corrected certificate counts as
-    # corrected (superseded rows are history, not figures)
-    roster = Enrolment.objects.active().filter(structure_q(root, field="person__organisation"))
-    # only the rows any of the three counts can take (classes of the period, certificates of
-    # the period), so the database need not join every enrolment of every year to its person
-    certified = Q(certificate_date__range=(period.start, period.end))
-    training = roster.filter(in_period | certified).aggregate(
-        awareness_attendees=Count("pk", filter=awareness & in_period),
-        sympathisers=Count(
-            "pk",
-            filter=awareness
-            & Q(completed=True, certificate_date__range=(period.start, period.end)),
-        ),
-        new_member_attendees=Count("pk", filter=new_member & in_period),
-    )
+    # the students of the classes overlapping the period and the new sympathisers, from the
+    # training counters (a province's 181.000 people are not joined to their classes)
+    training = training_figures(root, period.start, period.end)
     stages = [
         {
             "stage": stage.value,

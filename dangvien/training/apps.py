@@ -7,6 +7,11 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangvien.core import counters
+        from dangvien.training.counters import SPEC
+
+        counters.register(SPEC)
+
         from dangvien.people.registry import register_person_section
         from dangvien.training.selectors import get_person_training
 

@@ -205,3 +205,73 @@ class ClassProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.training_class}"
+
+
+class EnrolmentColumns(models.Model):
+    """The training counter columns (``training.counters.COLUMNS``), shared by the cell rows
+    and their roll-ups. A class is counted on its opening and its closing day, so that the
+    students of the classes that overlap a period [S, E] are those of the classes opened by E
+    minus those of the classes closed before S (a class opens on or before it closes)."""
+
+    # no index of its own: the unique (organisation, date or month) index serves a node's rows
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    awareness_opened = models.IntegerField(default=0)
+    awareness_closed = models.IntegerField(default=0)
+    sympathisers = models.IntegerField(default=0)
+    new_member_opened = models.IntegerField(default=0)
+    new_member_closed = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class EnrolmentCount(EnrolmentColumns):
+    """Counter (``core.counters``, ``training.counters``): the students on a class's roster
+    counted in their own cell (``Person.organisation``) on ``date``: the class's opening day
+    (``*_opened``), its closing day (``*_closed``) and, for an awareness certificate in
+    force, the day it was issued (``sympathisers``). Kept in the transactions that write the
+    rosters, the classes and the people; rebuilt from them by ``manage.py
+    rebuild_counters``."""
+
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="unique_enrolment_count")
+        ]
+        indexes = [
+            # the changes of a few days everywhere (core.counters.subtree_sums)
+            models.Index(
+                fields=["date", "organisation"],
+                include=[
+                    "awareness_opened",
+                    "awareness_closed",
+                    "sympathisers",
+                    "new_member_opened",
+                    "new_member_closed",
+                ],
+                name="enrolment_count_by_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date}: {self.awareness_opened:+d}"
+
+
+class EnrolmentRollup(EnrolmentColumns):
+    """Roll-up of ``EnrolmentCount`` by month for the nodes at ``core.counters.ROLLUP_DEPTHS``
+    (decision 0004), as ``members.MemberRollup`` is of the members' counters."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"], name="unique_enrolment_rollup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%m/%Y}: {self.awareness_opened:+d}"

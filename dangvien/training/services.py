@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.audit.services import record
-from dangvien.core import corrections
+from dangvien.core import corrections, counters
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.core.scoping import can
 from dangvien.organisations.services import require_in_force
 from dangvien.training import registry
+from dangvien.training.counters import SUBJECT, lock_classes
 from dangvien.training.models import ClassCorrection, ClassProposal, Enrolment, TrainingClass
 
 if TYPE_CHECKING:
@@ -153,6 +155,13 @@ def create_class(
     return training_class
 
 
+def _counted(training_class_id: int) -> AbstractContextManager[None]:
+    """Keep the training counters (``training.counters``) exact across a write of the class's
+    roster, a certificate or the class's dates: the class is locked first (before any of its
+    rows), its roster's contribution computed before and after."""
+    return counters.tracking(SUBJECT, lock_classes([training_class_id]))
+
+
 def _lock_class(training_class: TrainingClass) -> TrainingClass:
     return (
         TrainingClass.objects.select_for_update(of=("self",))
@@ -222,7 +231,7 @@ def _enrol(
             field="person",
         )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _counted(training_class.pk):
             if previous is not None:  # removed earlier, enrolled again: a new row
                 previous.superseded_at = timezone.now()
                 previous.save(update_fields=["superseded_at"])
@@ -391,6 +400,7 @@ def complete_enrolment(
 ) -> Enrolment:
     """Issue the certificate. Finishing an awareness class makes an outstanding person a
     sympathiser: their open dossier moves to the class stage (when the actor may record it)."""
+    lock_classes([enrolment.training_class_id])  # the class first, as every roster write
     enrolment = _lock_enrolment(enrolment)
     training_class = enrolment.training_class
     _require(actor, training_class.organiser)
@@ -421,17 +431,18 @@ def complete_enrolment(
     enrolment.certificate_number = number
     enrolment.certificate_date = certificate_date
     enrolment.issuing_body = training_class.organiser
-    _save_certificate(
-        enrolment,
-        [
-            "completed",
-            "attended",
-            "result",
-            "certificate_number",
-            "certificate_date",
-            "issuing_body",
-        ],
-    )
+    with _counted(training_class.pk):
+        _save_certificate(
+            enrolment,
+            [
+                "completed",
+                "attended",
+                "result",
+                "certificate_number",
+                "certificate_date",
+                "issuing_body",
+            ],
+        )
     record(
         actor=actor,
         action="training.enrolment.completed",
@@ -554,6 +565,11 @@ def issue_certificates(
 def _supersede(old: Enrolment, *, reason: str, actor: User, **changes: Any) -> Enrolment:
     """A new row in force instead of ``old``, with ``changes`` and the reason; the old row
     keeps its values (history) and is marked superseded."""
+    with _counted(old.training_class_id):
+        return _superseded(old, reason=reason, actor=actor, **changes)
+
+
+def _superseded(old: Enrolment, *, reason: str, actor: User, **changes: Any) -> Enrolment:
     old.superseded_at = timezone.now()
     old.save(update_fields=["superseded_at"])
     values = {
@@ -595,6 +611,7 @@ def correct_certificate(
 ) -> Enrolment:
     """A wrong number or date: a new row with the right ones supersedes the old (kept). The
     dossier that rests on the certificate follows (``registry.enrolment_superseded``)."""
+    lock_classes([enrolment.training_class_id])  # the class first, as every roster write
     enrolment = _lock_enrolment(enrolment)
     _require(actor, enrolment.training_class.organiser)
     _require_current(enrolment)
@@ -635,6 +652,7 @@ def correct_certificate(
 @transaction.atomic
 def revoke_certificate(enrolment: Enrolment, *, reason: str, actor: User) -> Enrolment:
     """A certificate issued by mistake: a new row without it supersedes the old (kept)."""
+    lock_classes([enrolment.training_class_id])  # the class first, as every roster write
     enrolment = _lock_enrolment(enrolment)
     _require(actor, enrolment.training_class.organiser)
     _require_current(enrolment)
@@ -673,6 +691,7 @@ def revoke_certificate(enrolment: Enrolment, *, reason: str, actor: User) -> Enr
 def remove_enrolment(enrolment: Enrolment, *, reason: str, actor: User) -> Enrolment:
     """Take a student off the roster (enrolled by mistake, left the class): a new row marked
     removed supersedes the old (kept). A certificate goes with it."""
+    lock_classes([enrolment.training_class_id])  # the class first, as every roster write
     enrolment = _lock_enrolment(enrolment)
     _require(actor, enrolment.training_class.organiser)
     _require_current(enrolment)
@@ -754,7 +773,7 @@ def correct_class(
         end_date,
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _counted(training_class.pk):
             training_class.save(update_fields=["name", "start_date", "end_date"])
     except IntegrityError as exc:
         raise DomainError(
