@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils.translation import gettext, gettext_lazy
 
@@ -879,10 +879,13 @@ def _coverage(root: StructureRoot, targets: dict[str, int]) -> dict[str, Any]:
             mass_org_heads_members=Count("pk", filter=Q(is_mass_org_head=True) & member),
         )
     )
-    # a cell's balance is its members as the facts stand (members.counters): no scan of them
+    # a cell's balance is its members as the facts stand (members.counters): no scan of them;
+    # an anti-join probing each village's balance (a NOT IN hashed the nation's 200.000
+    # balances for a commune's dozen villages: 61 ms)
+    has_members = MemberBalance.objects.filter(organisation_id=OuterRef("pk"), active__gt=0)
     villages_without_members = (
         Organisation.objects.filter(_organisations_q(root), area_kind=AreaKind.VILLAGE)
-        .exclude(pk__in=MemberBalance.objects.filter(active__gt=0).values("organisation_id"))
+        .exclude(Exists(has_members))
         .count()
     )
     labels = {

@@ -252,3 +252,12 @@ def test_due_counts_equal_the_due_list(persona_tree, branch_secretary, region_of
     )
     assert counts == expected
     assert (counts[30], counts[40], counts[50], counts[65]) == (3, 2, 1, 1)
+    # below the provinces the few members with a gap or a proposal are sought within the
+    # subtree (selectors.SMALL_SUBTREE_DEPTH): the same figures
+    for organisation in (persona_tree.commune_north, branch, persona_tree.branch_two):
+        small = selectors.count_badges_due(organisation=organisation, award_date=award_day)
+        rows = selectors.list_badges_due(
+            user=region_officer, organisation=organisation, award_date=award_day
+        )
+        assert sum(small.values()) == len(rows), organisation.code
+    assert selectors.count_badges_due(organisation=branch, award_date=award_day) == counts
