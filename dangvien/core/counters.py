@@ -114,6 +114,22 @@ def _ids_for(spec: CounterSpec, subject: str, ids: Sequence[int]) -> list[int]:
 CHUNK = 5_000
 
 
+def ids_in_batches(model: type[models.Model], size: int) -> Iterator[list[int]]:
+    """Every id of ``model`` in ascending batches of ``size`` (keyset pagination): a spec's
+    ``all_ids``, for the rebuild."""
+    last = 0
+    while True:
+        ids = list(
+            model._default_manager.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
 def _contributions(spec: CounterSpec, ids: Sequence[int]) -> Contributions:
     """``spec.contributions`` in chunks (a database limits the parameters of a statement)."""
     if len(ids) <= CHUNK:

@@ -70,17 +70,7 @@ def contributions(ids: Sequence[int]) -> counters.Contributions:
 
 
 def all_ids() -> Iterator[list[int]]:
-    last = 0
-    while True:
-        ids = list(
-            TrainingClass.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
+    return counters.ids_in_batches(TrainingClass, BATCH)
 
 
 def lock_classes(ids: Sequence[int]) -> list[int]:

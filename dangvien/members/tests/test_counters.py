@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangvien.audit.models import AuditEvent
@@ -39,15 +39,13 @@ from dangvien.members.models import (
     Membership,
     Transfer,
 )
-from dangvien.organisations import reorganisation as reorg
-from dangvien.organisations.choices import OrganisationKind as K
 from dangvien.organisations.models import Organisation
-from dangvien.organisations.reorganisation import OrganisationSpec
 from dangvien.organisations.selectors import resolve_structure
 from dangvien.people import services as people_services
 from dangvien.people.tests.factories import PersonFactory
 from dangvien.reports.periods import Period
 from dangvien.reports.selectors import _membership_at_end, membership_from_facts
+from tests.support.counter_world import TreeWorld, run_and_check
 
 pytestmark = pytest.mark.django_db
 
@@ -83,22 +81,9 @@ def _on(offset: int) -> dt.date:
     return START + dt.timedelta(days=offset)
 
 
-class World:
-    def __init__(self, tree: Any, actor: Any) -> None:
-        self.tree = tree
-        self.actor = actor
-        # copies: an example's moves and merges change them, and the fixture's objects are
-        # shared by every example (each rolled back in the database only)
-        fresh = Organisation.objects.in_bulk
-        found = fresh([o.pk for o in (tree.branch, tree.branch_two, tree.branch_south)])
-        self.cells = [found[tree.branch.pk], found[tree.branch_two.pk], found[tree.branch_south.pk]]
-        found = fresh([o.pk for o in (tree.commune_north, tree.commune_south)])
-        self.communes = [found[tree.commune_north.pk], found[tree.commune_south.pk]]
-        self.provinces = [tree.region_north.pk, tree.region_south.pk]
-        self.merged = False
-
+class World(TreeWorld):
     def cell(self, i: int) -> Organisation:
-        live = [cell for cell in self.cells if cell.valid_to is None]
+        live = self.live_cells()
         return live[i % len(live)]
 
     def member(self, i: int) -> Membership | None:
@@ -178,18 +163,8 @@ class World:
                 person = member.person
                 sex = "male" if person.sex == "female" else "female"
                 people_services.update_person(person, actor=actor, sex=sex)
-        elif kind == "merge" and not self.merged:
-            event = reorg.merge(
-                self.cells[:2],
-                into=OrganisationSpec(code="CBM", name="Chi bộ thôn Hợp Nhất", kind=K.CELL),
-                actor=actor,
-                effective_date=_on(op[1]),
-                decision_number="9-QĐ/TU",
-            )
-            self.merged = True
-            for cell in self.cells:
-                cell.refresh_from_db()
-            self.cells.append(Organisation.objects.get(pk=event.targets.get().pk))
+        elif kind == "merge":
+            self.merge_cells(_on(op[1]))
         elif kind == "move":
             # a cell to the other commune, or a commune to the other province: the cells'
             # roll-ups change hands (core.counters.rerooted)
@@ -199,15 +174,7 @@ class World:
             else:
                 node = self.communes[op[1] % 4 // 2]
                 others = [pk for pk in self.provinces if pk != node.get_parent().pk]
-            reorg.move(
-                node,
-                new_parent=Organisation.objects.get(pk=others[0]),
-                effective_date=_on(op[3]),
-                decision_number="10-QĐ/TU",
-                actor=actor,
-            )
-            for organisation in [*self.cells, *self.communes]:
-                organisation.refresh_from_db()
+            self.move(node, others, _on(op[3]))
 
 
 def _check_counters_equal_the_facts(tree: Any) -> None:
@@ -244,17 +211,11 @@ def _check_counters_equal_the_facts(tree: Any) -> None:
 )
 @given(operations=st.lists(operation, min_size=1, max_size=12))
 def test_the_counters_equal_the_live_computation(persona_tree, national_admin, operations):
-    with transaction.atomic():
-        world = World(persona_tree, national_admin)
-        for op in operations:
-            try:
-                with transaction.atomic():
-                    world.run(op)
-                event(f"{op[0]}: written")
-            except DomainError as exc:
-                event(f"{op[0]}: refused ({exc.rule})")  # nothing changed, counters included
-        _check_counters_equal_the_facts(persona_tree)
-        transaction.set_rollback(True)
+    run_and_check(
+        lambda: World(persona_tree, national_admin),
+        operations,
+        lambda: _check_counters_equal_the_facts(persona_tree),
+    )
 
 
 def test_a_refused_write_leaves_the_counters_as_they_were(persona_tree, national_admin):

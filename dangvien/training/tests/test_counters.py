@@ -22,23 +22,19 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangvien.core import counters
-from dangvien.core.errors import DomainError
 from dangvien.members import services as members
-from dangvien.organisations import reorganisation as reorg
-from dangvien.organisations.choices import OrganisationKind as K
 from dangvien.organisations.models import Organisation
-from dangvien.organisations.reorganisation import OrganisationSpec
 from dangvien.organisations.selectors import resolve_structure
 from dangvien.people import services as people
 from dangvien.people.tests.factories import PersonFactory
 from dangvien.training import services
 from dangvien.training.counters import SPEC, training_figures, training_from_facts
 from dangvien.training.models import Enrolment, EnrolmentCount, TrainingClass
+from tests.support.counter_world import TreeWorld, run_and_check
 
 pytestmark = pytest.mark.django_db
 
@@ -72,18 +68,9 @@ def _on(offset: int) -> dt.date:
     return FIRST + dt.timedelta(days=offset)
 
 
-class World:
+class World(TreeWorld):
     def __init__(self, tree: Any, actor: Any) -> None:
-        self.actor = actor
-        # copies: an example's moves and merges change them, and the fixture's objects are
-        # shared by every example (each rolled back in the database only)
-        fresh = Organisation.objects.in_bulk
-        found = fresh([o.pk for o in (tree.branch, tree.branch_two, tree.branch_south)])
-        self.cells = [found[tree.branch.pk], found[tree.branch_two.pk], found[tree.branch_south.pk]]
-        found = fresh([o.pk for o in (tree.commune_north, tree.commune_south)])
-        self.communes = [found[tree.commune_north.pk], found[tree.commune_south.pk]]
-        self.provinces = [tree.region_north.pk, tree.region_south.pk]
-        self.merged = False
+        super().__init__(tree, actor)
         self.numbers = itertools.count(1)
         # people who are not members (awareness classes) and probationers (new-member classes)
         self.people = [PersonFactory(organisation=cell) for cell in self.cells * 2]
@@ -114,9 +101,6 @@ class World:
             # the non-members of the first three cells, the probationers
             students = self.people[:3] if kind == "awareness" else self.people[-3:]
             services.enrol_people(training_class, people=students, actor=actor)
-
-    def live_cells(self) -> list[Organisation]:
-        return [cell for cell in self.cells if cell.valid_to is None]
 
     def training_class(self, i: int) -> TrainingClass | None:
         rows = list(TrainingClass.objects.order_by("pk"))
@@ -194,31 +178,12 @@ class World:
                 people.follow_membership(
                     person, organisation=target, actor=actor, reason="Chuyển sinh hoạt"
                 )
-        elif kind == "merge" and not self.merged:
-            merger = reorg.merge(
-                self.cells[:2],
-                into=OrganisationSpec(code="CBM", name="Chi bộ thôn Hợp Nhất", kind=K.CELL),
-                actor=actor,
-                effective_date=_on(op[1]),
-                decision_number="9-QĐ/TU",
-            )
-            self.merged = True
-            for cell in self.cells:
-                cell.refresh_from_db()
-            self.cells.append(Organisation.objects.get(pk=merger.targets.get().pk))
-        elif kind == "move":
-            # a commune to the other province: its cells' roll-ups change hands
+        elif kind == "merge":
+            self.merge_cells(_on(op[1]))
+        elif kind == "move":  # a commune to the other province
             node = self.communes[op[1] % 2]
             others = [pk for pk in self.provinces if pk != node.get_parent().pk]
-            reorg.move(
-                node,
-                new_parent=Organisation.objects.get(pk=others[0]),
-                effective_date=_on(op[2]),
-                decision_number="10-QĐ/TU",
-                actor=actor,
-            )
-            for organisation in [*self.cells, *self.communes]:
-                organisation.refresh_from_db()
+            self.move(node, others, _on(op[2]))
 
 
 PERIODS = [
@@ -249,17 +214,9 @@ def _check_counters_equal_the_facts() -> None:
 )
 @given(operations=st.lists(operation, min_size=1, max_size=14))
 def test_the_training_counters_equal_the_live_computation(persona_tree, national_admin, operations):
-    with transaction.atomic():
-        world = World(persona_tree, national_admin)
-        for op in operations:
-            try:
-                with transaction.atomic():
-                    world.run(op)
-                event(f"{op[0]}: written")
-            except DomainError as exc:
-                event(f"{op[0]}: refused ({exc.rule})")  # nothing changed, counters included
-        _check_counters_equal_the_facts()
-        transaction.set_rollback(True)
+    run_and_check(
+        lambda: World(persona_tree, national_admin), operations, _check_counters_equal_the_facts
+    )
 
 
 def test_a_class_of_the_period_counts_its_students_in_their_cells(persona_tree, national_admin):
