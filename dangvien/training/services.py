@@ -157,9 +157,10 @@ def create_class(
 
 def _counted(training_class_id: int) -> AbstractContextManager[None]:
     """Keep the training counters (``training.counters``) exact across a write of the class's
-    roster, a certificate or the class's dates: the class is locked first (before any of its
-    rows), its roster's contribution computed before and after."""
-    return counters.tracking(SUBJECT, lock_classes([training_class_id]))
+    roster, a certificate or the class's dates: its roster's contribution computed before and
+    after. The caller holds the class's lock already (``_lock_class``, or ``lock_classes``
+    before any of its rows), so that two writes of one roster take their turns."""
+    return counters.tracking(SUBJECT, [training_class_id])
 
 
 def _lock_class(training_class: TrainingClass) -> TrainingClass:
@@ -565,13 +566,6 @@ def issue_certificates(
 def _supersede(old: Enrolment, *, reason: str, actor: User, **changes: Any) -> Enrolment:
     """A new row in force instead of ``old``, with ``changes`` and the reason; the old row
     keeps its values (history) and is marked superseded."""
-    with _counted(old.training_class_id):
-        return _superseded(old, reason=reason, actor=actor, **changes)
-
-
-def _superseded(old: Enrolment, *, reason: str, actor: User, **changes: Any) -> Enrolment:
-    old.superseded_at = timezone.now()
-    old.save(update_fields=["superseded_at"])
     values = {
         "training_class": old.training_class,
         "person": old.person,
@@ -585,8 +579,11 @@ def _superseded(old: Enrolment, *, reason: str, actor: User, **changes: Any) -> 
     }
     values.update(changes)
     new = Enrolment(supersedes=old, reason=reason, **values)
-    _save_new(new)
-    registry.enrolment_superseded(old, new, actor=actor)
+    with _counted(old.training_class_id):
+        old.superseded_at = timezone.now()
+        old.save(update_fields=["superseded_at"])
+        _save_new(new)
+        registry.enrolment_superseded(old, new, actor=actor)
     return new
 
 
