@@ -104,3 +104,89 @@ class BadgeAward(models.Model):
             _("%(number)s — %(member)s, huy hiệu %(years)d năm")
             % {"number": self.badge_number, "member": self.membership, "years": self.milestone}
         )
+
+
+# the badges of the regulations (Quy định 73-QĐ/TW), years of party age: one counter column
+# each (``badges.counters``). A rule set with a milestone outside them is counted from the facts.
+COUNTED_MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+
+
+class BadgeDueColumns(models.Model):
+    """The badges' counter columns (``badges.counters.COLUMNS``), shared by the cell rows and
+    their roll-ups: ``below_N`` counts the active members whose highest badge awarded is below
+    N years (none counts as 0). The members of a decision day whose highest milestone reached
+    on an award day is N are due that badge unless they have it: the ``below_N`` of the
+    decision days between the two milestones' limits."""
+
+    # no index of its own: the unique (organisation, date or month) index serves a node's rows
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    below_30 = models.IntegerField(default=0)
+    below_40 = models.IntegerField(default=0)
+    below_45 = models.IntegerField(default=0)
+    below_50 = models.IntegerField(default=0)
+    below_55 = models.IntegerField(default=0)
+    below_60 = models.IntegerField(default=0)
+    below_65 = models.IntegerField(default=0)
+    below_70 = models.IntegerField(default=0)
+    below_75 = models.IntegerField(default=0)
+    below_80 = models.IntegerField(default=0)
+    below_85 = models.IntegerField(default=0)
+    below_90 = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+BADGE_DUE_COLUMNS = [f"below_{years}" for years in COUNTED_MILESTONES]
+
+
+class BadgeDueCount(BadgeDueColumns):
+    """Counter (``core.counters``, ``badges.counters``): the active members of a cell by their
+    admission decision day (``date``), by the highest badge they were awarded. Kept in the
+    transactions that write the memberships and the awards; rebuilt from them by ``manage.py
+    rebuild_counters``."""
+
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="unique_badge_due_count")
+        ]
+        indexes = [
+            # the decision days of a partial month everywhere (core.counters.subtree_sums)
+            models.Index(
+                fields=["date", "organisation"],
+                include=BADGE_DUE_COLUMNS,
+                name="badge_due_count_by_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date}: {self.below_30:+d}"
+
+
+class BadgeDueRollup(BadgeDueColumns):
+    """Roll-up of ``BadgeDueCount`` by month for the nodes at ``core.counters.ROLLUP_DEPTHS``
+    (decision 0004), as ``members.MemberRollup`` is of the members' counters."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"], name="unique_badge_due_rollup"
+            )
+        ]
+        indexes = [
+            # a node's months from the index alone: the nation's 64 nodes × the decision months
+            models.Index(
+                fields=["organisation", "month"],
+                include=BADGE_DUE_COLUMNS,
+                name="badge_due_rollup_covering",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%m/%Y}: {self.below_30:+d}"

@@ -25,13 +25,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from dangvien.badges.models import BadgeAward, BadgeProposal
+from dangvien.badges.counters import SPEC as COUNTER
+from dangvien.badges.models import COUNTED_MILESTONES, BadgeAward, BadgeProposal
+from dangvien.core import counters
 from dangvien.core.dates import add_months
 from dangvien.core.typing import AnyUser
 from dangvien.members.choices import ACTIVE_STATUSES
 from dangvien.members.models import Membership
 from dangvien.members.selectors import PartyAge, get_party_ages
-from dangvien.organisations.selectors import StructureRoot, structure_q
+from dangvien.organisations.selectors import StructureRoot, structure_q, subtree_ids_sql
 
 if TYPE_CHECKING:
     from dangvien.organisations.models import Organisation
@@ -124,9 +126,18 @@ def _candidates(memberships: QuerySet[Membership], award_date: dt.date) -> list[
 def _due_rows(memberships: QuerySet[Membership], award_date: dt.date) -> list[DueRow]:
     """Four queries: the candidates, their events and late transfers (party age), their
     awards and proposals."""
+    return _due(memberships, award_date)[0]
+
+
+def _due(
+    memberships: QuerySet[Membership], award_date: dt.date
+) -> tuple[list[DueRow], Counter[int]]:
+    """``_due_rows``, and the same members counted by the calendar as ``_calendar_due`` counts
+    them ({milestone: members}), from what it read."""
     candidates = _candidates(memberships, award_date)
+    calendar: Counter[int] = Counter()
     if not candidates:
-        return []
+        return [], calendar
     ages = get_party_ages(candidates, on=award_date)
     previous_day = previous_award_date(award_date)
     ids = [m.pk for m in candidates]
@@ -141,8 +152,13 @@ def _due_rows(memberships: QuerySet[Membership], award_date: dt.date) -> list[Du
     ):
         proposals[found.membership_id] = found
     steps = milestones(award_date)
+    limits = [(years, _latest_decision_date(award_date, years)) for years in reversed(steps)]
     rows = []
     for member in candidates:
+        if member.decision_date <= limits[-1][1]:
+            by_calendar = next(years for years, day in limits if member.decision_date <= day)
+            if by_calendar > awarded.get(member.pk, 0):
+                calendar[by_calendar] += 1
         age = ages[member.pk]
         proposal = proposals.get(member.pk)
         reached = [m for m in steps if m <= age.years and m > awarded.get(member.pk, 0)]
@@ -154,7 +170,7 @@ def _due_rows(memberships: QuerySet[Membership], award_date: dt.date) -> list[Du
         milestone = reached[-1]
         new = age_in_months(age) - _months_between(previous_day, award_date) < milestone * 12
         rows.append(DueRow(member, milestone, age, new, proposal))
-    return rows
+    return rows, calendar
 
 
 def _months_between(start: dt.date, end: dt.date) -> int:
@@ -200,19 +216,44 @@ def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict
     figures as ``list_badges_due``, without loading every member.
 
     Most members never had a gap: their party age is the calendar time since the decision, so
-    the highest milestone reached and the badges already awarded are compared in one grouped
-    query. Members with a gap status, a late transfer or an open proposal (a few) go through
-    the full party-age computation of the due list."""
+    the milestone they are due is found from their decision day and the badges already
+    awarded, read from the counters (``badges.counters``) by windows of decision days. Members
+    with a gap status, a late transfer or an open proposal (a few) go through the full
+    party-age computation of the due list; their calendar count is taken out of the
+    counters' figures. A rule set with a milestone the counters have no column for is counted
+    from the facts."""
+    steps = milestones(award_date)
+    members = Membership.objects.in_subtree(organisation)
+    sets = _special_sets(members, organisation)
+    first, *others = (rows.order_by().values("membership_id") for rows in sets)
+    special = Q(pk__in=first.union(*others))
+    due, by_calendar = _due(members.filter(special), award_date)
+    found = Counter(row.milestone for row in due)
+    if set(steps) <= set(COUNTED_MILESTONES):
+        found.update(_counted_due(organisation.path, award_date, steps))
+        found.subtract(by_calendar)  # counted by the calendar in the counters: taken out
+    else:
+        # the others, as anti-joins: ``NOT IN`` a set too large for the work memory (a
+        # national subtree) is tested row by row
+        plain = _calendar_due(members, award_date, steps).filter(
+            *[~Exists(rows.filter(membership_id=OuterRef("pk"))) for rows in sets]
+        )
+        for row in plain:
+            found[row["reached"]] += row["n"]
+    return {m: found.get(m, 0) for m in steps}
+
+
+def _special_sets(
+    members: QuerySet[Membership], organisation: Organisation
+) -> tuple[QuerySet[Any, Any], ...]:
+    """The rows that make a member's party age need the full computation (a gap status, a late
+    transfer) or their due badge a proposal's (an open proposal): three small sets, by key.
+    Below the provinces each set is taken within the subtree: hashing the nation's 22.668 gap
+    events cost a commune 13 of its 16 ms; a province's 165.000 members are better tested
+    against the hashed sets (60 against 120 ms; national dataset, performance.md)."""
     from dangvien.members.choices import GAP_STATUSES
     from dangvien.members.models import MembershipEvent, Transfer, TransferStatus
 
-    steps = milestones(award_date)
-    members = Membership.objects.in_subtree(organisation)
-    # the few members whose party age needs the full computation: found from the union of
-    # three small sets (by key), not by testing every member of the subtree against them.
-    # Below the provinces each set is taken within the subtree: hashing the nation's 22.668
-    # gap events cost a commune 13 of its 16 ms; a province's 165.000 members are better
-    # tested against the hashed sets (60 against 120 ms; national dataset, performance.md)
     sets: tuple[QuerySet[Any, Any], ...] = (
         MembershipEvent.objects.filter(status__in=GAP_STATUSES),
         Transfer.objects.filter(status=TransferStatus.CONFIRMED, confirmed_on__gt=F("present_due")),
@@ -220,9 +261,14 @@ def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict
     )
     if organisation.depth > SMALL_SUBTREE_DEPTH:
         sets = tuple(rows.filter(membership_id__in=members.values("pk")) for rows in sets)
-    first, *others = (rows.order_by().values("membership_id") for rows in sets)
-    special = Q(pk__in=first.union(*others))
-    found = Counter(row.milestone for row in _due_rows(members.filter(special), award_date))
+    return sets
+
+
+def _calendar_due(
+    members: QuerySet[Membership], award_date: dt.date, steps: list[int]
+) -> QuerySet[Any, Any]:
+    """{reached: n} rows of these members due a badge by the calendar: the highest milestone
+    their decision day reaches on ``award_date`` is above their highest badge."""
     reached = Case(
         *[
             When(decision_date__lte=_latest_decision_date(award_date, years), then=Value(years))
@@ -238,22 +284,38 @@ def count_badges_due(*, organisation: Organisation, award_date: dt.date) -> dict
         .values("top")[:1],
         output_field=IntegerField(),
     )
-    plain = (
+    return (
         members.filter(
             status__in=ACTIVE_STATUSES,
             decision_date__lte=_latest_decision_date(award_date, steps[0]),
         )
-        # the others, as anti-joins: ``NOT IN`` a set too large for the work memory (a
-        # national subtree) is tested row by row
-        .filter(*[~Exists(rows.filter(membership_id=OuterRef("pk"))) for rows in sets])
         .annotate(reached=reached, awarded=Coalesce(awarded, Value(0)))
         .filter(reached__gt=F("awarded"))
         .values("reached")
         .annotate(n=Count("pk"))
     )
-    for row in plain:
-        found[row["reached"]] += row["n"]
-    return {m: found.get(m, 0) for m in steps}
+
+
+def _counted_due(path: str, award_date: dt.date, steps: list[int]) -> dict[int, int]:
+    """``_calendar_due`` of every member of the subtree under ``path``, from the counters:
+    for each milestone N, the members below N of the decision days that reach N but not the
+    next milestone. One statement (the roll-ups on today's tree down to the communes, the
+    cell rows below them)."""
+    windows: dict[str, tuple[dt.date | None, dt.date]] = {}
+    for i, years in enumerate(steps):
+        higher = steps[i + 1] if i + 1 < len(steps) else None
+        low = (
+            None
+            if higher is None
+            else _latest_decision_date(award_date, higher) + dt.timedelta(days=1)
+        )
+        windows[f"below_{years}"] = (low, _latest_decision_date(award_date, years))
+    sums = counters.subtree_sums(COUNTER, path=path, windows=windows)
+    if sums is None:
+        sums = counters.cell_sums(
+            COUNTER, cells=subtree_ids_sql(StructureRoot(path, None)), windows=windows
+        )
+    return {years: sums[f"below_{years}"] for years in steps}
 
 
 def count_badges_awarded(

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.rules import require_step_authority
 from dangvien.audit.services import record
 from dangvien.badges import selectors
+from dangvien.badges.counters import AWARD_SUBJECT
 from dangvien.badges.models import BadgeAward, BadgeProposal
+from dangvien.core import counters
 from dangvien.core.errors import DomainError
 from dangvien.core.formatting import format_date as d
 from dangvien.members.choices import ACTIVE_STATUSES
@@ -248,6 +250,8 @@ def award_badge(
             required=_("một số chưa dùng"),
             field="badge_number",
         )
+    # the member's counter row moves to their new highest badge (the member is locked above)
+    counted = counters.Tracker(AWARD_SUBJECT, [membership.pk])
     try:
         with transaction.atomic():
             award = BadgeAward.objects.create(
@@ -269,6 +273,7 @@ def award_badge(
             found=milestone,
             required=_("mỗi mốc một lần"),
         ) from exc
+    counted.done()
     if proposal is not None:
         proposal.status = BadgeProposal.Status.AWARDED
         proposal.save(update_fields=["status"])

@@ -1200,7 +1200,7 @@ def analyse(models: list[Any], announce: Callable[[], None]) -> None:
 
 
 # the apps whose tables the generator and the counters' rebuild write
-WRITTEN_APPS = ("organisations", "people", "members", "admissions", "training", "targets")
+WRITTEN_APPS = ("organisations", "people", "members", "admissions", "training", "targets", "badges")
 
 
 def generate(
