@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -508,6 +508,26 @@ def _rebuild_rollups(spec: CounterSpec, cursor: Any, quote: Callable[[str], str]
     return rows
 
 
+@transaction.atomic
+def rebuild_rollups(spec: CounterSpec) -> None:
+    """Replace the spec's roll-ups by their computation from its cell rows and today's tree
+    (a roll-up table added to a spec whose cell rows are already there). The caller audits."""
+    assert spec.rollup is not None
+    connection = connections[router.db_for_write(spec.rollup)]
+    if connection.vendor != "postgresql":
+        spec.rollup._default_manager.all().delete()
+        _add_rollups(spec, computed_rollups(spec))
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as ``rebuild``
+        cursor.execute(f"TRUNCATE {quote(spec.rollup._meta.db_table)}")
+        cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
+        with foreign_keys_checked_once([spec.rollup]), indexes_built_after(spec.rollup):
+            _rebuild_rollups(spec, cursor, quote)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _whole_months(low: dt.date | None, high: dt.date) -> tuple[dt.date | None, dt.date] | None:
     """The first and last whole month of ``[low, high]`` (first None: from the first), or
     None when the window holds no whole month."""
@@ -521,14 +541,91 @@ def _whole_months(low: dt.date | None, high: dt.date) -> tuple[dt.date | None, d
     return first, last
 
 
+Windows = Mapping[str, tuple[dt.date | None, dt.date]]
+
+
+@dataclass
+class _Plan:
+    """How ``windows`` are read: each one's whole months from the roll-ups (``rolled``, SQL
+    over the alias ``r``), its other days from the cell rows (``summed``, over the alias
+    ``c``), and the days of every window merged (``ranges``: the cell rows to read)."""
+
+    rolled: list[str]
+    rolled_params: list[Any]
+    summed: list[str]
+    summed_params: list[Any]
+    ranges: list[tuple[dt.date, dt.date]]
+    columns: list[str]  # the cell rows' columns the windows read, quoted, once each
+
+
+def _plan(spec: CounterSpec, windows: Windows, columns: Mapping[str, str]) -> _Plan:
+    connection = connections[router.db_for_read(spec.model)]
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datefield_value
+    plan = _Plan([], [], [], [], [], [])
+    days: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    quoted = {name: quote(column_of(spec.model, columns.get(name, name))) for name in windows}
+    for name, (low, high) in windows.items():
+        months = _whole_months(low, high)
+        if months is None:  # within one or two partial months: all from the cell rows
+            plan.rolled.append("0")
+            assert low is not None
+            days[name] = [(low, high)]
+            continue
+        first, last = months
+        condition = "r.month <= %s" + ("" if first is None else " AND r.month >= %s")
+        plan.rolled.append(f"COALESCE(SUM(CASE WHEN {condition} THEN r.{quoted[name]} END), 0)")
+        plan.rolled_params += [adapt(last)] + ([] if first is None else [adapt(first)])
+        days[name] = [(_next_month(last), high)]
+        if low is not None and first is not None and low < first:
+            days[name].append((low, first - dt.timedelta(days=1)))
+        days[name] = [(a, b) for a, b in days[name] if a <= b]
+    plan.ranges = _merged([interval for intervals in days.values() for interval in intervals])
+    for name in windows:
+        if not days[name]:
+            plan.summed.append("0")
+            continue
+        within = " OR ".join("c.date BETWEEN %s AND %s" for _interval in days[name])
+        plan.summed.append(f"COALESCE(SUM(CASE WHEN {within} THEN c.{quoted[name]} END), 0)")
+        plan.summed_params += [adapt(day) for interval in days[name] for day in interval]
+    plan.columns = sorted(set(quoted.values()))
+    return plan
+
+
+def _days_of(spec: CounterSpec, plan: _Plan, *, few_cells: bool) -> tuple[str, list[Any]]:
+    """The SELECT of the cell rows of the plan's days, and its parameters. Many cells (a
+    province, the nation): one branch per range of days, each read from the index on (date,
+    organisation) alone (an OR of ranges is a bitmap scan of the table's pages: 428 against
+    221 ms for the nation's two partial months). A commune's few cells: their rows of those
+    days (6 against 22 ms)."""
+    connection = connections[router.db_for_read(spec.model)]
+    cells_table = connection.ops.quote_name(spec.model._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    if few_cells:
+        within = " OR ".join("date BETWEEN %s AND %s" for _range in plan.ranges)
+        sql = f"SELECT * FROM {cells_table} WHERE {within}"  # noqa: S608 - a model's table
+    else:
+        sql = " UNION ALL ".join(
+            f"SELECT organisation_id, date, {', '.join(plan.columns)} "  # noqa: S608
+            f"FROM {cells_table} WHERE date BETWEEN %s AND %s"
+            for _range in plan.ranges
+        )
+    return sql, [adapt(day) for interval in plan.ranges for day in interval]
+
+
 def subtree_sums(
-    spec: CounterSpec, *, path: str, windows: dict[str, tuple[dt.date | None, dt.date]]
+    spec: CounterSpec,
+    *,
+    path: str,
+    windows: Windows,
+    columns: Mapping[str, str] | None = None,
 ) -> dict[str, int] | None:
-    """Each column of ``windows`` summed over its days ``[low, high]`` (``low`` None: from the
-    first) in the subtree under ``path`` of today's tree, read from the roll-ups: the node's
-    rows of the whole months, the cell rows of the partial months at each end. One statement
-    whatever the subtree; None when ``path`` is deeper than ``ROLLUP_DEPTHS`` (read the cell
-    rows).
+    """Each window ``[low, high]`` (``low`` None: from the first) of ``windows`` summed over
+    its days in the subtree under ``path`` of today's tree, read from the roll-ups: the
+    node's rows of the whole months, the cell rows of the partial months at each end. A
+    window is named by its column, or by a name ``columns`` maps to its column (several
+    windows of one column). One statement whatever the subtree; None when ``path`` is deeper
+    than ``ROLLUP_DEPTHS`` (read the cell rows).
 
     A state column's value on day D is its window ``(None, D)``: every change up to D.
 
@@ -546,27 +643,8 @@ def subtree_sums(
         return None
     connection = connections[router.db_for_read(spec.model)]
     quote = connection.ops.quote_name
-    adapt = connection.ops.adapt_datefield_value
-    nodes_table, cells_table = quote(tree._meta.db_table), quote(spec.model._meta.db_table)
-    rolled: list[str] = []
-    rolled_params: list[Any] = []
-    days: dict[str, list[tuple[dt.date, dt.date]]] = {}  # each column's days from the cell rows
-    for name, (low, high) in windows.items():
-        column = quote(column_of(spec.model, name))
-        months = _whole_months(low, high)
-        if months is None:  # within one or two partial months: all from the cell rows
-            rolled.append("0")
-            assert low is not None
-            days[name] = [(low, high)]
-            continue
-        first, last = months
-        condition = "r.month <= %s" + ("" if first is None else " AND r.month >= %s")
-        rolled.append(f"COALESCE(SUM(CASE WHEN {condition} THEN r.{column} END), 0)")
-        rolled_params += [adapt(last)] + ([] if first is None else [adapt(first)])
-        days[name] = [(_next_month(last), high)]
-        if low is not None and first is not None and low < first:
-            days[name].append((low, first - dt.timedelta(days=1)))
-        days[name] = [(a, b) for a, b in days[name] if a <= b]
+    nodes_table = quote(tree._meta.db_table)
+    plan = _plan(spec, windows, columns or {})
     if depth in ROLLUP_DEPTHS:
         nodes = f"SELECT id FROM {nodes_table} WHERE path = %s"  # noqa: S608 - a model's table
         node_params: list[Any] = [path]
@@ -574,66 +652,98 @@ def subtree_sums(
         nodes = f"SELECT id FROM {nodes_table} WHERE depth <= %s AND path LIKE %s"  # noqa: S608
         node_params = [ROLLUP_DEPTHS[0], _like(path)]
     sql = (
-        f"SELECT {', '.join(rolled)} FROM {quote(spec.rollup._meta.db_table)} r "  # noqa: S608
+        f"SELECT {', '.join(plan.rolled)} FROM {quote(spec.rollup._meta.db_table)} r "  # noqa: S608
         f"WHERE r.organisation_id IN ({nodes})"
     )
-    params = [*rolled_params, *node_params]
-    ranges = _merged([interval for intervals in days.values() for interval in intervals])
-    if ranges:
-        columns = [quote(column_of(spec.model, name)) for name in windows]
-        if depth < ROLLUP_DEPTHS[-1]:
-            # a province or the nation: one branch per range of days, each read from the
-            # index on (date, organisation) alone (an OR of ranges is a bitmap scan of the
-            # table's pages: 428 against 221 ms for the nation's two partial months)
-            branches = " UNION ALL ".join(
-                f"SELECT organisation_id, date, {', '.join(columns)} "  # noqa: S608
-                f"FROM {cells_table} WHERE date BETWEEN %s AND %s"
-                for _range in ranges
-            )
-        else:  # a commune's few cells: their rows of those days (6 against 22 ms)
-            within = " OR ".join("date BETWEEN %s AND %s" for _range in ranges)
-            branches = f"SELECT * FROM {cells_table} WHERE {within}"  # noqa: S608
-        summed = []
-        for name, column in zip(windows, columns, strict=True):
-            if not days[name]:
-                summed.append("0")
-                continue
-            within = " OR ".join("c.date BETWEEN %s AND %s" for _interval in days[name])
-            summed.append(f"COALESCE(SUM(CASE WHEN {within} THEN c.{column} END), 0)")
-            params += [adapt(day) for interval in days[name] for day in interval]
+    params = [*plan.rolled_params, *node_params]
+    if plan.ranges:
+        branches, branch_params = _days_of(spec, plan, few_cells=depth == ROLLUP_DEPTHS[-1])
         sql = (
-            f"SELECT * FROM ({sql}) r, (SELECT {', '.join(summed)} FROM ({branches}) c "  # noqa: S608
+            f"SELECT * FROM ({sql}) r, (SELECT {', '.join(plan.summed)} "  # noqa: S608
+            f"FROM ({branches}) c "
             f"WHERE c.organisation_id IN (SELECT id FROM {nodes_table} WHERE path LIKE %s)) c"
         )
-        params += [adapt(day) for interval in ranges for day in interval] + [_like(path)]
+        params += [*plan.summed_params, *branch_params, _like(path)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     count = len(windows)
     return {
-        name: int(row[i] or 0) + (int(row[count + i] or 0) if ranges else 0)
+        name: int(row[i] or 0) + (int(row[count + i] or 0) if plan.ranges else 0)
         for i, name in enumerate(windows)
     }
+
+
+def children_sums(
+    spec: CounterSpec,
+    *,
+    path: str,
+    windows: Windows,
+    columns: Mapping[str, str] | None = None,
+) -> dict[str, dict[str, int]] | None:
+    """``subtree_sums`` of every child of the node at ``path`` on today's tree, by the child's
+    path (the children without rows are absent): the children's own roll-up rows of the whole
+    months, the cell rows of the partial months grouped by the child they are under. Two
+    statements whatever the tree; None when the children are not at ``ROLLUP_DEPTHS``."""
+    if spec.rollup is None:
+        return None
+    tree = _tree(spec)
+    depth = len(path) // tree.steplen + 1  # the children's
+    if depth not in ROLLUP_DEPTHS:
+        return None
+    connection = connections[router.db_for_read(spec.model)]
+    quote = connection.ops.quote_name
+    nodes_table = quote(tree._meta.db_table)
+    plan = _plan(spec, windows, columns or {})
+    found: dict[str, dict[str, int]] = {}
+
+    def add(rows: list[tuple[Any, ...]]) -> None:
+        for child, *values in rows:
+            sums = found.setdefault(child, dict.fromkeys(windows, 0))
+            for name, value in zip(windows, values, strict=True):
+                sums[name] += int(value or 0)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT n.path, {', '.join(plan.rolled)} "  # noqa: S608 - a model's tables
+            f"FROM {quote(spec.rollup._meta.db_table)} r "
+            f"JOIN {nodes_table} n ON n.id = r.organisation_id "
+            "WHERE n.depth = %s AND n.path LIKE %s GROUP BY n.path",
+            [*plan.rolled_params, depth, _like(path)],
+        )
+        add(cursor.fetchall())
+        if plan.ranges:
+            branches, branch_params = _days_of(spec, plan, few_cells=False)
+            cursor.execute(
+                f"SELECT SUBSTR(o.path, 1, %s), {', '.join(plan.summed)} "  # noqa: S608
+                f"FROM ({branches}) c JOIN {nodes_table} o ON o.id = c.organisation_id "
+                "WHERE o.depth >= %s AND o.path LIKE %s GROUP BY 1",
+                [depth * tree.steplen, *plan.summed_params, *branch_params, depth, _like(path)],
+            )
+            add(cursor.fetchall())
+    return found
 
 
 def cell_sums(
     spec: CounterSpec,
     *,
     cells: tuple[str, tuple[Any, ...]],
-    windows: dict[str, tuple[dt.date | None, dt.date]],
+    windows: Windows,
+    columns: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
-    """Each column of ``windows`` summed over its days from the cell rows of ``cells`` (the
-    SELECT of their ids and its parameters: ``organisations.selectors.subtree_ids_sql``), in
-    one statement: the path of ``subtree_sums`` below the roll-ups or on a past tree."""
+    """Each window of ``windows`` (named as in ``subtree_sums``) summed over its days from the
+    cell rows of ``cells`` (the SELECT of their ids and its parameters:
+    ``organisations.selectors.subtree_ids_sql``), in one statement: the path of
+    ``subtree_sums`` below the roll-ups or on a past tree."""
     connection = connections[router.db_for_read(spec.model)]
     quote = connection.ops.quote_name
     adapt = connection.ops.adapt_datefield_value
+    columns = columns or {}
     sums, params = [], []
     for name, (low, high) in windows.items():
         within = "date <= %s" if low is None else "date BETWEEN %s AND %s"
-        sums.append(
-            f"COALESCE(SUM(CASE WHEN {within} THEN {quote(column_of(spec.model, name))} END), 0)"
-        )
+        column = quote(column_of(spec.model, columns.get(name, name)))
+        sums.append(f"COALESCE(SUM(CASE WHEN {within} THEN {column} END), 0)")
         params += [adapt(high)] if low is None else [adapt(low), adapt(high)]
     sql, cells_params = cells
     latest = max(high for _low, high in windows.values())

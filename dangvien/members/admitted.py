@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from dangvien.core import counters
 from dangvien.members.breakdowns import CRITERIA, annotate_age
 from dangvien.members.counters import SUBJECT, all_ids, memberships_of_people
-from dangvien.members.models import AdmittedCount, Membership
+from dangvien.members.models import AdmittedCount, AdmittedRollup, Membership
 
 COLUMNS: tuple[str, ...] = ("admitted", "aged", "age_sum", *(c.key for c in CRITERIA))
 
@@ -111,4 +111,5 @@ SPEC = counters.CounterSpec(
     label=gettext_lazy("Kết nạp theo chi bộ và ngày"),
     subjects={"person": memberships_of_people},
     grouped=lambda: (contributions_queryset(None), Membership.objects.count()),
+    rollup=AdmittedRollup,
 )

@@ -264,10 +264,34 @@ class AdmittedCount(models.Model):
         return f"{self.organisation_id} {self.date}: {self.admitted}"
 
 
+class AdmittedRollup(models.Model):
+    """Roll-up of ``AdmittedCount`` by month for the nodes at ``core.counters.ROLLUP_DEPTHS``
+    (decision 0004), as ``MemberRollup`` is of the members' counters: the admitted of every
+    cell under ``organisation`` in the month beginning on ``month``, with every column of
+    the cell rows."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    admitted = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)
+    age_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="unique_admitted_rollup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%m/%Y}: {self.admitted}"
+
+
 # one column per criterion, named by its key: a criterion added to CRITERIA is a new column
 # (``makemigrations --check`` fails until its migration is written)
 for _criterion in CRITERIA:
     AdmittedCount.add_to_class(_criterion.key, models.IntegerField(default=0))
+    AdmittedRollup.add_to_class(_criterion.key, models.IntegerField(default=0))
 del _criterion
 
 

@@ -513,20 +513,22 @@ def _admission_aggregates(
                 result[f"{name}_{criterion.key}"] = 0
     if root.empty or not periods:
         return result
-    cells, cells_params = subtree_ids_sql(root)
-    sql = _counter_sql(len(periods), cells)
-    adapt = connection.ops.adapt_datefield_value
-    params: list[Any] = []
-    for name, period in periods.items():
-        params += [name, adapt(period.start), adapt(period.end)]
-    params += cells_params
-    params += [
-        adapt(min(period.start for period in periods.values())),
-        adapt(max(period.end for period in periods.values())),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _admitted_rolled_up(root, periods, detailed)
+    if rows is None:
+        cells, cells_params = subtree_ids_sql(root)
+        sql = _counter_sql(len(periods), cells)
+        adapt = connection.ops.adapt_datefield_value
+        params: list[Any] = []
+        for name, period in periods.items():
+            params += [name, adapt(period.start), adapt(period.end)]
+        params += cells_params
+        params += [
+            adapt(min(period.start for period in periods.values())),
+            adapt(max(period.end for period in periods.values())),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     for name, admitted, *details in rows:
         result[f"{name}_total"] = int(admitted or 0)
         if name not in detailed:
@@ -537,6 +539,35 @@ def _admission_aggregates(
         if values["aged"]:
             result[f"{name}_avg_age"] = Decimal(values["age_sum"]) / Decimal(values["aged"])
     return result
+
+
+def _admitted_rolled_up(
+    root: StructureRoot, periods: dict[str, Period], detailed: set[str]
+) -> list[tuple[Any, ...]] | None:
+    """``_admission_aggregates``' rows (name, admitted, *detail columns) read from the
+    admitted counters' roll-ups (``core.counters.subtree_sums``, one statement): the nation,
+    a province or a commune on today's tree. None elsewhere (read the cell rows)."""
+    from dangvien.members.admitted import SPEC
+
+    if root.on is not None:
+        return None
+    windows: dict[str, tuple[dt.date | None, dt.date]] = {}
+    columns: dict[str, str] = {}
+    for name, period in periods.items():
+        for column in ("admitted", *(_DETAIL_COLUMNS if name in detailed else ())):
+            windows[f"{name}.{column}"] = (period.start, period.end)
+            columns[f"{name}.{column}"] = column
+    sums = counters.subtree_sums(SPEC, path=root.path, windows=windows, columns=columns)
+    if sums is None:
+        return None
+    return [
+        (
+            name,
+            sums[f"{name}.admitted"],
+            *(sums.get(f"{name}.{column}", 0) for column in _DETAIL_COLUMNS),
+        )
+        for name in periods
+    ]
 
 
 def _children_rows(
@@ -590,6 +621,24 @@ def _children_rows(
             .annotate(prefix=Substr("path", 1, length))
             .values("prefix")[:1]
         )
+    if root.on is None and not from_facts:
+        from dangvien.members.admitted import SPEC
+
+        rolled = counters.children_sums(
+            SPEC,
+            path=root.path,
+            windows={
+                "current": (period.start, period.end),
+                "previous": (previous.start, previous.end),
+            },
+            columns={"current": "admitted", "previous": "admitted"},
+        )
+        if rolled is not None:
+            return children, {
+                prefix: (sums["current"], sums["previous"])
+                for prefix, sums in rolled.items()
+                if sums["current"] or sums["previous"]
+            }
     this, last = _period_q(period, day_field), _period_q(previous, day_field)
     facts: QuerySet[Any, Any] = (Membership if from_facts else AdmittedCount).objects.filter(
         structure_q(root, field=cell)

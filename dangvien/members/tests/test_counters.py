@@ -44,7 +44,13 @@ from dangvien.organisations.selectors import resolve_structure
 from dangvien.people import services as people_services
 from dangvien.people.tests.factories import PersonFactory
 from dangvien.reports.periods import Period
-from dangvien.reports.selectors import _membership_at_end, membership_from_facts
+from dangvien.reports.selectors import (
+    _admission_aggregates,
+    _children_rows,
+    _membership_at_end,
+    admission_aggregates_from_facts,
+    membership_from_facts,
+)
 from tests.support.counter_world import TreeWorld, run_and_check
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +208,18 @@ def _check_counters_equal_the_facts(tree: Any) -> None:
                 root = resolve_structure(organisation, structure)
                 live = membership_from_facts(root, period)
                 assert _membership_at_end(root, period) == live, (organisation.code, end, structure)
+    # the admitted, read from their roll-ups on today's tree, after the moves and merges
+    period, previous = periods[2], periods[0]
+    for organisation in organisations:
+        root = resolve_structure(organisation, None)
+        found = _admission_aggregates(root, {"cur": period}, {"cur"})
+        live = admission_aggregates_from_facts(root, {"cur": period}, {"cur"})
+        assert {k: v for k, v in found.items() if not k.endswith("_avg_age")} == {
+            k: v for k, v in live.items() if not k.endswith("_avg_age")
+        }, organisation.code
+        assert _children_rows(organisation, root, period, previous) == _children_rows(
+            organisation, root, period, previous, from_facts=True
+        ), organisation.code
 
 
 @settings(

@@ -19,7 +19,7 @@ from dangvien.organisations.selectors import resolve_structure
 from dangvien.people import services as people_services
 from dangvien.people.models import EthnicGroup
 from dangvien.people.tests.factories import PersonFactory
-from dangvien.reports.periods import build_period
+from dangvien.reports.periods import Period, build_period
 from dangvien.reports.selectors import (
     _admission_aggregates,
     _children_rows,
@@ -38,6 +38,7 @@ OLD_TREE = D(2024, 6, 30)
 
 def assert_counters_equal_a_rebuild():
     assert counters.stored(SPEC) == counters.computed(SPEC)
+    assert counters.stored_rollups(SPEC) == counters.computed_rollups(SPEC)
 
 
 def test_every_criterion_has_a_column():
@@ -111,6 +112,9 @@ PERIODS = (
     build_period("ytd", year=2024, month=6),
     build_period("quarter", year=2024, quarter=3),
     build_period("month", year=2023, month=9),
+    # reported to date: partial months at both ends (the roll-ups' months and cell days)
+    Period(D(2024, 2, 10), D(2024, 8, 20)),
+    Period(D(2024, 5, 2), D(2024, 5, 31)),
 )
 
 
@@ -127,7 +131,15 @@ def test_counters_equal_a_rebuild(world):
 
 def test_report_figures_from_counters_equal_the_facts(world, persona_tree):
     d = world
-    organisations = (d.district, d.communes[0], d.communes[2], d.merged, persona_tree.region_north)
+    # the nation, a province and the level under it read the roll-ups on today's tree
+    organisations = (
+        d.district,
+        d.communes[0],
+        d.communes[2],
+        d.merged,
+        persona_tree.region_north,
+        persona_tree.root,
+    )
     # the old commune on the old tree is a past root (the placements of that day)
     assert resolve_structure(d.communes[0], OLD_TREE).on == OLD_TREE
     for organisation in organisations:
