@@ -556,6 +556,8 @@ class _Plan:
     summed_params: list[Any]
     ranges: list[tuple[dt.date, dt.date]]
     columns: list[str]  # the cell rows' columns the windows read, quoted, once each
+    months: str = ""  # the roll-up rows' months any window reads, as SQL over ``r``
+    months_params: list[Any] = field(default_factory=list)
 
 
 def _plan(spec: CounterSpec, windows: Windows, columns: Mapping[str, str]) -> _Plan:
@@ -564,6 +566,7 @@ def _plan(spec: CounterSpec, windows: Windows, columns: Mapping[str, str]) -> _P
     adapt = connection.ops.adapt_datefield_value
     plan = _Plan([], [], [], [], [], [])
     days: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    whole: list[tuple[dt.date | None, dt.date]] = []
     quoted = {name: quote(column_of(spec.model, columns.get(name, name))) for name in windows}
     for name, (low, high) in windows.items():
         months = _whole_months(low, high)
@@ -573,6 +576,7 @@ def _plan(spec: CounterSpec, windows: Windows, columns: Mapping[str, str]) -> _P
             days[name] = [(low, high)]
             continue
         first, last = months
+        whole.append(months)
         condition = "r.month <= %s" + ("" if first is None else " AND r.month >= %s")
         plan.rolled.append(f"COALESCE(SUM(CASE WHEN {condition} THEN r.{quoted[name]} END), 0)")
         plan.rolled_params += [adapt(last)] + ([] if first is None else [adapt(first)])
@@ -589,6 +593,16 @@ def _plan(spec: CounterSpec, windows: Windows, columns: Mapping[str, str]) -> _P
         plan.summed.append(f"COALESCE(SUM(CASE WHEN {within} THEN c.{quoted[name]} END), 0)")
         plan.summed_params += [adapt(day) for interval in days[name] for day in interval]
     plan.columns = sorted(set(quoted.values()))
+    # only the months some window reads: a flow over a year reads 12 of a node's months, not
+    # its whole history (a province's children: 70.000 rows)
+    if not whole:  # every window within partial months: no roll-up row is read
+        plan.months = "1 = 0"
+    else:
+        plan.months = "r.month <= %s"
+        plan.months_params = [adapt(max(last for _first, last in whole))]
+        if all(first is not None for first, _last in whole):
+            plan.months += " AND r.month >= %s"
+            plan.months_params.append(adapt(min(first for first, _last in whole if first)))
     return plan
 
 
@@ -653,9 +667,9 @@ def subtree_sums(
         node_params = [ROLLUP_DEPTHS[0], _like(path)]
     sql = (
         f"SELECT {', '.join(plan.rolled)} FROM {quote(spec.rollup._meta.db_table)} r "  # noqa: S608
-        f"WHERE r.organisation_id IN ({nodes})"
+        f"WHERE r.organisation_id IN ({nodes})" + (f" AND {plan.months}" if plan.months else "")
     )
-    params = [*plan.rolled_params, *node_params]
+    params = [*plan.rolled_params, *node_params, *plan.months_params]
     if plan.ranges:
         branches, branch_params = _days_of(spec, plan, few_cells=depth == ROLLUP_DEPTHS[-1])
         sql = (
@@ -708,8 +722,10 @@ def children_sums(
             f"SELECT n.path, {', '.join(plan.rolled)} "  # noqa: S608 - a model's tables
             f"FROM {quote(spec.rollup._meta.db_table)} r "
             f"JOIN {nodes_table} n ON n.id = r.organisation_id "
-            "WHERE n.depth = %s AND n.path LIKE %s GROUP BY n.path",
-            [*plan.rolled_params, depth, _like(path)],
+            "WHERE n.depth = %s AND n.path LIKE %s"
+            + (f" AND {plan.months}" if plan.months else "")
+            + " GROUP BY n.path",
+            [*plan.rolled_params, depth, _like(path), *plan.months_params],
         )
         add(cursor.fetchall())
         if plan.ranges:

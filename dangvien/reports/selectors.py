@@ -545,11 +545,13 @@ def _admitted_rolled_up(
     root: StructureRoot, periods: dict[str, Period], detailed: set[str]
 ) -> list[tuple[Any, ...]] | None:
     """``_admission_aggregates``' rows (name, admitted, *detail columns) read from the
-    admitted counters' roll-ups (``core.counters.subtree_sums``, one statement): the nation,
-    a province or a commune on today's tree. None elsewhere (read the cell rows)."""
+    admitted counters' roll-ups (``core.counters.subtree_sums``, one statement): the nation
+    or a province on today's tree. None elsewhere (read the cell rows): a commune admits a
+    few dozen a year, so its cell rows are fewer than the nation's rows of the partial
+    months (1 against 8 ms, national dataset)."""
     from dangvien.members.admitted import SPEC
 
-    if root.on is not None:
+    if root.on is not None or len(root.path) >= counters.ROLLUP_DEPTHS[-1] * Organisation.steplen:
         return None
     windows: dict[str, tuple[dt.date | None, dt.date]] = {}
     columns: dict[str, str] = {}
