@@ -8,6 +8,11 @@ class AdmissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangvien.admissions.counters import SPEC
+        from dangvien.core import counters
+
+        counters.register(SPEC)
+
         from dangvien.admissions.selectors import (
             list_dossier_waiting,
             list_dossier_work,

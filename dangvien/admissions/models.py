@@ -312,3 +312,59 @@ class StepAttachment(ScanFile):
             # the same file attached twice to a dossier is a replay: the first row stands
             models.UniqueConstraint(fields=["dossier", "sha256"], name="unique_dossier_scan")
         ]
+
+
+class StepColumns(models.Model):
+    """The steps' counter columns (``admissions.counters.COLUMNS``), shared by the cell rows
+    and their roll-ups: ``reached_<stage>`` counts the steps in force of that stage (added
+    below, one per ``Stage``)."""
+
+    # no index of its own: the unique (organisation, date or month) index serves a node's rows
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class StepCount(StepColumns):
+    """Counter (``core.counters``, ``admissions.counters``): the steps in force recorded on
+    ``date`` at the cell ``organisation`` (``Step.organisation``, where they happened), by
+    stage. Kept in the transactions that record, correct and cancel steps; rebuilt from them
+    by ``manage.py rebuild_counters``."""
+
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="unique_step_count")
+        ]
+        # the days of a partial month everywhere (core.counters.subtree_sums)
+        indexes = [models.Index(fields=["date", "organisation"], name="step_count_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date}"
+
+
+class StepRollup(StepColumns):
+    """Roll-up of ``StepCount`` by month for the nodes at ``core.counters.ROLLUP_DEPTHS``
+    (decision 0004), as ``members.MemberRollup`` is of the members' counters."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="unique_step_rollup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%m/%Y}"
+
+
+# one column per stage: a stage added to Stage is a new column (``makemigrations --check``
+# fails until its migration is written)
+for _stage in Stage:
+    StepCount.add_to_class(f"reached_{_stage.value}", models.IntegerField(default=0))
+    StepRollup.add_to_class(f"reached_{_stage.value}", models.IntegerField(default=0))
+del _stage

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.rules import require_step_authority
 from dangvien.admissions import eligibility as el
 from dangvien.admissions.choices import STAGE_ORDER, DossierStatus, Stage, StopReason
+from dangvien.admissions.counters import SUBJECT as STEPS
 from dangvien.admissions.models import (
     Approval,
     Dossier,
@@ -26,7 +27,7 @@ from dangvien.admissions.models import (
     StepCorrection,
 )
 from dangvien.audit.services import record
-from dangvien.core import corrections
+from dangvien.core import corrections, counters
 from dangvien.core.calendar import add_working_days
 from dangvien.core.dates import add_months, full_months
 from dangvien.core.errors import DomainError
@@ -345,7 +346,7 @@ def open_dossier(
                 stage=Stage.OUTSTANDING,
                 opened_on=date,
             )
-            Step.objects.create(
+            first = Step.objects.create(
                 dossier=dossier,
                 organisation=organisation,
                 stage=Stage.OUTSTANDING,
@@ -355,6 +356,7 @@ def open_dossier(
                 note=note,
                 rule_set=get_rule_set(on=date),
             )
+            counters.count_new(STEPS, [first.pk])
     except IntegrityError as exc:
         raise DomainError(
             _("%(person)s đang có hồ sơ kết nạp chưa kết thúc.") % {"person": person},
@@ -836,7 +838,7 @@ def _create_step(ctx: StepContext) -> Step:
     voted = ctx.stage in VOTE_STAGES
     try:
         with transaction.atomic():
-            return Step.objects.create(
+            step = Step.objects.create(
                 dossier=ctx.dossier,
                 organisation_id=ctx.dossier.organisation_id,
                 stage=ctx.stage,
@@ -851,6 +853,8 @@ def _create_step(ctx: StepContext) -> Step:
                 rule_set=ctx.rule_set,
                 details=ctx.details,
             )
+            counters.count_new(STEPS, [step.pk])
+            return step
     except IntegrityError as exc:
         raise DomainError(
             _("Bước «%(stage)s» đã được ghi cho hồ sơ này.") % {"stage": stage_label(ctx.stage)},
@@ -1280,6 +1284,8 @@ def correct_step(
         raise DomainError(
             _("Phải ghi số quyết định kết nạp."), rule="decision_number", field="document_number"
         )
+    # the corrected step stops counting (it is superseded), its replacement counts
+    counted = counters.Tracker(STEPS, [old.pk])
     new = corrections.supersede(
         old,
         flags={"superseded": True},
@@ -1298,6 +1304,8 @@ def correct_step(
         },
         link=None,
     )
+    counted.done()
+    counters.count_new(STEPS, [new.pk])
     StepCorrection.objects.create(
         dossier=dossier,
         step=old,
@@ -1350,7 +1358,8 @@ def cancel_step(step: Step, *, actor: User, reason: str) -> Dossier:
             found=stage_label(old.stage),
             required=_("dừng hồ sơ"),
         )
-    corrections.mark(old, superseded=True)
+    with counters.tracking(STEPS, [old.pk]):  # a cancelled step stops counting
+        corrections.mark(old, superseded=True)
     if old.stage == Stage.INTRODUCTION:
         Participant.objects.filter(
             dossier=dossier, role=Participant.Role.INTRODUCER, withdrawn=False

@@ -571,7 +571,8 @@ def _plan(spec: CounterSpec, windows: Windows, columns: Mapping[str, str]) -> _P
     for name, (low, high) in windows.items():
         months = _whole_months(low, high)
         if months is None:  # within one or two partial months: all from the cell rows
-            plan.rolled.append("0")
+            # an aggregate all the same: the statement then has its one row without roll-ups
+            plan.rolled.append("COALESCE(SUM(0), 0)")
             assert low is not None
             days[name] = [(low, high)]
             continue
