@@ -46,8 +46,9 @@ COLUMNS = tuple(BADGE_DUE_COLUMNS)
 BATCH = 5_000
 
 
-def _with_highest_badge(memberships: Any) -> Any:
-    """The active memberships, each with ``top``: the highest milestone awarded (0: none)."""
+def highest_badge() -> Coalesce:
+    """The highest milestone awarded to a membership (0: none), for a queryset of
+    memberships to annotate."""
     highest = Subquery(
         BadgeAward.objects.filter(membership=OuterRef("pk"))
         .values("membership")
@@ -55,7 +56,12 @@ def _with_highest_badge(memberships: Any) -> Any:
         .values("top")[:1],
         output_field=IntegerField(),
     )
-    return memberships.filter(status__in=ACTIVE_STATUSES).annotate(top=Coalesce(highest, Value(0)))
+    return Coalesce(highest, Value(0))
+
+
+def _with_highest_badge(memberships: Any) -> Any:
+    """The active memberships, each with ``top``: the highest milestone awarded (0: none)."""
+    return memberships.filter(status__in=ACTIVE_STATUSES).annotate(top=highest_badge())
 
 
 def contributions(ids: Sequence[int]) -> counters.Contributions:

@@ -15,17 +15,15 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from dangvien.badges.counters import SPEC as COUNTER
+from dangvien.badges.counters import highest_badge
 from dangvien.badges.models import COUNTED_MILESTONES, BadgeAward, BadgeProposal
 from dangvien.core import counters
 from dangvien.core.dates import add_months
@@ -277,19 +275,12 @@ def _calendar_due(
         default=Value(0),
         output_field=IntegerField(),
     )
-    awarded = Subquery(
-        BadgeAward.objects.filter(membership=OuterRef("pk"))
-        .values("membership")
-        .annotate(top=Max("milestone"))
-        .values("top")[:1],
-        output_field=IntegerField(),
-    )
     return (
         members.filter(
             status__in=ACTIVE_STATUSES,
             decision_date__lte=_latest_decision_date(award_date, steps[0]),
         )
-        .annotate(reached=reached, awarded=Coalesce(awarded, Value(0)))
+        .annotate(reached=reached, awarded=highest_badge())
         .filter(reached__gt=F("awarded"))
         .values("reached")
         .annotate(n=Count("pk"))

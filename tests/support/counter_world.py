@@ -65,6 +65,12 @@ class TreeWorld:
         for organisation in [*self.cells, *self.communes]:
             organisation.refresh_from_db()
 
+    def move_commune(self, i: int, effective_date: dt.date) -> None:
+        """The ``i``-th commune (modulo two) to the other province."""
+        node = self.communes[i % 2]
+        others = [pk for pk in self.provinces if pk != node.get_parent().pk]
+        self.move(node, others, effective_date)
+
 
 def run_and_check(
     make_world: Callable[[], Any], operations: Sequence[tuple[Any, ...]], check: Callable[[], None]

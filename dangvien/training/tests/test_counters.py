@@ -180,10 +180,8 @@ class World(TreeWorld):
                 )
         elif kind == "merge":
             self.merge_cells(_on(op[1]))
-        elif kind == "move":  # a commune to the other province
-            node = self.communes[op[1] % 2]
-            others = [pk for pk in self.provinces if pk != node.get_parent().pk]
-            self.move(node, others, _on(op[2]))
+        elif kind == "move":
+            self.move_commune(op[1], _on(op[2]))
 
 
 PERIODS = [
