@@ -11,6 +11,12 @@ that runs out of memory or dies is reported to the caller as ``MemoryError``.
 from __future__ import annotations
 
 import multiprocessing
+
+# ``run_capped`` may be called under a cap already (an import task runs under one): the modules
+# it needs are loaded now, as mapping a C extension under a tight cap fails ("failed to map
+# segment from shared object", seen once in CI with a 1 MB cap)
+import multiprocessing.connection
+import multiprocessing.popen_fork
 import os
 import resource
 from collections.abc import Callable, Iterator

@@ -55,3 +55,21 @@ def test_the_cap_is_known_inside_its_block_and_lifted_after():
         assert active_cap() == 512 * MB
     assert active_cap() == 0
     assert _allocate(64 * MB) == 64 * MB
+
+
+def test_a_child_starts_under_a_tight_cap_in_a_fresh_process():
+    """An import task runs under a cap, and ``run_capped`` starts its child from there: nothing
+    it needs may be loaded then (a C extension mapped under a 1 MB cap failed once in CI). In
+    a fresh interpreter that has loaded nothing else, under a cap of 1 MB more than it uses."""
+    import subprocess
+    import sys
+
+    code = (
+        "from dangvien.core.memory import address_space_cap, run_capped\n"
+        "with address_space_cap(1024 * 1024):\n"
+        "    print(run_capped(len, 'Đảng', extra_bytes=64 * 1024 * 1024))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "4"), done.stderr
